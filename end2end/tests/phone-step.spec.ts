@@ -1,0 +1,65 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// The hosted page with JavaScript: the island hydrates and answers without a page load.
+
+async function openHydrated(page: Page) {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto("/verify");
+  await page.locator("html[data-hydrated]").waitFor();
+  // A full page load would drop this value.
+  await page.evaluate(() => ((window as any).__samePage = true));
+  return errors;
+}
+
+async function stillSamePage(page: Page) {
+  expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+}
+
+test("a national number is read in the chosen country, in place", async ({ page }) => {
+  const errors = await openHydrated(page);
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
+  });
+
+  await page.getByLabel("Country").selectOption("EE");
+  await page.getByLabel("Phone number").fill("5123 4567");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page.locator("#phone-feedback output")).toHaveText("+37251234567");
+  await expect(page.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "false");
+  expect(posts).toEqual(["/api/check_phone"]);
+  await stillSamePage(page);
+  expect(errors).toEqual([]);
+});
+
+test("a wrong number gets a message beside the field, in place", async ({ page }) => {
+  const errors = await openHydrated(page);
+
+  await page.getByLabel("Phone number").fill("+1 415 555");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  const feedback = page.locator("#phone-feedback");
+  await expect(feedback).toContainText("not a valid phone number");
+  await expect(feedback).toHaveAttribute("aria-live", "polite");
+  await expect(page.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "true");
+
+  // Correcting it replaces the message with the number.
+  await page.getByLabel("Phone number").fill("+1 (415) 555-2671");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.locator("#phone-feedback output")).toHaveText("+14155552671");
+  await expect(feedback).not.toContainText("not a valid");
+
+  await stillSamePage(page);
+  expect(errors).toEqual([]);
+});
+
+test("the hosted page refuses to be framed", async ({ page }) => {
+  const response = await page.goto("/verify");
+  expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(response?.headers()["x-frame-options"]).toBe("DENY");
+});

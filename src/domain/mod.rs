@@ -1,0 +1,7 @@
+//! Pure domain types shared by the server and the browser: no web framework in here.
+
+mod country;
+mod phone_number;
+
+pub use country::{Country, CountryCode, CountryCodeError, COUNTRIES};
+pub use phone_number::{PhoneNumber, PhoneNumberError};

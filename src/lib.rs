@@ -1,0 +1,28 @@
+//! Phone verification widget: a Leptos app (hosted page and embeddable widget) and its server.
+//!
+//! The crate builds twice: with `ssr` as the server binary's library, and with `hydrate` as the
+//! wasm that brings the page's islands to life. Server-only code sits behind `ssr`.
+
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod domain;
+pub mod widget;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: hydrates the islands, then marks the page as interactive.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+    // End-to-end tests wait for this marker: clicks before it would reach plain HTML forms.
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-hydrated", "true");
+    }
+}

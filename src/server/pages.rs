@@ -1,0 +1,29 @@
+//! Rendering pages outside Leptos's own routes (answers to form posts).
+
+use super::AppState;
+use crate::app::shell;
+use axum::{extract::Request, response::IntoResponse, response::Response};
+use leptos::prelude::provide_context;
+
+/// Provides what every page reads while rendering.
+pub(super) fn provide_page_context(state: &AppState) {
+    provide_context(state.widget.clone());
+}
+
+/// Renders the app for `request` with the usual context plus `extra`.
+pub async fn render_page(
+    state: AppState,
+    request: Request,
+    extra: impl Fn() + Clone + Send + Sync + 'static,
+) -> Response {
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide_context(state.clone());
+            provide_page_context(&state);
+            extra();
+        },
+        move || shell(options.clone()),
+    );
+    render(request).await.into_response()
+}

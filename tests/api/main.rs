@@ -1,0 +1,6 @@
+//! HTTP-level tests against the real server on a free port. One binary keeps linking fast.
+
+mod config;
+mod helpers;
+mod pages;
+mod phone_step;
