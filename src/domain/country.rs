@@ -1,6 +1,6 @@
 //! The countries a visitor can pick for a number typed without its country code.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// One entry of the country picker.
@@ -52,8 +52,8 @@ pub const COUNTRIES: &[Country] = &[
 ];
 
 /// A country code from [`COUNTRIES`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct CountryCode(&'static str);
 
 /// Why a country code was refused.
@@ -88,6 +88,14 @@ impl TryFrom<String> for CountryCode {
     type Error = CountryCodeError;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
         Self::parse(&raw)
+    }
+}
+
+// By hand: the derive cannot see that the `&'static str` comes from the list, not the input.
+impl<'de> Deserialize<'de> for CountryCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
     }
 }
 

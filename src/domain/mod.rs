@@ -2,6 +2,8 @@
 
 mod country;
 mod phone_number;
+mod pin;
 
 pub use country::{Country, CountryCode, CountryCodeError, COUNTRIES};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
+pub use pin::{Pin, PinError};

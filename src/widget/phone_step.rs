@@ -86,9 +86,9 @@ pub fn PhoneForm(
         Some(s) => (s.phone, s.country, Some(s.answer)),
         None => (String::new(), default_country.to_string(), None),
     };
-    let answer = move || check.value().get().or_else(|| first_answer.clone());
-    let error = move || answer().and_then(|a| a.err()).map(|e| e.to_string());
-    let number = move || answer().and_then(|a| a.ok());
+    let answer = Memo::new(move |_| check.value().get().or_else(|| first_answer.clone()));
+    let error = Memo::new(move |_| answer.get().and_then(|a| a.err()).map(|e| e.to_string()));
+    let number = Memo::new(move |_| answer.get().and_then(|a| a.ok()));
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -128,11 +128,11 @@ pub fn PhoneForm(
                 value=typed
                 node_ref=phone_input
                 aria-describedby="phone-feedback"
-                aria-invalid=move || if error().is_some() { "true" } else { "false" }
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
             />
             <p id="phone-feedback" class="feedback" aria-live="polite">
-                {move || error().map(|message| view! { <span class="error">{message}</span> })}
-                {move || number().map(|n| view! {
+                {move || error.get().map(|message| view! { <span class="error">{message}</span> })}
+                {move || number.get().map(|n| view! {
                     <span class="ok">"We will send the code to " <output>{n.to_string()}</output></span>
                 })}
             </p>

@@ -1,0 +1,96 @@
+//! A one-time code as a visitor types it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A one-time code: 4 to 10 digits. Spaces and dashes a visitor adds are dropped.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Pin(String);
+
+/// Why a typed code is not a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum PinError {
+    /// Nothing was typed.
+    #[error("Enter the code we sent you.")]
+    Empty,
+    /// Something other than digits.
+    #[error("The code has digits only.")]
+    NotDigits,
+    /// Too few or too many digits.
+    #[error("The code has {min} to {max} digits.", min = Pin::MIN_DIGITS, max = Pin::MAX_DIGITS)]
+    WrongLength,
+}
+
+impl Pin {
+    /// Fewest digits a code has.
+    pub const MIN_DIGITS: usize = 4;
+    /// Most digits a code has.
+    pub const MAX_DIGITS: usize = 10;
+
+    /// Parses a typed code.
+    pub fn parse(raw: &str) -> Result<Self, PinError> {
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        if digits.is_empty() {
+            return Err(PinError::Empty);
+        }
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(PinError::NotDigits);
+        }
+        if !(Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&digits.len()) {
+            return Err(PinError::WrongLength);
+        }
+        Ok(Self(digits))
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Pin {
+    type Error = PinError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Pin> for String {
+    fn from(pin: Pin) -> Self {
+        pin.0
+    }
+}
+
+/// Never shows the digits: a code must not reach a log.
+impl fmt::Debug for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Pin({} digits)", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_with_spaces_and_dashes_parse() {
+        assert_eq!(Pin::parse(" 123 456 ").unwrap().as_str(), "123456");
+        assert_eq!(Pin::parse("123-456").unwrap().as_str(), "123456");
+        assert_eq!(Pin::parse("0000").unwrap().as_str(), "0000");
+    }
+
+    #[test]
+    fn bad_codes_say_why() {
+        assert_eq!(Pin::parse("  "), Err(PinError::Empty));
+        assert_eq!(Pin::parse("12a456"), Err(PinError::NotDigits));
+        assert_eq!(Pin::parse("١٢٣٤٥٦"), Err(PinError::NotDigits));
+        assert_eq!(Pin::parse("123"), Err(PinError::WrongLength));
+        assert_eq!(Pin::parse("12345678901"), Err(PinError::WrongLength));
+    }
+
+    #[test]
+    fn debug_hides_the_digits() {
+        assert_eq!(format!("{:?}", Pin::parse("123456").unwrap()), "Pin(6 digits)");
+    }
+}

@@ -1,0 +1,58 @@
+//! The development provider: messages are stored in the database and listed, never sent.
+
+use super::{SmsError, SmsSender};
+use crate::{clock::Clock, domain::PhoneNumber};
+use async_trait::async_trait;
+use serde::Serialize;
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+/// Stores messages in `sms_outbox`.
+#[derive(Clone)]
+pub struct Outbox {
+    db: SqlitePool,
+    clock: Arc<dyn Clock>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct OutboxMessage {
+    /// Increasing id.
+    pub id: i64,
+    /// E.164 number.
+    pub recipient: String,
+    /// The text.
+    pub body: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+impl Outbox {
+    /// An outbox in `db`.
+    pub fn new(db: SqlitePool, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    /// The newest messages first, at most `limit`.
+    pub async fn latest(&self, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
+        sqlx::query_as("SELECT id, recipient, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(&self.db)
+            .await
+    }
+}
+
+#[async_trait]
+impl SmsSender for Outbox {
+    async fn send(&self, to: &PhoneNumber, text: &str) -> Result<(), SmsError> {
+        sqlx::query("INSERT INTO sms_outbox (recipient, body, created_at) VALUES (?, ?, ?)")
+            .bind(to.as_str())
+            .bind(text)
+            .bind(self.clock.unix_seconds())
+            .execute(&self.db)
+            .await
+            .map_err(|e| SmsError::Unavailable(format!("outbox: {e}")))?;
+        tracing::info!(to = %to.masked(), "SMS stored in the development outbox");
+        Ok(())
+    }
+}
