@@ -10,7 +10,15 @@ pub mod domain;
 pub mod widget;
 
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod sms;
+#[cfg(feature = "ssr")]
+pub mod verigator;
 
 /// Browser entry point: hydrates the islands, then marks the page as interactive.
 #[cfg(feature = "hydrate")]

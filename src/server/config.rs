@@ -4,11 +4,19 @@
 //! table holds Leptos's own options, read by `leptos_config` (which also applies `LEPTOS_*`
 //! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
 
-use crate::widget::WidgetSettings;
-use anyhow::Context;
-use leptos::config::LeptosOptions;
+use crate::{
+    sms::{MessenteSettings, TwilioSettings},
+    verigator::pin_code::PinPolicy,
+    widget::WidgetSettings,
+};
+use anyhow::{bail, Context};
+use leptos::config::{Env, LeptosOptions};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::path::Path;
+
+/// The Verigator password shipped in `Leptos.toml` for development; refused in production.
+const DEVELOPMENT_PASSWORD: &str = "development-only-password";
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
@@ -17,16 +25,105 @@ pub struct Settings {
     pub leptos: LeptosOptions,
     /// The widget's defaults.
     pub widget: WidgetSettings,
+    /// Storage.
+    pub database: DatabaseSettings,
+    /// The Verigator API used, embedded or remote.
+    pub verigator: VerigatorSettings,
+    /// The SMS provider of the embedded Verigator server.
+    pub sms: SmsSettings,
+}
+
+/// `[database]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/file.db`; override: `DATABASE_URL`.
+    pub url: String,
+}
+
+/// `[verigator]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct VerigatorSettings {
+    /// A remote Verigator-compatible API (up to `/v1`); empty serves the embedded one at
+    /// `/v1` and uses it. Override: `VERIGATOR_URL`.
+    #[serde(default)]
+    pub url: String,
+    /// The account the widget uses. Override: `VERIGATOR_USERNAME`.
+    pub username: String,
+    /// Its password. Override: `VERIGATOR_PASSWORD`.
+    pub password: SecretString,
+    /// Hex key of the PIN hashes (32 bytes); empty draws one at start-up, which voids pending
+    /// PINs at each restart. Override: `PHONE_VERIFY_PIN_KEY`.
+    #[serde(default)]
+    pub pin_key: Option<SecretString>,
+    /// PIN and send limits.
+    #[serde(default)]
+    pub pin: PinPolicy,
+}
+
+impl VerigatorSettings {
+    /// Whether this server serves and uses its own Verigator API.
+    pub fn is_embedded(&self) -> bool {
+        self.url.trim().is_empty()
+    }
+
+    /// The configured PIN key's bytes, if any.
+    pub fn pin_key_bytes(&self) -> anyhow::Result<Option<Vec<u8>>> {
+        let Some(key) = &self.pin_key else { return Ok(None) };
+        let hex = key.expose_secret().trim();
+        if hex.is_empty() {
+            return Ok(None);
+        }
+        let bytes = data_encoding::HEXLOWER_PERMISSIVE
+            .decode(hex.as_bytes())
+            .context("verigator pin-key is not hex")?;
+        if bytes.len() < 32 {
+            bail!("verigator pin-key must be at least 32 bytes (64 hex digits)");
+        }
+        Ok(Some(bytes))
+    }
+}
+
+/// Which SMS provider sends PINs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmsProvider {
+    /// Development: stored and listed at `/dev/outbox`, never sent.
+    Outbox,
+    /// Messente's Omnimessage API.
+    Messente,
+    /// Twilio Programmable Messaging.
+    Twilio,
+}
+
+/// `[sms]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SmsSettings {
+    /// Override: `SMS_PROVIDER`.
+    pub provider: SmsProvider,
+    /// `[sms.messente]`, needed when the provider is `messente`.
+    pub messente: Option<MessenteSettings>,
+    /// `[sms.twilio]`, needed when the provider is `twilio`.
+    pub twilio: Option<TwilioSettings>,
 }
 
 /// The product's tables of the file; Leptos's table is read by `leptos_config`.
 #[derive(Deserialize)]
 struct ProductTables {
     widget: WidgetSettings,
+    database: DatabaseSettings,
+    verigator: VerigatorSettings,
+    sms: SmsSettings,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 impl Settings {
-    /// Reads the file at `path`, then the environment overrides.
+    /// Reads the file at `path`, then the environment overrides, then checks the result.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
@@ -34,13 +131,56 @@ impl Settings {
         let leptos = leptos::config::get_configuration(Some(path_str))
             .with_context(|| format!("bad [package.metadata.leptos] table in {}", path.display()))?
             .leptos_options;
-        let mut product: ProductTables = toml::from_str(&text)
-            .with_context(|| format!("bad settings in {}", path.display()))?;
-        if let Ok(code) = std::env::var("PHONE_VERIFY_DEFAULT_COUNTRY") {
-            product.widget.default_country = code
-                .try_into()
-                .context("PHONE_VERIFY_DEFAULT_COUNTRY is not a country code from the list")?;
+        let mut p: ProductTables =
+            toml::from_str(&text).with_context(|| format!("bad settings in {}", path.display()))?;
+        if let Some(code) = env("PHONE_VERIFY_DEFAULT_COUNTRY") {
+            p.widget.default_country =
+                code.try_into().context("PHONE_VERIFY_DEFAULT_COUNTRY is not a country code from the list")?;
         }
-        Ok(Self { leptos, widget: product.widget })
+        if let Some(url) = env("DATABASE_URL") {
+            p.database.url = url;
+        }
+        if let Some(url) = env("VERIGATOR_URL") {
+            p.verigator.url = url;
+        }
+        if let Some(username) = env("VERIGATOR_USERNAME") {
+            p.verigator.username = username;
+        }
+        if let Some(password) = env("VERIGATOR_PASSWORD") {
+            p.verigator.password = password.into();
+        }
+        if let Some(key) = env("PHONE_VERIFY_PIN_KEY") {
+            p.verigator.pin_key = Some(key.into());
+        }
+        if let Some(provider) = env("SMS_PROVIDER") {
+            p.sms.provider = serde_json::from_value(serde_json::Value::String(provider))
+                .context("SMS_PROVIDER must be outbox, messente or twilio")?;
+        }
+        let settings = Self { leptos, widget: p.widget, database: p.database, verigator: p.verigator, sms: p.sms };
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Refuses combinations that cannot work, and development defaults in production.
+    fn check(&self) -> anyhow::Result<()> {
+        self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
+        self.verigator.pin_key_bytes()?;
+        match self.sms.provider {
+            SmsProvider::Messente if self.sms.messente.is_none() => bail!("SMS provider messente needs [sms.messente]"),
+            SmsProvider::Twilio if self.sms.twilio.is_none() => bail!("SMS provider twilio needs [sms.twilio]"),
+            _ => {}
+        }
+        if matches!(self.leptos.env, Env::PROD) {
+            if self.sms.provider == SmsProvider::Outbox {
+                bail!("the development SMS outbox cannot run in production: set SMS_PROVIDER");
+            }
+            if self.verigator.password.expose_secret() == DEVELOPMENT_PASSWORD {
+                bail!("set VERIGATOR_PASSWORD: the development password cannot run in production");
+            }
+            if self.verigator.is_embedded() && self.verigator.pin_key_bytes()?.is_none() {
+                bail!("set PHONE_VERIFY_PIN_KEY (64 hex digits) in production");
+            }
+        }
+        Ok(())
     }
 }

@@ -1,11 +1,12 @@
 //! The server: configuration, start-up, routing and the HTTP concerns around the pages.
 
 mod config;
+mod dev;
 mod headers;
 mod pages;
 mod startup;
 pub mod telemetry;
 
-pub use config::Settings;
+pub use config::{DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings};
 pub use pages::render_page;
 pub use startup::{AppState, Application};

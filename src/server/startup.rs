@@ -1,19 +1,25 @@
-//! Building the router and serving it; tests build the same application on port 0.
+//! Building the application and serving it; tests build the same application on port 0.
 
-use super::{headers::security_headers, pages::provide_page_context, Settings};
+use super::{config::SmsProvider, dev, headers::security_headers, pages::provide_page_context, Settings};
 use crate::{
     app::{shell, App},
+    clock::{Clock, SystemClock},
+    db,
+    sms::{Messente, Outbox, SmsSender, Twilio},
+    verigator::{self, pin_code::PinKey, Accounts, Verigator, VerigatorClient},
     widget::{post_verify_form, WidgetSettings},
 };
+use anyhow::Context;
 use axum::{extract::FromRef, routing::post, Router};
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::net::SocketAddr;
+use sqlx::SqlitePool;
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
 
-/// The largest request body accepted: forms and JSON here are tiny.
-const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The largest request body the pages accept: their forms are tiny.
+const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
 
 /// State shared by every handler and server function.
 #[derive(Clone, FromRef)]
@@ -22,6 +28,12 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The widget's defaults.
     pub widget: WidgetSettings,
+    /// The database.
+    pub db: SqlitePool,
+    /// The Verigator API the widget calls, over HTTP even when it is the embedded one.
+    pub verigator: Arc<VerigatorClient>,
+    /// The development SMS outbox, when it is the provider.
+    pub outbox: Option<Outbox>,
 }
 
 /// A server bound to its address, ready to run.
@@ -31,11 +43,66 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the address from the settings (port 0 picks a free port) and builds the router.
+    /// Builds the application on the system clock.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(settings.leptos.site_addr).await?;
-        let state = AppState { leptos_options: settings.leptos, widget: settings.widget };
-        Ok(Self { listener, router: router(state) })
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Opens the database, binds the address from the settings (port 0 picks a free port)
+    /// and builds the router; `clock` is every time-dependent part's clock.
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let db = db::connect(&settings.database.url).await?;
+        let listener = TcpListener::bind(settings.leptos.site_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.leptos.site_addr))?;
+        let address = listener.local_addr()?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .build()?;
+
+        let outbox = (settings.sms.provider == SmsProvider::Outbox).then(|| Outbox::new(db.clone(), clock.clone()));
+        let mut api = None;
+        let verigator_url = if settings.verigator.is_embedded() {
+            let sms: Arc<dyn SmsSender> = match settings.sms.provider {
+                SmsProvider::Outbox => Arc::new(outbox.clone().expect("made above for this provider")),
+                SmsProvider::Messente => Arc::new(Messente::new(
+                    settings.sms.messente.clone().context("[sms.messente] is missing")?,
+                    http.clone(),
+                )),
+                SmsProvider::Twilio => Arc::new(Twilio::new(
+                    settings.sms.twilio.clone().context("[sms.twilio] is missing")?,
+                    http.clone(),
+                )),
+            };
+            let pin_key = match settings.verigator.pin_key_bytes()? {
+                Some(bytes) => PinKey::new(bytes),
+                None => {
+                    tracing::warn!("no PIN key configured: pending PINs will not survive a restart");
+                    PinKey::random()
+                }
+            };
+            let accounts = Arc::new(Accounts::new(db.clone()));
+            accounts
+                .upsert(&settings.verigator.username, &settings.verigator.password, clock.unix_seconds())
+                .await
+                .context("cannot create the widget's Verigator account")?;
+            let engine = Verigator::new(db.clone(), clock.clone(), sms, settings.verigator.pin, pin_key);
+            api = Some(verigator::http::ApiState { engine: Arc::new(engine), accounts });
+            format!("http://{address}/v1")
+        } else {
+            settings.verigator.url.clone()
+        };
+        let client = VerigatorClient::with_http(&verigator_url, &settings.verigator.username, &settings.verigator.password, http);
+
+        let state = AppState {
+            leptos_options: settings.leptos,
+            widget: settings.widget,
+            db,
+            verigator: Arc::new(client),
+            outbox,
+        };
+        Ok(Self { listener, router: router(state, api) })
     }
 
     /// The address actually bound.
@@ -49,12 +116,13 @@ impl Application {
     }
 }
 
-/// All routes: Leptos pages and server functions, form posts, static files.
-pub fn router(state: AppState) -> Router {
+/// All routes: Leptos pages and server functions, form posts, static files, and the embedded
+/// Verigator API when there is one.
+fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
     let options = state.leptos_options.clone();
-    Router::new()
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -62,9 +130,14 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .route("/verify", post(post_verify_form))
+        .merge(dev::routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(security_headers))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
+    let mut app = pages;
+    if let Some(api) = api {
+        app = app.nest("/v1", verigator::http::router(api));
+    }
+    app.layer(axum::middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -18,6 +18,9 @@ pub fn project_file(name: &str) -> std::path::PathBuf {
 pub async fn spawn_app() -> TestApp {
     let mut settings = Settings::load(&project_file("Leptos.toml")).expect("Leptos.toml loads");
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+    // A database of its own, so tests can run in parallel.
+    let db_file = std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
+    settings.database.url = format!("sqlite://{}", db_file.display());
     let app = Application::build(settings).await.expect("the application builds");
     let address = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());

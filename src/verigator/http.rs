@@ -1,0 +1,217 @@
+//! The Verigator-compatible HTTP API under `/v1`: thin handlers over [`Verigator`].
+//!
+//! Status codes follow what both official clients accept: 200 for reads, creates, initiate
+//! and verify, 202 for deletes, and a JSON body on every response, errors included.
+
+use super::{
+    wire::{ConfirmTotp, CreateService, CreateUser, Empty, ErrorBody, InitiateAuth, VerifyAuth},
+    AccountName, Accounts, Verigator, VerigatorError,
+};
+use axum::{
+    extract::{
+        rejection::{JsonRejection, PathRejection},
+        DefaultBodyLimit, FromRequest, FromRequestParts, Path, State,
+    },
+    http::{header, request::Parts, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Largest request body: every request of this API is a few hundred bytes.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct ApiState {
+    /// The API's behaviour.
+    pub engine: Arc<Verigator>,
+    /// Credentials.
+    pub accounts: Arc<Accounts>,
+}
+
+/// The API's routes, to nest under `/v1`.
+pub fn router<S>(state: ApiState) -> Router<S> {
+    let service = "/service/service/{service_id}";
+    let user = "/service/service/{service_id}/users/{user_id}";
+    Router::new()
+        .route("/service/service", post(create_service))
+        .route(service, get(get_service).delete(delete_service))
+        .route(&format!("{service}/users"), post(create_user).get(list_users))
+        .route(user, get(get_user).delete(delete_user))
+        // The Java client reads a user at the singular path.
+        .route("/service/service/{service_id}/user/{user_id}", get(get_user))
+        .route(&format!("{user}/auth"), post(initiate_auth).put(verify_auth))
+        .route(&format!("{user}/totp"), post(enrol_totp).put(confirm_totp))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// An error as the API answers it.
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    retry_after: Option<i64>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into(), retry_after: None }
+    }
+}
+
+impl From<VerigatorError> for ApiError {
+    fn from(error: VerigatorError) -> Self {
+        let status = match &error {
+            VerigatorError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            VerigatorError::Forbidden => StatusCode::FORBIDDEN,
+            VerigatorError::NotFound(_) => StatusCode::NOT_FOUND,
+            VerigatorError::Conflict(_) => StatusCode::CONFLICT,
+            VerigatorError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            VerigatorError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            VerigatorError::SmsFailed(_) => StatusCode::BAD_GATEWAY,
+            VerigatorError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        // Causes are for the operator's log; the caller gets the safe message.
+        match &error {
+            VerigatorError::SmsFailed(cause) => tracing::error!(%cause, "SMS send failed"),
+            VerigatorError::Internal(cause) => tracing::error!(cause = format!("{cause:#}"), "internal error"),
+            _ => {}
+        }
+        let retry_after = match error {
+            VerigatorError::RateLimited { retry_after_seconds } => Some(retry_after_seconds),
+            _ => None,
+        };
+        Self { status, message: error.to_string(), retry_after }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with Content-Type: application/json")
+            }
+            JsonRejection::JsonDataError(e) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("Invalid request body: {}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+            ),
+            JsonRejection::JsonSyntaxError(_) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Invalid request body - check the format and if it was correctly JSON encoded",
+            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, format!("Request body larger than {MAX_BODY_BYTES} bytes"))
+            }
+            other => Self::new(other.status(), "Could not read the request body"),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, Json(ErrorBody { message: self.message })).into_response();
+        if let Some(seconds) = self.retry_after {
+            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+/// A JSON body whose rejections answer in the API's own error format.
+#[derive(FromRequest)]
+#[from_request(via(Json), rejection(ApiError))]
+pub struct ApiJson<T>(T);
+
+/// Path parameters whose rejections answer in the API's own error format.
+#[derive(FromRequestParts)]
+#[from_request(via(Path), rejection(ApiError))]
+pub struct ApiPath<T>(T);
+
+/// The account named by `X-Service-Auth`.
+pub struct Caller(AccountName);
+
+impl FromRequestParts<ApiState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get("x-service-auth").and_then(|v| v.to_str().ok());
+        Ok(Self(state.accounts.authenticate(header).await?))
+    }
+}
+
+type ApiResult<T> = Result<(StatusCode, Json<T>), ApiError>;
+
+fn ok<T: Serialize>(value: T) -> ApiResult<T> {
+    Ok((StatusCode::OK, Json(value)))
+}
+
+fn accepted() -> ApiResult<Empty> {
+    Ok((StatusCode::ACCEPTED, Json(Empty {})))
+}
+
+async fn create_service(State(s): State<ApiState>, Caller(a): Caller, ApiJson(body): ApiJson<CreateService>) -> ApiResult<impl Serialize> {
+    ok(s.engine.create_service(&a, body).await?)
+}
+
+async fn get_service(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>) -> ApiResult<impl Serialize> {
+    ok(s.engine.get_service(&a, &sid).await?)
+}
+
+async fn delete_service(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>) -> ApiResult<Empty> {
+    s.engine.delete_service(&a, &sid).await?;
+    accepted()
+}
+
+async fn create_user(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>, ApiJson(body): ApiJson<CreateUser>) -> ApiResult<impl Serialize> {
+    ok(s.engine.create_user(&a, &sid, body).await?)
+}
+
+async fn list_users(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>) -> ApiResult<impl Serialize> {
+    ok(s.engine.list_users(&a, &sid).await?)
+}
+
+async fn get_user(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>) -> ApiResult<impl Serialize> {
+    ok(s.engine.get_user(&a, &sid, &uid).await?)
+}
+
+async fn delete_user(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>) -> ApiResult<Empty> {
+    s.engine.delete_user(&a, &sid, &uid).await?;
+    accepted()
+}
+
+async fn initiate_auth(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>, ApiJson(body): ApiJson<InitiateAuth>) -> ApiResult<impl Serialize> {
+    ok(s.engine.initiate(&a, &sid, &uid, body.method).await?)
+}
+
+async fn verify_auth(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>, ApiJson(body): ApiJson<VerifyAuth>) -> ApiResult<impl Serialize> {
+    ok(s.engine.verify(&a, &sid, &uid, &body.token).await?)
+}
+
+async fn enrol_totp(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>) -> ApiResult<impl Serialize> {
+    ok(s.engine.enrol_totp(&a, &sid, &uid).await?)
+}
+
+async fn confirm_totp(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>, ApiJson(body): ApiJson<ConfirmTotp>) -> ApiResult<impl Serialize> {
+    ok(s.engine.confirm_totp(&a, &sid, &uid, &body.token).await?)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "Not found")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+}

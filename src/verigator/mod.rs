@@ -1,0 +1,54 @@
+//! The Verigator API (Messente's 2FA API): its wire format, a compatible server, and a typed
+//! client that works against any compatible server.
+
+pub mod accounts;
+pub mod client;
+mod engine;
+pub mod http;
+pub mod pin_code;
+pub mod totp;
+pub mod wire;
+
+pub use accounts::{AccountName, Accounts};
+pub use client::{ClientError, VerigatorClient};
+pub use engine::Verigator;
+
+use crate::sms::SmsError;
+
+/// Why an API call failed; each maps to one HTTP status and a safe message.
+#[derive(Debug, thiserror::Error)]
+pub enum VerigatorError {
+    /// Missing or wrong `X-Service-Auth` (401).
+    #[error("Authentication required: send X-Service-Auth: username:password")]
+    Unauthenticated,
+    /// The service or user belongs to another account (403).
+    #[error("Forbidden: this resource belongs to another account")]
+    Forbidden,
+    /// No such service or user (404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// It exists already, or still has what must go first (409).
+    #[error("{0}")]
+    Conflict(&'static str),
+    /// The request's data is wrong (422).
+    #[error("Invalid data: {0}")]
+    Invalid(String),
+    /// Too many SMS for this user for now (429).
+    #[error("Too many codes sent to this user: try again in {retry_after_seconds} seconds")]
+    RateLimited {
+        /// Seconds until a send is allowed again.
+        retry_after_seconds: i64,
+    },
+    /// The SMS provider failed (502); the cause is logged, not shown.
+    #[error("The SMS could not be sent; try again later")]
+    SmsFailed(#[source] SmsError),
+    /// Anything else (500); the cause is logged, not shown.
+    #[error("Internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for VerigatorError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("database"))
+    }
+}
