@@ -1,12 +1,25 @@
-//! `TestApp`: the application on port 0 and a client for it.
+//! `TestApp`: the application on port 0, on a clock the test moves, with its own database.
 
-use phone_verify::server::{Application, Settings};
-use std::path::Path;
+use phone_verify::{
+    clock::ManualClock,
+    server::{Application, Settings},
+    verigator::{Accounts, VerigatorClient},
+};
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::{path::Path, sync::Arc};
 
-/// A running server and an HTTP client that does not follow redirects.
+/// The widget account configured in `Leptos.toml`.
+pub const WIDGET_USERNAME: &str = "widget";
+/// Its development password.
+pub const WIDGET_PASSWORD: &str = "development-only-password";
+
+/// A running server, its clock, and an HTTP client that does not follow redirects.
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub db_url: String,
 }
 
 /// Path of a file at the crate's root.
@@ -14,21 +27,36 @@ pub fn project_file(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
 }
 
-/// Starts the application from `Leptos.toml`, bound to a free port.
-pub async fn spawn_app() -> TestApp {
+/// The settings of `Leptos.toml`, on a free port and a database of the test's own.
+pub fn test_settings() -> Settings {
     let mut settings = Settings::load(&project_file("Leptos.toml")).expect("Leptos.toml loads");
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
-    // A database of its own, so tests can run in parallel.
     let db_file = std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
     settings.database.url = format!("sqlite://{}", db_file.display());
-    let app = Application::build(settings).await.expect("the application builds");
+    settings
+}
+
+/// Starts the application from `Leptos.toml`.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_settings()).await
+}
+
+/// Starts the application from `settings`.
+pub async fn spawn_app_with(settings: Settings) -> TestApp {
+    let clock = ManualClock::at(1_700_000_000);
+    let db_url = settings.database.url.clone();
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("the application builds");
     let address = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp { address, client }
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    TestApp { address, client, clock, db_url }
+}
+
+/// A message of the development outbox.
+#[derive(Debug, Deserialize)]
+pub struct OutboxMessage {
+    pub recipient: String,
+    pub body: String,
 }
 
 impl TestApp {
@@ -61,4 +89,40 @@ impl TestApp {
             .await
             .expect("the server function is answered")
     }
+
+    /// The embedded Verigator API's base URL.
+    pub fn verigator_url(&self) -> String {
+        format!("{}/v1", self.address)
+    }
+
+    /// A client of the embedded API with the widget's account.
+    pub fn verigator(&self) -> VerigatorClient {
+        VerigatorClient::new(&self.verigator_url(), WIDGET_USERNAME, &WIDGET_PASSWORD.to_owned().into()).unwrap()
+    }
+
+    /// Creates another API account and answers with a client that uses it.
+    pub async fn other_account(&self, username: &str) -> VerigatorClient {
+        let password: SecretString = format!("password-of-{username}").into();
+        let db = phone_verify::db::connect(&self.db_url).await.unwrap();
+        Accounts::new(db).upsert(username, &password, 0).await.unwrap();
+        VerigatorClient::new(&self.verigator_url(), username, &password).unwrap()
+    }
+
+    /// The development outbox, newest first.
+    pub async fn outbox(&self) -> Vec<OutboxMessage> {
+        self.get("/dev/outbox.json").await.json().await.expect("the outbox is JSON")
+    }
+
+    /// The PIN of the newest message to `phone`.
+    pub async fn last_pin_to(&self, phone: &str) -> String {
+        let messages = self.outbox().await;
+        let message = messages.iter().find(|m| m.recipient == phone).expect("a message to that phone");
+        pin_in(&message.body)
+    }
+}
+
+/// The PIN of an SMS text: the digits after "code is ".
+pub fn pin_in(text: &str) -> String {
+    let after = text.split_once("code is ").expect("an SMS with a code").1;
+    after.chars().take_while(char::is_ascii_digit).collect()
 }

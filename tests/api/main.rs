@@ -4,3 +4,5 @@ mod config;
 mod helpers;
 mod pages;
 mod phone_step;
+mod sms_providers;
+mod verigator_contract;

@@ -8,7 +8,7 @@ async fn verify_page_renders_the_phone_form_on_the_server() {
     let response = app.get("/verify").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains(r#"<form class="phone-form" method="post" action="/verify""#), "{html}");
+    assert!(html.contains(r#"<form method="post" action="/verify""#), "{html}");
     assert!(html.contains(r#"name="phone""#) && html.contains(r#"type="tel""#), "{html}");
     // The default country from Leptos.toml is preselected.
     assert!(html.contains(r#"<option value="US" selected"#), "{html}");
