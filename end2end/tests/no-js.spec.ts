@@ -4,8 +4,8 @@ import { expect, test } from "@playwright/test";
 
 test("a posted number comes back normalised", async ({ page }) => {
   await page.goto("/verify");
-  await page.getByLabel("Country").selectOption("GB");
-  await page.getByLabel("Phone number").fill("020 7946 0958");
+  await page.getByRole("combobox", { name: "Country" }).selectOption("GB");
+  await page.getByRole("textbox", { name: "Phone number" }).fill("020 7946 0958");
   await Promise.all([
     page.waitForURL("**/verify"),
     page.getByRole("button", { name: "Continue" }).click(),
@@ -13,13 +13,13 @@ test("a posted number comes back normalised", async ({ page }) => {
 
   await expect(page.locator("#phone-feedback output")).toHaveText("+442079460958");
   // The form keeps what the visitor typed and picked.
-  await expect(page.getByLabel("Phone number")).toHaveValue("020 7946 0958");
-  await expect(page.getByLabel("Country")).toHaveValue("GB");
+  await expect(page.getByRole("textbox", { name: "Phone number" })).toHaveValue("020 7946 0958");
+  await expect(page.getByRole("combobox", { name: "Country" })).toHaveValue("GB");
 });
 
 test("a posted wrong number comes back with a message", async ({ page }) => {
   await page.goto("/verify");
-  await page.getByLabel("Phone number").fill("call me maybe");
+  await page.getByRole("textbox", { name: "Phone number" }).fill("call me maybe");
   const [response] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === "POST"),
     page.getByRole("button", { name: "Continue" }).click(),
@@ -27,6 +27,6 @@ test("a posted wrong number comes back with a message", async ({ page }) => {
   expect(response.status()).toBe(422);
 
   await expect(page.locator("#phone-feedback")).toContainText("Use digits only");
-  await expect(page.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "true");
-  await expect(page.getByLabel("Phone number")).toHaveValue("call me maybe");
+  await expect(page.getByRole("textbox", { name: "Phone number" })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("textbox", { name: "Phone number" })).toHaveValue("call me maybe");
 });

@@ -5,7 +5,9 @@ import { expect, test, type Page } from "@playwright/test";
 async function openHydrated(page: Page) {
   const errors: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
+    // A refused number is answered with 422, which Chromium reports as a failed load.
+    const expected = message.text().includes("status of 422");
+    if (message.type() === "error" && !expected) errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto("/verify");
@@ -26,12 +28,12 @@ test("a national number is read in the chosen country, in place", async ({ page 
     if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
   });
 
-  await page.getByLabel("Country").selectOption("EE");
-  await page.getByLabel("Phone number").fill("5123 4567");
+  await page.getByRole("combobox", { name: "Country" }).selectOption("EE");
+  await page.getByRole("textbox", { name: "Phone number" }).fill("5123 4567");
   await page.getByRole("button", { name: "Continue" }).click();
 
   await expect(page.locator("#phone-feedback output")).toHaveText("+37251234567");
-  await expect(page.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "false");
+  await expect(page.getByRole("textbox", { name: "Phone number" })).toHaveAttribute("aria-invalid", "false");
   expect(posts).toEqual(["/api/check_phone"]);
   await stillSamePage(page);
   expect(errors).toEqual([]);
@@ -40,16 +42,16 @@ test("a national number is read in the chosen country, in place", async ({ page 
 test("a wrong number gets a message beside the field, in place", async ({ page }) => {
   const errors = await openHydrated(page);
 
-  await page.getByLabel("Phone number").fill("+1 415 555");
+  await page.getByRole("textbox", { name: "Phone number" }).fill("+1 415 555");
   await page.getByRole("button", { name: "Continue" }).click();
 
   const feedback = page.locator("#phone-feedback");
   await expect(feedback).toContainText("not a valid phone number");
   await expect(feedback).toHaveAttribute("aria-live", "polite");
-  await expect(page.getByLabel("Phone number")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("textbox", { name: "Phone number" })).toHaveAttribute("aria-invalid", "true");
 
   // Correcting it replaces the message with the number.
-  await page.getByLabel("Phone number").fill("+1 (415) 555-2671");
+  await page.getByRole("textbox", { name: "Phone number" }).fill("+1 (415) 555-2671");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.locator("#phone-feedback output")).toHaveText("+14155552671");
   await expect(feedback).not.toContainText("not a valid");

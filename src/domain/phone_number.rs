@@ -1,5 +1,6 @@
 //! A phone number a visitor typed, parsed into E.164 under libphonenumber's rules.
 
+#[cfg(feature = "ssr")]
 use super::CountryCode;
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -16,7 +16,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::SqlitePool;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower_http::{limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
 
 /// The largest request body the pages accept: their forms are tiny.
 const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
@@ -138,6 +138,7 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
         app = app.nest("/v1", verigator::http::router(api));
     }
     app.layer(axum::middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
