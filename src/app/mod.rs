@@ -1,11 +1,15 @@
 //! The HTML shell, the routes and the pages that are not part of the widget's flow.
 
+mod outbox_page;
+
+pub use outbox_page::{outbox_entries, OutboxEntry, OutboxPage};
+
 use crate::widget::VerifyPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The whole HTML document; the server renders it for every page.
@@ -39,6 +43,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/verify") view=VerifyPage/>
+                // Async: the status (404 when the outbox is off) is known before the first byte.
+                <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }
@@ -51,7 +57,10 @@ fn HomePage() -> impl IntoView {
         <main class="page">
             <h1>"Phone verification"</h1>
             <p>"This server hosts a phone verification widget."</p>
-            <p><a href="/verify">"Open the hosted verification page"</a></p>
+            <ul>
+                <li><a href="/verify">"The hosted verification page"</a></li>
+                <li><a href="/dev/outbox">"The development SMS outbox"</a></li>
+            </ul>
         </main>
     }
 }
@@ -59,14 +68,19 @@ fn HomePage() -> impl IntoView {
 /// Any unknown path: a 404 with a way back.
 #[component]
 fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    set_status_not_found();
     view! {
         <main class="page">
             <h1>"Page not found"</h1>
             <p><a href="/">"Back to the start"</a></p>
         </main>
+    }
+}
+
+/// Makes the page being rendered answer 404.
+pub(crate) fn set_status_not_found() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
     }
 }

@@ -243,7 +243,7 @@ impl Verigator {
         let service = self.service_row(account, service_id).await?;
         let rows: Vec<UserRow> = sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed \
-             FROM verigator_users WHERE service_id = ? ORDER BY created_at, id",
+             FROM verigator_users WHERE service_id = ? ORDER BY created_at, id_in_service",
         )
         .bind(&service.id)
         .fetch_all(&self.db)

@@ -77,7 +77,7 @@ pub struct User {
 /// `total`; both are sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserList {
-    /// The users, oldest first.
+    /// The users, oldest first (then by `id_in_service`).
     pub users: Vec<User>,
     /// How many.
     pub count: usize,

@@ -5,4 +5,5 @@ mod helpers;
 mod pages;
 mod phone_step;
 mod sms_providers;
+mod verigator_client;
 mod verigator_contract;

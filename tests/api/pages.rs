@@ -39,3 +39,37 @@ async fn unknown_pages_are_404() {
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn the_outbox_page_lists_sent_pins() {
+    use phone_verify::verigator::wire::AuthMethod;
+    let app = spawn_app().await;
+    let empty = app.get("/dev/outbox").await;
+    assert_eq!(empty.status(), 200);
+    assert!(empty.text().await.unwrap().contains("No messages yet."));
+
+    let client = app.verigator();
+    let service = client.create_service("shop.example.com", "Shop").await.unwrap();
+    let user = client.create_user(service.id, "alice", "+37251234567").await.unwrap();
+    client.initiate(service.id, user.id, AuthMethod::Sms).await.unwrap();
+    let pin = app.last_pin_to("+37251234567").await;
+    let html = app.get("/dev/outbox").await.text().await.unwrap();
+    assert!(html.contains("+37251234567"), "{html}");
+    assert!(html.contains(&format!("Your Shop code is {pin}")), "{html}");
+}
+
+#[tokio::test]
+async fn the_outbox_page_is_404_with_a_real_provider() {
+    let mut settings = crate::helpers::test_settings();
+    settings.sms.provider = phone_verify::server::SmsProvider::Twilio;
+    settings.sms.twilio = Some(phone_verify::sms::TwilioSettings {
+        base_url: "http://127.0.0.1:9".into(),
+        account_sid: "AC1".into(),
+        auth_token: "t".to_owned().into(),
+        from: "+15005550006".into(),
+    });
+    let app = crate::helpers::spawn_app_with(settings).await;
+    let response = app.get("/dev/outbox").await;
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("The outbox is off"));
+}

@@ -7,7 +7,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::IntoResponse,
     routing::post,
-    Json, Router,
+    Router,
 };
 use phone_verify::{
     domain::PhoneNumber,
