@@ -33,7 +33,11 @@ impl Bench {
         for _ in 0..count {
             let phone = format!("+1415555{:04}", self.next_phone);
             self.next_phone += 1;
-            let user = self.client.create_user(self.service, &phone, &phone).await.expect("user created");
+            let user = self
+                .client
+                .create_user(self.service, &phone, &phone)
+                .await
+                .expect("user created");
             users.push((user.id, phone));
         }
         users
@@ -41,15 +45,37 @@ impl Bench {
 }
 
 /// One initiate + verify pair; the PIN is read from the outbox table as a phone would receive it.
-async fn pair(client: &VerigatorClient, db: &SqlitePool, service: ServiceId, user: UserId, phone: &str) {
-    client.initiate(service, user, AuthMethod::Sms).await.expect("initiated");
-    let (body,): (String,) = sqlx::query_as("SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
-        .bind(phone)
-        .fetch_one(db)
+async fn pair(
+    client: &VerigatorClient,
+    db: &SqlitePool,
+    service: ServiceId,
+    user: UserId,
+    phone: &str,
+) {
+    client
+        .initiate(service, user, AuthMethod::Sms)
         .await
-        .expect("an SMS in the outbox");
-    let pin: String = body.split_once("code is ").expect("a code").1.chars().take_while(char::is_ascii_digit).collect();
-    assert!(client.verify(service, user, &pin).await.expect("verified").verified);
+        .expect("initiated");
+    let (body,): (String,) =
+        sqlx::query_as("SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
+            .bind(phone)
+            .fetch_one(db)
+            .await
+            .expect("an SMS in the outbox");
+    let pin: String = body
+        .split_once("code is ")
+        .expect("a code")
+        .1
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    assert!(
+        client
+            .verify(service, user, &pin)
+            .await
+            .expect("verified")
+            .verified
+    );
 }
 
 async fn sequential(bench: &mut Bench) -> f64 {
@@ -66,7 +92,12 @@ async fn concurrent(bench: &mut Bench) -> f64 {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for chunk in users.chunks(PAIRS_PER_RUN / CONCURRENT_CALLERS) {
-        let (client, db, service, chunk) = (bench.client.clone(), bench.db.clone(), bench.service, chunk.to_vec());
+        let (client, db, service, chunk) = (
+            bench.client.clone(),
+            bench.db.clone(),
+            bench.service,
+            chunk.to_vec(),
+        );
         tasks.push(tokio::spawn(async move {
             for (user, phone) in &chunk {
                 pair(&client, &db, service, *user, phone).await;
@@ -89,18 +120,33 @@ async fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut settings = Settings::load(&root.join("Leptos.toml")).expect("Leptos.toml loads");
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
-    let db_file = std::env::temp_dir().join(format!("phone-verify-bench-{}.db", std::process::id()));
+    let db_file =
+        std::env::temp_dir().join(format!("phone-verify-bench-{}.db", std::process::id()));
     settings.database.url = format!("sqlite://{}", db_file.display());
-    let (username, password) = (settings.verigator.username.clone(), settings.verigator.password.clone());
+    let (username, password) = (
+        settings.verigator.username.clone(),
+        settings.verigator.password.clone(),
+    );
     let db_url = settings.database.url.clone();
 
-    let app = Application::build_with_clock(settings, Arc::new(ManualClock::at(1_700_000_000))).await.expect("app");
+    let app = Application::build_with_clock(settings, Arc::new(ManualClock::at(1_700_000_000)))
+        .await
+        .expect("app");
     let base = format!("http://{}/v1", app.local_addr());
     tokio::spawn(app.run_until_stopped());
     let client = Arc::new(VerigatorClient::new(&base, &username, &password).expect("client"));
-    let service = client.create_service("bench.example.com", "Bench").await.expect("service").id;
+    let service = client
+        .create_service("bench.example.com", "Bench")
+        .await
+        .expect("service")
+        .id;
     let db = phone_verify::db::connect(&db_url).await.expect("database");
-    let mut bench = Bench { client, db, service, next_phone: 0 };
+    let mut bench = Bench {
+        client,
+        db,
+        service,
+        next_phone: 0,
+    };
 
     // One warm-up run of each, not counted (connection pools, the password check's cache).
     sequential(&mut bench).await;

@@ -15,7 +15,11 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
-    if let Some(folder) = options.get_filename().parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(folder) = options
+        .get_filename()
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create the database folder {}", folder.display()))?;
     }
@@ -24,6 +28,9 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {url:?}"))?;
-    sqlx::migrate!("./migrations").run(&pool).await.context("database migration failed")?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .context("database migration failed")?;
     Ok(pool)
 }

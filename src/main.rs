@@ -15,7 +15,12 @@ use std::{io::BufRead, path::PathBuf};
 #[command(version)]
 struct Cli {
     /// The configuration file.
-    #[arg(long, env = "PHONE_VERIFY_CONFIG", default_value = "Leptos.toml", global = true)]
+    #[arg(
+        long,
+        env = "PHONE_VERIFY_CONFIG",
+        default_value = "Leptos.toml",
+        global = true
+    )]
     config: PathBuf,
     #[command(subcommand)]
     command: Option<Command>,
@@ -49,17 +54,26 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::load(&cli.config)?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let app = Application::build(settings).await.context("cannot start the server")?;
+            let app = Application::build(settings)
+                .await
+                .context("cannot start the server")?;
             tracing::info!("listening on http://{}", app.local_addr());
             app.run_until_stopped().await.context("server error")
         }
-        Command::Account { action: AccountAction::Set { username } } => {
+        Command::Account {
+            action: AccountAction::Set { username },
+        } => {
             let mut password = String::new();
-            std::io::stdin().lock().read_line(&mut password).context("cannot read the password")?;
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("cannot read the password")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned().into();
             let accounts = Accounts::new(db::connect(&settings.database.url).await?);
             let existed = accounts.exists(&username).await?;
-            accounts.upsert(&username, &password, SystemClock.unix_seconds()).await?;
+            accounts
+                .upsert(&username, &password, SystemClock.unix_seconds())
+                .await?;
             println!(
                 "{} account {username}: use X-Service-Auth: {username}:<password> at /v1",
                 if existed { "updated" } else { "created" }

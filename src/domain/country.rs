@@ -15,7 +15,11 @@ pub struct Country {
 }
 
 const fn country(code: &'static str, name: &'static str, calling_code: &'static str) -> Country {
-    Country { code, name, calling_code }
+    Country {
+        code,
+        name,
+        calling_code,
+    }
 }
 
 /// The picker's list, sorted by name. A short list keeps the wasm small; a visitor from

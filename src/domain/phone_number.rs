@@ -90,7 +90,9 @@ impl PhoneNumber {
 
     /// Whether `s` has the shape of E.164: `+` then 7 to 15 digits, the first not zero.
     fn is_e164_shaped(s: &str) -> bool {
-        let Some(digits) = s.strip_prefix('+') else { return false };
+        let Some(digits) = s.strip_prefix('+') else {
+            return false;
+        };
         (7..=15).contains(&digits.len())
             && digits.bytes().all(|b| b.is_ascii_digit())
             && !digits.starts_with('0')
@@ -147,19 +149,31 @@ mod tests {
     fn international_numbers_need_no_country() {
         assert_eq!(e164("+37251234567", None).unwrap(), "+37251234567");
         assert_eq!(e164("+1 415 555 2671", None).unwrap(), "+14155552671");
-        assert_eq!(e164("+44 20 7946 0958", country("US")).unwrap(), "+442079460958");
+        assert_eq!(
+            e164("+44 20 7946 0958", country("US")).unwrap(),
+            "+442079460958"
+        );
     }
 
     #[test]
     fn national_numbers_are_read_in_the_chosen_country() {
         assert_eq!(e164("5123 4567", country("EE")).unwrap(), "+37251234567");
-        assert_eq!(e164("(415) 555-2671", country("US")).unwrap(), "+14155552671");
-        assert_eq!(e164("020 7946 0958", country("GB")).unwrap(), "+442079460958");
+        assert_eq!(
+            e164("(415) 555-2671", country("US")).unwrap(),
+            "+14155552671"
+        );
+        assert_eq!(
+            e164("020 7946 0958", country("GB")).unwrap(),
+            "+442079460958"
+        );
     }
 
     #[test]
     fn the_00_prefix_reads_as_international() {
-        assert_eq!(e164("00 372 5123 4567", country("GB")).unwrap(), "+37251234567");
+        assert_eq!(
+            e164("00 372 5123 4567", country("GB")).unwrap(),
+            "+37251234567"
+        );
     }
 
     #[test]
@@ -176,12 +190,18 @@ mod tests {
 
     #[test]
     fn national_number_without_country_asks_for_one() {
-        assert_eq!(e164("5123 4567", None), Err(PhoneNumberError::NeedsCountryCode));
+        assert_eq!(
+            e164("5123 4567", None),
+            Err(PhoneNumberError::NeedsCountryCode)
+        );
     }
 
     #[test]
     fn letters_are_refused() {
-        assert_eq!(e164("1-800-FLOWERS", country("US")), Err(PhoneNumberError::NotANumber));
+        assert_eq!(
+            e164("1-800-FLOWERS", country("US")),
+            Err(PhoneNumberError::NotANumber)
+        );
         assert_eq!(e164("call me", None), Err(PhoneNumberError::NotANumber));
     }
 
@@ -189,7 +209,10 @@ mod tests {
     fn too_long_input_is_refused() {
         let long = format!("+1 {}", "5".repeat(40));
         assert_eq!(e164(&long, None), Err(PhoneNumberError::TooLong));
-        assert_eq!(e164("+1 415 555 2671 2671 2671 26", None), Err(PhoneNumberError::TooLong));
+        assert_eq!(
+            e164("+1 415 555 2671 2671 2671 26", None),
+            Err(PhoneNumberError::TooLong)
+        );
     }
 
     #[test]

@@ -30,7 +30,10 @@ impl Pin {
 
     /// Parses a typed code.
     pub fn parse(raw: &str) -> Result<Self, PinError> {
-        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let digits: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         if digits.is_empty() {
             return Err(PinError::Empty);
         }
@@ -91,6 +94,9 @@ mod tests {
 
     #[test]
     fn debug_hides_the_digits() {
-        assert_eq!(format!("{:?}", Pin::parse("123456").unwrap()), "Pin(6 digits)");
+        assert_eq!(
+            format!("{:?}", Pin::parse("123456").unwrap()),
+            "Pin(6 digits)"
+        );
     }
 }

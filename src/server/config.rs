@@ -70,7 +70,9 @@ impl VerigatorSettings {
 
     /// The configured PIN key's bytes, if any.
     pub fn pin_key_bytes(&self) -> anyhow::Result<Option<Vec<u8>>> {
-        let Some(key) = &self.pin_key else { return Ok(None) };
+        let Some(key) = &self.pin_key else {
+            return Ok(None);
+        };
         let hex = key.expose_secret().trim();
         if hex.is_empty() {
             return Ok(None);
@@ -127,15 +129,18 @@ impl Settings {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
-        let path_str = path.to_str().context("the configuration path is not UTF-8")?;
+        let path_str = path
+            .to_str()
+            .context("the configuration path is not UTF-8")?;
         let leptos = leptos::config::get_configuration(Some(path_str))
             .with_context(|| format!("bad [package.metadata.leptos] table in {}", path.display()))?
             .leptos_options;
         let mut p: ProductTables =
             toml::from_str(&text).with_context(|| format!("bad settings in {}", path.display()))?;
         if let Some(code) = env("PHONE_VERIFY_DEFAULT_COUNTRY") {
-            p.widget.default_country =
-                code.try_into().context("PHONE_VERIFY_DEFAULT_COUNTRY is not a country code from the list")?;
+            p.widget.default_country = code
+                .try_into()
+                .context("PHONE_VERIFY_DEFAULT_COUNTRY is not a country code from the list")?;
         }
         if let Some(url) = env("DATABASE_URL") {
             p.database.url = url;
@@ -156,7 +161,13 @@ impl Settings {
             p.sms.provider = serde_json::from_value(serde_json::Value::String(provider))
                 .context("SMS_PROVIDER must be outbox, messente or twilio")?;
         }
-        let settings = Self { leptos, widget: p.widget, database: p.database, verigator: p.verigator, sms: p.sms };
+        let settings = Self {
+            leptos,
+            widget: p.widget,
+            database: p.database,
+            verigator: p.verigator,
+            sms: p.sms,
+        };
         settings.check()?;
         Ok(settings)
     }
@@ -166,8 +177,12 @@ impl Settings {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
         self.verigator.pin_key_bytes()?;
         match self.sms.provider {
-            SmsProvider::Messente if self.sms.messente.is_none() => bail!("SMS provider messente needs [sms.messente]"),
-            SmsProvider::Twilio if self.sms.twilio.is_none() => bail!("SMS provider twilio needs [sms.twilio]"),
+            SmsProvider::Messente if self.sms.messente.is_none() => {
+                bail!("SMS provider messente needs [sms.messente]")
+            }
+            SmsProvider::Twilio if self.sms.twilio.is_none() => {
+                bail!("SMS provider twilio needs [sms.twilio]")
+            }
             _ => {}
         }
         if matches!(self.leptos.env, Env::PROD) {

@@ -13,7 +13,9 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 }
 
 /// `GET /dev/outbox.json`: the 50 newest messages, newest first.
-async fn outbox_json(State(state): State<AppState>) -> Result<Json<Vec<OutboxMessage>>, StatusCode> {
+async fn outbox_json(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<OutboxMessage>>, StatusCode> {
     let outbox = state.outbox.as_ref().ok_or(StatusCode::NOT_FOUND)?;
     outbox.latest(50).await.map(Json).map_err(|error| {
         tracing::error!(%error, "cannot read the outbox");

@@ -12,7 +12,10 @@ use axum::{
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     // Not `no-referrer`: forms posted without JavaScript rely on the Referer header.
     headers.insert(
         header::REFERRER_POLICY,

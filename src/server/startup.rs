@@ -1,6 +1,8 @@
 //! Building the application and serving it; tests build the same application on port 0.
 
-use super::{config::SmsProvider, dev, headers::security_headers, pages::provide_page_context, Settings};
+use super::{
+    config::SmsProvider, dev, headers::security_headers, pages::provide_page_context, Settings,
+};
 use crate::{
     app::{shell, App},
     clock::{Clock, SystemClock},
@@ -50,7 +52,10 @@ impl Application {
 
     /// Opens the database, binds the address from the settings (port 0 picks a free port)
     /// and builds the router; `clock` is every time-dependent part's clock.
-    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let db = db::connect(&settings.database.url).await?;
         let listener = TcpListener::bind(settings.leptos.site_addr)
             .await
@@ -61,39 +66,70 @@ impl Application {
             .timeout(Duration::from_secs(15))
             .build()?;
 
-        let outbox = (settings.sms.provider == SmsProvider::Outbox).then(|| Outbox::new(db.clone(), clock.clone()));
+        let outbox = (settings.sms.provider == SmsProvider::Outbox)
+            .then(|| Outbox::new(db.clone(), clock.clone()));
         let mut api = None;
         let verigator_url = if settings.verigator.is_embedded() {
             let sms: Arc<dyn SmsSender> = match settings.sms.provider {
-                SmsProvider::Outbox => Arc::new(outbox.clone().expect("made above for this provider")),
+                SmsProvider::Outbox => {
+                    Arc::new(outbox.clone().expect("made above for this provider"))
+                }
                 SmsProvider::Messente => Arc::new(Messente::new(
-                    settings.sms.messente.clone().context("[sms.messente] is missing")?,
+                    settings
+                        .sms
+                        .messente
+                        .clone()
+                        .context("[sms.messente] is missing")?,
                     http.clone(),
                 )),
                 SmsProvider::Twilio => Arc::new(Twilio::new(
-                    settings.sms.twilio.clone().context("[sms.twilio] is missing")?,
+                    settings
+                        .sms
+                        .twilio
+                        .clone()
+                        .context("[sms.twilio] is missing")?,
                     http.clone(),
                 )),
             };
             let pin_key = match settings.verigator.pin_key_bytes()? {
                 Some(bytes) => PinKey::new(bytes),
                 None => {
-                    tracing::warn!("no PIN key configured: pending PINs will not survive a restart");
+                    tracing::warn!(
+                        "no PIN key configured: pending PINs will not survive a restart"
+                    );
                     PinKey::random()
                 }
             };
             let accounts = Arc::new(Accounts::new(db.clone()));
             accounts
-                .upsert(&settings.verigator.username, &settings.verigator.password, clock.unix_seconds())
+                .upsert(
+                    &settings.verigator.username,
+                    &settings.verigator.password,
+                    clock.unix_seconds(),
+                )
                 .await
                 .context("cannot create the widget's Verigator account")?;
-            let engine = Verigator::new(db.clone(), clock.clone(), sms, settings.verigator.pin, pin_key);
-            api = Some(verigator::http::ApiState { engine: Arc::new(engine), accounts });
+            let engine = Verigator::new(
+                db.clone(),
+                clock.clone(),
+                sms,
+                settings.verigator.pin,
+                pin_key,
+            );
+            api = Some(verigator::http::ApiState {
+                engine: Arc::new(engine),
+                accounts,
+            });
             format!("http://{address}/v1")
         } else {
             settings.verigator.url.clone()
         };
-        let client = VerigatorClient::with_http(&verigator_url, &settings.verigator.username, &settings.verigator.password, http);
+        let client = VerigatorClient::with_http(
+            &verigator_url,
+            &settings.verigator.username,
+            &settings.verigator.password,
+            http,
+        );
 
         let state = AppState {
             leptos_options: settings.leptos,
@@ -102,17 +138,24 @@ impl Application {
             verigator: Arc::new(client),
             outbox,
         };
-        Ok(Self { listener, router: router(state, api) })
+        Ok(Self {
+            listener,
+            router: router(state, api),
+        })
     }
 
     /// The address actually bound.
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 

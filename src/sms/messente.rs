@@ -70,15 +70,25 @@ impl Messente {
 #[async_trait]
 impl SmsSender for Messente {
     async fn send(&self, to: &PhoneNumber, text: &str) -> Result<(), SmsError> {
-        let url = format!("{}/omnimessage", self.settings.base_url.trim_end_matches('/'));
+        let url = format!(
+            "{}/omnimessage",
+            self.settings.base_url.trim_end_matches('/')
+        );
         let body = Omnimessage {
             to: to.as_str(),
-            messages: [SmsPart { channel: "sms", sender: &self.settings.sender, text }],
+            messages: [SmsPart {
+                channel: "sms",
+                sender: &self.settings.sender,
+                text,
+            }],
         };
         let response = self
             .http
             .post(url)
-            .basic_auth(&self.settings.username, Some(self.settings.password.expose_secret()))
+            .basic_auth(
+                &self.settings.username,
+                Some(self.settings.password.expose_secret()),
+            )
             .json(&body)
             .send()
             .await

@@ -35,10 +35,12 @@ impl Outbox {
 
     /// The newest messages first, at most `limit`.
     pub async fn latest(&self, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
-        sqlx::query_as("SELECT id, recipient, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT ?")
-            .bind(limit)
-            .fetch_all(&self.db)
-            .await
+        sqlx::query_as(
+            "SELECT id, recipient, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.db)
+        .await
     }
 }
 

@@ -56,8 +56,16 @@ impl SmsSender for Twilio {
             s.base_url.trim_end_matches('/'),
             s.account_sid
         );
-        let sender_field = if s.from.starts_with("MG") { "MessagingServiceSid" } else { "From" };
-        let form = [("To", to.as_str()), (sender_field, s.from.as_str()), ("Body", text)];
+        let sender_field = if s.from.starts_with("MG") {
+            "MessagingServiceSid"
+        } else {
+            "From"
+        };
+        let form = [
+            ("To", to.as_str()),
+            (sender_field, s.from.as_str()),
+            ("Body", text),
+        ];
         let body = form
             .iter()
             .map(|(k, v)| format!("{k}={}", form_encode(v)))
@@ -67,7 +75,10 @@ impl SmsSender for Twilio {
             .http
             .post(url)
             .basic_auth(&s.account_sid, Some(s.auth_token.expose_secret()))
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
             .body(body)
             .send()
             .await
@@ -78,7 +89,11 @@ impl SmsSender for Twilio {
             return Ok(());
         }
         let detail = match response.json::<ErrorBody>().await {
-            Ok(e) => format!("{} {}", e.code.map(|c| c.to_string()).unwrap_or_default(), e.message),
+            Ok(e) => format!(
+                "{} {}",
+                e.code.map(|c| c.to_string()).unwrap_or_default(),
+                e.message
+            ),
             Err(_) => "no error details".into(),
         };
         let message = format!("twilio answered {status}: {}", detail.trim());
@@ -95,7 +110,9 @@ fn form_encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                (b as char).to_string()
+            }
             b' ' => "+".to_string(),
             _ => format!("%{b:02X}"),
         })

@@ -38,14 +38,25 @@ impl Accounts {
     /// Accounts stored in `db`.
     pub fn new(db: SqlitePool) -> Self {
         let decoy_hash = hash_password("decoy password").expect("hashing a constant works");
-        Self { db, verified: Mutex::new(HashMap::new()), decoy_hash }
+        Self {
+            db,
+            verified: Mutex::new(HashMap::new()),
+            decoy_hash,
+        }
     }
 
     /// Creates an account, or gives an existing one a new password.
-    pub async fn upsert(&self, username: &str, password: &SecretString, now: i64) -> Result<(), VerigatorError> {
+    pub async fn upsert(
+        &self,
+        username: &str,
+        password: &SecretString,
+        now: i64,
+    ) -> Result<(), VerigatorError> {
         validate_username(username)?;
         if password.expose_secret().len() < 12 {
-            return Err(VerigatorError::Invalid("a password has at least 12 characters".into()));
+            return Err(VerigatorError::Invalid(
+                "a password has at least 12 characters".into(),
+            ));
         }
         let hash = hash_password(password.expose_secret())?;
         sqlx::query(
@@ -63,17 +74,20 @@ impl Accounts {
 
     /// Whether an account of that name exists.
     pub async fn exists(&self, username: &str) -> Result<bool, VerigatorError> {
-        let found: Option<(String,)> = sqlx::query_as("SELECT username FROM verigator_accounts WHERE username = ?")
-            .bind(username)
-            .fetch_optional(&self.db)
-            .await?;
+        let found: Option<(String,)> =
+            sqlx::query_as("SELECT username FROM verigator_accounts WHERE username = ?")
+                .bind(username)
+                .fetch_optional(&self.db)
+                .await?;
         Ok(found.is_some())
     }
 
     /// Checks an `X-Service-Auth` header value (`username:password`, split at the first colon).
     pub async fn authenticate(&self, header: Option<&str>) -> Result<AccountName, VerigatorError> {
         let header = header.ok_or(VerigatorError::Unauthenticated)?;
-        let (username, password) = header.split_once(':').ok_or(VerigatorError::Unauthenticated)?;
+        let (username, password) = header
+            .split_once(':')
+            .ok_or(VerigatorError::Unauthenticated)?;
         let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
         if let Some(known) = self.verified.lock().expect("not poisoned").get(username) {
             if bool::from(known.ct_eq(&digest)) {
@@ -93,7 +107,10 @@ impl Accounts {
         if !(known && matches) {
             return Err(VerigatorError::Unauthenticated);
         }
-        self.verified.lock().expect("not poisoned").insert(username.to_owned(), digest);
+        self.verified
+            .lock()
+            .expect("not poisoned")
+            .insert(username.to_owned(), digest);
         Ok(AccountName(username.to_owned()))
     }
 }
@@ -101,7 +118,9 @@ impl Accounts {
 fn validate_username(username: &str) -> Result<(), VerigatorError> {
     let ok = !username.is_empty()
         && username.len() <= 64
-        && username.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
     if ok {
         Ok(())
     } else {
@@ -121,6 +140,10 @@ fn hash_password(password: &str) -> Result<String, VerigatorError> {
 
 fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }

@@ -2,8 +2,9 @@
 //! clients lack and one error type for everything that can go wrong.
 
 use super::wire::{
-    AuthInitiated, AuthMethod, AuthVerified, ConfirmTotp, CreateService, CreateUser, Empty, ErrorBody,
-    InitiateAuth, Service, ServiceId, TotpConfirmed, TotpEnrolment, User, UserId, UserList, VerifyAuth,
+    AuthInitiated, AuthMethod, AuthVerified, ConfirmTotp, CreateService, CreateUser, Empty,
+    ErrorBody, InitiateAuth, Service, ServiceId, TotpConfirmed, TotpEnrolment, User, UserId,
+    UserList, VerifyAuth,
 };
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -72,7 +73,11 @@ impl VerigatorClient {
     pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
     /// A client for the API at `base_url` (up to and including `/v1`).
-    pub fn new(base_url: &str, username: &str, password: &SecretString) -> Result<Self, ClientError> {
+    pub fn new(
+        base_url: &str,
+        username: &str,
+        password: &SecretString,
+    ) -> Result<Self, ClientError> {
         let http = reqwest::Client::builder()
             .connect_timeout(Self::CONNECT_TIMEOUT)
             .timeout(Self::REQUEST_TIMEOUT)
@@ -83,7 +88,12 @@ impl VerigatorClient {
     }
 
     /// A client sharing `http` (its timeouts apply).
-    pub fn with_http(base_url: &str, username: &str, password: &SecretString, http: reqwest::Client) -> Self {
+    pub fn with_http(
+        base_url: &str,
+        username: &str,
+        password: &SecretString,
+        http: reqwest::Client,
+    ) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             auth_header: format!("{username}:{}", password.expose_secret()).into(),
@@ -91,7 +101,12 @@ impl VerigatorClient {
         }
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&B>) -> Result<T, ClientError> {
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
         let mut request = self
             .http
             .request(method, format!("{}/{}", self.base_url, path))
@@ -121,86 +136,173 @@ impl VerigatorClient {
             }
         })?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|_| ClientError::InvalidResponse { status: status.as_u16() });
+            return serde_json::from_slice(&bytes).map_err(|_| ClientError::InvalidResponse {
+                status: status.as_u16(),
+            });
         }
         let message = serde_json::from_slice::<ErrorBody>(&bytes)
             .map(|e| e.message)
-            .unwrap_or_else(|_| String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned());
+            .unwrap_or_else(|_| {
+                String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
+            });
         Err(match status {
             StatusCode::UNAUTHORIZED => ClientError::Unauthorized(message),
             StatusCode::FORBIDDEN => ClientError::Forbidden(message),
             StatusCode::NOT_FOUND => ClientError::NotFound(message),
             StatusCode::CONFLICT => ClientError::Conflict(message),
-            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => ClientError::InvalidData(message),
-            StatusCode::TOO_MANY_REQUESTS => ClientError::RateLimited { retry_after_seconds: retry_after, message },
-            other => ClientError::Server { status: other.as_u16(), message },
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                ClientError::InvalidData(message)
+            }
+            StatusCode::TOO_MANY_REQUESTS => ClientError::RateLimited {
+                retry_after_seconds: retry_after,
+                message,
+            },
+            other => ClientError::Server {
+                status: other.as_u16(),
+                message,
+            },
         })
     }
 
     /// E1: creates a service.
     pub async fn create_service(&self, fqdn: &str, name: &str) -> Result<Service, ClientError> {
-        let body = CreateService { fqdn: fqdn.into(), name: name.into() };
-        self.call(Method::POST, "service/service", Some(&body)).await
+        let body = CreateService {
+            fqdn: fqdn.into(),
+            name: name.into(),
+        };
+        self.call(Method::POST, "service/service", Some(&body))
+            .await
     }
 
     /// E2: reads a service.
     pub async fn get_service(&self, id: ServiceId) -> Result<Service, ClientError> {
-        self.call::<(), _>(Method::GET, &format!("service/service/{id}"), None).await
+        self.call::<(), _>(Method::GET, &format!("service/service/{id}"), None)
+            .await
     }
 
     /// E3: deletes a service without users.
     pub async fn delete_service(&self, id: ServiceId) -> Result<(), ClientError> {
-        self.call::<(), Empty>(Method::DELETE, &format!("service/service/{id}"), None).await.map(drop)
-    }
-
-    /// E4: adds a user.
-    pub async fn create_user(&self, service: ServiceId, id_in_service: &str, phone_number: &str) -> Result<User, ClientError> {
-        let body = CreateUser { id_in_service: id_in_service.into(), phone_number: phone_number.into() };
-        self.call(Method::POST, &format!("service/service/{service}/users"), Some(&body)).await
-    }
-
-    /// E5: lists users.
-    pub async fn list_users(&self, service: ServiceId) -> Result<UserList, ClientError> {
-        self.call::<(), _>(Method::GET, &format!("service/service/{service}/users"), None).await
-    }
-
-    /// E6: reads a user.
-    pub async fn get_user(&self, service: ServiceId, user: UserId) -> Result<User, ClientError> {
-        self.call::<(), _>(Method::GET, &format!("service/service/{service}/users/{user}"), None).await
-    }
-
-    /// E7: deletes a user.
-    pub async fn delete_user(&self, service: ServiceId, user: UserId) -> Result<(), ClientError> {
-        self.call::<(), Empty>(Method::DELETE, &format!("service/service/{service}/users/{user}"), None)
+        self.call::<(), Empty>(Method::DELETE, &format!("service/service/{id}"), None)
             .await
             .map(drop)
     }
 
+    /// E4: adds a user.
+    pub async fn create_user(
+        &self,
+        service: ServiceId,
+        id_in_service: &str,
+        phone_number: &str,
+    ) -> Result<User, ClientError> {
+        let body = CreateUser {
+            id_in_service: id_in_service.into(),
+            phone_number: phone_number.into(),
+        };
+        self.call(
+            Method::POST,
+            &format!("service/service/{service}/users"),
+            Some(&body),
+        )
+        .await
+    }
+
+    /// E5: lists users.
+    pub async fn list_users(&self, service: ServiceId) -> Result<UserList, ClientError> {
+        self.call::<(), _>(
+            Method::GET,
+            &format!("service/service/{service}/users"),
+            None,
+        )
+        .await
+    }
+
+    /// E6: reads a user.
+    pub async fn get_user(&self, service: ServiceId, user: UserId) -> Result<User, ClientError> {
+        self.call::<(), _>(
+            Method::GET,
+            &format!("service/service/{service}/users/{user}"),
+            None,
+        )
+        .await
+    }
+
+    /// E7: deletes a user.
+    pub async fn delete_user(&self, service: ServiceId, user: UserId) -> Result<(), ClientError> {
+        self.call::<(), Empty>(
+            Method::DELETE,
+            &format!("service/service/{service}/users/{user}"),
+            None,
+        )
+        .await
+        .map(drop)
+    }
+
     /// E8: starts an authentication; answers with the method used.
-    pub async fn initiate(&self, service: ServiceId, user: UserId, method: AuthMethod) -> Result<AuthMethod, ClientError> {
+    pub async fn initiate(
+        &self,
+        service: ServiceId,
+        user: UserId,
+        method: AuthMethod,
+    ) -> Result<AuthMethod, ClientError> {
         let body = InitiateAuth { method };
-        self.call::<_, AuthInitiated>(Method::POST, &format!("service/service/{service}/users/{user}/auth"), Some(&body))
-            .await
-            .map(|a| a.method)
+        self.call::<_, AuthInitiated>(
+            Method::POST,
+            &format!("service/service/{service}/users/{user}/auth"),
+            Some(&body),
+        )
+        .await
+        .map(|a| a.method)
     }
 
     /// E9: checks a code.
-    pub async fn verify(&self, service: ServiceId, user: UserId, token: &str) -> Result<AuthVerified, ClientError> {
-        let body = VerifyAuth { token: token.into() };
-        self.call(Method::PUT, &format!("service/service/{service}/users/{user}/auth"), Some(&body)).await
+    pub async fn verify(
+        &self,
+        service: ServiceId,
+        user: UserId,
+        token: &str,
+    ) -> Result<AuthVerified, ClientError> {
+        let body = VerifyAuth {
+            token: token.into(),
+        };
+        self.call(
+            Method::PUT,
+            &format!("service/service/{service}/users/{user}/auth"),
+            Some(&body),
+        )
+        .await
     }
 
     /// Extension: enrols an authenticator app.
-    pub async fn enrol_totp(&self, service: ServiceId, user: UserId) -> Result<TotpEnrolment, ClientError> {
-        self.call::<(), _>(Method::POST, &format!("service/service/{service}/users/{user}/totp"), None).await
+    pub async fn enrol_totp(
+        &self,
+        service: ServiceId,
+        user: UserId,
+    ) -> Result<TotpEnrolment, ClientError> {
+        self.call::<(), _>(
+            Method::POST,
+            &format!("service/service/{service}/users/{user}/totp"),
+            None,
+        )
+        .await
     }
 
     /// Extension: confirms the enrolment with a first code.
-    pub async fn confirm_totp(&self, service: ServiceId, user: UserId, token: &str) -> Result<bool, ClientError> {
-        let body = ConfirmTotp { token: token.into() };
-        self.call::<_, TotpConfirmed>(Method::PUT, &format!("service/service/{service}/users/{user}/totp"), Some(&body))
-            .await
-            .map(|c| c.confirmed)
+    pub async fn confirm_totp(
+        &self,
+        service: ServiceId,
+        user: UserId,
+        token: &str,
+    ) -> Result<bool, ClientError> {
+        let body = ConfirmTotp {
+            token: token.into(),
+        };
+        self.call::<_, TotpConfirmed>(
+            Method::PUT,
+            &format!("service/service/{service}/users/{user}/totp"),
+            Some(&body),
+        )
+        .await
+        .map(|c| c.confirmed)
     }
 }
 

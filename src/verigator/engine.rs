@@ -85,12 +85,15 @@ impl UserRow {
 }
 
 fn parse_stored_id(id: &str) -> Result<uuid::Uuid, VerigatorError> {
-    id.parse().map_err(|e| VerigatorError::Internal(anyhow::anyhow!("stored id {id:?}: {e}")))
+    id.parse()
+        .map_err(|e| VerigatorError::Internal(anyhow::anyhow!("stored id {id:?}: {e}")))
 }
 
 /// Ids in paths: anything that is not a UUID names nothing.
 fn parse_path_id(id: &str, what: &'static str) -> Result<String, VerigatorError> {
-    id.parse::<uuid::Uuid>().map(|u| u.to_string()).map_err(|_| VerigatorError::NotFound(what))
+    id.parse::<uuid::Uuid>()
+        .map(|u| u.to_string())
+        .map_err(|_| VerigatorError::NotFound(what))
 }
 
 fn required_text(value: &str, field: &str) -> Result<String, VerigatorError> {
@@ -99,7 +102,9 @@ fn required_text(value: &str, field: &str) -> Result<String, VerigatorError> {
         return Err(VerigatorError::Invalid(format!("{field} is required")));
     }
     if value.chars().count() > MAX_TEXT {
-        return Err(VerigatorError::Invalid(format!("{field} is longer than {MAX_TEXT} characters")));
+        return Err(VerigatorError::Invalid(format!(
+            "{field} is longer than {MAX_TEXT} characters"
+        )));
     }
     Ok(value.to_owned())
 }
@@ -107,39 +112,67 @@ fn required_text(value: &str, field: &str) -> Result<String, VerigatorError> {
 /// The host of a service's `fqdn` (`coffeeshop.com`, or the host of a URL), for the WebOTP line.
 fn web_otp_host(fqdn: &str) -> Option<String> {
     let rest = fqdn.split_once("://").map_or(fqdn, |(_, rest)| rest);
-    let host = rest.split(['/', ':', '?', '#']).next()?.to_ascii_lowercase();
+    let host = rest
+        .split(['/', ':', '?', '#'])
+        .next()?
+        .to_ascii_lowercase();
     let valid = !host.is_empty()
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
         && (host.contains('.') || host == "localhost");
     valid.then_some(host)
 }
 
 impl Verigator {
     /// The API over `db`, sending SMS with `sms`.
-    pub fn new(db: SqlitePool, clock: Arc<dyn Clock>, sms: Arc<dyn SmsSender>, policy: PinPolicy, pin_key: PinKey) -> Self {
-        Self { db, clock, sms, policy, pin_key }
+    pub fn new(
+        db: SqlitePool,
+        clock: Arc<dyn Clock>,
+        sms: Arc<dyn SmsSender>,
+        policy: PinPolicy,
+        pin_key: PinKey,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            sms,
+            policy,
+            pin_key,
+        }
     }
 
     fn ctime(&self) -> String {
         let now: OffsetDateTime = self.clock.now();
-        now.format(CTIME_FORMAT).expect("the format has only fields a date has")
+        now.format(CTIME_FORMAT)
+            .expect("the format has only fields a date has")
     }
 
-    async fn service_row(&self, account: &AccountName, service_id: &str) -> Result<ServiceRow, VerigatorError> {
+    async fn service_row(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<ServiceRow, VerigatorError> {
         let id = parse_path_id(service_id, "Service")?;
-        let row: ServiceRow =
-            sqlx::query_as("SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = ?")
-                .bind(&id)
-                .fetch_optional(&self.db)
-                .await?
-                .ok_or(VerigatorError::NotFound("Service"))?;
+        let row: ServiceRow = sqlx::query_as(
+            "SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = ?",
+        )
+        .bind(&id)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(VerigatorError::NotFound("Service"))?;
         if row.account != account.as_str() {
             return Err(VerigatorError::Forbidden);
         }
         Ok(row)
     }
 
-    async fn user_row(&self, account: &AccountName, service_id: &str, user_id: &str) -> Result<(ServiceRow, UserRow), VerigatorError> {
+    async fn user_row(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<(ServiceRow, UserRow), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let id = parse_path_id(user_id, "User")?;
         let user: UserRow = sqlx::query_as(
@@ -155,7 +188,11 @@ impl Verigator {
     }
 
     /// E1: creates a service; its name is unique in the account.
-    pub async fn create_service(&self, account: &AccountName, request: CreateService) -> Result<Service, VerigatorError> {
+    pub async fn create_service(
+        &self,
+        account: &AccountName,
+        request: CreateService,
+    ) -> Result<Service, VerigatorError> {
         let name = required_text(&request.name, "name")?;
         let fqdn = required_text(&request.fqdn, "fqdn")?;
         let row = ServiceRow {
@@ -184,12 +221,20 @@ impl Verigator {
     }
 
     /// E2: reads a service.
-    pub async fn get_service(&self, account: &AccountName, service_id: &str) -> Result<Service, VerigatorError> {
+    pub async fn get_service(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<Service, VerigatorError> {
         self.service_row(account, service_id).await?.to_wire()
     }
 
     /// E3: deletes a service that has no users left.
-    pub async fn delete_service(&self, account: &AccountName, service_id: &str) -> Result<(), VerigatorError> {
+    pub async fn delete_service(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<(), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let deleted = sqlx::query(
             "DELETE FROM verigator_services WHERE id = ? \
@@ -200,17 +245,26 @@ impl Verigator {
         .execute(&self.db)
         .await?;
         if deleted.rows_affected() == 0 {
-            return Err(VerigatorError::Conflict("Service still has users: delete them first"));
+            return Err(VerigatorError::Conflict(
+                "Service still has users: delete them first",
+            ));
         }
         Ok(())
     }
 
     /// E4: adds a user to a service; `id_in_service` is unique in the service.
-    pub async fn create_user(&self, account: &AccountName, service_id: &str, request: CreateUser) -> Result<User, VerigatorError> {
+    pub async fn create_user(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        request: CreateUser,
+    ) -> Result<User, VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let id_in_service = required_text(&request.id_in_service, "id_in_service")?;
         let phone = PhoneNumber::parse(&request.phone_number, None).map_err(|e| {
-            VerigatorError::Invalid(format!("phone_number must be an international number starting with +: {e}"))
+            VerigatorError::Invalid(format!(
+                "phone_number must be an international number starting with +: {e}"
+            ))
         })?;
         let user = UserRow {
             id: uuid::Uuid::new_v4().to_string(),
@@ -239,7 +293,11 @@ impl Verigator {
     }
 
     /// E5: the service's users, oldest first.
-    pub async fn list_users(&self, account: &AccountName, service_id: &str) -> Result<UserList, VerigatorError> {
+    pub async fn list_users(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<UserList, VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let rows: Vec<UserRow> = sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed \
@@ -248,57 +306,102 @@ impl Verigator {
         .bind(&service.id)
         .fetch_all(&self.db)
         .await?;
-        let users = rows.iter().map(UserRow::to_wire).collect::<Result<Vec<_>, _>>()?;
-        Ok(UserList { count: users.len(), total: users.len(), users })
+        let users = rows
+            .iter()
+            .map(UserRow::to_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(UserList {
+            count: users.len(),
+            total: users.len(),
+            users,
+        })
     }
 
     /// E6: reads a user.
-    pub async fn get_user(&self, account: &AccountName, service_id: &str, user_id: &str) -> Result<User, VerigatorError> {
-        self.user_row(account, service_id, user_id).await?.1.to_wire()
+    pub async fn get_user(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<User, VerigatorError> {
+        self.user_row(account, service_id, user_id)
+            .await?
+            .1
+            .to_wire()
     }
 
     /// E7: deletes a user and whatever it had pending.
-    pub async fn delete_user(&self, account: &AccountName, service_id: &str, user_id: &str) -> Result<(), VerigatorError> {
+    pub async fn delete_user(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<(), VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         let mut tx = self.db.begin().await?;
-        sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?").bind(&user.id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM verigator_sms_sends WHERE user_id = ?").bind(&user.id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM verigator_users WHERE id = ?").bind(&user.id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM verigator_sms_sends WHERE user_id = ?")
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM verigator_users WHERE id = ?")
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// E8: starts an authentication. `totp` uses the user's confirmed authenticator, or falls
     /// back to an SMS PIN; a new PIN replaces the one pending.
-    pub async fn initiate(&self, account: &AccountName, service_id: &str, user_id: &str, method: AuthMethod) -> Result<AuthInitiated, VerigatorError> {
+    pub async fn initiate(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+        method: AuthMethod,
+    ) -> Result<AuthInitiated, VerigatorError> {
         let (service, user) = self.user_row(account, service_id, user_id).await?;
         let now = self.clock.unix_seconds();
         let expires_at = now + self.policy.validity_seconds;
         if method == AuthMethod::Totp && user.totp_confirmed {
-            self.replace_challenge(&user.id, AuthMethod::Totp, None, expires_at).await?;
-            return Ok(AuthInitiated { method: AuthMethod::Totp });
+            self.replace_challenge(&user.id, AuthMethod::Totp, None, expires_at)
+                .await?;
+            return Ok(AuthInitiated {
+                method: AuthMethod::Totp,
+            });
         }
         self.check_send_limits(&user.id, now).await?;
         let pin = generate_pin(self.policy.digits);
         let pin_hash = self.pin_key.hash(&user.id, &pin);
-        self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at).await?;
+        self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at)
+            .await?;
         sqlx::query("INSERT INTO verigator_sms_sends (user_id, sent_at) VALUES (?, ?)")
             .bind(&user.id)
             .bind(now)
             .execute(&self.db)
             .await?;
-        let phone = PhoneNumber::try_from(user.phone_number.clone())
-            .map_err(|_| VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse")))?;
+        let phone = PhoneNumber::try_from(user.phone_number.clone()).map_err(|_| {
+            VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse"))
+        })?;
         let mut text = format!("Your {} code is {pin}", service.name);
         if let Some(host) = web_otp_host(&service.fqdn) {
             text.push_str(&format!("\n\n@{host} #{pin}"));
         }
         if let Err(error) = self.sms.send(&phone, &text).await {
             // The PIN never reached the user: it must not stay valid.
-            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?").bind(&user.id).execute(&self.db).await?;
+            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
+                .bind(&user.id)
+                .execute(&self.db)
+                .await?;
             return Err(VerigatorError::SmsFailed(error));
         }
-        Ok(AuthInitiated { method: AuthMethod::Sms })
+        Ok(AuthInitiated {
+            method: AuthMethod::Sms,
+        })
     }
 
     async fn check_send_limits(&self, user_id: &str, now: i64) -> Result<(), VerigatorError> {
@@ -312,17 +415,27 @@ impl Verigator {
         if let Some(newest) = newest {
             let wait = newest + self.policy.send_cooldown_seconds - now;
             if wait > 0 {
-                return Err(VerigatorError::RateLimited { retry_after_seconds: wait });
+                return Err(VerigatorError::RateLimited {
+                    retry_after_seconds: wait,
+                });
             }
         }
         if count >= self.policy.sends_per_hour {
             let wait = oldest.unwrap_or(now) + 3600 - now;
-            return Err(VerigatorError::RateLimited { retry_after_seconds: wait.max(1) });
+            return Err(VerigatorError::RateLimited {
+                retry_after_seconds: wait.max(1),
+            });
         }
         Ok(())
     }
 
-    async fn replace_challenge(&self, user_id: &str, method: AuthMethod, pin_hash: Option<&str>, expires_at: i64) -> Result<(), VerigatorError> {
+    async fn replace_challenge(
+        &self,
+        user_id: &str,
+        method: AuthMethod,
+        pin_hash: Option<&str>,
+        expires_at: i64,
+    ) -> Result<(), VerigatorError> {
         sqlx::query(
             "INSERT INTO verigator_challenges (user_id, method, pin_hash, expires_at, attempts_left) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (user_id) DO UPDATE SET method = excluded.method, pin_hash = excluded.pin_hash, \
@@ -340,7 +453,13 @@ impl Verigator {
 
     /// E9: checks a code against the pending authentication. A right code is spent at once,
     /// atomically, so two requests with it cannot both succeed.
-    pub async fn verify(&self, account: &AccountName, service_id: &str, user_id: &str, token: &str) -> Result<AuthVerified, VerigatorError> {
+    pub async fn verify(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+        token: &str,
+    ) -> Result<AuthVerified, VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         let now = self.clock.unix_seconds();
         let challenge: Option<ChallengeRow> = sqlx::query_as(
@@ -354,7 +473,10 @@ impl Verigator {
         };
         let method = AuthMethod::from_stored(&challenge.method);
         if challenge.expires_at <= now {
-            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?").bind(&user.id).execute(&self.db).await?;
+            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
+                .bind(&user.id)
+                .execute(&self.db)
+                .await?;
             return Ok(AuthVerified::new(method, AuthResult::Expired));
         }
         if challenge.attempts_left <= 0 {
@@ -383,7 +505,12 @@ impl Verigator {
 
     /// Deletes the pending challenge if it is still the one checked; true for the one caller
     /// that did.
-    async fn spend_challenge(&self, user_id: &str, pin_hash: Option<&str>, now: i64) -> Result<bool, VerigatorError> {
+    async fn spend_challenge(
+        &self,
+        user_id: &str,
+        pin_hash: Option<&str>,
+        now: i64,
+    ) -> Result<bool, VerigatorError> {
         let spent = sqlx::query(
             "DELETE FROM verigator_challenges WHERE user_id = ? AND (pin_hash = ? OR (pin_hash IS NULL AND ? IS NULL)) \
              AND attempts_left > 0 AND expires_at > ?",
@@ -398,8 +525,17 @@ impl Verigator {
     }
 
     /// Accepts a TOTP code once: its step must be later than the last one used.
-    async fn spend_totp(&self, user: &UserRow, code: &str, now: i64) -> Result<bool, VerigatorError> {
-        let Some(secret) = user.totp_secret.as_deref().and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok()) else {
+    async fn spend_totp(
+        &self,
+        user: &UserRow,
+        code: &str,
+        now: i64,
+    ) -> Result<bool, VerigatorError> {
+        let Some(secret) = user
+            .totp_secret
+            .as_deref()
+            .and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok())
+        else {
             return Ok(false);
         };
         let Some(step) = totp::matching_step(&secret, code, now) else {
@@ -421,7 +557,12 @@ impl Verigator {
 
     /// Extension: gives the user a new authenticator secret, unconfirmed until
     /// [`Verigator::confirm_totp`]; `totp` authentications keep falling back to SMS until then.
-    pub async fn enrol_totp(&self, account: &AccountName, service_id: &str, user_id: &str) -> Result<TotpEnrolment, VerigatorError> {
+    pub async fn enrol_totp(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<TotpEnrolment, VerigatorError> {
         let (service, user) = self.user_row(account, service_id, user_id).await?;
         let mut secret = [0u8; 20];
         OsRng.fill_bytes(&mut secret);
@@ -431,36 +572,49 @@ impl Verigator {
             .bind(&user.id)
             .execute(&self.db)
             .await?;
-        Ok(TotpEnrolment { otpauth_uri: totp::otpauth_uri(&secret, &service.name, &user.id_in_service), secret: encoded })
+        Ok(TotpEnrolment {
+            otpauth_uri: totp::otpauth_uri(&secret, &service.name, &user.id_in_service),
+            secret: encoded,
+        })
     }
 
     /// Extension: confirms the enrolled secret with a code from the app.
-    pub async fn confirm_totp(&self, account: &AccountName, service_id: &str, user_id: &str, token: &str) -> Result<TotpConfirmed, VerigatorError> {
+    pub async fn confirm_totp(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+        token: &str,
+    ) -> Result<TotpConfirmed, VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         if user.totp_secret.is_none() {
             return Err(VerigatorError::NotFound("Authenticator enrolment"));
         }
         let now = self.clock.unix_seconds();
-        let confirmed = match Pin::parse(token) {
-            Ok(pin) => {
-                let secret = user.totp_secret.as_deref().and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok());
-                match secret.and_then(|s| totp::matching_step(&s, pin.as_str(), now)) {
-                    Some(step) => sqlx::query(
-                        "UPDATE verigator_users SET totp_confirmed = TRUE, totp_last_step = ? \
+        let confirmed =
+            match Pin::parse(token) {
+                Ok(pin) => {
+                    let secret = user
+                        .totp_secret
+                        .as_deref()
+                        .and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok());
+                    match secret.and_then(|s| totp::matching_step(&s, pin.as_str(), now)) {
+                        Some(step) => sqlx::query(
+                            "UPDATE verigator_users SET totp_confirmed = TRUE, totp_last_step = ? \
                          WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
-                    )
-                    .bind(step)
-                    .bind(&user.id)
-                    .bind(step)
-                    .execute(&self.db)
-                    .await?
-                    .rows_affected()
-                        == 1,
-                    None => false,
+                        )
+                        .bind(step)
+                        .bind(&user.id)
+                        .bind(step)
+                        .execute(&self.db)
+                        .await?
+                        .rows_affected()
+                            == 1,
+                        None => false,
+                    }
                 }
-            }
-            Err(_) => false,
-        };
+                Err(_) => false,
+            };
         Ok(TotpConfirmed { confirmed })
     }
 }
@@ -471,9 +625,18 @@ mod tests {
 
     #[test]
     fn web_otp_host_reads_domains_and_urls() {
-        assert_eq!(web_otp_host("coffeeshop.com").as_deref(), Some("coffeeshop.com"));
-        assert_eq!(web_otp_host("http://Example.com/path").as_deref(), Some("example.com"));
-        assert_eq!(web_otp_host("https://localhost:3000").as_deref(), Some("localhost"));
+        assert_eq!(
+            web_otp_host("coffeeshop.com").as_deref(),
+            Some("coffeeshop.com")
+        );
+        assert_eq!(
+            web_otp_host("http://Example.com/path").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            web_otp_host("https://localhost:3000").as_deref(),
+            Some("localhost")
+        );
         assert_eq!(web_otp_host("not a host"), None);
         assert_eq!(web_otp_host(""), None);
     }

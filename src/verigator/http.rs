@@ -39,11 +39,20 @@ pub fn router<S>(state: ApiState) -> Router<S> {
     Router::new()
         .route("/service/service", post(create_service))
         .route(service, get(get_service).delete(delete_service))
-        .route(&format!("{service}/users"), post(create_user).get(list_users))
+        .route(
+            &format!("{service}/users"),
+            post(create_user).get(list_users),
+        )
         .route(user, get(get_user).delete(delete_user))
         // The Java client reads a user at the singular path.
-        .route("/service/service/{service_id}/user/{user_id}", get(get_user))
-        .route(&format!("{user}/auth"), post(initiate_auth).put(verify_auth))
+        .route(
+            "/service/service/{service_id}/user/{user_id}",
+            get(get_user),
+        )
+        .route(
+            &format!("{user}/auth"),
+            post(initiate_auth).put(verify_auth),
+        )
         .route(&format!("{user}/totp"), post(enrol_totp).put(confirm_totp))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -60,7 +69,11 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), retry_after: None }
+        Self {
+            status,
+            message: message.into(),
+            retry_after: None,
+        }
     }
 }
 
@@ -79,34 +92,49 @@ impl From<VerigatorError> for ApiError {
         // Causes are for the operator's log; the caller gets the safe message.
         match &error {
             VerigatorError::SmsFailed(cause) => tracing::error!(%cause, "SMS send failed"),
-            VerigatorError::Internal(cause) => tracing::error!(cause = format!("{cause:#}"), "internal error"),
+            VerigatorError::Internal(cause) => {
+                tracing::error!(cause = format!("{cause:#}"), "internal error")
+            }
             _ => {}
         }
         let retry_after = match error {
-            VerigatorError::RateLimited { retry_after_seconds } => Some(retry_after_seconds),
+            VerigatorError::RateLimited {
+                retry_after_seconds,
+            } => Some(retry_after_seconds),
             _ => None,
         };
-        Self { status, message: error.to_string(), retry_after }
+        Self {
+            status,
+            message: error.to_string(),
+            retry_after,
+        }
     }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => {
-                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the body as JSON with Content-Type: application/json")
-            }
+            JsonRejection::MissingJsonContentType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as JSON with Content-Type: application/json",
+            ),
             JsonRejection::JsonDataError(e) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                format!("Invalid request body: {}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+                format!(
+                    "Invalid request body: {}",
+                    e.body_text().trim_start_matches(
+                        "Failed to deserialize the JSON body into the target type: "
+                    )
+                ),
             ),
             JsonRejection::JsonSyntaxError(_) => Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Invalid request body - check the format and if it was correctly JSON encoded",
             ),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Self::new(StatusCode::PAYLOAD_TOO_LARGE, format!("Request body larger than {MAX_BODY_BYTES} bytes"))
-            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("Request body larger than {MAX_BODY_BYTES} bytes"),
+            ),
             other => Self::new(other.status(), "Could not read the request body"),
         }
     }
@@ -120,7 +148,13 @@ impl From<PathRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(ErrorBody { message: self.message })).into_response();
+        let mut response = (
+            self.status,
+            Json(ErrorBody {
+                message: self.message,
+            }),
+        )
+            .into_response();
         if let Some(seconds) = self.retry_after {
             if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -146,8 +180,14 @@ pub struct Caller(AccountName);
 impl FromRequestParts<ApiState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get("x-service-auth").and_then(|v| v.to_str().ok());
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &ApiState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get("x-service-auth")
+            .and_then(|v| v.to_str().ok());
         Ok(Self(state.accounts.authenticate(header).await?))
     }
 }
@@ -162,49 +202,97 @@ fn accepted() -> ApiResult<Empty> {
     Ok((StatusCode::ACCEPTED, Json(Empty {})))
 }
 
-async fn create_service(State(s): State<ApiState>, Caller(a): Caller, ApiJson(body): ApiJson<CreateService>) -> ApiResult<impl Serialize> {
+async fn create_service(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiJson(body): ApiJson<CreateService>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.create_service(&a, body).await?)
 }
 
-async fn get_service(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>) -> ApiResult<impl Serialize> {
+async fn get_service(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath(sid): ApiPath<String>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.get_service(&a, &sid).await?)
 }
 
-async fn delete_service(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>) -> ApiResult<Empty> {
+async fn delete_service(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath(sid): ApiPath<String>,
+) -> ApiResult<Empty> {
     s.engine.delete_service(&a, &sid).await?;
     accepted()
 }
 
-async fn create_user(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>, ApiJson(body): ApiJson<CreateUser>) -> ApiResult<impl Serialize> {
+async fn create_user(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath(sid): ApiPath<String>,
+    ApiJson(body): ApiJson<CreateUser>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.create_user(&a, &sid, body).await?)
 }
 
-async fn list_users(State(s): State<ApiState>, Caller(a): Caller, ApiPath(sid): ApiPath<String>) -> ApiResult<impl Serialize> {
+async fn list_users(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath(sid): ApiPath<String>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.list_users(&a, &sid).await?)
 }
 
-async fn get_user(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>) -> ApiResult<impl Serialize> {
+async fn get_user(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath((sid, uid)): ApiPath<(String, String)>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.get_user(&a, &sid, &uid).await?)
 }
 
-async fn delete_user(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>) -> ApiResult<Empty> {
+async fn delete_user(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath((sid, uid)): ApiPath<(String, String)>,
+) -> ApiResult<Empty> {
     s.engine.delete_user(&a, &sid, &uid).await?;
     accepted()
 }
 
-async fn initiate_auth(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>, ApiJson(body): ApiJson<InitiateAuth>) -> ApiResult<impl Serialize> {
+async fn initiate_auth(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<InitiateAuth>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.initiate(&a, &sid, &uid, body.method).await?)
 }
 
-async fn verify_auth(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>, ApiJson(body): ApiJson<VerifyAuth>) -> ApiResult<impl Serialize> {
+async fn verify_auth(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<VerifyAuth>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.verify(&a, &sid, &uid, &body.token).await?)
 }
 
-async fn enrol_totp(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>) -> ApiResult<impl Serialize> {
+async fn enrol_totp(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath((sid, uid)): ApiPath<(String, String)>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.enrol_totp(&a, &sid, &uid).await?)
 }
 
-async fn confirm_totp(State(s): State<ApiState>, Caller(a): Caller, ApiPath((sid, uid)): ApiPath<(String, String)>, ApiJson(body): ApiJson<ConfirmTotp>) -> ApiResult<impl Serialize> {
+async fn confirm_totp(
+    State(s): State<ApiState>,
+    Caller(a): Caller,
+    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiJson(body): ApiJson<ConfirmTotp>,
+) -> ApiResult<impl Serialize> {
     ok(s.engine.confirm_totp(&a, &sid, &uid, &body.token).await?)
 }
 

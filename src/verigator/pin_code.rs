@@ -26,7 +26,13 @@ pub struct PinPolicy {
 impl Default for PinPolicy {
     /// NIST 800-63B and OWASP-minded defaults: 6 digits, 5 minutes, 5 tries, 30 s, 5 an hour.
     fn default() -> Self {
-        Self { digits: 6, validity_seconds: 300, max_wrong_tries: 5, send_cooldown_seconds: 30, sends_per_hour: 5 }
+        Self {
+            digits: 6,
+            validity_seconds: 300,
+            max_wrong_tries: 5,
+            send_cooldown_seconds: 30,
+            sends_per_hour: 5,
+        }
     }
 }
 
@@ -73,7 +79,8 @@ impl PinKey {
 
     /// HMAC-SHA-256 of the PIN, bound to the user it was sent to, as hex.
     pub fn hash(&self, user_id: &str, pin: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.0.expose_secret()).expect("any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(self.0.expose_secret()).expect("any key length");
         mac.update(user_id.as_bytes());
         mac.update(b"\0");
         mac.update(pin.as_bytes());
@@ -82,7 +89,10 @@ impl PinKey {
 
     /// Whether `pin` hashes to `stored`, in constant time.
     pub fn matches(&self, user_id: &str, pin: &str, stored: &str) -> bool {
-        self.hash(user_id, pin).as_bytes().ct_eq(stored.as_bytes()).into()
+        self.hash(user_id, pin)
+            .as_bytes()
+            .ct_eq(stored.as_bytes())
+            .into()
     }
 }
 
@@ -93,11 +103,16 @@ mod tests {
     #[test]
     fn pins_have_the_asked_length_and_vary() {
         let pins: Vec<String> = (0..50).map(|_| generate_pin(6)).collect();
-        assert!(pins.iter().all(|p| p.len() == 6 && p.bytes().all(|b| b.is_ascii_digit())));
+        assert!(pins
+            .iter()
+            .all(|p| p.len() == 6 && p.bytes().all(|b| b.is_ascii_digit())));
         let mut distinct = pins.clone();
         distinct.sort();
         distinct.dedup();
-        assert!(distinct.len() > 40, "50 six-digit PINs should rarely repeat");
+        assert!(
+            distinct.len() > 40,
+            "50 six-digit PINs should rarely repeat"
+        );
         assert_eq!(generate_pin(4).len(), 4);
     }
 
@@ -115,7 +130,17 @@ mod tests {
     #[test]
     fn default_policy_is_valid_and_bad_ones_are_not() {
         assert_eq!(PinPolicy::default().validate(), Ok(()));
-        assert!(PinPolicy { digits: 3, ..PinPolicy::default() }.validate().is_err());
-        assert!(PinPolicy { validity_seconds: 3600, ..PinPolicy::default() }.validate().is_err());
+        assert!(PinPolicy {
+            digits: 3,
+            ..PinPolicy::default()
+        }
+        .validate()
+        .is_err());
+        assert!(PinPolicy {
+            validity_seconds: 3600,
+            ..PinPolicy::default()
+        }
+        .validate()
+        .is_err());
     }
 }

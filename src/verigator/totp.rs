@@ -18,7 +18,12 @@ pub fn hotp(secret: &[u8], counter: u64, digits: u32) -> String {
     let hash = mac.finalize().into_bytes();
     // Dynamic truncation, RFC 4226 section 5.3.
     let offset = usize::from(hash[hash.len() - 1] & 0x0f);
-    let binary = u32::from_be_bytes([hash[offset] & 0x7f, hash[offset + 1], hash[offset + 2], hash[offset + 3]]);
+    let binary = u32::from_be_bytes([
+        hash[offset] & 0x7f,
+        hash[offset + 1],
+        hash[offset + 2],
+        hash[offset + 3],
+    ]);
     let code = u64::from(binary) % 10u64.pow(digits);
     format!("{code:0width$}", width = digits as usize)
 }
@@ -40,7 +45,10 @@ pub fn matching_step(secret: &[u8], code: &str, unix_seconds: i64) -> Option<i64
     let mut found = None;
     for step in now - ALLOWED_DRIFT_STEPS..=now + ALLOWED_DRIFT_STEPS {
         let expected = code_at_step(secret, step, DIGITS);
-        if bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), code.as_bytes())) {
+        if bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_bytes(),
+            code.as_bytes(),
+        )) {
             found = Some(step);
         }
     }
@@ -60,7 +68,9 @@ pub fn otpauth_uri(secret: &[u8], issuer: &str, account: &str) -> String {
 fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -74,9 +84,16 @@ mod tests {
 
     #[test]
     fn rfc4226_appendix_d_hotp_values() {
-        let expected = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
+        let expected = [
+            "755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583",
+            "399871", "520489",
+        ];
         for (counter, code) in expected.iter().enumerate() {
-            assert_eq!(hotp(RFC_SECRET, counter as u64, 6), *code, "counter {counter}");
+            assert_eq!(
+                hotp(RFC_SECRET, counter as u64, 6),
+                *code,
+                "counter {counter}"
+            );
         }
     }
 
@@ -91,7 +108,11 @@ mod tests {
             (20_000_000_000, "65353130"),
         ];
         for (time, code) in vectors {
-            assert_eq!(code_at_step(RFC_SECRET, step_at(time), 8), code, "time {time}");
+            assert_eq!(
+                code_at_step(RFC_SECRET, step_at(time), 8),
+                code,
+                "time {time}"
+            );
         }
     }
 
@@ -100,9 +121,18 @@ mod tests {
         let now = 1_700_000_000;
         let current = code_at_step(RFC_SECRET, step_at(now), DIGITS);
         assert_eq!(matching_step(RFC_SECRET, &current, now), Some(step_at(now)));
-        assert_eq!(matching_step(RFC_SECRET, &current, now + STEP_SECONDS), Some(step_at(now)));
-        assert_eq!(matching_step(RFC_SECRET, &current, now - STEP_SECONDS), Some(step_at(now)));
-        assert_eq!(matching_step(RFC_SECRET, &current, now + 2 * STEP_SECONDS), None);
+        assert_eq!(
+            matching_step(RFC_SECRET, &current, now + STEP_SECONDS),
+            Some(step_at(now))
+        );
+        assert_eq!(
+            matching_step(RFC_SECRET, &current, now - STEP_SECONDS),
+            Some(step_at(now))
+        );
+        assert_eq!(
+            matching_step(RFC_SECRET, &current, now + 2 * STEP_SECONDS),
+            None
+        );
         assert_eq!(matching_step(RFC_SECRET, "000000x", now), None);
     }
 

@@ -176,10 +176,16 @@ mod no_js {
         let answer = read_phone_fields(&fields.phone, &fields.country);
         let refused = answer.is_err();
         match &answer {
-            Ok(number) => tracing::info!(phone = %number.masked(), "phone number accepted (form post)"),
+            Ok(number) => {
+                tracing::info!(phone = %number.masked(), "phone number accepted (form post)")
+            }
             Err(error) => tracing::info!(?error, "phone number refused (form post)"),
         }
-        let submission = PhoneSubmission { phone: fields.phone, country: fields.country, answer };
+        let submission = PhoneSubmission {
+            phone: fields.phone,
+            country: fields.country,
+            answer,
+        };
         let request = Request::from_parts(parts, axum::body::Body::empty());
         let mut response =
             render_page(state, request, move || provide_context(submission.clone())).await;

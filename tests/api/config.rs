@@ -6,7 +6,13 @@ use crate::helpers::project_file;
 use toml::{Table, Value};
 
 /// Keys both files must carry, with equal values.
-const SHARED: &[&str] = &["output-name", "site-root", "site-pkg-dir", "site-addr", "reload-port"];
+const SHARED: &[&str] = &[
+    "output-name",
+    "site-root",
+    "site-pkg-dir",
+    "site-addr",
+    "reload-port",
+];
 /// Keys only the runtime reads; cargo-leptos would ignore them with a warning.
 const RUNTIME_ONLY: &[&str] = &["env"];
 
@@ -14,7 +20,10 @@ fn leptos_table(file: &str) -> Table {
     let text = std::fs::read_to_string(project_file(file)).unwrap();
     let table: Table = toml::from_str(&text).unwrap();
     let leptos = &table["package"]["metadata"]["leptos"];
-    leptos.as_table().unwrap_or_else(|| panic!("{file} has no [package.metadata.leptos]")).clone()
+    leptos
+        .as_table()
+        .unwrap_or_else(|| panic!("{file} has no [package.metadata.leptos]"))
+        .clone()
 }
 
 #[test]
@@ -39,7 +48,10 @@ fn each_other_key_has_one_home() {
         );
     }
     for key in RUNTIME_ONLY {
-        assert!(!build.contains_key(*key), "{key} belongs in Leptos.toml only");
+        assert!(
+            !build.contains_key(*key),
+            "{key} belongs in Leptos.toml only"
+        );
     }
 }
 
@@ -47,6 +59,12 @@ fn each_other_key_has_one_home() {
 fn the_leptos_table_is_last_in_leptos_toml() {
     // leptos_config reads from the header to the end of the file.
     let text = std::fs::read_to_string(project_file("Leptos.toml")).unwrap();
-    let tail = &text[text.find("\n[package.metadata.leptos]").expect("the table is in the file")..];
-    assert_eq!(tail.matches("\n[").count(), 1, "a table after [package.metadata.leptos]");
+    let tail = &text[text
+        .find("\n[package.metadata.leptos]")
+        .expect("the table is in the file")..];
+    assert_eq!(
+        tail.matches("\n[").count(),
+        1,
+        "a table after [package.metadata.leptos]"
+    );
 }

@@ -31,7 +31,8 @@ pub fn project_file(name: &str) -> std::path::PathBuf {
 pub fn test_settings() -> Settings {
     let mut settings = Settings::load(&project_file("Leptos.toml")).expect("Leptos.toml loads");
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
-    let db_file = std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
+    let db_file =
+        std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
     settings.database.url = format!("sqlite://{}", db_file.display());
     settings
 }
@@ -45,11 +46,21 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
     let clock = ManualClock::at(1_700_000_000);
     let db_url = settings.database.url.clone();
-    let app = Application::build_with_clock(settings, Arc::new(clock.clone())).await.expect("the application builds");
+    let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
+        .await
+        .expect("the application builds");
     let address = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    TestApp { address, client, clock, db_url }
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address,
+        client,
+        clock,
+        db_url,
+    }
 }
 
 /// A message of the development outbox.
@@ -62,7 +73,11 @@ pub struct OutboxMessage {
 impl TestApp {
     /// `GET path`.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.address)).send().await.expect("GET is answered")
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("GET is answered")
     }
 
     /// Posts a urlencoded form as a browser without JavaScript does.
@@ -97,26 +112,41 @@ impl TestApp {
 
     /// A client of the embedded API with the widget's account.
     pub fn verigator(&self) -> VerigatorClient {
-        VerigatorClient::new(&self.verigator_url(), WIDGET_USERNAME, &WIDGET_PASSWORD.to_owned().into()).unwrap()
+        VerigatorClient::new(
+            &self.verigator_url(),
+            WIDGET_USERNAME,
+            &WIDGET_PASSWORD.to_owned().into(),
+        )
+        .unwrap()
     }
 
     /// Creates another API account and answers with a client that uses it.
     pub async fn other_account(&self, username: &str) -> VerigatorClient {
         let password: SecretString = format!("password-of-{username}").into();
         let db = phone_verify::db::connect(&self.db_url).await.unwrap();
-        Accounts::new(db).upsert(username, &password, 0).await.unwrap();
+        Accounts::new(db)
+            .upsert(username, &password, 0)
+            .await
+            .unwrap();
         VerigatorClient::new(&self.verigator_url(), username, &password).unwrap()
     }
 
     /// The development outbox, newest first.
     pub async fn outbox(&self) -> Vec<OutboxMessage> {
-        self.get("/dev/outbox.json").await.json().await.expect("the outbox is JSON")
+        self.get("/dev/outbox.json")
+            .await
+            .json()
+            .await
+            .expect("the outbox is JSON")
     }
 
     /// The PIN of the newest message to `phone`.
     pub async fn last_pin_to(&self, phone: &str) -> String {
         let messages = self.outbox().await;
-        let message = messages.iter().find(|m| m.recipient == phone).expect("a message to that phone");
+        let message = messages
+            .iter()
+            .find(|m| m.recipient == phone)
+            .expect("a message to that phone");
         pin_in(&message.body)
     }
 }

@@ -8,8 +8,14 @@ async fn verify_page_renders_the_phone_form_on_the_server() {
     let response = app.get("/verify").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains(r#"<form method="post" action="/verify""#), "{html}");
-    assert!(html.contains(r#"name="phone""#) && html.contains(r#"type="tel""#), "{html}");
+    assert!(
+        html.contains(r#"<form method="post" action="/verify""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"name="phone""#) && html.contains(r#"type="tel""#),
+        "{html}"
+    );
     // The default country from Leptos.toml is preselected.
     assert!(html.contains(r#"<option value="US" selected"#), "{html}");
     // The island is marked for hydration and the page loads the wasm.
@@ -23,12 +29,24 @@ async fn pages_carry_the_security_headers() {
     for path in ["/verify", "/", "/no-such-page"] {
         let response = app.get(path).await;
         let header = |name: &str| {
-            response.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
         };
-        assert_eq!(header("content-security-policy"), "frame-ancestors 'none'", "{path}");
+        assert_eq!(
+            header("content-security-policy"),
+            "frame-ancestors 'none'",
+            "{path}"
+        );
         assert_eq!(header("x-frame-options"), "DENY", "{path}");
         assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{path}");
+        assert_eq!(
+            header("referrer-policy"),
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
     }
 }
 
@@ -49,9 +67,18 @@ async fn the_outbox_page_lists_sent_pins() {
     assert!(empty.text().await.unwrap().contains("No messages yet."));
 
     let client = app.verigator();
-    let service = client.create_service("shop.example.com", "Shop").await.unwrap();
-    let user = client.create_user(service.id, "alice", "+37251234567").await.unwrap();
-    client.initiate(service.id, user.id, AuthMethod::Sms).await.unwrap();
+    let service = client
+        .create_service("shop.example.com", "Shop")
+        .await
+        .unwrap();
+    let user = client
+        .create_user(service.id, "alice", "+37251234567")
+        .await
+        .unwrap();
+    client
+        .initiate(service.id, user.id, AuthMethod::Sms)
+        .await
+        .unwrap();
     let pin = app.last_pin_to("+37251234567").await;
     let html = app.get("/dev/outbox").await.text().await.unwrap();
     assert!(html.contains("+37251234567"), "{html}");

@@ -30,7 +30,9 @@ async fn server_function_refuses_an_unknown_country() {
 #[tokio::test]
 async fn form_post_renders_the_page_with_the_number() {
     let app = spawn_app().await;
-    let response = app.post_form("/verify", "country=GB&phone=020+7946+0958").await;
+    let response = app
+        .post_form("/verify", "country=GB&phone=020+7946+0958")
+        .await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("<output>+442079460958</output>"), "{html}");
@@ -55,7 +57,11 @@ async fn form_post_without_fields_asks_for_the_number() {
     let app = spawn_app().await;
     let response = app.post_form("/verify", "").await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("Enter your phone number."));
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Enter your phone number."));
 }
 
 #[tokio::test]

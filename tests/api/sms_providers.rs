@@ -38,7 +38,11 @@ impl Fake {
 async fn record(State(fake): State<Fake>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
     fake.requests.lock().unwrap().push((headers, body));
     let (status, body) = fake.answer.lock().unwrap().clone();
-    (StatusCode::from_u16(status).unwrap(), [("content-type", "application/json")], body)
+    (
+        StatusCode::from_u16(status).unwrap(),
+        [("content-type", "application/json")],
+        body,
+    )
 }
 
 /// Serves `router` on a free port; answers with its base URL.
@@ -50,7 +54,10 @@ async fn serve(router: Router) -> String {
 }
 
 fn basic_auth(user: &str, password: &str) -> String {
-    format!("Basic {}", data_encoding::BASE64.encode(format!("{user}:{password}").as_bytes()))
+    format!(
+        "Basic {}",
+        data_encoding::BASE64.encode(format!("{user}:{password}").as_bytes())
+    )
 }
 
 fn phone() -> PhoneNumber {
@@ -58,7 +65,12 @@ fn phone() -> PhoneNumber {
 }
 
 async fn messente(fake: &Fake) -> Messente {
-    let base = serve(Router::new().route("/v1/omnimessage", post(record)).with_state(fake.clone())).await;
+    let base = serve(
+        Router::new()
+            .route("/v1/omnimessage", post(record))
+            .with_state(fake.clone()),
+    )
+    .await;
     Messente::new(
         MessenteSettings {
             base_url: format!("{base}/v1"),
@@ -76,7 +88,12 @@ async fn twilio(fake: &Fake, from: &str) -> Twilio {
         .with_state(fake.clone());
     let base = serve(router).await;
     Twilio::new(
-        TwilioSettings { base_url: base, account_sid: "AC123".into(), auth_token: "token".to_owned().into(), from: from.into() },
+        TwilioSettings {
+            base_url: base,
+            account_sid: "AC123".into(),
+            auth_token: "token".to_owned().into(),
+            from: from.into(),
+        },
         reqwest::Client::new(),
     )
 }
@@ -88,11 +105,18 @@ async fn messente_sends_an_omnimessage() {
         json!({"messages": [{"channel": "sms", "message_id": "m-1", "sender": "Shop"}],
                "to": "+37251234567", "omnimessage_id": "o-1"}),
     );
-    messente(&fake).await.send(&phone(), "Your Shop code is 123456").await.unwrap();
+    messente(&fake)
+        .await
+        .send(&phone(), "Your Shop code is 123456")
+        .await
+        .unwrap();
     let received = fake.received();
     assert_eq!(received.len(), 1);
     let (headers, body) = &received[0];
-    assert_eq!(headers["authorization"], basic_auth("api-user", "api-password").as_str());
+    assert_eq!(
+        headers["authorization"],
+        basic_auth("api-user", "api-password").as_str()
+    );
     assert_eq!(headers["content-type"], "application/json");
     let body: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(
@@ -108,23 +132,49 @@ async fn messente_errors_are_reported_with_their_details() {
         400,
         json!({"errors": [{"title": "Invalid data", "detail": "Invalid phone number", "code": "105", "source": "payload[to]"}]}),
     );
-    let error = messente(&fake).await.send(&phone(), "text").await.unwrap_err();
-    assert!(matches!(&error, SmsError::Refused(m) if m.contains("105 Invalid data: Invalid phone number")), "{error}");
+    let error = messente(&fake)
+        .await
+        .send(&phone(), "text")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, SmsError::Refused(m) if m.contains("105 Invalid data: Invalid phone number")),
+        "{error}"
+    );
 
-    let fake = Fake::answering(401, json!({"errors": [{"title": "Unauthorized", "detail": "Bad credentials", "code": "106"}]}));
-    assert!(matches!(messente(&fake).await.send(&phone(), "text").await, Err(SmsError::Refused(_))));
+    let fake = Fake::answering(
+        401,
+        json!({"errors": [{"title": "Unauthorized", "detail": "Bad credentials", "code": "106"}]}),
+    );
+    assert!(matches!(
+        messente(&fake).await.send(&phone(), "text").await,
+        Err(SmsError::Refused(_))
+    ));
 
     let fake = Fake::answering(503, json!({"errors": []}));
-    assert!(matches!(messente(&fake).await.send(&phone(), "text").await, Err(SmsError::Unavailable(_))));
+    assert!(matches!(
+        messente(&fake).await.send(&phone(), "text").await,
+        Err(SmsError::Unavailable(_))
+    ));
 }
 
 #[tokio::test]
 async fn twilio_sends_a_message_from_a_number() {
-    let fake = Fake::answering(201, json!({"sid": "SM1", "status": "queued", "to": "+37251234567"}));
-    twilio(&fake, "+15005550006").await.send(&phone(), "Your code is 123456 & more").await.unwrap();
+    let fake = Fake::answering(
+        201,
+        json!({"sid": "SM1", "status": "queued", "to": "+37251234567"}),
+    );
+    twilio(&fake, "+15005550006")
+        .await
+        .send(&phone(), "Your code is 123456 & more")
+        .await
+        .unwrap();
     let received = fake.received();
     let (headers, body) = &received[0];
-    assert_eq!(headers["authorization"], basic_auth("AC123", "token").as_str());
+    assert_eq!(
+        headers["authorization"],
+        basic_auth("AC123", "token").as_str()
+    );
     assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
     assert_eq!(
         std::str::from_utf8(body).unwrap(),
@@ -135,7 +185,11 @@ async fn twilio_sends_a_message_from_a_number() {
 #[tokio::test]
 async fn twilio_sends_through_a_messaging_service() {
     let fake = Fake::answering(201, json!({"sid": "SM1", "status": "accepted"}));
-    twilio(&fake, "MG0123").await.send(&phone(), "hi").await.unwrap();
+    twilio(&fake, "MG0123")
+        .await
+        .send(&phone(), "hi")
+        .await
+        .unwrap();
     let body = String::from_utf8(fake.received()[0].1.to_vec()).unwrap();
     assert!(body.contains("MessagingServiceSid=MG0123"), "{body}");
 }
@@ -147,11 +201,27 @@ async fn twilio_errors_are_reported_with_their_code() {
         json!({"code": 21211, "message": "The 'To' number is not a valid phone number.",
                "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400}),
     );
-    let error = twilio(&fake, "+15005550006").await.send(&phone(), "hi").await.unwrap_err();
-    assert!(matches!(&error, SmsError::Refused(m) if m.contains("21211") && m.contains("not a valid phone number")), "{error}");
+    let error = twilio(&fake, "+15005550006")
+        .await
+        .send(&phone(), "hi")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, SmsError::Refused(m) if m.contains("21211") && m.contains("not a valid phone number")),
+        "{error}"
+    );
 
-    let fake = Fake::answering(429, json!({"code": 20429, "message": "Too Many Requests", "status": 429}));
-    assert!(matches!(twilio(&fake, "+15005550006").await.send(&phone(), "hi").await, Err(SmsError::Unavailable(_))));
+    let fake = Fake::answering(
+        429,
+        json!({"code": 20429, "message": "Too Many Requests", "status": 429}),
+    );
+    assert!(matches!(
+        twilio(&fake, "+15005550006")
+            .await
+            .send(&phone(), "hi")
+            .await,
+        Err(SmsError::Unavailable(_))
+    ));
 }
 
 #[tokio::test]
@@ -165,13 +235,24 @@ async fn an_unreachable_provider_is_unavailable() {
         },
         reqwest::Client::new(),
     );
-    assert!(matches!(sender.send(&phone(), "hi").await, Err(SmsError::Unavailable(_))));
+    assert!(matches!(
+        sender.send(&phone(), "hi").await,
+        Err(SmsError::Unavailable(_))
+    ));
 }
 
 #[tokio::test]
 async fn the_server_sends_pins_through_the_configured_provider() {
-    let fake = Fake::answering(201, json!({"messages": [], "to": "+37251234567", "omnimessage_id": "o-1"}));
-    let base = serve(Router::new().route("/v1/omnimessage", post(record)).with_state(fake.clone())).await;
+    let fake = Fake::answering(
+        201,
+        json!({"messages": [], "to": "+37251234567", "omnimessage_id": "o-1"}),
+    );
+    let base = serve(
+        Router::new()
+            .route("/v1/omnimessage", post(record))
+            .with_state(fake.clone()),
+    )
+    .await;
     let mut settings = crate::helpers::test_settings();
     settings.sms.provider = phone_verify::server::SmsProvider::Messente;
     settings.sms.messente = Some(MessenteSettings {
@@ -185,17 +266,48 @@ async fn the_server_sends_pins_through_the_configured_provider() {
     assert_eq!(app.get("/dev/outbox.json").await.status(), 404);
 
     let client = app.verigator();
-    let service = client.create_service("shop.example.com", "Shop").await.unwrap();
-    let user = client.create_user(service.id, "alice", "+37251234567").await.unwrap();
-    client.initiate(service.id, user.id, phone_verify::verigator::wire::AuthMethod::Sms).await.unwrap();
+    let service = client
+        .create_service("shop.example.com", "Shop")
+        .await
+        .unwrap();
+    let user = client
+        .create_user(service.id, "alice", "+37251234567")
+        .await
+        .unwrap();
+    client
+        .initiate(
+            service.id,
+            user.id,
+            phone_verify::verigator::wire::AuthMethod::Sms,
+        )
+        .await
+        .unwrap();
     let body: Value = serde_json::from_slice(&fake.received()[0].1).unwrap();
     let text = body["messages"][0]["text"].as_str().unwrap();
     let pin = crate::helpers::pin_in(text);
-    assert!(client.verify(service.id, user.id, &pin).await.unwrap().verified);
+    assert!(
+        client
+            .verify(service.id, user.id, &pin)
+            .await
+            .unwrap()
+            .verified
+    );
 
     // A provider failure is a 502 for the caller, and the PIN that was not delivered is void.
     *fake.answer.lock().unwrap() = (500, json!({"errors": []}).to_string());
     app.clock.advance(30);
-    let failed = client.initiate(service.id, user.id, phone_verify::verigator::wire::AuthMethod::Sms).await;
-    assert!(matches!(&failed, Err(phone_verify::verigator::ClientError::Server { status: 502, .. })), "{failed:?}");
+    let failed = client
+        .initiate(
+            service.id,
+            user.id,
+            phone_verify::verigator::wire::AuthMethod::Sms,
+        )
+        .await;
+    assert!(
+        matches!(
+            &failed,
+            Err(phone_verify::verigator::ClientError::Server { status: 502, .. })
+        ),
+        "{failed:?}"
+    );
 }
