@@ -3,7 +3,10 @@
 use phone_verify::{
     clock::ManualClock,
     server::{Application, Settings},
-    verigator::{Accounts, VerigatorClient},
+    verigator::{
+        wire::{AuthMethod, ServiceId, UserId},
+        Accounts, VerigatorClient,
+    },
 };
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -13,6 +16,8 @@ use std::{path::Path, sync::Arc};
 pub const WIDGET_USERNAME: &str = "widget";
 /// Its development password.
 pub const WIDGET_PASSWORD: &str = "development-only-password";
+/// The phone number tests send codes to.
+pub const PHONE: &str = "+37251234567";
 
 /// A running server, its clock, and an HTTP client that does not follow redirects.
 pub struct TestApp {
@@ -140,6 +145,21 @@ impl TestApp {
             .expect("the outbox is JSON")
     }
 
+    /// Starts an SMS authentication for `user` (at [`PHONE`]) and answers with its PIN.
+    pub async fn send_pin(
+        &self,
+        client: &VerigatorClient,
+        service: ServiceId,
+        user: UserId,
+    ) -> String {
+        let method = client
+            .initiate(service, user, AuthMethod::Sms)
+            .await
+            .unwrap();
+        assert_eq!(method, AuthMethod::Sms);
+        self.last_pin_to(PHONE).await
+    }
+
     /// The PIN of the newest message to `phone`.
     pub async fn last_pin_to(&self, phone: &str) -> String {
         let messages = self.outbox().await;
@@ -155,4 +175,17 @@ impl TestApp {
 pub fn pin_in(text: &str) -> String {
     let after = text.split_once("code is ").expect("an SMS with a code").1;
     after.chars().take_while(char::is_ascii_digit).collect()
+}
+
+/// A service named "Shop" with one user, "alice", at [`PHONE`].
+pub async fn service_and_user(client: &VerigatorClient) -> (ServiceId, UserId) {
+    let service = client
+        .create_service("shop.example.com", "Shop")
+        .await
+        .unwrap();
+    let user = client
+        .create_user(service.id, "alice", PHONE)
+        .await
+        .unwrap();
+    (service.id, user.id)
 }

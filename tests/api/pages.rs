@@ -1,6 +1,6 @@
 //! Pages and the headers that protect them.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{service_and_user, spawn_app};
 
 #[tokio::test]
 async fn verify_page_renders_the_phone_form_on_the_server() {
@@ -67,16 +67,9 @@ async fn the_outbox_page_lists_sent_pins() {
     assert!(empty.text().await.unwrap().contains("No messages yet."));
 
     let client = app.verigator();
-    let service = client
-        .create_service("shop.example.com", "Shop")
-        .await
-        .unwrap();
-    let user = client
-        .create_user(service.id, "alice", "+37251234567")
-        .await
-        .unwrap();
+    let (service, user) = service_and_user(&client).await;
     client
-        .initiate(service.id, user.id, AuthMethod::Sms)
+        .initiate(service, user, AuthMethod::Sms)
         .await
         .unwrap();
     let pin = app.last_pin_to("+37251234567").await;

@@ -12,6 +12,7 @@ use axum::{
 use phone_verify::{
     domain::PhoneNumber,
     sms::{Messente, MessenteSettings, SmsError, SmsSender, Twilio, TwilioSettings},
+    verigator::wire::AuthMethod,
 };
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -266,43 +267,20 @@ async fn the_server_sends_pins_through_the_configured_provider() {
     assert_eq!(app.get("/dev/outbox.json").await.status(), 404);
 
     let client = app.verigator();
-    let service = client
-        .create_service("shop.example.com", "Shop")
-        .await
-        .unwrap();
-    let user = client
-        .create_user(service.id, "alice", "+37251234567")
-        .await
-        .unwrap();
+    let (service, user) = crate::helpers::service_and_user(&client).await;
     client
-        .initiate(
-            service.id,
-            user.id,
-            phone_verify::verigator::wire::AuthMethod::Sms,
-        )
+        .initiate(service, user, AuthMethod::Sms)
         .await
         .unwrap();
     let body: Value = serde_json::from_slice(&fake.received()[0].1).unwrap();
     let text = body["messages"][0]["text"].as_str().unwrap();
     let pin = crate::helpers::pin_in(text);
-    assert!(
-        client
-            .verify(service.id, user.id, &pin)
-            .await
-            .unwrap()
-            .verified
-    );
+    assert!(client.verify(service, user, &pin).await.unwrap().verified);
 
     // A provider failure is a 502 for the caller, and the PIN that was not delivered is void.
     *fake.answer.lock().unwrap() = (500, json!({"errors": []}).to_string());
     app.clock.advance(30);
-    let failed = client
-        .initiate(
-            service.id,
-            user.id,
-            phone_verify::verigator::wire::AuthMethod::Sms,
-        )
-        .await;
+    let failed = client.initiate(service, user, AuthMethod::Sms).await;
     assert!(
         matches!(
             &failed,

@@ -1,31 +1,15 @@
 //! The contract of the Verigator-compatible API: the typed client against the embedded server
 //! over real HTTP, every endpoint and every documented error.
 
-use crate::helpers::{pin_in, spawn_app, TestApp, WIDGET_PASSWORD, WIDGET_USERNAME};
+use crate::helpers::{
+    pin_in, service_and_user, spawn_app, TestApp, PHONE, WIDGET_PASSWORD, WIDGET_USERNAME,
+};
 use phone_verify::verigator::{
     totp,
     wire::{AuthMethod, AuthResult, ServiceId, UserId},
     ClientError, VerigatorClient,
 };
 use serde_json::{json, Value};
-
-const PHONE: &str = "+37251234567";
-
-async fn service_and_user(app: &TestApp, client: &VerigatorClient) -> (ServiceId, UserId) {
-    let service = client
-        .create_service(
-            "shop.example.com",
-            &format!("Shop {}", uuid::Uuid::new_v4()),
-        )
-        .await
-        .unwrap();
-    let user = client
-        .create_user(service.id, "alice@example.com", PHONE)
-        .await
-        .unwrap();
-    let _ = app;
-    (service.id, user.id)
-}
 
 /// A raw request with the widget's credentials, for what the typed client never sends.
 fn raw(app: &TestApp, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
@@ -130,7 +114,7 @@ async fn users_are_created_listed_read_and_deleted() {
 async fn deletes_answer_202_with_a_json_body() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
+    let (service, user) = service_and_user(&client).await;
     let response = raw(
         &app,
         reqwest::Method::DELETE,
@@ -202,7 +186,7 @@ async fn an_sms_pin_verifies_once() {
 async fn verify_answers_in_the_python_clients_shape() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
+    let (service, user) = service_and_user(&client).await;
     client
         .initiate(service, user, AuthMethod::Sms)
         .await
@@ -230,7 +214,7 @@ async fn verify_answers_in_the_python_clients_shape() {
 async fn totp_falls_back_to_sms_without_an_authenticator() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
+    let (service, user) = service_and_user(&client).await;
     assert_eq!(
         client
             .initiate(service, user, AuthMethod::Totp)
@@ -246,12 +230,8 @@ async fn totp_falls_back_to_sms_without_an_authenticator() {
 async fn five_wrong_tries_kill_the_pin() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
-    client
-        .initiate(service, user, AuthMethod::Sms)
-        .await
-        .unwrap();
-    let pin = app.last_pin_to(PHONE).await;
+    let (service, user) = service_and_user(&client).await;
+    let pin = app.send_pin(&client, service, user).await;
     let wrong = if pin == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         let answer = client.verify(service, user, wrong).await.unwrap();
@@ -267,12 +247,8 @@ async fn five_wrong_tries_kill_the_pin() {
 async fn a_pin_expires_after_five_minutes() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
-    client
-        .initiate(service, user, AuthMethod::Sms)
-        .await
-        .unwrap();
-    let pin = app.last_pin_to(PHONE).await;
+    let (service, user) = service_and_user(&client).await;
+    let pin = app.send_pin(&client, service, user).await;
     app.clock.advance(300);
     let answer = client.verify(service, user, &pin).await.unwrap();
     assert!(!answer.verified);
@@ -283,12 +259,8 @@ async fn a_pin_expires_after_five_minutes() {
 async fn a_pin_is_still_good_just_before_it_expires() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
-    client
-        .initiate(service, user, AuthMethod::Sms)
-        .await
-        .unwrap();
-    let pin = app.last_pin_to(PHONE).await;
+    let (service, user) = service_and_user(&client).await;
+    let pin = app.send_pin(&client, service, user).await;
     app.clock.advance(299);
     assert!(client.verify(service, user, &pin).await.unwrap().verified);
 }
@@ -297,18 +269,10 @@ async fn a_pin_is_still_good_just_before_it_expires() {
 async fn a_new_pin_kills_the_old_one() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
-    client
-        .initiate(service, user, AuthMethod::Sms)
-        .await
-        .unwrap();
-    let old = app.last_pin_to(PHONE).await;
+    let (service, user) = service_and_user(&client).await;
+    let old = app.send_pin(&client, service, user).await;
     app.clock.advance(30);
-    client
-        .initiate(service, user, AuthMethod::Sms)
-        .await
-        .unwrap();
-    let new = app.last_pin_to(PHONE).await;
+    let new = app.send_pin(&client, service, user).await;
     if old != new {
         assert_eq!(
             client
@@ -327,7 +291,7 @@ async fn a_new_pin_kills_the_old_one() {
 async fn sends_are_limited_per_user_with_429_and_retry_after() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
+    let (service, user) = service_and_user(&client).await;
     client
         .initiate(service, user, AuthMethod::Sms)
         .await
@@ -380,7 +344,7 @@ async fn sends_are_limited_per_user_with_429_and_retry_after() {
 async fn rate_limit_errors_are_json_with_retry_after() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
+    let (service, user) = service_and_user(&client).await;
     client
         .initiate(service, user, AuthMethod::Sms)
         .await
@@ -407,10 +371,12 @@ async fn rate_limit_errors_are_json_with_retry_after() {
 async fn an_enrolled_authenticator_is_used_for_totp_and_each_code_works_once() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, user) = service_and_user(&app, &client).await;
+    let (service, user) = service_and_user(&client).await;
     let enrolment = client.enrol_totp(service, user).await.unwrap();
     assert!(
-        enrolment.otpauth_uri.starts_with("otpauth://totp/Shop%20"),
+        enrolment
+            .otpauth_uri
+            .starts_with("otpauth://totp/Shop:alice?secret="),
         "{}",
         enrolment.otpauth_uri
     );
@@ -545,7 +511,7 @@ async fn credentials_are_required_and_checked() {
 async fn another_accounts_services_and_users_are_forbidden() {
     let app = spawn_app().await;
     let owner = app.verigator();
-    let (service, user) = service_and_user(&app, &owner).await;
+    let (service, user) = service_and_user(&owner).await;
     let intruder = app.other_account("intruder").await;
     let forbidden = |r: &Result<_, ClientError>| matches!(r, Err(ClientError::Forbidden(_)));
     assert!(forbidden(&intruder.get_service(service).await.map(drop)));
@@ -585,7 +551,7 @@ async fn another_accounts_services_and_users_are_forbidden() {
 async fn unknown_ids_are_404() {
     let app = spawn_app().await;
     let client = app.verigator();
-    let (service, _) = service_and_user(&app, &client).await;
+    let (service, _) = service_and_user(&client).await;
     let nobody = UserId(uuid::Uuid::new_v4());
     assert!(matches!(
         client.get_service(ServiceId(uuid::Uuid::new_v4())).await,
@@ -615,65 +581,40 @@ async fn unknown_ids_are_404() {
     }
 }
 
+/// Posts a service-creation body; answers with the status and the error message.
+async fn refused(app: &TestApp, body: &'static str, content_type: &'static str) -> (u16, String) {
+    let request = raw(app, reqwest::Method::POST, "/service/service")
+        .header("content-type", content_type)
+        .body(body);
+    let (status, json) = status_and_json(request.send().await.unwrap()).await;
+    (status, json["message"].as_str().unwrap().to_owned())
+}
+
 #[tokio::test]
 async fn bad_bodies_get_json_errors() {
     let app = spawn_app().await;
-    let post = |body: &'static str, content_type: &'static str| {
-        raw(&app, reqwest::Method::POST, "/service/service")
-            .header("content-type", content_type)
-            .body(body)
-    };
-    let (status, body) = status_and_json(
-        post("{\"name\": ", "application/json")
-            .send()
-            .await
-            .unwrap(),
+    let (status, message) = refused(&app, "{\"name\": ", "application/json").await;
+    assert_eq!(status, 422);
+    assert!(message.contains("JSON"), "{message}");
+    let (status, message) = refused(&app, "{\"name\": \"A\"}", "application/json").await;
+    assert_eq!(status, 422);
+    assert!(message.contains("fqdn"), "{message}");
+    let (status, message) = refused(
+        &app,
+        "{\"name\": \"\", \"fqdn\": \"a.com\"}",
+        "application/json",
     )
     .await;
     assert_eq!(status, 422);
-    assert!(body["message"].as_str().unwrap().contains("JSON"), "{body}");
-
-    let (status, body) = status_and_json(
-        post("{\"name\": \"A\"}", "application/json")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(body["message"].as_str().unwrap().contains("fqdn"), "{body}");
-
-    let (status, body) = status_and_json(
-        post("{\"name\": \"\", \"fqdn\": \"a.com\"}", "application/json")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 422);
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("name is required"),
-        "{body}"
-    );
-
-    let (status, body) = status_and_json(
-        post("name=A&fqdn=a.com", "application/x-www-form-urlencoded")
-            .send()
-            .await
-            .unwrap(),
+    assert!(message.contains("name is required"), "{message}");
+    let (status, message) = refused(
+        &app,
+        "name=A&fqdn=a.com",
+        "application/x-www-form-urlencoded",
     )
     .await;
     assert_eq!(status, 415);
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("application/json"),
-        "{body}"
-    );
+    assert!(message.contains("application/json"), "{message}");
 
     let big = format!(
         "{{\"name\": \"{}\", \"fqdn\": \"a.com\"}}",
