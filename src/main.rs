@@ -6,6 +6,7 @@ use phone_verify::{
     clock::{Clock, SystemClock},
     db,
     server::{telemetry, Application, Settings},
+    sites::{parse_origin, CallbackRule, NewSite, SiteId, Sites},
     verigator::Accounts,
 };
 use std::{io::BufRead, path::PathBuf};
@@ -35,6 +36,50 @@ enum Command {
         #[command(subcommand)]
         action: AccountAction,
     },
+    /// Administers host integrations ("sites").
+    Site {
+        #[command(subcommand)]
+        action: SiteAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SiteAction {
+    /// Adds a site and prints its first signing secret.
+    Add {
+        /// Public id, in request URLs: 3 to 40 of a-z, 0-9, - and _.
+        id: String,
+        /// Name shown to visitors.
+        #[arg(long)]
+        name: String,
+        /// An origin allowed to embed the widget, e.g. https://shop.example.com (repeatable).
+        #[arg(long = "origin")]
+        origins: Vec<String>,
+        /// A callback URL visitors may return to; end it in * for a prefix (repeatable).
+        #[arg(long = "callback", required = true)]
+        callbacks: Vec<String>,
+        /// Where results are posted server to server.
+        #[arg(long)]
+        webhook: Option<String>,
+        /// Allow callbacks to loopback and private addresses (development only).
+        #[arg(long)]
+        allow_private_callbacks: bool,
+        /// Offer authenticator apps (TOTP) as well as SMS.
+        #[arg(long)]
+        allow_totp: bool,
+    },
+    /// Lists the sites.
+    List,
+    /// Adds a new signing secret; the older ones keep working until revoked.
+    RotateSecret {
+        /// The site's id.
+        id: String,
+    },
+    /// Revokes every signing secret of the site but the newest.
+    RevokeOldSecrets {
+        /// The site's id.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -60,6 +105,7 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("listening on http://{}", app.local_addr());
             app.run_until_stopped().await.context("server error")
         }
+        Command::Site { action } => site_command(&settings, action).await,
         Command::Account {
             action: AccountAction::Set { username },
         } => {
@@ -81,4 +127,74 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result<()> {
+    let sites = Sites::new(db::connect(&settings.database.url).await?);
+    let now = SystemClock.unix_seconds();
+    let site_id = |raw: &str| SiteId::parse(raw).map_err(anyhow::Error::msg);
+    match action {
+        SiteAction::Add {
+            id,
+            name,
+            origins,
+            callbacks,
+            webhook,
+            allow_private_callbacks,
+            allow_totp,
+        } => {
+            let new = NewSite {
+                id: site_id(&id)?,
+                name,
+                embed_origins: origins
+                    .iter()
+                    .map(|o| parse_origin(o))
+                    .collect::<Result<_, _>>()
+                    .map_err(anyhow::Error::msg)?,
+                callback_urls: callbacks
+                    .iter()
+                    .map(|c| CallbackRule::parse(c))
+                    .collect::<Result<_, _>>()
+                    .map_err(anyhow::Error::msg)?,
+                webhook_url: webhook,
+                allow_private_callbacks,
+                verigator_username: settings.verigator.username.clone(),
+                verigator_password: settings.verigator.password.clone(),
+                allow_totp,
+            };
+            let secret = sites.create(new, now).await?;
+            println!("site {id} added.");
+            println!("signing secret: {}", secret.expose());
+            println!(
+                "Keep it on your server only: it signs verification requests and verifies results."
+            );
+        }
+        SiteAction::List => {
+            for site in sites.list().await? {
+                let callbacks: Vec<String> = site
+                    .callback_urls
+                    .iter()
+                    .map(CallbackRule::as_written)
+                    .collect();
+                println!(
+                    "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {}",
+                    site.id,
+                    site.name,
+                    site.embed_origins.join(" "),
+                    callbacks.join(" "),
+                    sites.active_secrets(&site.id).await?.len()
+                );
+            }
+        }
+        SiteAction::RotateSecret { id } => {
+            let secret = sites.add_secret(&site_id(&id)?, now).await?;
+            println!("new signing secret for {id}: {}", secret.expose());
+            println!("The older secrets keep working until `site revoke-old-secrets {id}`.");
+        }
+        SiteAction::RevokeOldSecrets { id } => {
+            let revoked = sites.revoke_older_secrets(&site_id(&id)?, now).await?;
+            println!("revoked {revoked} older secret(s) of {id}");
+        }
+    }
+    Ok(())
 }

@@ -61,16 +61,11 @@ impl SmsSender for Twilio {
         } else {
             "From"
         };
-        let form = [
-            ("To", to.as_str()),
-            (sender_field, s.from.as_str()),
-            ("Body", text),
-        ];
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{k}={}", form_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("To", to.as_str())
+            .append_pair(sender_field, &s.from)
+            .append_pair("Body", text)
+            .finish();
         let response = self
             .http
             .post(url)
@@ -103,18 +98,4 @@ impl SmsSender for Twilio {
             Err(SmsError::Refused(message))
         }
     }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value.
-fn form_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

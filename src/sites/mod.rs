@@ -1,0 +1,244 @@
+//! Host integrations ("sites"): who may embed the widget, where its results may go, the secrets
+//! that sign them, and the Verigator account and service that verify the site's visitors.
+
+mod signed_url;
+mod store;
+
+pub use signed_url::{
+    canonical_form, requested_site, sign, RequestError, SignedRequest, MAX_REQUEST_AGE_SECONDS,
+};
+pub use store::{NewSite, SiteError, Sites};
+
+use crate::verigator::wire::ServiceId;
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+
+/// A site's public id, as it appears in request URLs: 3 to 40 of `a-z 0-9 - _`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SiteId(String);
+
+impl SiteId {
+    /// Parses a site id.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let ok = (3..=40).contains(&raw.len())
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(format!(
+                "a site id has 3 to 40 of a-z, 0-9, - and _ (got {raw:?})"
+            ))
+        }
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SiteId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A signing secret, `whsec_` and 32 random bytes in base64, as Standard Webhooks has them.
+#[derive(Clone)]
+pub struct SigningSecret(SecretString);
+
+impl SigningSecret {
+    const PREFIX: &'static str = "whsec_";
+
+    /// A new random secret.
+    pub fn generate() -> Self {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        Self(format!("{}{}", Self::PREFIX, data_encoding::BASE64.encode(&bytes)).into())
+    }
+
+    /// Parses a secret as a host stores it.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let key = raw
+            .strip_prefix(Self::PREFIX)
+            .ok_or("a signing secret starts with whsec_")?;
+        match data_encoding::BASE64.decode(key.as_bytes()) {
+            Ok(bytes) if bytes.len() >= 24 => Ok(Self(raw.to_owned().into())),
+            _ => Err("a signing secret is whsec_ and at least 24 bytes of base64".into()),
+        }
+    }
+
+    /// The key bytes that HMACs use.
+    pub fn key(&self) -> Vec<u8> {
+        let raw = self.0.expose_secret();
+        data_encoding::BASE64
+            .decode(raw[Self::PREFIX.len()..].as_bytes())
+            .expect("checked when made")
+    }
+
+    /// The secret as the host stores it (`whsec_…`).
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningSecret(…)")
+    }
+}
+
+/// Where a site's visitors may be sent back: an exact URL, or every URL under a prefix
+/// (written with a trailing `*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackRule {
+    /// This URL only.
+    Exact(String),
+    /// Any URL starting with this.
+    Prefix(String),
+}
+
+impl CallbackRule {
+    /// Reads `https://host/path` or `https://host/path/*`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let (url, prefix) = match raw.strip_suffix('*') {
+            Some(url) => (url, true),
+            None => (raw, false),
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| format!("callback URL {raw:?}: {e}"))?;
+        if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+            return Err(format!("callback URL {raw:?} must be http(s) with a host"));
+        }
+        if prefix && parsed.path() == "/" && !url.ends_with('/') {
+            return Err(format!(
+                "callback prefix {raw:?} must end in / before the *"
+            ));
+        }
+        Ok(if prefix {
+            Self::Prefix(url.to_owned())
+        } else {
+            Self::Exact(url.to_owned())
+        })
+    }
+
+    /// Whether `url` is allowed by this rule.
+    pub fn allows(&self, url: &str) -> bool {
+        match self {
+            Self::Exact(allowed) => url == allowed,
+            Self::Prefix(prefix) => url.starts_with(prefix.as_str()),
+        }
+    }
+
+    /// The rule as written.
+    pub fn as_written(&self) -> String {
+        match self {
+            Self::Exact(url) => url.clone(),
+            Self::Prefix(prefix) => format!("{prefix}*"),
+        }
+    }
+}
+
+/// An origin allowed to frame `/embed`: `scheme://host[:port]`, nothing else.
+pub fn parse_origin(raw: &str) -> Result<String, String> {
+    let parsed = reqwest::Url::parse(raw).map_err(|e| format!("origin {raw:?}: {e}"))?;
+    let origin = parsed.origin().ascii_serialization();
+    if origin == "null" || origin != raw.trim_end_matches('/') {
+        return Err(format!(
+            "{raw:?} is not an origin like https://shop.example.com"
+        ));
+    }
+    Ok(origin)
+}
+
+/// A host integration.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Public id.
+    pub id: SiteId,
+    /// Shown to visitors ("Your <name> code is …").
+    pub name: String,
+    /// Origins allowed to frame `/embed`.
+    pub embed_origins: Vec<String>,
+    /// Where visitors may be sent back.
+    pub callback_urls: Vec<CallbackRule>,
+    /// Where results are posted server to server, if anywhere.
+    pub webhook_url: Option<String>,
+    /// Whether callbacks may go to loopback or private addresses (the demo's do).
+    pub allow_private_callbacks: bool,
+    /// The Verigator account that verifies this site's visitors.
+    pub verigator_username: String,
+    /// Its password.
+    pub verigator_password: SecretString,
+    /// The site's service in that account, once created.
+    pub verigator_service: Option<ServiceId>,
+    /// Whether visitors may use an authenticator app instead of SMS.
+    pub allow_totp: bool,
+}
+
+impl Site {
+    /// Whether visitors may be sent back to `url`.
+    pub fn allows_callback(&self, url: &str) -> bool {
+        self.callback_urls.iter().any(|rule| rule.allows(url))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_ids_are_short_and_plain() {
+        assert!(SiteId::parse("demo").is_ok());
+        assert!(SiteId::parse("shop_2-eu").is_ok());
+        assert!(SiteId::parse("ab").is_err());
+        assert!(SiteId::parse("Shop").is_err());
+        assert!(SiteId::parse("a/b/c").is_err());
+    }
+
+    #[test]
+    fn secrets_round_trip_and_refuse_junk() {
+        let secret = SigningSecret::generate();
+        assert!(secret.expose().starts_with("whsec_"));
+        assert_eq!(
+            SigningSecret::parse(secret.expose()).unwrap().key(),
+            secret.key()
+        );
+        assert_eq!(secret.key().len(), 32);
+        assert!(SigningSecret::parse("whsec_short").is_err());
+        assert!(SigningSecret::parse("secret").is_err());
+        assert_eq!(format!("{secret:?}"), "SigningSecret(…)");
+    }
+
+    #[test]
+    fn callback_rules_match_exactly_or_by_prefix() {
+        let exact = CallbackRule::parse("https://shop.example.com/verified").unwrap();
+        assert!(exact.allows("https://shop.example.com/verified"));
+        assert!(!exact.allows("https://shop.example.com/verified?x=1"));
+        let prefix = CallbackRule::parse("https://shop.example.com/return/*").unwrap();
+        assert!(prefix.allows("https://shop.example.com/return/42?x=1"));
+        assert!(!prefix.allows("https://shop.example.com/other"));
+        assert!(!prefix.allows("https://shop.example.com.evil.test/return/"));
+        assert_eq!(prefix.as_written(), "https://shop.example.com/return/*");
+        // A bare host prefix would also match shop.example.com.evil.test.
+        assert!(CallbackRule::parse("https://shop.example.com*").is_err());
+        assert!(CallbackRule::parse("ftp://shop.example.com/x").is_err());
+        assert!(CallbackRule::parse("not a url").is_err());
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert_eq!(
+            parse_origin("https://shop.example.com").unwrap(),
+            "https://shop.example.com"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000/").unwrap(),
+            "http://localhost:3000"
+        );
+        assert!(parse_origin("https://shop.example.com/page").is_err());
+        assert!(parse_origin("shop.example.com").is_err());
+    }
+}

@@ -1,0 +1,366 @@
+//! Verification requests a host builds alone: a URL whose parameters it signs with a site
+//! secret.
+//!
+//! Canonical form: every query parameter except `sig`, sorted by name (then value), each
+//! `name=value` encoded as `application/x-www-form-urlencoded`, joined with `&`.
+//! `sig` is the lowercase hex HMAC-SHA-256 of the canonical form under the secret's key bytes
+//! (the base64 after `whsec_`). Parameters: `site`, `user`, `callback_url`, `ts` (Unix
+//! seconds) are required; `phone`, `phone_locked=1` and `state` are optional; any other
+//! parameter is signed too and otherwise ignored.
+
+use super::{SigningSecret, Site, SiteId};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+/// How old a request may be, in seconds.
+pub const MAX_REQUEST_AGE_SECONDS: i64 = 600;
+/// How far ahead a request's clock may be, in seconds.
+const MAX_CLOCK_SKEW_SECONDS: i64 = 60;
+/// Longest `user` or `state` accepted.
+const MAX_FIELD_CHARS: usize = 512;
+
+/// Why a request was refused; each says what the host must fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RequestError {
+    /// A required parameter is missing.
+    #[error("The request has no `{0}` parameter.")]
+    Missing(&'static str),
+    /// A parameter is present twice, or has a bad value.
+    #[error("The request's `{0}` parameter is not valid.")]
+    Malformed(&'static str),
+    /// No site has that id.
+    #[error("No site has this id.")]
+    UnknownSite,
+    /// `sig` does not match any active secret of the site.
+    #[error(
+        "The request's signature does not match: check the site secret and the canonical form."
+    )]
+    BadSignature,
+    /// `ts` is more than ten minutes old.
+    #[error("The request has expired: links are valid for 10 minutes. Start again from the site.")]
+    Expired,
+    /// `ts` is ahead of this server's clock.
+    #[error("The request's timestamp is in the future: check the host's clock.")]
+    FromTheFuture,
+    /// `callback_url` is not on the site's list.
+    #[error("The callback URL is not on the site's list of allowed callback URLs.")]
+    CallbackNotAllowed,
+}
+
+/// A request whose signature, age and callback URL were checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    /// The site.
+    pub site: SiteId,
+    /// The host's id for its user (Verigator's `id_in_service`).
+    pub user: String,
+    /// A number to prefill, as the host sent it (parsed at the phone step).
+    pub phone: Option<String>,
+    /// Whether the visitor may not change the prefilled number.
+    pub phone_locked: bool,
+    /// Where the visitor returns.
+    pub callback_url: String,
+    /// Opaque to us, echoed back.
+    pub state: Option<String>,
+    /// When the host signed it.
+    pub ts: i64,
+}
+
+fn single<'a>(
+    pairs: &'a [(String, String)],
+    name: &'static str,
+) -> Result<Option<&'a str>, RequestError> {
+    let mut found = pairs.iter().filter(|(k, _)| k == name);
+    let first = found.next().map(|(_, v)| v.as_str());
+    if found.next().is_some() {
+        return Err(RequestError::Malformed(name));
+    }
+    Ok(first)
+}
+
+fn required<'a>(
+    pairs: &'a [(String, String)],
+    name: &'static str,
+) -> Result<&'a str, RequestError> {
+    single(pairs, name)?
+        .filter(|v| !v.is_empty())
+        .ok_or(RequestError::Missing(name))
+}
+
+/// The site id a request names, before anything else is checked.
+pub fn requested_site(pairs: &[(String, String)]) -> Result<SiteId, RequestError> {
+    SiteId::parse(required(pairs, "site")?).map_err(|_| RequestError::Malformed("site"))
+}
+
+/// The canonical form that `sig` signs.
+pub fn canonical_form(pairs: &[(String, String)]) -> String {
+    let mut signed: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "sig").collect();
+    signed.sort();
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in signed {
+        out.append_pair(k, v);
+    }
+    out.finish()
+}
+
+/// `sig` for `pairs` under `secret`.
+pub fn sign(secret: &SigningSecret, pairs: &[(String, String)]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret.key()).expect("any key length");
+    mac.update(canonical_form(pairs).as_bytes());
+    data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
+}
+
+impl SignedRequest {
+    /// Checks a request's parameters against `site` and its active `secrets` at `now`.
+    pub fn verify(
+        pairs: &[(String, String)],
+        site: &Site,
+        secrets: &[SigningSecret],
+        now: i64,
+    ) -> Result<Self, RequestError> {
+        if requested_site(pairs)? != site.id {
+            return Err(RequestError::UnknownSite);
+        }
+        let sig = required(pairs, "sig")?;
+        let signed = secrets
+            .iter()
+            .any(|secret| bool::from(sign(secret, pairs).as_bytes().ct_eq(sig.as_bytes())));
+        if !signed {
+            return Err(RequestError::BadSignature);
+        }
+        let ts: i64 = required(pairs, "ts")?
+            .parse()
+            .map_err(|_| RequestError::Malformed("ts"))?;
+        if ts < now - MAX_REQUEST_AGE_SECONDS {
+            return Err(RequestError::Expired);
+        }
+        if ts > now + MAX_CLOCK_SKEW_SECONDS {
+            return Err(RequestError::FromTheFuture);
+        }
+        let user = required(pairs, "user")?;
+        if user.chars().count() > MAX_FIELD_CHARS {
+            return Err(RequestError::Malformed("user"));
+        }
+        let state = single(pairs, "state")?.map(str::to_owned);
+        if state
+            .as_deref()
+            .is_some_and(|s| s.chars().count() > MAX_FIELD_CHARS)
+        {
+            return Err(RequestError::Malformed("state"));
+        }
+        let phone_locked = match single(pairs, "phone_locked")? {
+            None | Some("0") => false,
+            Some("1") => true,
+            Some(_) => return Err(RequestError::Malformed("phone_locked")),
+        };
+        let phone = single(pairs, "phone")?
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        if phone_locked && phone.is_none() {
+            return Err(RequestError::Missing("phone"));
+        }
+        let callback_url = required(pairs, "callback_url")?;
+        if !site.allows_callback(callback_url) {
+            return Err(RequestError::CallbackNotAllowed);
+        }
+        Ok(Self {
+            site: site.id.clone(),
+            user: user.to_owned(),
+            phone,
+            phone_locked,
+            callback_url: callback_url.to_owned(),
+            state,
+            ts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sites::CallbackRule;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn site() -> Site {
+        Site {
+            id: SiteId::parse("shop").unwrap(),
+            name: "Shop".into(),
+            embed_origins: vec!["https://shop.example.com".into()],
+            callback_urls: vec![CallbackRule::parse("https://shop.example.com/verified").unwrap()],
+            webhook_url: None,
+            allow_private_callbacks: false,
+            verigator_username: "widget".into(),
+            verigator_password: "x".to_owned().into(),
+            verigator_service: None,
+            allow_totp: false,
+        }
+    }
+
+    fn secret() -> SigningSecret {
+        SigningSecret::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap()
+    }
+
+    fn pairs(extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = [
+            ("site", "shop"),
+            ("user", "alice@example.com"),
+            ("callback_url", "https://shop.example.com/verified"),
+            ("ts", "1800000000"),
+        ]
+        .iter()
+        .chain(extra)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let sig = sign(&secret(), &pairs);
+        pairs.push(("sig".into(), sig));
+        pairs
+    }
+
+    #[test]
+    fn canonical_form_sorts_and_encodes() {
+        let pairs: Vec<(String, String)> = [
+            ("user", "a b&c"),
+            ("site", "shop"),
+            ("sig", "x"),
+            ("phone", "+372 5"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(
+            canonical_form(&pairs),
+            "phone=%2B372+5&site=shop&user=a+b%26c"
+        );
+    }
+
+    #[test]
+    fn known_answer_for_the_documented_example() {
+        // The README's worked example; host libraries can test against the same value.
+        let pairs: Vec<(String, String)> = [
+            ("site", "shop"),
+            ("user", "alice@example.com"),
+            ("callback_url", "https://shop.example.com/verified"),
+            ("ts", "1800000000"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(
+            canonical_form(&pairs),
+            "callback_url=https%3A%2F%2Fshop.example.com%2Fverified&site=shop&ts=1800000000&user=alice%40example.com"
+        );
+        // Computed independently with Python's hmac module.
+        assert_eq!(
+            sign(&secret(), &pairs),
+            "31124880b95ca5c14e0e5b2f63b6f098a8af8cae92b9b33a9927cad4b4c32d7f"
+        );
+    }
+
+    #[test]
+    fn a_well_signed_request_is_accepted() {
+        let request = SignedRequest::verify(
+            &pairs(&[
+                ("state", "xyz"),
+                ("phone", "+37251234567"),
+                ("phone_locked", "1"),
+            ]),
+            &site(),
+            &[secret()],
+            NOW + 5,
+        )
+        .unwrap();
+        assert_eq!(request.user, "alice@example.com");
+        assert_eq!(request.state.as_deref(), Some("xyz"));
+        assert_eq!(request.phone.as_deref(), Some("+37251234567"));
+        assert!(request.phone_locked);
+    }
+
+    #[test]
+    fn any_active_secret_signs_and_others_do_not() {
+        let other = SigningSecret::generate();
+        assert!(
+            SignedRequest::verify(&pairs(&[]), &site(), &[other.clone(), secret()], NOW).is_ok()
+        );
+        assert_eq!(
+            SignedRequest::verify(&pairs(&[]), &site(), &[other], NOW),
+            Err(RequestError::BadSignature)
+        );
+        assert_eq!(
+            SignedRequest::verify(&pairs(&[]), &site(), &[], NOW),
+            Err(RequestError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn a_changed_parameter_breaks_the_signature() {
+        let mut tampered = pairs(&[]);
+        tampered[1].1 = "mallory@example.com".into();
+        assert_eq!(
+            SignedRequest::verify(&tampered, &site(), &[secret()], NOW),
+            Err(RequestError::BadSignature)
+        );
+        let mut added = pairs(&[]);
+        added.push(("phone".into(), "+14155552671".into()));
+        assert_eq!(
+            SignedRequest::verify(&added, &site(), &[secret()], NOW),
+            Err(RequestError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn old_and_future_requests_are_refused() {
+        let request = pairs(&[]);
+        assert!(SignedRequest::verify(&request, &site(), &[secret()], NOW + 600).is_ok());
+        assert_eq!(
+            SignedRequest::verify(&request, &site(), &[secret()], NOW + 601),
+            Err(RequestError::Expired)
+        );
+        assert_eq!(
+            SignedRequest::verify(&request, &site(), &[secret()], NOW - 61),
+            Err(RequestError::FromTheFuture)
+        );
+    }
+
+    #[test]
+    fn callbacks_must_be_listed() {
+        let mut request: Vec<(String, String)> =
+            pairs(&[]).into_iter().filter(|(k, _)| k != "sig").collect();
+        request[2].1 = "https://evil.test/steal".into();
+        let sig = sign(&secret(), &request);
+        request.push(("sig".into(), sig));
+        assert_eq!(
+            SignedRequest::verify(&request, &site(), &[secret()], NOW),
+            Err(RequestError::CallbackNotAllowed)
+        );
+    }
+
+    #[test]
+    fn missing_and_doubled_parameters_are_named() {
+        let without_user: Vec<_> = pairs(&[])
+            .into_iter()
+            .filter(|(k, _)| k != "user")
+            .collect();
+        assert_eq!(
+            SignedRequest::verify(&without_user, &site(), &[secret()], NOW),
+            Err(RequestError::BadSignature)
+        );
+        let unsigned: Vec<_> = pairs(&[]).into_iter().filter(|(k, _)| k != "sig").collect();
+        assert_eq!(
+            SignedRequest::verify(&unsigned, &site(), &[secret()], NOW),
+            Err(RequestError::Missing("sig"))
+        );
+        let doubled = pairs(&[("state", "a"), ("state", "b")]);
+        assert_eq!(
+            SignedRequest::verify(&doubled, &site(), &[secret()], NOW),
+            Err(RequestError::Malformed("state"))
+        );
+        let locked_without_phone = pairs(&[("phone_locked", "1")]);
+        assert_eq!(
+            SignedRequest::verify(&locked_without_phone, &site(), &[secret()], NOW),
+            Err(RequestError::Missing("phone"))
+        );
+        assert_eq!(requested_site(&[]), Err(RequestError::Missing("site")));
+    }
+}

@@ -1,0 +1,227 @@
+//! Sites and their secrets in the database.
+
+use super::{CallbackRule, SigningSecret, Site, SiteId};
+use crate::verigator::wire::ServiceId;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::SqlitePool;
+
+/// What `site add` and the demo set-up provide.
+#[derive(Debug, Clone)]
+pub struct NewSite {
+    /// Public id.
+    pub id: SiteId,
+    /// Shown to visitors.
+    pub name: String,
+    /// Origins allowed to frame `/embed`, already parsed.
+    pub embed_origins: Vec<String>,
+    /// Where visitors may be sent back.
+    pub callback_urls: Vec<CallbackRule>,
+    /// Where results are posted server to server.
+    pub webhook_url: Option<String>,
+    /// Whether callbacks may go to loopback or private addresses.
+    pub allow_private_callbacks: bool,
+    /// The Verigator account.
+    pub verigator_username: String,
+    /// Its password.
+    pub verigator_password: SecretString,
+    /// Whether authenticator apps are offered.
+    pub allow_totp: bool,
+}
+
+/// Why a site operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// The id is taken.
+    #[error("a site with this id exists already")]
+    Exists,
+    /// No such site.
+    #[error("no site has this id")]
+    NotFound,
+    /// Storage failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// The sites table.
+#[derive(Clone)]
+pub struct Sites {
+    db: SqlitePool,
+}
+
+#[derive(sqlx::FromRow)]
+struct SiteRow {
+    id: String,
+    name: String,
+    embed_origins: String,
+    callback_urls: String,
+    webhook_url: Option<String>,
+    allow_private_callbacks: bool,
+    verigator_username: String,
+    verigator_password: String,
+    verigator_service_id: Option<String>,
+    allow_totp: bool,
+}
+
+impl SiteRow {
+    fn into_site(self) -> Result<Site, SiteError> {
+        let corrupt = |what: &str| {
+            SiteError::Database(sqlx::Error::Decode(
+                format!("site {}: bad {what}", self.id).into(),
+            ))
+        };
+        let embed_origins: Vec<String> =
+            serde_json::from_str(&self.embed_origins).map_err(|_| corrupt("embed_origins"))?;
+        let written: Vec<String> =
+            serde_json::from_str(&self.callback_urls).map_err(|_| corrupt("callback_urls"))?;
+        let callback_urls = written
+            .iter()
+            .map(|rule| CallbackRule::parse(rule))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| corrupt("callback_urls"))?;
+        let verigator_service = match &self.verigator_service_id {
+            Some(id) => Some(ServiceId(
+                id.parse().map_err(|_| corrupt("verigator_service_id"))?,
+            )),
+            None => None,
+        };
+        Ok(Site {
+            id: SiteId::parse(&self.id).map_err(|_| corrupt("id"))?,
+            name: self.name,
+            embed_origins,
+            callback_urls,
+            webhook_url: self.webhook_url,
+            allow_private_callbacks: self.allow_private_callbacks,
+            verigator_username: self.verigator_username,
+            verigator_password: self.verigator_password.into(),
+            verigator_service,
+            allow_totp: self.allow_totp,
+        })
+    }
+}
+
+const SITE_COLUMNS: &str =
+    "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
+     verigator_username, verigator_password, verigator_service_id, allow_totp";
+
+impl Sites {
+    /// Sites stored in `db`.
+    pub fn new(db: SqlitePool) -> Self {
+        Self { db }
+    }
+
+    /// Stores a new site with a first signing secret, which it answers with.
+    pub async fn create(&self, site: NewSite, now: i64) -> Result<SigningSecret, SiteError> {
+        let origins = serde_json::to_string(&site.embed_origins).expect("strings serialize");
+        let callbacks: Vec<String> = site
+            .callback_urls
+            .iter()
+            .map(CallbackRule::as_written)
+            .collect();
+        let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
+        let mut tx = self.db.begin().await?;
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) \
+             ON CONFLICT (id) DO NOTHING"
+        ))
+        .bind(site.id.as_str())
+        .bind(&site.name)
+        .bind(origins)
+        .bind(callbacks)
+        .bind(&site.webhook_url)
+        .bind(site.allow_private_callbacks)
+        .bind(&site.verigator_username)
+        .bind(site.verigator_password.expose_secret())
+        .bind(site.allow_totp)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(SiteError::Exists);
+        }
+        let secret = SigningSecret::generate();
+        sqlx::query("INSERT INTO site_secrets (site_id, secret, created_at) VALUES (?, ?, ?)")
+            .bind(site.id.as_str())
+            .bind(secret.expose())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(secret)
+    }
+
+    /// The site with this id.
+    pub async fn get(&self, id: &SiteId) -> Result<Site, SiteError> {
+        let row: SiteRow =
+            sqlx::query_as(&format!("SELECT {SITE_COLUMNS} FROM sites WHERE id = ?"))
+                .bind(id.as_str())
+                .fetch_optional(&self.db)
+                .await?
+                .ok_or(SiteError::NotFound)?;
+        row.into_site()
+    }
+
+    /// Every site, by id.
+    pub async fn list(&self) -> Result<Vec<Site>, SiteError> {
+        let rows: Vec<SiteRow> =
+            sqlx::query_as(&format!("SELECT {SITE_COLUMNS} FROM sites ORDER BY id"))
+                .fetch_all(&self.db)
+                .await?;
+        rows.into_iter().map(SiteRow::into_site).collect()
+    }
+
+    /// The site's secrets that sign and verify, newest first.
+    pub async fn active_secrets(&self, id: &SiteId) -> Result<Vec<SigningSecret>, SiteError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT secret FROM site_secrets WHERE site_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, secret",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.db)
+        .await?;
+        rows.into_iter()
+            .map(|(s,)| {
+                SigningSecret::parse(&s)
+                    .map_err(|e| SiteError::Database(sqlx::Error::Decode(e.into())))
+            })
+            .collect()
+    }
+
+    /// Adds a signing secret; the older ones stay active until revoked.
+    pub async fn add_secret(&self, id: &SiteId, now: i64) -> Result<SigningSecret, SiteError> {
+        self.get(id).await?;
+        let secret = SigningSecret::generate();
+        sqlx::query("INSERT INTO site_secrets (site_id, secret, created_at) VALUES (?, ?, ?)")
+            .bind(id.as_str())
+            .bind(secret.expose())
+            .bind(now)
+            .execute(&self.db)
+            .await?;
+        Ok(secret)
+    }
+
+    /// Revokes every active secret of the site but the newest; answers how many.
+    pub async fn revoke_older_secrets(&self, id: &SiteId, now: i64) -> Result<u64, SiteError> {
+        let newest = self.active_secrets(id).await?;
+        let Some(keep) = newest.first() else {
+            return Ok(0);
+        };
+        let revoked = sqlx::query(
+            "UPDATE site_secrets SET revoked_at = ? WHERE site_id = ? AND revoked_at IS NULL AND secret <> ?",
+        )
+        .bind(now)
+        .bind(id.as_str())
+        .bind(keep.expose())
+        .execute(&self.db)
+        .await?;
+        Ok(revoked.rows_affected())
+    }
+
+    /// Records the Verigator service created for the site.
+    pub async fn set_service(&self, id: &SiteId, service: ServiceId) -> Result<(), SiteError> {
+        sqlx::query("UPDATE sites SET verigator_service_id = ? WHERE id = ?")
+            .bind(service.to_string())
+            .bind(id.as_str())
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,214 @@
+//! The administration commands of the real binary, on a database of the test's own.
+
+use crate::helpers::project_file;
+use phone_verify::sites::{SiteId, Sites};
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+};
+
+struct Cli {
+    db_url: String,
+}
+
+impl Cli {
+    fn new() -> Self {
+        let file =
+            std::env::temp_dir().join(format!("phone-verify-cli-{}.db", uuid::Uuid::new_v4()));
+        Self {
+            db_url: format!("sqlite://{}", file.display()),
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_phone-verify"))
+            .args(args)
+            .env("PHONE_VERIFY_CONFIG", project_file("Leptos.toml"))
+            .env("DATABASE_URL", &self.db_url)
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args, "");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    async fn sites(&self) -> Sites {
+        Sites::new(phone_verify::db::connect(&self.db_url).await.unwrap())
+    }
+}
+
+fn secret_in(output: &str) -> String {
+    output
+        .split_whitespace()
+        .find(|w| w.starts_with("whsec_"))
+        .expect("a secret in the output")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_site_is_added_listed_and_its_secret_rotated() {
+    let cli = Cli::new();
+    let added = cli.ok(&[
+        "site",
+        "add",
+        "shop",
+        "--name",
+        "Shop",
+        "--origin",
+        "https://shop.example.com",
+        "--callback",
+        "https://shop.example.com/verified",
+        "--callback",
+        "https://shop.example.com/return/*",
+    ]);
+    let first = secret_in(&added);
+    let listed = cli.ok(&["site", "list"]);
+    assert!(
+        listed.contains("shop\tShop\torigins: https://shop.example.com"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("https://shop.example.com/return/*") && listed.contains("secrets: 1"),
+        "{listed}"
+    );
+
+    let site = cli
+        .sites()
+        .await
+        .get(&SiteId::parse("shop").unwrap())
+        .await
+        .unwrap();
+    assert!(site.allows_callback("https://shop.example.com/return/7"));
+    assert!(!site.allows_callback("https://shop.example.com/other"));
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let second = secret_in(&cli.ok(&["site", "rotate-secret", "shop"]));
+    assert_ne!(first, second);
+    let id = SiteId::parse("shop").unwrap();
+    let active: Vec<String> = cli
+        .sites()
+        .await
+        .active_secrets(&id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.expose().to_owned())
+        .collect();
+    assert_eq!(active, vec![second.clone(), first]);
+
+    assert!(cli
+        .ok(&["site", "revoke-old-secrets", "shop"])
+        .contains("revoked 1"));
+    let active: Vec<String> = cli
+        .sites()
+        .await
+        .active_secrets(&id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s.expose().to_owned())
+        .collect();
+    assert_eq!(active, vec![second]);
+}
+
+#[test]
+fn bad_site_input_is_refused_with_a_message() {
+    let cli = Cli::new();
+    let cases: [&[&str]; 4] = [
+        &[
+            "site",
+            "add",
+            "Bad Id",
+            "--name",
+            "X",
+            "--callback",
+            "https://x.example.com/cb",
+        ],
+        &[
+            "site",
+            "add",
+            "shop",
+            "--name",
+            "X",
+            "--origin",
+            "https://x.example.com/page",
+            "--callback",
+            "https://x.example.com/cb",
+        ],
+        &[
+            "site",
+            "add",
+            "shop",
+            "--name",
+            "X",
+            "--callback",
+            "https://x.example.com*",
+        ],
+        &["site", "rotate-secret", "nosuchsite"],
+    ];
+    for args in cases {
+        let output = cli.run(args, "");
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(
+            !String::from_utf8_lossy(&output.stderr).trim().is_empty(),
+            "{args:?} said nothing"
+        );
+    }
+    cli.ok(&[
+        "site",
+        "add",
+        "shop",
+        "--name",
+        "X",
+        "--callback",
+        "https://x.example.com/cb",
+    ]);
+    let again = cli.run(
+        &[
+            "site",
+            "add",
+            "shop",
+            "--name",
+            "X",
+            "--callback",
+            "https://x.example.com/cb",
+        ],
+        "",
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
+
+#[test]
+fn an_account_is_created_from_a_password_on_standard_input() {
+    let cli = Cli::new();
+    let output = cli.run(&["account", "set", "shop"], "a-long-password-here\n");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("created account shop"));
+    let short = cli.run(&["account", "set", "shop"], "short\n");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    let again = cli.run(&["account", "set", "shop"], "another-long-password\n");
+    assert!(String::from_utf8_lossy(&again.stdout).contains("updated account shop"));
+}
