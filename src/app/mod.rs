@@ -4,7 +4,7 @@ mod outbox_page;
 
 pub use outbox_page::{outbox_entries, OutboxEntry, OutboxPage};
 
-use crate::widget::VerifyPage;
+use crate::widget::{SessionPage, VerifyPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -43,6 +43,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/verify") view=VerifyPage/>
+                // Async: the status (404 for an unknown session) is known before the first byte.
+                <Route path=path!("/verify/:session") view=SessionPage ssr=SsrMode::Async/>
                 // Async: the status (404 when the outbox is off) is known before the first byte.
                 <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
             </Routes>

@@ -3,7 +3,9 @@
 mod country;
 mod phone_number;
 mod pin;
+mod session;
 
 pub use country::{Country, CountryCode, CountryCodeError, COUNTRIES};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use pin::{Pin, PinError};
+pub use session::{InvalidSessionId, SessionId, SessionStatus};

@@ -7,14 +7,20 @@ use crate::{
     app::{shell, App},
     clock::{Clock, SystemClock},
     db,
+    sessions::Sessions,
+    sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, Verigator, VerigatorClient},
-    widget::{post_verify_form, WidgetSettings},
+    widget::{flow::Flow, get_verify, post_session_step, post_verify_form, WidgetSettings},
 };
 use anyhow::Context;
-use axum::{extract::FromRef, routing::post, Router};
+use axum::{
+    extract::FromRef,
+    routing::{get, post},
+    Router,
+};
 use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use sqlx::SqlitePool;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -36,6 +42,8 @@ pub struct AppState {
     pub verigator: Arc<VerigatorClient>,
     /// The development SMS outbox, when it is the provider.
     pub outbox: Option<Outbox>,
+    /// The visitor's flow.
+    pub flow: Flow,
 }
 
 /// A server bound to its address, ready to run.
@@ -128,7 +136,16 @@ impl Application {
             &verigator_url,
             &settings.verigator.username,
             &settings.verigator.password,
+            http.clone(),
+        );
+        let flow = Flow::new(
+            Sites::new(db.clone()),
+            Sessions::new(db.clone()),
+            clock.clone(),
             http,
+            verigator_url,
+            settings.verigator.pin.send_cooldown_seconds,
+            settings.verigator.pin.max_wrong_tries,
         );
 
         let state = AppState {
@@ -137,6 +154,7 @@ impl Application {
             db,
             verigator: Arc::new(client),
             outbox,
+            flow,
         };
         Ok(Self {
             listener,
@@ -162,7 +180,8 @@ impl Application {
 /// All routes: Leptos pages and server functions, form posts, static files, and the embedded
 /// Verigator API when there is one.
 fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
-    let routes = generate_route_list(App);
+    // GET /verify is ours: a signed request starts a session before any page renders.
+    let routes = generate_route_list_with_exclusions(App, Some(vec!["/verify".into()]));
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     let pages = Router::new()
@@ -172,7 +191,8 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
             move || provide_page_context(&page_state),
             move || shell(options.clone()),
         )
-        .route("/verify", post(post_verify_form))
+        .route("/verify", get(get_verify).post(post_verify_form))
+        .route("/verify/{session}", post(post_session_step))
         .merge(dev::routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));

@@ -1,10 +1,16 @@
 //! The verification widget: the hosted page, its steps, and their server functions.
 
+#[cfg(feature = "ssr")]
+pub mod flow;
 mod phone_step;
+mod session_page;
 mod verify_page;
+mod view;
 
 pub use phone_step::{check_phone, CheckPhone, PhoneFieldError, PhoneForm, PhoneSubmission};
+pub use session_page::{PostedStep, SessionPage, VerificationFlow};
 pub use verify_page::VerifyPage;
+pub use view::{BrowserReturn, FlowError, FlowView};
 
 use crate::domain::CountryCode;
 use serde::{Deserialize, Serialize};
@@ -17,5 +23,11 @@ pub struct WidgetSettings {
     pub default_country: CountryCode,
 }
 
+/// Why a verification request was refused, for the page that says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRefused(pub String);
+
 #[cfg(feature = "ssr")]
 pub use phone_step::post_verify_form;
+#[cfg(feature = "ssr")]
+pub use session_page::{get_verify, post_session_step};

@@ -1,6 +1,6 @@
 //! The hosted verification page at `/verify`.
 
-use super::{PhoneForm, PhoneSubmission, WidgetSettings};
+use super::{PhoneForm, PhoneSubmission, RequestRefused, WidgetSettings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -8,6 +8,19 @@ use leptos_meta::Title;
 /// inside is an island.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
+    if let Some(RequestRefused(reason)) = use_context::<RequestRefused>() {
+        return view! {
+            <Title text="This verification link cannot be used"/>
+            <main class="page">
+                <section class="card">
+                    <h1>"This verification link cannot be used"</h1>
+                    <p role="alert">{reason}</p>
+                    <p>"Go back to the site you came from and start again."</p>
+                </section>
+            </main>
+        }
+        .into_any();
+    }
     let settings = expect_context::<WidgetSettings>();
     // Present only when a browser without JavaScript posted the form to this page.
     let submitted = use_context::<PhoneSubmission>();
@@ -21,4 +34,5 @@ pub fn VerifyPage() -> impl IntoView {
             </section>
         </main>
     }
+    .into_any()
 }

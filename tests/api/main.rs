@@ -3,6 +3,7 @@
 mod cli;
 mod config;
 mod helpers;
+mod hosted_flow;
 mod pages;
 mod phone_step;
 mod sms_providers;

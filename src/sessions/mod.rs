@@ -1,0 +1,243 @@
+//! Widget sessions in the database, with compare-and-set transitions between statuses so that
+//! two requests racing on one session cannot both move it.
+
+use crate::{
+    domain::{PhoneNumber, SessionId, SessionStatus},
+    sites::{SignedRequest, SiteId},
+    verigator::wire::{AuthMethod, UserId},
+};
+use sqlx::SqlitePool;
+
+/// How long a session lives, start to finish, in seconds.
+pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;
+
+/// A session as stored.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Its id.
+    pub id: SessionId,
+    /// The site that asked.
+    pub site_id: SiteId,
+    /// The host's id for its user.
+    pub host_user: String,
+    /// The number the host prefilled, as sent.
+    pub prefill_phone: Option<String>,
+    /// Whether the visitor may not change it.
+    pub phone_locked: bool,
+    /// Where the visitor returns.
+    pub callback_url: String,
+    /// The host's opaque state.
+    pub state: Option<String>,
+    /// Where the session is.
+    pub status: SessionStatus,
+    /// The number a code was sent to.
+    pub phone: Option<PhoneNumber>,
+    /// How the code was sent.
+    pub method: Option<AuthMethod>,
+    /// When the session ends, Unix seconds.
+    pub expires_at: i64,
+    /// When the last code was sent, Unix seconds.
+    pub code_sent_at: Option<i64>,
+    /// Wrong codes typed for the current code.
+    pub wrong_codes: i64,
+    /// When the session reached a final status.
+    pub finished_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: String,
+    site_id: String,
+    host_user: String,
+    prefill_phone: Option<String>,
+    phone_locked: bool,
+    callback_url: String,
+    state: Option<String>,
+    status: String,
+    phone: Option<String>,
+    method: Option<String>,
+    expires_at: i64,
+    code_sent_at: Option<i64>,
+    wrong_codes: i64,
+    finished_at: Option<i64>,
+}
+
+impl SessionRow {
+    fn into_session(self) -> Result<Session, sqlx::Error> {
+        let corrupt = |what: &str| sqlx::Error::Decode(format!("session: bad {what}").into());
+        Ok(Session {
+            id: SessionId::parse(&self.id).map_err(|_| corrupt("id"))?,
+            site_id: SiteId::parse(&self.site_id).map_err(|_| corrupt("site_id"))?,
+            host_user: self.host_user,
+            prefill_phone: self.prefill_phone,
+            phone_locked: self.phone_locked,
+            callback_url: self.callback_url,
+            state: self.state,
+            status: SessionStatus::from_stored(&self.status).ok_or_else(|| corrupt("status"))?,
+            phone: self
+                .phone
+                .map(PhoneNumber::try_from)
+                .transpose()
+                .map_err(|_| corrupt("phone"))?,
+            method: self.method.as_deref().map(AuthMethod::from_stored),
+            expires_at: self.expires_at,
+            code_sent_at: self.code_sent_at,
+            wrong_codes: self.wrong_codes,
+            finished_at: self.finished_at,
+        })
+    }
+}
+
+/// The sessions table.
+#[derive(Clone)]
+pub struct Sessions {
+    db: SqlitePool,
+}
+
+const COLUMNS: &str =
+    "id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, status, \
+     phone, method, expires_at, code_sent_at, wrong_codes, finished_at";
+
+impl Sessions {
+    /// Sessions stored in `db`.
+    pub fn new(db: SqlitePool) -> Self {
+        Self { db }
+    }
+
+    /// Starts a session for a checked request.
+    pub async fn create(
+        &self,
+        request: &SignedRequest,
+        now: i64,
+    ) -> Result<SessionId, sqlx::Error> {
+        let id = SessionId::generate();
+        sqlx::query(
+            "INSERT INTO sessions (id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, \
+             status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.as_str())
+        .bind(request.site.as_str())
+        .bind(&request.user)
+        .bind(&request.phone)
+        .bind(request.phone_locked)
+        .bind(&request.callback_url)
+        .bind(&request.state)
+        .bind(SessionStatus::Started.as_str())
+        .bind(now)
+        .bind(now + SESSION_LIFETIME_SECONDS)
+        .execute(&self.db)
+        .await?;
+        Ok(id)
+    }
+
+    /// The session, with an unfinished one past its time marked expired first.
+    pub async fn get(&self, id: &SessionId, now: i64) -> Result<Option<Session>, sqlx::Error> {
+        sqlx::query(
+            "UPDATE sessions SET status = 'expired', finished_at = ? \
+             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at <= ?",
+        )
+        .bind(now)
+        .bind(id.as_str())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        let row: Option<SessionRow> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"))
+                .bind(id.as_str())
+                .fetch_optional(&self.db)
+                .await?;
+        row.map(SessionRow::into_session).transpose()
+    }
+
+    /// Records a code sent to `phone`; only from `started` or `code_sent`.
+    pub async fn code_sent(
+        &self,
+        id: &SessionId,
+        phone: &PhoneNumber,
+        method: AuthMethod,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let moved = sqlx::query(
+            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, code_sent_at = ?, wrong_codes = 0 \
+             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
+        )
+        .bind(phone.as_str())
+        .bind(method.as_str())
+        .bind(now)
+        .bind(id.as_str())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(moved.rows_affected() == 1)
+    }
+
+    /// Moves the session from `from` to `to`; false when it was not in `from` (another
+    /// request moved it first) or has run out of time.
+    pub async fn transition(
+        &self,
+        id: &SessionId,
+        from: SessionStatus,
+        to: SessionStatus,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let finished_at = to.is_final().then_some(now);
+        let moved = sqlx::query(
+            "UPDATE sessions SET status = ?, finished_at = ? WHERE id = ? AND status = ? AND expires_at > ?",
+        )
+        .bind(to.as_str())
+        .bind(finished_at)
+        .bind(id.as_str())
+        .bind(from.as_str())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(moved.rows_affected() == 1)
+    }
+
+    /// Counts a wrong code.
+    pub async fn wrong_code(&self, id: &SessionId) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE id = ?")
+            .bind(id.as_str())
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// The Verigator user behind a site's user, and the number it has.
+    pub async fn site_user(
+        &self,
+        site: &SiteId,
+        host_user: &str,
+    ) -> Result<Option<(UserId, String)>, sqlx::Error> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT verigator_user_id, phone FROM site_users WHERE site_id = ? AND host_user = ?",
+        )
+        .bind(site.as_str())
+        .bind(host_user)
+        .fetch_optional(&self.db)
+        .await?;
+        Ok(row.and_then(|(id, phone)| id.parse().ok().map(|id| (UserId(id), phone))))
+    }
+
+    /// Remembers the Verigator user behind a site's user.
+    pub async fn set_site_user(
+        &self,
+        site: &SiteId,
+        host_user: &str,
+        user: UserId,
+        phone: &PhoneNumber,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO site_users (site_id, host_user, verigator_user_id, phone) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (site_id, host_user) DO UPDATE SET verigator_user_id = excluded.verigator_user_id, \
+             phone = excluded.phone",
+        )
+        .bind(site.as_str())
+        .bind(host_user)
+        .bind(user.to_string())
+        .bind(phone.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+}

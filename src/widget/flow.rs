@@ -1,0 +1,437 @@
+//! The visitor's flow over a session: phone → code → verified, cancelled at any time. Calls
+//! Verigator only through the typed client, so any compatible server will do. No HTTP
+//! framework in here: pages, server functions and form posts all call these methods.
+
+use super::view::{BrowserReturn, FlowError, FlowView};
+use crate::{
+    clock::Clock,
+    domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
+    sessions::{Session, Sessions},
+    sites::{requested_site, sign, RequestError, SignedRequest, Site, SiteError, Sites},
+    verigator::{
+        wire::{AuthMethod, AuthResult, ServiceId, UserId},
+        ClientError, VerigatorClient,
+    },
+};
+use anyhow::Context;
+use secrecy::SecretString;
+use std::sync::Arc;
+
+/// Why a request could not start a session.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The request itself is wrong; the message says how.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// Storage failed.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The flow's dependencies and limits.
+#[derive(Clone)]
+pub struct Flow {
+    sites: Sites,
+    sessions: Sessions,
+    clock: Arc<dyn Clock>,
+    http: reqwest::Client,
+    verigator_url: String,
+    resend_cooldown_seconds: i64,
+    max_wrong_codes: i64,
+}
+
+fn internal(error: impl Into<anyhow::Error>) -> FlowError {
+    let error = error.into();
+    tracing::error!(cause = format!("{error:#}"), "widget flow failed");
+    FlowError::Unavailable
+}
+
+impl Flow {
+    /// A flow over these stores, calling the Verigator API at `verigator_url`.
+    pub fn new(
+        sites: Sites,
+        sessions: Sessions,
+        clock: Arc<dyn Clock>,
+        http: reqwest::Client,
+        verigator_url: String,
+        resend_cooldown_seconds: i64,
+        max_wrong_codes: i64,
+    ) -> Self {
+        Self {
+            sites,
+            sessions,
+            clock,
+            http,
+            verigator_url,
+            resend_cooldown_seconds,
+            max_wrong_codes,
+        }
+    }
+
+    /// Checks a signed request's query and starts a session for it.
+    pub async fn start(&self, query: &[(String, String)]) -> Result<SessionId, StartError> {
+        let site_id = requested_site(query)?;
+        let site = match self.sites.get(&site_id).await {
+            Ok(site) => site,
+            Err(SiteError::NotFound) => return Err(RequestError::UnknownSite.into()),
+            Err(e) => return Err(anyhow::Error::new(e).into()),
+        };
+        let secrets = self
+            .sites
+            .active_secrets(&site.id)
+            .await
+            .context("site secrets")?;
+        let request = SignedRequest::verify(query, &site, &secrets, self.clock.unix_seconds())?;
+        let id = self
+            .sessions
+            .create(&request, self.clock.unix_seconds())
+            .await
+            .context("new session")?;
+        tracing::info!(site = %site.id, "verification session started");
+        Ok(id)
+    }
+
+    async fn load(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {
+        let session = self
+            .sessions
+            .get(id, self.clock.unix_seconds())
+            .await
+            .map_err(internal)?
+            .ok_or(FlowError::NoSession)?;
+        let site = self.sites.get(&session.site_id).await.map_err(internal)?;
+        Ok((session, site))
+    }
+
+    async fn load_open(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {
+        let (session, site) = self.load(id).await?;
+        if session.status.is_final() {
+            return Err(FlowError::Ended);
+        }
+        Ok((session, site))
+    }
+
+    /// The session as the visitor sees it.
+    pub async fn view(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (session, site) = self.load(id).await?;
+        self.render(&session, &site).await
+    }
+
+    async fn reload(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        self.view(id).await
+    }
+
+    async fn render(&self, session: &Session, site: &Site) -> Result<FlowView, FlowError> {
+        let now = self.clock.unix_seconds();
+        let browser_return = match session.status {
+            SessionStatus::Verified | SessionStatus::Cancelled => {
+                Some(self.browser_return(session, site).await?)
+            }
+            _ => None,
+        };
+        Ok(FlowView {
+            session: session.id.clone(),
+            status: session.status,
+            site_name: site.name.clone(),
+            prefill_phone: session.prefill_phone.clone(),
+            phone_locked: session.phone_locked,
+            allow_totp: site.allow_totp,
+            masked_phone: session.phone.as_ref().map(PhoneNumber::masked),
+            by_app: session.method == Some(AuthMethod::Totp),
+            resend_in_seconds: session
+                .code_sent_at
+                .map_or(0, |sent| (sent + self.resend_cooldown_seconds - now).max(0)),
+            attempts_left: (self.max_wrong_codes - session.wrong_codes).max(0),
+            browser_return,
+        })
+    }
+
+    /// The signed fields the browser carries back to the host.
+    async fn browser_return(
+        &self,
+        session: &Session,
+        site: &Site,
+    ) -> Result<BrowserReturn, FlowError> {
+        let status = if session.status == SessionStatus::Verified {
+            "VERIFIED"
+        } else {
+            "CANCELLED"
+        };
+        let mut fields: Vec<(String, String)> = vec![
+            ("session".into(), session.id.to_string()),
+            ("site".into(), site.id.to_string()),
+            ("user".into(), session.host_user.clone()),
+            ("status".into(), status.into()),
+            (
+                "ts".into(),
+                session.finished_at.unwrap_or_default().to_string(),
+            ),
+        ];
+        if session.status == SessionStatus::Verified {
+            if let Some(phone) = &session.phone {
+                fields.push(("phone".into(), phone.to_string()));
+            }
+            if let Some(method) = session.method {
+                fields.push(("method".into(), method.as_str().into()));
+            }
+        }
+        if let Some(state) = &session.state {
+            fields.push(("state".into(), state.clone()));
+        }
+        let secrets = self
+            .sites
+            .active_secrets(&site.id)
+            .await
+            .map_err(internal)?;
+        let secret = secrets
+            .first()
+            .ok_or_else(|| internal(anyhow::anyhow!("site {} has no secret", site.id)))?;
+        let sig = sign(secret, &fields);
+        fields.push(("sig".into(), sig));
+        Ok(BrowserReturn {
+            callback_url: session.callback_url.clone(),
+            fields,
+        })
+    }
+
+    fn client(&self, site: &Site) -> VerigatorClient {
+        let password: SecretString = site.verigator_password.clone();
+        VerigatorClient::with_http(
+            &self.verigator_url,
+            &site.verigator_username,
+            &password,
+            self.http.clone(),
+        )
+    }
+
+    /// The site's Verigator service, created on first use.
+    async fn service(&self, site: &Site, client: &VerigatorClient) -> Result<ServiceId, FlowError> {
+        if let Some(service) = site.verigator_service {
+            return Ok(service);
+        }
+        let fqdn = site
+            .callback_urls
+            .first()
+            .and_then(|rule| reqwest::Url::parse(rule.as_written().trim_end_matches('*')).ok())
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| site.id.to_string());
+        let created = match client.create_service(&fqdn, &site.name).await {
+            Err(ClientError::Conflict(_)) => {
+                client
+                    .create_service(&fqdn, &format!("{} ({})", site.name, site.id))
+                    .await
+            }
+            other => other,
+        }
+        .map_err(internal)?;
+        self.sites
+            .set_service(&site.id, created.id)
+            .await
+            .map_err(internal)?;
+        Ok(created.id)
+    }
+
+    /// The Verigator user for the session's host user at `phone`: the API cannot change a
+    /// user's number, so a new number replaces the user.
+    async fn user(
+        &self,
+        session: &Session,
+        service: ServiceId,
+        client: &VerigatorClient,
+        phone: &PhoneNumber,
+    ) -> Result<UserId, FlowError> {
+        let known = self
+            .sessions
+            .site_user(&session.site_id, &session.host_user)
+            .await
+            .map_err(internal)?;
+        if let Some((user, number)) = &known {
+            if number == phone.as_str() {
+                return Ok(*user);
+            }
+            match client.delete_user(service, *user).await {
+                Ok(()) | Err(ClientError::NotFound(_)) => {}
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        let created = match client
+            .create_user(service, &session.host_user, phone.as_str())
+            .await
+        {
+            Err(ClientError::Conflict(_)) => {
+                // Known to Verigator but not here (a reset database): replace it.
+                let stale = client.list_users(service).await.map_err(internal)?;
+                if let Some(old) = stale
+                    .users
+                    .iter()
+                    .find(|u| u.id_in_service == session.host_user)
+                {
+                    client
+                        .delete_user(service, old.id)
+                        .await
+                        .map_err(internal)?;
+                }
+                client
+                    .create_user(service, &session.host_user, phone.as_str())
+                    .await
+            }
+            other => other,
+        }
+        .map_err(internal)?;
+        self.sessions
+            .set_site_user(&session.site_id, &session.host_user, created.id, phone)
+            .await
+            .map_err(internal)?;
+        Ok(created.id)
+    }
+
+    async fn initiate(
+        &self,
+        session: &Session,
+        site: &Site,
+        phone: &PhoneNumber,
+        by_app: bool,
+    ) -> Result<FlowView, FlowError> {
+        let client = self.client(site);
+        let service = self.service(site, &client).await?;
+        let user = self.user(session, service, &client, phone).await?;
+        let wanted = if by_app && site.allow_totp {
+            AuthMethod::Totp
+        } else {
+            AuthMethod::Sms
+        };
+        let method = match client.initiate(service, user, wanted).await {
+            Ok(method) => method,
+            Err(ClientError::RateLimited {
+                retry_after_seconds,
+                ..
+            }) => {
+                return Err(FlowError::TooSoon(retry_after_seconds.unwrap_or(30) as i64));
+            }
+            Err(e) => return Err(internal(e)),
+        };
+        let now = self.clock.unix_seconds();
+        if !self
+            .sessions
+            .code_sent(&session.id, phone, method, now)
+            .await
+            .map_err(internal)?
+        {
+            return Err(FlowError::OutOfStep);
+        }
+        tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), "code sent");
+        self.reload(&session.id).await
+    }
+
+    /// Phone step: reads the number (or takes the locked one) and sends a code.
+    pub async fn send_code(
+        &self,
+        id: &SessionId,
+        phone: &str,
+        country: &str,
+        by_app: bool,
+    ) -> Result<FlowView, FlowError> {
+        let (session, site) = self.load_open(id).await?;
+        let typed = if session.phone_locked {
+            session.prefill_phone.clone().unwrap_or_default()
+        } else {
+            phone.to_owned()
+        };
+        let country = match country.trim() {
+            "" => None,
+            code => Some(CountryCode::parse(code).map_err(|e| FlowError::Phone(e.to_string()))?),
+        };
+        let number =
+            PhoneNumber::parse(&typed, country).map_err(|e| FlowError::Phone(e.to_string()))?;
+        self.initiate(&session, &site, &number, by_app).await
+    }
+
+    /// Code step: sends a new code to the same number, the old one dies.
+    pub async fn resend(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (session, site) = self.load_open(id).await?;
+        let (Some(phone), SessionStatus::CodeSent) = (session.phone.clone(), session.status) else {
+            return Err(FlowError::OutOfStep);
+        };
+        let by_app = session.method == Some(AuthMethod::Totp);
+        self.initiate(&session, &site, &phone, by_app).await
+    }
+
+    /// Code step: checks the code.
+    pub async fn check_code(&self, id: &SessionId, code: &str) -> Result<FlowView, FlowError> {
+        let (session, site) = self.load_open(id).await?;
+        if session.status != SessionStatus::CodeSent {
+            return Err(FlowError::OutOfStep);
+        }
+        let pin = Pin::parse(code).map_err(|e| FlowError::Code(e.to_string()))?;
+        let client = self.client(&site);
+        let service = self.service(&site, &client).await?;
+        let (user, _) = self
+            .sessions
+            .site_user(&site.id, &session.host_user)
+            .await
+            .map_err(internal)?
+            .ok_or(FlowError::OutOfStep)?;
+        let answer = client
+            .verify(service, user, pin.as_str())
+            .await
+            .map_err(internal)?;
+        let now = self.clock.unix_seconds();
+        match answer.status.result {
+            AuthResult::Verified => {
+                if !self
+                    .sessions
+                    .transition(id, SessionStatus::CodeSent, SessionStatus::Verified, now)
+                    .await
+                    .map_err(internal)?
+                {
+                    return Err(FlowError::OutOfStep);
+                }
+                tracing::info!(site = %site.id, "phone verified");
+                self.reload(id).await
+            }
+            AuthResult::Invalid => {
+                self.sessions.wrong_code(id).await.map_err(internal)?;
+                Err(FlowError::WrongCode {
+                    attempts_left: (self.max_wrong_codes - session.wrong_codes - 1).max(0),
+                })
+            }
+            AuthResult::Throttled => {
+                self.sessions
+                    .transition(id, SessionStatus::CodeSent, SessionStatus::Locked, now)
+                    .await
+                    .map_err(internal)?;
+                self.reload(id).await
+            }
+            AuthResult::Expired => Err(FlowError::CodeExpired),
+        }
+    }
+
+    /// Code step: back to the phone step, unless the number is locked.
+    pub async fn change_number(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (session, _) = self.load_open(id).await?;
+        if session.phone_locked {
+            return Err(FlowError::OutOfStep);
+        }
+        let now = self.clock.unix_seconds();
+        self.sessions
+            .transition(id, SessionStatus::CodeSent, SessionStatus::Started, now)
+            .await
+            .map_err(internal)?;
+        self.reload(id).await
+    }
+
+    /// Any step: the visitor gives up.
+    pub async fn cancel(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (session, site) = self.load_open(id).await?;
+        let now = self.clock.unix_seconds();
+        if !self
+            .sessions
+            .transition(id, session.status, SessionStatus::Cancelled, now)
+            .await
+            .map_err(internal)?
+        {
+            return Err(FlowError::OutOfStep);
+        }
+        tracing::info!(site = %site.id, "verification cancelled");
+        self.reload(id).await
+    }
+}

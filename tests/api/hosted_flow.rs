@@ -1,0 +1,392 @@
+//! The hosted flow over HTTP, as a browser without JavaScript and as the island drive it:
+//! signed request → session → phone → code → signed return.
+
+use crate::helpers::{spawn_app, TestApp, PHONE};
+use hmac::{Hmac, Mac};
+use phone_verify::{
+    clock::Clock,
+    sites::{sign, CallbackRule, NewSite, SigningSecret, SiteId, Sites},
+};
+use serde_json::Value;
+use sha2::Sha256;
+
+const CALLBACK: &str = "https://shop.example.com/verified";
+
+async fn add_site(app: &TestApp) -> SigningSecret {
+    let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
+    let site = NewSite {
+        id: SiteId::parse("shop").unwrap(),
+        name: "Shop".into(),
+        embed_origins: vec!["https://shop.example.com".into()],
+        callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
+        webhook_url: None,
+        allow_private_callbacks: false,
+        verigator_username: crate::helpers::WIDGET_USERNAME.into(),
+        verigator_password: crate::helpers::WIDGET_PASSWORD.to_owned().into(),
+        allow_totp: false,
+    };
+    sites.create(site, app.clock.unix_seconds()).await.unwrap()
+}
+
+/// The query string of a request signed with `secret`, with `extra` parameters.
+fn signed_query(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
+    let ts = app.clock.unix_seconds().to_string();
+    let mut pairs: Vec<(String, String)> = [
+        ("site", "shop"),
+        ("user", "alice@example.com"),
+        ("callback_url", CALLBACK),
+        ("ts", ts.as_str()),
+    ]
+    .iter()
+    .chain(extra)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sig = sign(secret, &pairs);
+    pairs.push(("sig".into(), sig));
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// Starts a session; answers with its page path.
+async fn start(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
+    let response = app
+        .get(&format!("/verify?{}", signed_query(app, secret, extra)))
+        .await;
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
+    let response = app.post_form(page, form).await;
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// The hidden fields of the return form, in page order.
+fn return_fields(html: &str) -> Vec<(String, String)> {
+    html.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            let value = rest.split_once("value=\"")?.1.split_once('"')?.0;
+            Some((
+                name.to_owned(),
+                value.replace("&amp;", "&").replace("&#x2B;", "+"),
+            ))
+        })
+        .filter(|(name, _)| name != "action")
+        .collect()
+}
+
+/// Checks `sig` as a host would, with an HMAC of its own over the canonical form.
+fn host_verifies(secret: &SigningSecret, fields: &[(String, String)]) -> bool {
+    let sig = &fields
+        .iter()
+        .find(|(k, _)| k == "sig")
+        .expect("a sig field")
+        .1;
+    let mut signed: Vec<&(String, String)> = fields.iter().filter(|(k, _)| k != "sig").collect();
+    signed.sort();
+    let canonical = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(signed.iter().map(|(k, v)| (k, v)))
+        .finish();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret.key()).unwrap();
+    mac.update(canonical.as_bytes());
+    data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes()) == *sig
+}
+
+#[tokio::test]
+async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result() {
+    let app = spawn_app().await;
+    let secret = add_site(&app).await;
+    let page = start(&app, &secret, &[("state", "signup-42")]).await;
+    assert!(
+        page.starts_with("/verify/") && page.len() == "/verify/".len() + 22,
+        "{page}"
+    );
+
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(
+        html.contains("Shop will know that this number is yours."),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<input type="hidden" name="action" value="send_code""#),
+        "{html}"
+    );
+
+    let (status, html) = step(
+        &app,
+        &page,
+        "action=send_code&country=EE&phone=5123+4567&method=sms",
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("We sent a code by SMS to +37•••••••67."),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"autocomplete="one-time-code""#) && html.contains(r#"inputmode="numeric""#),
+        "{html}"
+    );
+    assert!(html.contains("5 tries left."), "{html}");
+    assert!(html.contains("Send a new code in 30 s"), "{html}");
+    let pin = app.last_pin_to(PHONE).await;
+
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+    let (status, html) = step(&app, &page, &format!("action=check_code&code={wrong}")).await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("That code is not right. 4 tries left."),
+        "{html}"
+    );
+
+    let (status, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Your number is verified"), "{html}");
+    assert!(
+        html.contains(&format!(r#"<form method="post" action="{CALLBACK}""#)),
+        "{html}"
+    );
+    let fields = return_fields(&html);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(field("status"), Some("VERIFIED"));
+    assert_eq!(field("phone"), Some(PHONE));
+    assert_eq!(field("user"), Some("alice@example.com"));
+    assert_eq!(field("state"), Some("signup-42"));
+    assert_eq!(field("site"), Some("shop"));
+    assert!(host_verifies(&secret, &fields), "{fields:?}");
+    assert!(!host_verifies(&SigningSecret::generate(), &fields));
+
+    // A finished session cannot be used again.
+    let (status, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("This verification has ended."), "{html}");
+}
+
+#[tokio::test]
+async fn the_island_drives_the_same_flow_through_server_functions() {
+    let app = spawn_app().await;
+    let secret = add_site(&app).await;
+    let page = start(&app, &secret, &[]).await;
+    let session = page.trim_start_matches("/verify/");
+    let call = |endpoint: &'static str, body: String| {
+        app.client
+            .post(format!("{}/api/flow/{endpoint}", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+    };
+    let sent: Value = call(
+        "send_code",
+        format!("session={session}&phone=%2B37251234567&country=&method=sms"),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(sent["status"], "code_sent");
+    assert_eq!(sent["masked_phone"], "+37•••••••67");
+    assert_eq!(sent["resend_in_seconds"], 30);
+
+    let too_soon = call("resend_code", format!("session={session}"))
+        .await
+        .unwrap();
+    assert_eq!(too_soon.status(), 422);
+    assert_eq!(
+        too_soon.json::<Value>().await.unwrap(),
+        serde_json::json!({"TooSoon": 30})
+    );
+
+    let pin = app.last_pin_to(PHONE).await;
+    let done: Value = call("check_code", format!("session={session}&code={pin}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(done["status"], "verified");
+    assert_eq!(done["browser_return"]["callback_url"], CALLBACK);
+
+    let unknown = call(
+        "check_code",
+        "session=AAAAAAAAAAAAAAAAAAAAAA&code=123456".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn a_visitor_can_change_the_number_resend_and_cancel() {
+    let app = spawn_app().await;
+    let secret = add_site(&app).await;
+    let page = start(&app, &secret, &[("phone", "+14155552671")]).await;
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(
+        html.contains(r#"value="+14155552671""#),
+        "prefilled: {html}"
+    );
+
+    step(
+        &app,
+        &page,
+        "action=send_code&country=US&phone=%2B14155552671",
+    )
+    .await;
+    let (_, html) = step(&app, &page, "action=change_number").await;
+    assert!(
+        html.contains("Shop will know that this number is yours."),
+        "{html}"
+    );
+    let (_, html) = step(&app, &page, "action=send_code&country=EE&phone=5123+4567").await;
+    assert!(html.contains("+37•••••••67"), "{html}");
+
+    let (status, html) = step(&app, &page, "action=resend_code").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Please wait"), "{html}");
+    app.clock.advance(30);
+    let (status, _) = step(&app, &page, "action=resend_code").await;
+    assert_eq!(status, 200);
+
+    let (status, html) = step(&app, &page, "action=cancel").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Verification cancelled"), "{html}");
+    let fields = return_fields(&html);
+    assert!(
+        fields.contains(&("status".into(), "CANCELLED".into())),
+        "{fields:?}"
+    );
+    assert!(
+        !fields.iter().any(|(k, _)| k == "phone"),
+        "a cancelled result carries no phone"
+    );
+    assert!(host_verifies(&secret, &fields));
+}
+
+#[tokio::test]
+async fn a_locked_number_cannot_be_changed() {
+    let app = spawn_app().await;
+    let secret = add_site(&app).await;
+    let page = start(&app, &secret, &[("phone", PHONE), ("phone_locked", "1")]).await;
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(html.contains("readonly"), "{html}");
+    // Whatever is posted, the locked number is used.
+    let (_, html) = step(
+        &app,
+        &page,
+        "action=send_code&country=US&phone=%2B14155552671",
+    )
+    .await;
+    assert!(
+        html.contains("+37•••••••67") && !html.contains("Change number"),
+        "{html}"
+    );
+    let (status, _) = step(&app, &page, "action=change_number").await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn five_wrong_codes_lock_the_session() {
+    let app = spawn_app().await;
+    let secret = add_site(&app).await;
+    let page = start(&app, &secret, &[]).await;
+    step(&app, &page, "action=send_code&phone=%2B37251234567").await;
+    let pin = app.last_pin_to(PHONE).await;
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        step(&app, &page, &format!("action=check_code&code={wrong}")).await;
+    }
+    let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    assert!(html.contains("Too many wrong codes"), "{html}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_a_page_naming_the_problem_and_create_nothing() {
+    let app = spawn_app().await;
+    let secret = add_site(&app).await;
+    let good = signed_query(&app, &secret, &[]);
+    let cases = [
+        (
+            good.replace("site=shop", "site=nosuchsite"),
+            404,
+            "No site has this id.",
+        ),
+        (
+            good.replace("alice", "mallory"),
+            401,
+            "signature does not match",
+        ),
+        (
+            signed_query(&app, &SigningSecret::generate(), &[]),
+            401,
+            "signature does not match",
+        ),
+        (good.replace("&sig=", "&nosig="), 400, "no `sig` parameter"),
+    ];
+    for (query, status, message) in cases {
+        let response = app.get(&format!("/verify?{query}")).await;
+        assert_eq!(response.status(), status, "{query}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains("This verification link cannot be used") && html.contains(message),
+            "{html}"
+        );
+    }
+    // Stale, and a callback the site did not list.
+    let stale = signed_query(&app, &secret, &[]);
+    app.clock.advance(601);
+    let response = app.get(&format!("/verify?{stale}")).await;
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("expired"));
+    let evil = signed_query(&app, &secret, &[]).replace(
+        &form_urlencoded::byte_serialize(CALLBACK.as_bytes()).collect::<String>(),
+        &form_urlencoded::byte_serialize(b"https://evil.test/x").collect::<String>(),
+    );
+    let evil_pairs: Vec<(String, String)> = form_urlencoded::parse(evil.as_bytes())
+        .into_owned()
+        .filter(|(k, _)| k != "sig")
+        .collect();
+    let resigned = format!(
+        "{}&sig={}",
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&evil_pairs)
+            .finish(),
+        sign(&secret, &evil_pairs)
+    );
+    let response = app.get(&format!("/verify?{resigned}")).await;
+    assert_eq!(response.status(), 400);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("not on the site's list"));
+
+    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+}
+
+#[tokio::test]
+async fn an_unknown_session_page_is_404() {
+    let app = spawn_app().await;
+    let response = app.get("/verify/AAAAAAAAAAAAAAAAAAAAAA").await;
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("This verification link is not valid."));
+    assert_eq!(app.get("/verify/not-an-id").await.status(), 404);
+}
