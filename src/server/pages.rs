@@ -10,14 +10,16 @@ pub(super) fn provide_page_context(state: &AppState) {
     provide_context(state.widget.clone());
 }
 
-/// Renders the app for `request` with the usual context plus `extra`.
+/// Renders the app for `request` with the usual context plus `extra`, whole (not streamed):
+/// these are answers to form posts from browsers that may run no JavaScript, which could not
+/// swap streamed fragments in.
 pub async fn render_page(
     state: AppState,
     request: Request,
     extra: impl Fn() + Clone + Send + Sync + 'static,
 ) -> Response {
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
             provide_page_context(&state);

@@ -59,7 +59,11 @@ async fn start(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) ->
 
 async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
     let response = app.post_form(page, form).await;
-    (response.status().as_u16(), response.text().await.unwrap())
+    let status = response.status().as_u16();
+    let html = response.text().await.unwrap();
+    // Whole pages: a browser without JavaScript cannot swap streamed fragments in.
+    assert!(!html.contains("Loading…"), "a streamed page: {html}");
+    (status, html)
 }
 
 /// The hidden fields of the return form, in page order.

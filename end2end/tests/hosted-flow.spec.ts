@@ -1,0 +1,72 @@
+import { expect, test } from "@playwright/test";
+import { addSite, captureCallback, consoleErrors, expectSigned, lastPin, signedVerifyUrl } from "./support";
+
+// The hosted flow with JavaScript: one page load, then every step in place.
+
+test("a visitor verifies a number and returns to the host with a signed result", async ({ page }) => {
+  const errors = consoleErrors(page);
+  const site = addSite();
+  const returned = captureCallback(page);
+
+  await page.goto(signedVerifyUrl(site, { state: "signup-42" }));
+  await expect(page).toHaveURL(/\/verify\/[A-Za-z0-9_-]{22}$/);
+  await page.locator("html[data-hydrated]").waitFor();
+  await page.evaluate(() => ((window as any).__samePage = true));
+
+  await page.getByRole("combobox", { name: "Country" }).selectOption("EE");
+  await page.getByRole("textbox", { name: "Phone number" }).fill("5123 4567");
+  await page.getByRole("button", { name: "Send code" }).click();
+
+  await expect(page.getByText("We sent a code by SMS to +37•••••••67.")).toBeVisible();
+  const code = page.getByRole("textbox", { name: "Code" });
+  await expect(code).toHaveAttribute("autocomplete", "one-time-code");
+  await expect(code).toHaveAttribute("inputmode", "numeric");
+  await expect(page.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
+  expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+
+  const pin = await lastPin(page, "+37251234567");
+  await code.fill(pin === "000000" ? "111111" : "000000");
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByRole("alert")).toHaveText("That code is not right. 4 tries left.");
+
+  await code.fill(pin);
+  await page.getByRole("button", { name: "Verify" }).click();
+  const fields = await returned;
+  expect(fields.get("status")).toBe("VERIFIED");
+  expect(fields.get("phone")).toBe("+37251234567");
+  expect(fields.get("state")).toBe("signup-42");
+  expect(fields.get("site")).toBe(site.id);
+  expectSigned(fields, site.secret);
+  await expect(page.getByRole("heading", { name: "Welcome back to Shop" })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("a visitor can change the number, then cancel", async ({ page }) => {
+  const errors = consoleErrors(page);
+  const site = addSite();
+  const returned = captureCallback(page);
+  await page.goto(signedVerifyUrl(site));
+  await page.locator("html[data-hydrated]").waitFor();
+
+  await page.getByRole("textbox", { name: "Phone number" }).fill("+1 415 555 2671");
+  await page.getByRole("button", { name: "Send code" }).click();
+  await expect(page.getByText("We sent a code by SMS to +14•••••••71.")).toBeVisible();
+  await page.getByRole("button", { name: "Change number" }).click();
+  await expect(page.getByRole("button", { name: "Send code" })).toBeVisible();
+
+  await page.getByRole("button", { name: "Cancel" }).click();
+  const fields = await returned;
+  expect(fields.get("status")).toBe("CANCELLED");
+  expect(fields.has("phone")).toBe(false);
+  expectSigned(fields, site.secret);
+  expect(errors).toEqual([]);
+});
+
+test("a refused request shows what is wrong", async ({ page }) => {
+  const site = addSite();
+  const tampered = signedVerifyUrl(site).replace("alice", "mallory");
+  const response = await page.goto(tampered);
+  expect(response?.status()).toBe(401);
+  await expect(page.getByRole("heading", { name: "This verification link cannot be used" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("signature does not match");
+});

@@ -1,0 +1,84 @@
+import { execFileSync } from "node:child_process";
+import { createHmac, randomBytes } from "node:crypto";
+import path from "node:path";
+import { expect, type Page, type Request } from "@playwright/test";
+
+// Helpers shared by the end-to-end tests. Signing is done here with Node's crypto, not with
+// the product's code, as a host would do it.
+
+export const CALLBACK = "https://shop.example.com/verified";
+const root = path.resolve(__dirname, "../..");
+const binary = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "release", "phone-verify");
+
+/** Adds a site with the real CLI (on the server's database) and answers with its id and secret. */
+export function addSite(): { id: string; secret: string } {
+  const id = `e2e-${randomBytes(4).toString("hex")}`;
+  const out = execFileSync(
+    binary,
+    ["site", "add", id, "--name", "Shop", "--origin", "https://shop.example.com", "--callback", CALLBACK],
+    { cwd: root, env: { ...process.env, RUST_LOG: "error" } },
+  ).toString();
+  const secret = out.match(/whsec_\S+/)?.[0];
+  if (!secret) throw new Error(`no secret in: ${out}`);
+  return { id, secret };
+}
+
+/** The canonical form: every parameter but sig, sorted, form-encoded. */
+export function canonical(pairs: [string, string][]): string {
+  const sorted = pairs.filter(([k]) => k !== "sig").sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  return new URLSearchParams(sorted).toString();
+}
+
+export function hmacHex(secret: string, text: string): string {
+  return createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64")).update(text).digest("hex");
+}
+
+/** A signed `/verify?…` URL for `site`. */
+export function signedVerifyUrl(site: { id: string; secret: string }, extra: Record<string, string> = {}): string {
+  const pairs: [string, string][] = [
+    ["site", site.id],
+    ["user", "alice@example.com"],
+    ["callback_url", CALLBACK],
+    ["ts", String(Math.floor(Date.now() / 1000))],
+    ...Object.entries(extra),
+  ];
+  const query = canonical(pairs);
+  return `/verify?${query}&sig=${hmacHex(site.secret, query)}`;
+}
+
+/** The PIN of the newest SMS to `phone`, from the development outbox. */
+export async function lastPin(page: Page, phone: string): Promise<string> {
+  const messages: { recipient: string; body: string }[] = await (await page.request.get("/dev/outbox.json")).json();
+  const body = messages.find((m) => m.recipient === phone)?.body ?? "";
+  const pin = body.match(/code is (\d+)/)?.[1];
+  if (!pin) throw new Error(`no PIN to ${phone} in the outbox`);
+  return pin;
+}
+
+/** Serves the host's callback URL; resolves with the posted fields. */
+export function captureCallback(page: Page): Promise<URLSearchParams> {
+  return new Promise((resolve) => {
+    page.route(`${CALLBACK}**`, async (route) => {
+      const request: Request = route.request();
+      resolve(new URLSearchParams(request.postData() ?? ""));
+      await route.fulfill({ contentType: "text/html", body: "<h1>Welcome back to Shop</h1>" });
+    });
+  });
+}
+
+/** Checks the return's signature as the host would. */
+export function expectSigned(fields: URLSearchParams, secret: string) {
+  const pairs = [...fields.entries()] as [string, string][];
+  expect(fields.get("sig")).toBe(hmacHex(secret, canonical(pairs)));
+}
+
+/** Collects console errors, except the 4xx answers the flow gives on purpose. */
+export function consoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    const expected = /status of 4(22|29)/.test(message.text());
+    if (message.type() === "error" && !expected) errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
