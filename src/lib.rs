@@ -10,6 +10,8 @@ pub mod domain;
 pub mod widget;
 
 #[cfg(feature = "ssr")]
+pub mod callbacks;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;

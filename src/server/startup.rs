@@ -5,6 +5,7 @@ use super::{
 };
 use crate::{
     app::{shell, App},
+    callbacks::WebhookWorker,
     clock::{Clock, SystemClock},
     db,
     sessions::Sessions,
@@ -26,6 +27,9 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
 
+/// How often the webhook worker looks for due deliveries.
+const WEBHOOK_POLL: Duration = Duration::from_millis(250);
+
 /// The largest request body the pages accept: their forms are tiny.
 const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
 
@@ -46,10 +50,11 @@ pub struct AppState {
     pub flow: Flow,
 }
 
-/// A server bound to its address, ready to run.
+/// A server bound to its address, ready to run, with its webhook worker.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    worker: WebhookWorker,
 }
 
 impl Application {
@@ -138,6 +143,7 @@ impl Application {
             &settings.verigator.password,
             http.clone(),
         );
+        let worker = WebhookWorker::new(db.clone(), clock.clone(), http.clone(), WEBHOOK_POLL);
         let flow = Flow::new(
             Sites::new(db.clone()),
             Sessions::new(db.clone()),
@@ -159,6 +165,7 @@ impl Application {
         Ok(Self {
             listener,
             router: router(state, api),
+            worker,
         })
     }
 
@@ -169,11 +176,15 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    /// Serves and delivers webhooks until SIGINT or SIGTERM, then finishes the requests in
+    /// flight. Webhooks not yet delivered wait in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let worker = tokio::spawn(self.worker.run());
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        worker.abort();
+        served
     }
 }
 

@@ -2,6 +2,7 @@
 //! two requests racing on one session cannot both move it.
 
 use crate::{
+    callbacks::{Deliveries, NewDelivery},
     domain::{PhoneNumber, SessionId, SessionStatus},
     sites::{SignedRequest, SiteId},
     verigator::wire::{AuthMethod, UserId},
@@ -192,6 +193,38 @@ impl Sessions {
         .execute(&self.db)
         .await?;
         Ok(moved.rows_affected() == 1)
+    }
+
+    /// Moves the session from `from` to a final `to` and, in the same transaction, writes the
+    /// webhook that tells the host: a crash cannot keep one without the other.
+    pub async fn finish(
+        &self,
+        id: &SessionId,
+        from: SessionStatus,
+        to: SessionStatus,
+        now: i64,
+        webhook: Option<NewDelivery>,
+    ) -> Result<bool, sqlx::Error> {
+        debug_assert!(to.is_final());
+        let mut tx = self.db.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE sessions SET status = ?, finished_at = ? WHERE id = ? AND status = ? AND expires_at > ?",
+        )
+        .bind(to.as_str())
+        .bind(now)
+        .bind(id.as_str())
+        .bind(from.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if let Some(webhook) = webhook {
+            Deliveries::insert(&mut tx, &webhook, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Counts a wrong code.

@@ -4,6 +4,7 @@
 
 use super::view::{BrowserReturn, FlowError, FlowView};
 use crate::{
+    callbacks::NewDelivery,
     clock::Clock,
     domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
     sessions::{Session, Sessions},
@@ -193,6 +194,36 @@ impl Flow {
         })
     }
 
+    /// The webhook for a session that ends as `status`, when the site has a webhook URL.
+    fn webhook(
+        &self,
+        session: &Session,
+        site: &Site,
+        status: SessionStatus,
+    ) -> Option<NewDelivery> {
+        let url = site.webhook_url.clone()?;
+        let verified = status == SessionStatus::Verified;
+        let now = self.clock.now();
+        let body = serde_json::json!({
+            "type": if verified { "verification.verified" } else { "verification.cancelled" },
+            "timestamp": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "data": {
+                "session": session.id.as_str(),
+                "site": site.id.as_str(),
+                "user": session.host_user,
+                "status": if verified { "VERIFIED" } else { "CANCELLED" },
+                "phone": session.phone.as_ref().filter(|_| verified).map(PhoneNumber::as_str),
+                "method": session.method.filter(|_| verified).map(AuthMethod::as_str),
+                "state": session.state,
+            }
+        });
+        Some(NewDelivery {
+            site_id: site.id.clone(),
+            url,
+            body: body.to_string(),
+        })
+    }
+
     fn client(&self, site: &Site) -> VerigatorClient {
         let password: SecretString = site.verigator_password.clone();
         VerigatorClient::with_http(
@@ -377,9 +408,16 @@ impl Flow {
         let now = self.clock.unix_seconds();
         match answer.status.result {
             AuthResult::Verified => {
+                let webhook = self.webhook(&session, &site, SessionStatus::Verified);
                 if !self
                     .sessions
-                    .transition(id, SessionStatus::CodeSent, SessionStatus::Verified, now)
+                    .finish(
+                        id,
+                        SessionStatus::CodeSent,
+                        SessionStatus::Verified,
+                        now,
+                        webhook,
+                    )
                     .await
                     .map_err(internal)?
                 {
@@ -423,9 +461,10 @@ impl Flow {
     pub async fn cancel(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let now = self.clock.unix_seconds();
+        let webhook = self.webhook(&session, &site, SessionStatus::Cancelled);
         if !self
             .sessions
-            .transition(id, session.status, SessionStatus::Cancelled, now)
+            .finish(id, session.status, SessionStatus::Cancelled, now, webhook)
             .await
             .map_err(internal)?
         {

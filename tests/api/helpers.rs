@@ -1,8 +1,9 @@
 //! `TestApp`: the application on port 0, on a clock the test moves, with its own database.
 
 use phone_verify::{
-    clock::ManualClock,
+    clock::{Clock, ManualClock},
     server::{Application, Settings},
+    sites::{sign, CallbackRule, NewSite, SigningSecret, SiteId, Sites},
     verigator::{
         wire::{AuthMethod, ServiceId, UserId},
         Accounts, VerigatorClient,
@@ -25,6 +26,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub db_url: String,
+    /// The server's task; aborting it stops the server at once, as a crash would.
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// Path of a file at the crate's root.
@@ -55,7 +58,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         .await
         .expect("the application builds");
     let address = format!("http://{}", app.local_addr());
-    tokio::spawn(app.run_until_stopped());
+    let server = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -65,6 +68,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         client,
         clock,
         db_url,
+        server,
     }
 }
 
@@ -188,4 +192,63 @@ pub async fn service_and_user(client: &VerigatorClient) -> (ServiceId, UserId) {
         .await
         .unwrap();
     (service.id, user.id)
+}
+
+/// The callback URL of the test site.
+pub const CALLBACK: &str = "https://shop.example.com/verified";
+
+/// Adds the site "shop" (webhooks to `webhook_url`, loopback allowed); answers with its secret.
+pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret {
+    let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
+    let site = NewSite {
+        id: SiteId::parse("shop").unwrap(),
+        name: "Shop".into(),
+        embed_origins: vec!["https://shop.example.com".into()],
+        callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
+        webhook_url: webhook_url.map(str::to_owned),
+        allow_private_callbacks: webhook_url.is_some(),
+        verigator_username: WIDGET_USERNAME.into(),
+        verigator_password: WIDGET_PASSWORD.to_owned().into(),
+        allow_totp: false,
+    };
+    sites.create(site, app.clock.unix_seconds()).await.unwrap()
+}
+
+/// The query string of a request signed with `secret`, with `extra` parameters.
+pub fn signed_query(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
+    let ts = app.clock.unix_seconds().to_string();
+    let mut pairs: Vec<(String, String)> = [
+        ("site", "shop"),
+        ("user", "alice@example.com"),
+        ("callback_url", CALLBACK),
+        ("ts", ts.as_str()),
+    ]
+    .iter()
+    .chain(extra)
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sig = sign(secret, &pairs);
+    pairs.push(("sig".into(), sig));
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+/// Starts a session; answers with its page path.
+pub async fn start(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
+    let response = app
+        .get(&format!("/verify?{}", signed_query(app, secret, extra)))
+        .await;
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Posts a step's form to a session page; answers with the status and the page.
+pub async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
+    let response = app.post_form(page, form).await;
+    let status = response.status().as_u16();
+    let html = response.text().await.unwrap();
+    // Whole pages: a browser without JavaScript cannot swap streamed fragments in.
+    assert!(!html.contains("Loading…"), "a streamed page: {html}");
+    (status, html)
 }

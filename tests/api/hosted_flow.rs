@@ -1,70 +1,11 @@
 //! The hosted flow over HTTP, as a browser without JavaScript and as the island drive it:
 //! signed request → session → phone → code → signed return.
 
-use crate::helpers::{spawn_app, TestApp, PHONE};
+use crate::helpers::{add_site, signed_query, spawn_app, start, step, CALLBACK, PHONE};
 use hmac::{Hmac, Mac};
-use phone_verify::{
-    clock::Clock,
-    sites::{sign, CallbackRule, NewSite, SigningSecret, SiteId, Sites},
-};
+use phone_verify::sites::{sign, SigningSecret};
 use serde_json::Value;
 use sha2::Sha256;
-
-const CALLBACK: &str = "https://shop.example.com/verified";
-
-async fn add_site(app: &TestApp) -> SigningSecret {
-    let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
-    let site = NewSite {
-        id: SiteId::parse("shop").unwrap(),
-        name: "Shop".into(),
-        embed_origins: vec!["https://shop.example.com".into()],
-        callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
-        webhook_url: None,
-        allow_private_callbacks: false,
-        verigator_username: crate::helpers::WIDGET_USERNAME.into(),
-        verigator_password: crate::helpers::WIDGET_PASSWORD.to_owned().into(),
-        allow_totp: false,
-    };
-    sites.create(site, app.clock.unix_seconds()).await.unwrap()
-}
-
-/// The query string of a request signed with `secret`, with `extra` parameters.
-fn signed_query(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
-    let ts = app.clock.unix_seconds().to_string();
-    let mut pairs: Vec<(String, String)> = [
-        ("site", "shop"),
-        ("user", "alice@example.com"),
-        ("callback_url", CALLBACK),
-        ("ts", ts.as_str()),
-    ]
-    .iter()
-    .chain(extra)
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let sig = sign(secret, &pairs);
-    pairs.push(("sig".into(), sig));
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
-/// Starts a session; answers with its page path.
-async fn start(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
-    let response = app
-        .get(&format!("/verify?{}", signed_query(app, secret, extra)))
-        .await;
-    assert_eq!(response.status(), 303);
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
-    let response = app.post_form(page, form).await;
-    let status = response.status().as_u16();
-    let html = response.text().await.unwrap();
-    // Whole pages: a browser without JavaScript cannot swap streamed fragments in.
-    assert!(!html.contains("Loading…"), "a streamed page: {html}");
-    (status, html)
-}
 
 /// The hidden fields of the return form, in page order.
 fn return_fields(html: &str) -> Vec<(String, String)> {
@@ -102,7 +43,7 @@ fn host_verifies(secret: &SigningSecret, fields: &[(String, String)]) -> bool {
 #[tokio::test]
 async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result() {
     let app = spawn_app().await;
-    let secret = add_site(&app).await;
+    let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[("state", "signup-42")]).await;
     assert!(
         page.starts_with("/verify/") && page.len() == "/verify/".len() + 22,
@@ -177,7 +118,7 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
 #[tokio::test]
 async fn the_island_drives_the_same_flow_through_server_functions() {
     let app = spawn_app().await;
-    let secret = add_site(&app).await;
+    let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[]).await;
     let session = page.trim_start_matches("/verify/");
     let call = |endpoint: &'static str, body: String| {
@@ -232,7 +173,7 @@ async fn the_island_drives_the_same_flow_through_server_functions() {
 #[tokio::test]
 async fn a_visitor_can_change_the_number_resend_and_cancel() {
     let app = spawn_app().await;
-    let secret = add_site(&app).await;
+    let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[("phone", "+14155552671")]).await;
     let html = app.get(&page).await.text().await.unwrap();
     assert!(
@@ -279,7 +220,7 @@ async fn a_visitor_can_change_the_number_resend_and_cancel() {
 #[tokio::test]
 async fn a_locked_number_cannot_be_changed() {
     let app = spawn_app().await;
-    let secret = add_site(&app).await;
+    let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[("phone", PHONE), ("phone_locked", "1")]).await;
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("readonly"), "{html}");
@@ -301,7 +242,7 @@ async fn a_locked_number_cannot_be_changed() {
 #[tokio::test]
 async fn five_wrong_codes_lock_the_session() {
     let app = spawn_app().await;
-    let secret = add_site(&app).await;
+    let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[]).await;
     step(&app, &page, "action=send_code&phone=%2B37251234567").await;
     let pin = app.last_pin_to(PHONE).await;
@@ -316,7 +257,7 @@ async fn five_wrong_codes_lock_the_session() {
 #[tokio::test]
 async fn bad_requests_get_a_page_naming_the_problem_and_create_nothing() {
     let app = spawn_app().await;
-    let secret = add_site(&app).await;
+    let secret = add_site(&app, None).await;
     let good = signed_query(&app, &secret, &[]);
     let cases = [
         (

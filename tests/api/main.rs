@@ -9,3 +9,4 @@ mod phone_step;
 mod sms_providers;
 mod verigator_client;
 mod verigator_contract;
+mod webhooks;

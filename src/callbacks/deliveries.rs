@@ -1,0 +1,316 @@
+//! The webhook outbox: rows written with the session's final status, and the worker that
+//! delivers them with exponential backoff and jitter for about three days.
+
+use super::sign_webhook;
+use crate::{
+    clock::Clock,
+    sites::{SiteId, Sites},
+};
+use rand::Rng;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::{net::IpAddr, sync::Arc, time::Duration};
+
+/// A delivery is given up this long after it was written.
+pub const GIVE_UP_AFTER_SECONDS: i64 = 3 * 24 * 60 * 60;
+/// The first retry waits this long; each next one twice as long, up to [`MAX_DELAY_SECONDS`].
+const FIRST_DELAY_SECONDS: i64 = 5;
+const MAX_DELAY_SECONDS: i64 = 6 * 60 * 60;
+/// How many due deliveries one pass takes.
+const BATCH: i64 = 20;
+
+/// A webhook to deliver.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    /// The site whose secrets sign it.
+    pub site_id: SiteId,
+    /// The site's webhook URL.
+    pub url: String,
+    /// The JSON body, signed as is.
+    pub body: String,
+}
+
+/// The outbox table.
+pub struct Deliveries;
+
+impl Deliveries {
+    /// Writes a delivery inside the caller's transaction; answers with its webhook id.
+    pub async fn insert(
+        tx: &mut Transaction<'_, Sqlite>,
+        delivery: &NewDelivery,
+        now: i64,
+    ) -> Result<String, sqlx::Error> {
+        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+        sqlx::query(
+            "INSERT INTO webhook_deliveries (id, site_id, url, body, created_at, status, next_attempt_at) \
+             VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        )
+        .bind(&id)
+        .bind(delivery.site_id.as_str())
+        .bind(&delivery.url)
+        .bind(&delivery.body)
+        .bind(now)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: String,
+    site_id: String,
+    url: String,
+    body: String,
+    created_at: i64,
+    attempts: i64,
+}
+
+/// What one attempt came to.
+enum Outcome {
+    Delivered,
+    /// The host answered 410 Gone: it wants no more.
+    Disabled(String),
+    /// Try again, after this many seconds if the host said so.
+    Retry(String, Option<i64>),
+    /// Never try again.
+    Refused(String),
+}
+
+/// Delivers due webhooks, forever.
+#[derive(Clone)]
+pub struct WebhookWorker {
+    db: SqlitePool,
+    sites: Sites,
+    clock: Arc<dyn Clock>,
+    http: reqwest::Client,
+    poll: Duration,
+}
+
+impl WebhookWorker {
+    /// A worker over `db`, looking for due deliveries every `poll`.
+    pub fn new(
+        db: SqlitePool,
+        clock: Arc<dyn Clock>,
+        http: reqwest::Client,
+        poll: Duration,
+    ) -> Self {
+        Self {
+            sites: Sites::new(db.clone()),
+            db,
+            clock,
+            http,
+            poll,
+        }
+    }
+
+    /// Runs until the task is dropped.
+    pub async fn run(self) {
+        loop {
+            if let Err(error) = self.deliver_due().await {
+                tracing::error!(%error, "webhook delivery pass failed");
+            }
+            tokio::time::sleep(self.poll).await;
+        }
+    }
+
+    /// One pass: attempts every due delivery once; answers how many it attempted.
+    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+        let now = self.clock.unix_seconds();
+        let due: Vec<DueRow> = sqlx::query_as(
+            "SELECT id, site_id, url, body, created_at, attempts FROM webhook_deliveries \
+             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+        )
+        .bind(now)
+        .bind(BATCH)
+        .fetch_all(&self.db)
+        .await?;
+        for row in &due {
+            let outcome = self.attempt(row, now).await;
+            self.record(row, outcome, now).await?;
+        }
+        Ok(due.len())
+    }
+
+    async fn attempt(&self, row: &DueRow, now: i64) -> Outcome {
+        let Ok(site_id) = SiteId::parse(&row.site_id) else {
+            return Outcome::Refused("unknown site".into());
+        };
+        let site = match self.sites.get(&site_id).await {
+            Ok(site) => site,
+            Err(e) => return Outcome::Retry(format!("site: {e}"), None),
+        };
+        if !site.allow_private_callbacks {
+            if let Err(reason) = public_destination(&row.url).await {
+                return Outcome::Refused(reason);
+            }
+        }
+        let secrets = match self.sites.active_secrets(&site_id).await {
+            Ok(secrets) if !secrets.is_empty() => secrets,
+            Ok(_) => return Outcome::Retry("the site has no active secret".into(), None),
+            Err(e) => return Outcome::Retry(format!("secrets: {e}"), None),
+        };
+        let signature = sign_webhook(&secrets, &row.id, now, row.body.as_bytes());
+        let sent = self
+            .http
+            .post(&row.url)
+            .header("content-type", "application/json")
+            .header("webhook-id", &row.id)
+            .header("webhook-timestamp", now.to_string())
+            .header("webhook-signature", signature)
+            .body(row.body.clone())
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        let response = match sent {
+            Ok(response) => response,
+            Err(e) => {
+                return Outcome::Retry(
+                    if e.is_timeout() {
+                        "timed out".into()
+                    } else {
+                        "connection failed".into()
+                    },
+                    None,
+                )
+            }
+        };
+        let status = response.status();
+        if status.is_success() {
+            return Outcome::Delivered;
+        }
+        if status.as_u16() == 410 {
+            return Outcome::Disabled("the host answered 410 Gone".into());
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<i64>().ok());
+        Outcome::Retry(format!("the host answered {status}"), retry_after)
+    }
+
+    async fn record(&self, row: &DueRow, outcome: Outcome, now: i64) -> Result<(), sqlx::Error> {
+        let attempts = row.attempts + 1;
+        let (status, next, error) = match outcome {
+            Outcome::Delivered => {
+                tracing::info!(webhook = %row.id, attempts, "webhook delivered");
+                ("delivered", now, None)
+            }
+            Outcome::Disabled(reason) => ("disabled", now, Some(reason)),
+            Outcome::Refused(reason) => ("failed", now, Some(reason)),
+            Outcome::Retry(reason, retry_after) => {
+                let next = now
+                    + retry_after.map_or_else(
+                        || backoff_seconds(attempts),
+                        |s| s.clamp(1, MAX_DELAY_SECONDS),
+                    );
+                if next > row.created_at + GIVE_UP_AFTER_SECONDS {
+                    ("failed", now, Some(format!("gave up: {reason}")))
+                } else {
+                    ("pending", next, Some(reason))
+                }
+            }
+        };
+        if let Some(error) = &error {
+            tracing::warn!(webhook = %row.id, attempts, status, %error, "webhook not delivered");
+        }
+        sqlx::query("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
+            .bind(status)
+            .bind(attempts)
+            .bind(next)
+            .bind(error)
+            .bind(&row.id)
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Seconds before the attempt after `attempts` failures: 5 s doubling to 6 h, ±20 % jitter.
+fn backoff_seconds(attempts: i64) -> i64 {
+    let base = FIRST_DELAY_SECONDS
+        .saturating_mul(1 << (attempts - 1).clamp(0, 20))
+        .min(MAX_DELAY_SECONDS);
+    let jitter = rand::thread_rng().gen_range(0.8..1.2);
+    ((base as f64) * jitter).round().max(1.0) as i64
+}
+
+/// Refuses URLs whose host resolves to a loopback, private, link-local or unspecified
+/// address: a host must not turn our server into a probe of its network.
+async fn public_destination(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| "bad webhook URL".to_owned())?;
+    let host = parsed.host_str().ok_or("webhook URL without a host")?;
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let addresses = tokio::net::lookup_host((host.trim_matches(['[', ']']), port))
+        .await
+        .map_err(|_| format!("cannot resolve {host}"))?;
+    for address in addresses {
+        if !is_public(address.ip()) {
+            return Err(format!(
+                "{host} resolves to a private address; the site does not allow that"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast())
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+                && v6
+                    .to_ipv4_mapped()
+                    .is_none_or(|v4| is_public(IpAddr::V4(v4)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        for (attempts, base) in [(1, 5), (2, 10), (3, 20), (10, 2560)] {
+            let delay = backoff_seconds(attempts);
+            assert!(
+                (base * 8 / 10..=base * 12 / 10 + 1).contains(&delay),
+                "{attempts}: {delay}"
+            );
+        }
+        assert!(backoff_seconds(40) <= MAX_DELAY_SECONDS * 12 / 10 + 1);
+    }
+
+    #[test]
+    fn private_addresses_are_not_public() {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "192.168.0.1",
+            "172.16.5.4",
+            "169.254.1.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["93.184.216.34", "2606:2800:220:1::1"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Webhooks to the host: signed per Standard Webhooks, delivered from a durable outbox with
+//! retries, surviving a crash between verification and delivery.
+
+use crate::helpers::{
+    add_site, spawn_app, spawn_app_with, start, step, test_settings, TestApp, PHONE,
+};
+use axum::{
+    body::Bytes, extract::State, http::HeaderMap, http::StatusCode, response::IntoResponse,
+    routing::post, Router,
+};
+use hmac::{Hmac, Mac};
+use phone_verify::{callbacks::verify_webhook, clock::Clock, sites::SigningSecret};
+use serde_json::Value;
+use sha2::Sha256;
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+/// A host's webhook endpoint: records what arrives, answers with the statuses queued
+/// (then 200).
+#[derive(Clone, Default)]
+struct Host {
+    received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+    answers: Arc<Mutex<Vec<(u16, Option<&'static str>)>>>,
+}
+
+async fn receive(State(host): State<Host>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
+    host.received.lock().unwrap().push((headers, body));
+    let mut answers = host.answers.lock().unwrap();
+    let (status, retry_after) = if answers.is_empty() {
+        (200, None)
+    } else {
+        answers.remove(0)
+    };
+    let mut response = StatusCode::from_u16(status).unwrap().into_response();
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert("retry-after", seconds.parse().unwrap());
+    }
+    response
+}
+
+impl Host {
+    async fn serve_on(&self, listener: tokio::net::TcpListener) {
+        let router = Router::new()
+            .route("/hooks", post(receive))
+            .with_state(self.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    }
+
+    async fn start(answers: Vec<(u16, Option<&'static str>)>) -> (Self, String) {
+        let host = Self {
+            answers: Arc::new(Mutex::new(answers)),
+            ..Self::default()
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        host.serve_on(listener).await;
+        (host, url)
+    }
+
+    fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+
+    /// Waits (in real time: the worker polls every 250 ms) until `n` deliveries arrived.
+    async fn wait_for(&self, n: usize) -> Vec<(HeaderMap, Bytes)> {
+        for _ in 0..80 {
+            if self.count() >= n {
+                return self.received.lock().unwrap().clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{n} webhook(s) expected, {} arrived", self.count());
+    }
+}
+
+/// Runs the hosted flow to `verified`.
+async fn verify_phone(app: &TestApp, secret: &SigningSecret) {
+    let page = start(app, secret, &[("state", "s-1")]).await;
+    step(app, &page, "action=send_code&phone=%2B37251234567").await;
+    let pin = app.last_pin_to(PHONE).await;
+    let (status, _) = step(app, &page, &format!("action=check_code&code={pin}")).await;
+    assert_eq!(status, 200);
+}
+
+/// The delivery rows, as (status, attempts).
+async fn deliveries(app: &TestApp) -> Vec<(String, i64)> {
+    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
+    sqlx::query_as("SELECT status, attempts FROM webhook_deliveries ORDER BY created_at")
+        .fetch_all(&db)
+        .await
+        .unwrap()
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers[name].to_str().unwrap()
+}
+
+#[tokio::test]
+async fn a_verification_is_posted_signed_to_the_webhook_url() {
+    let app = spawn_app().await;
+    let (host, url) = Host::start(vec![]).await;
+    let secret = add_site(&app, Some(&url)).await;
+    verify_phone(&app, &secret).await;
+
+    let received = host.wait_for(1).await;
+    let (headers, body) = &received[0];
+    assert!(header(headers, "webhook-id").starts_with("msg_"));
+    assert_eq!(
+        header(headers, "webhook-timestamp"),
+        app.clock.unix_seconds().to_string()
+    );
+    assert_eq!(header(headers, "content-type"), "application/json");
+    // The product's host helper and an HMAC of the test's own agree.
+    let now = app.clock.unix_seconds();
+    assert_eq!(
+        verify_webhook(
+            &secret,
+            |n| headers.get(n).and_then(|v| v.to_str().ok()),
+            body,
+            now
+        ),
+        Ok(())
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(&secret.key()).unwrap();
+    mac.update(
+        format!(
+            "{}.{}.",
+            header(headers, "webhook-id"),
+            header(headers, "webhook-timestamp")
+        )
+        .as_bytes(),
+    );
+    mac.update(body);
+    let expected = format!(
+        "v1,{}",
+        data_encoding::BASE64.encode(&mac.finalize().into_bytes())
+    );
+    assert_eq!(header(headers, "webhook-signature"), expected);
+
+    let body: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(body["type"], "verification.verified");
+    assert_eq!(body["data"]["status"], "VERIFIED");
+    assert_eq!(body["data"]["phone"], PHONE);
+    assert_eq!(body["data"]["user"], "alice@example.com");
+    assert_eq!(body["data"]["state"], "s-1");
+    assert_eq!(body["data"]["method"], "sms");
+    assert_eq!(deliveries(&app).await, vec![("delivered".to_owned(), 1)]);
+}
+
+#[tokio::test]
+async fn failures_are_retried_with_the_same_id_and_retry_after_is_honoured() {
+    let app = spawn_app().await;
+    let (host, url) = Host::start(vec![(500, None), (429, Some("120"))]).await;
+    let secret = add_site(&app, Some(&url)).await;
+    verify_phone(&app, &secret).await;
+
+    host.wait_for(1).await;
+    // 500: the next attempt comes after 5 s (with jitter), not before 4.
+    app.clock.advance(3);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(host.count(), 1);
+    app.clock.advance(4);
+    host.wait_for(2).await;
+    // 429 with Retry-After: 120 s.
+    app.clock.advance(100);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(host.count(), 2);
+    app.clock.advance(21);
+    let received = host.wait_for(3).await;
+
+    let ids: Vec<&str> = received
+        .iter()
+        .map(|(h, _)| header(h, "webhook-id"))
+        .collect();
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    assert!(received.iter().all(|(_, body)| body == &received[0].1));
+    assert_eq!(deliveries(&app).await, vec![("delivered".to_owned(), 3)]);
+}
+
+#[tokio::test]
+async fn a_410_stops_delivery() {
+    let app = spawn_app().await;
+    let (host, url) = Host::start(vec![(410, None)]).await;
+    let secret = add_site(&app, Some(&url)).await;
+    verify_phone(&app, &secret).await;
+    host.wait_for(1).await;
+    app.clock.advance(3600);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(host.count(), 1);
+    assert_eq!(deliveries(&app).await, vec![("disabled".to_owned(), 1)]);
+}
+
+#[tokio::test]
+async fn a_cancelled_verification_is_posted_too() {
+    let app = spawn_app().await;
+    let (host, url) = Host::start(vec![]).await;
+    let secret = add_site(&app, Some(&url)).await;
+    let page = start(&app, &secret, &[]).await;
+    step(&app, &page, "action=cancel").await;
+    let received = host.wait_for(1).await;
+    let body: Value = serde_json::from_slice(&received[0].1).unwrap();
+    assert_eq!(body["type"], "verification.cancelled");
+    assert_eq!(body["data"]["status"], "CANCELLED");
+    assert_eq!(body["data"]["phone"], Value::Null);
+}
+
+#[tokio::test]
+async fn private_addresses_are_refused_unless_the_site_allows_them() {
+    let app = spawn_app().await;
+    let (host, url) = Host::start(vec![]).await;
+    add_site(&app, Some(&url)).await;
+    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
+    sqlx::query("UPDATE sites SET allow_private_callbacks = FALSE")
+        .execute(&db)
+        .await
+        .unwrap();
+    let secret = phone_verify::sites::Sites::new(db)
+        .active_secrets(&phone_verify::sites::SiteId::parse("shop").unwrap())
+        .await
+        .unwrap()
+        .remove(0);
+    verify_phone(&app, &secret).await;
+    for _ in 0..40 {
+        if deliveries(&app)
+            .await
+            .first()
+            .is_some_and(|(status, _)| status == "failed")
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(deliveries(&app).await, vec![("failed".to_owned(), 1)]);
+    assert_eq!(host.count(), 0);
+}
+
+#[tokio::test]
+async fn a_crash_between_verification_and_delivery_loses_nothing() {
+    // The host is down: its port is reserved, but nothing answers.
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = reserved.local_addr().unwrap();
+    drop(reserved);
+    let url = format!("http://{address}/hooks");
+
+    let settings = test_settings();
+    let first = spawn_app_with(settings.clone()).await;
+    let secret = add_site(&first, Some(&url)).await;
+    verify_phone(&first, &secret).await;
+    for _ in 0..40 {
+        if deliveries(&first)
+            .await
+            .first()
+            .is_some_and(|(_, attempts)| *attempts >= 1)
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(deliveries(&first).await, vec![("pending".to_owned(), 1)]);
+    // The server dies at once, as a crash would.
+    first.server.abort();
+    let _ = first.server.await;
+
+    // The host comes back; so does the server, on the same database.
+    let host = Host::default();
+    host.serve_on(tokio::net::TcpListener::bind(address).await.unwrap())
+        .await;
+    let second = spawn_app_with(settings).await;
+    second.clock.advance(10);
+    let received = host.wait_for(1).await;
+    let (headers, body) = &received[0];
+    assert_eq!(
+        verify_webhook(
+            &secret,
+            |n| headers.get(n).and_then(|v| v.to_str().ok()),
+            body,
+            second.clock.unix_seconds()
+        ),
+        Ok(())
+    );
+    let body: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(body["data"]["status"], "VERIFIED");
+    assert_eq!(deliveries(&second).await, vec![("delivered".to_owned(), 2)]);
+}
