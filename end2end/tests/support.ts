@@ -11,16 +11,16 @@ const root = path.resolve(__dirname, "../..");
 const binary = path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, "target"), "release", "phone-verify");
 
 /** Adds a site with the real CLI (on the server's database) and answers with its id and secret. */
-export function addSite(): { id: string; secret: string } {
+export function addSite(origin = "https://shop.example.com", callback = CALLBACK): { id: string; secret: string; callback: string } {
   const id = `e2e-${randomBytes(4).toString("hex")}`;
   const out = execFileSync(
     binary,
-    ["site", "add", id, "--name", "Shop", "--origin", "https://shop.example.com", "--callback", CALLBACK],
+    ["site", "add", id, "--name", "Shop", "--origin", origin, "--callback", callback],
     { cwd: root, env: { ...process.env, RUST_LOG: "error" } },
   ).toString();
   const secret = out.match(/whsec_\S+/)?.[0];
   if (!secret) throw new Error(`no secret in: ${out}`);
-  return { id, secret };
+  return { id, secret, callback };
 }
 
 /** The canonical form: every parameter but sig, sorted, form-encoded. */
@@ -33,17 +33,21 @@ export function hmacHex(secret: string, text: string): string {
   return createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64")).update(text).digest("hex");
 }
 
-/** A signed `/verify?…` URL for `site`. */
-export function signedVerifyUrl(site: { id: string; secret: string }, extra: Record<string, string> = {}): string {
+/** A signed `/verify?…` (or `/embed?…`) URL for `site`. */
+export function signedVerifyUrl(
+  site: { id: string; secret: string; callback: string },
+  extra: Record<string, string> = {},
+  path = "/verify",
+): string {
   const pairs: [string, string][] = [
     ["site", site.id],
     ["user", "alice@example.com"],
-    ["callback_url", CALLBACK],
+    ["callback_url", site.callback],
     ["ts", String(Math.floor(Date.now() / 1000))],
     ...Object.entries(extra),
   ];
   const query = canonical(pairs);
-  return `/verify?${query}&sig=${hmacHex(site.secret, query)}`;
+  return `${path}?${query}&sig=${hmacHex(site.secret, query)}`;
 }
 
 /** The PIN of the newest SMS to `phone`, from the development outbox. */

@@ -44,7 +44,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/verify") view=VerifyPage/>
                 // Async: the status (404 for an unknown session) is known before the first byte.
-                <Route path=path!("/verify/:session") view=SessionPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:session") view=|| view! { <SessionPage embedded=false/> } ssr=SsrMode::Async/>
+                // Only reached when a request to /embed is refused: the page says why.
+                <Route path=path!("/embed") view=VerifyPage/>
+                <Route path=path!("/embed/:session") view=|| view! { <SessionPage embedded=true/> } ssr=SsrMode::Async/>
                 // Async: the status (404 when the outbox is off) is known before the first byte.
                 <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
             </Routes>

@@ -7,8 +7,8 @@ use axum::{
     response::Response,
 };
 
-/// Adds the headers every page needs. Framing is refused everywhere: the embeddable page
-/// will opt in per site with its own `frame-ancestors`.
+/// Adds the headers every page needs. Framing is refused everywhere except where a page set
+/// its own `Content-Security-Policy` (the embedded page names its site's origins).
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -21,9 +21,13 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        );
+        // For browsers older than frame-ancestors.
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     response
 }

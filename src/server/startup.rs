@@ -12,7 +12,9 @@ use crate::{
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, Verigator, VerigatorClient},
-    widget::{flow::Flow, get_verify, post_session_step, post_verify_form, WidgetSettings},
+    widget::{
+        flow::Flow, get_embed, get_verify, post_session_step, post_verify_form, WidgetSettings,
+    },
 };
 use anyhow::Context;
 use axum::{
@@ -192,7 +194,8 @@ impl Application {
 /// Verigator API when there is one.
 fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     // GET /verify is ours: a signed request starts a session before any page renders.
-    let routes = generate_route_list_with_exclusions(App, Some(vec!["/verify".into()]));
+    let routes =
+        generate_route_list_with_exclusions(App, Some(vec!["/verify".into(), "/embed".into()]));
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     let pages = Router::new()
@@ -204,6 +207,8 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
         )
         .route("/verify", get(get_verify).post(post_verify_form))
         .route("/verify/{session}", post(post_session_step))
+        .route("/embed", get(get_embed))
+        .route("/embed/{session}", post(post_session_step))
         .merge(dev::routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));

@@ -143,6 +143,7 @@ impl Flow {
                 .map_or(0, |sent| (sent + self.resend_cooldown_seconds - now).max(0)),
             attempts_left: (self.max_wrong_codes - session.wrong_codes).max(0),
             browser_return,
+            frame_ancestors: site.embed_origins.clone(),
         })
     }
 
@@ -188,9 +189,13 @@ impl Flow {
             .ok_or_else(|| internal(anyhow::anyhow!("site {} has no secret", site.id)))?;
         let sig = sign(secret, &fields);
         fields.push(("sig".into(), sig));
+        let token = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&fields)
+            .finish();
         Ok(BrowserReturn {
             callback_url: session.callback_url.clone(),
             fields,
+            token,
         })
     }
 

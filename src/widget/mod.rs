@@ -30,4 +30,4 @@ pub struct RequestRefused(pub String);
 #[cfg(feature = "ssr")]
 pub use phone_step::post_verify_form;
 #[cfg(feature = "ssr")]
-pub use session_page::{get_verify, post_session_step};
+pub use session_page::{get_embed, get_verify, post_session_step};

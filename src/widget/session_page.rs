@@ -95,9 +95,13 @@ pub struct PostedStep {
     pub error: Option<FlowError>,
 }
 
-/// `/verify/{session}`: server-rendered around the flow island.
+/// `/verify/{session}` (hosted) or `/embed/{session}` (in the host's iframe): server-rendered
+/// around the flow island.
 #[component]
-pub fn SessionPage() -> impl IntoView {
+pub fn SessionPage(
+    /// Whether this is the page in the host's iframe.
+    embedded: bool,
+) -> impl IntoView {
     let session = use_params_map()
         .read_untracked()
         .get("session")
@@ -107,7 +111,7 @@ pub fn SessionPage() -> impl IntoView {
     let loaded = Resource::new(move || session.clone(), load_flow);
     view! {
         <Title text="Verify your phone number"/>
-        <main class="page">
+        <main class=if embedded { "page embedded" } else { "page" }>
             <section class="card" aria-labelledby="verify-title">
                 <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                     {move || {
@@ -118,7 +122,21 @@ pub fn SessionPage() -> impl IntoView {
                                 None => (loaded.await, None),
                             };
                             match answer {
-                                Ok(flow) => view! { <VerificationFlow flow error default_country=country/> }.into_any(),
+                                Ok(flow) => {
+                                    let frame = embedded.then(|| {
+                                        allow_framing_by(&flow.frame_ancestors);
+                                        let origins = flow.frame_ancestors.join(" ");
+                                        view! {
+                                            <div id="phone-verify-frame" hidden data-origins=origins data-session=flow.session.to_string()></div>
+                                            <script src="/embed-frame.js" defer></script>
+                                        }
+                                    });
+                                    view! {
+                                        <VerificationFlow flow error default_country=country embedded/>
+                                        {frame}
+                                    }
+                                    .into_any()
+                                }
                                 Err(ended) => {
                                     if ended == FlowError::NoSession {
                                         crate::app::set_status_not_found();
@@ -138,16 +156,35 @@ pub fn SessionPage() -> impl IntoView {
     }
 }
 
+/// Lets the listed origins (and only them) frame the page being rendered.
+fn allow_framing_by(origins: &[String]) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let sources = if origins.is_empty() {
+            "'none'".to_owned()
+        } else {
+            origins.join(" ")
+        };
+        if let Ok(value) = http::HeaderValue::from_str(&format!("frame-ancestors {sources}")) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = origins;
+}
+
 /// A form that posts one step to the page (without JavaScript) or runs `on_submit` (with it).
 #[component]
 fn StepForm(
     session: SessionId,
+    /// `/verify` or `/embed`.
+    base: &'static str,
     action: &'static str,
     on_submit: impl Fn(SubmitEvent) + 'static,
     children: Children,
 ) -> impl IntoView {
     view! {
-        <form method="post" action=format!("/verify/{session}") on:submit=on_submit>
+        <form method="post" action=format!("{base}/{session}") on:submit=on_submit>
             <input type="hidden" name="action" value=action/>
             {children()}
         </form>
@@ -164,7 +201,10 @@ pub fn VerificationFlow(
     error: Option<FlowError>,
     /// Country preselected in the picker.
     default_country: CountryCode,
+    /// Whether the page is in the host's iframe.
+    embedded: bool,
 ) -> impl IntoView {
+    let base = if embedded { "/embed" } else { "/verify" };
     let current = RwSignal::new(flow);
     let message = RwSignal::new(error.map(|e| e.to_string()));
     let countdown = RwSignal::new(current.get_untracked().resend_in_seconds);
@@ -239,7 +279,7 @@ pub fn VerificationFlow(
         view! {
             <h1 id="verify-title">"Verify your phone number"</h1>
             <p class="lead">{format!("{} will know that this number is yours.", flow.site_name)}</p>
-            <StepForm session=flow.session.clone() action="send_code" on_submit=on_send>
+            <StepForm base=base session=flow.session.clone() action="send_code" on_submit=on_send>
                 <label for="country">"Country"</label>
                 <select id="country" name="country" node_ref=country_select disabled=flow.phone_locked>{options}</select>
                 <label for="phone">"Phone number"</label>
@@ -290,16 +330,16 @@ pub fn VerificationFlow(
         view! {
             <h1 id="verify-title">"Enter your code"</h1>
             <p class="lead">{sent_to}</p>
-            <StepForm session=flow.session.clone() action="check_code" on_submit=on_check>
+            <StepForm base=base session=flow.session.clone() action="check_code" on_submit=on_check>
                 <label for="code">"Code"</label>
                 <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
-                    maxlength="12" required autofocus node_ref=code_input aria-describedby="flow-message attempts"/>
+                    maxlength="12" required autofocus=!embedded node_ref=code_input aria-describedby="flow-message attempts"/>
                 <p id="attempts" class="hint">{format!("{} tries left.", flow.attempts_left)}</p>
                 <button type="submit" disabled=pending>"Verify"</button>
             </StepForm>
             <div class="secondary-actions">
                 {(!flow.by_app).then(|| view! {
-                    <StepForm session=flow.session.clone() action="resend_code" on_submit=on_resend>
+                    <StepForm base=base session=flow.session.clone() action="resend_code" on_submit=on_resend>
                         <button type="submit" class="link" disabled=move || { pending.get() || countdown.get() > 0 }>
                             {move || match countdown.get() {
                                 0 => "Send a new code".to_owned(),
@@ -309,7 +349,7 @@ pub fn VerificationFlow(
                     </StepForm>
                 })}
                 {(!flow.phone_locked).then(|| view! {
-                    <StepForm session=flow.session.clone() action="change_number" on_submit=on_change>
+                    <StepForm base=base session=flow.session.clone() action="change_number" on_submit=on_change>
                         <button type="submit" class="link" disabled=pending>"Change number"</button>
                     </StepForm>
                 })}
@@ -328,7 +368,9 @@ pub fn VerificationFlow(
         {move || match current.with(|f| f.status) {
             SessionStatus::Started => phone_step().into_any(),
             SessionStatus::CodeSent => code_step().into_any(),
-            SessionStatus::Verified | SessionStatus::Cancelled => view! { <Finished flow=current.get()/> }.into_any(),
+            SessionStatus::Verified | SessionStatus::Cancelled => {
+                view! { <Finished flow=current.get() embedded/> }.into_any()
+            }
             SessionStatus::Expired => view! {
                 <h1 id="verify-title">"This verification has expired"</h1>
                 <p>"Start again from the site you came from."</p>
@@ -340,43 +382,51 @@ pub fn VerificationFlow(
         }}
         <p id="flow-message" class="feedback error" role="alert" aria-live="assertive">{move || message.get()}</p>
         {move || (!current.with(|f| f.status.is_final())).then(|| view! {
-            <StepForm session=current.with(|f| f.session.clone()) action="cancel" on_submit=on_cancel>
+            <StepForm base=base session=current.with(|f| f.session.clone()) action="cancel" on_submit=on_cancel>
                 <button type="submit" class="link cancel" disabled=pending>"Cancel"</button>
             </StepForm>
         })}
     }
 }
 
-/// The last step: back to the host with the signed result, by a form the browser submits at
-/// once (with JavaScript) or on a click (without).
+/// The last step: back to the host with the signed result. Hosted, by a form the browser
+/// submits at once (with JavaScript) or on a click (without). Embedded, the frame script
+/// (`embed-frame.js`) finds the marked form and posts the result token to the host page; the
+/// form, aimed at the top window, is the way back without JavaScript.
 #[component]
-fn Finished(flow: FlowView) -> impl IntoView {
+fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
     let verified = flow.status == SessionStatus::Verified;
     let form = NodeRef::<html::Form>::new();
-    Effect::new(move |_| {
-        if let Some(form) = form.get() {
-            let _ = form.submit();
-        }
-    });
+    if !embedded {
+        Effect::new(move |_| {
+            if let Some(form) = form.get() {
+                let _ = form.submit();
+            }
+        });
+    }
     let BrowserReturn {
         callback_url,
         fields,
+        token,
     } = flow.browser_return.unwrap_or(BrowserReturn {
         callback_url: String::new(),
         fields: Vec::new(),
+        token: String::new(),
     });
+    let result_type = if verified { "verified" } else { "cancelled" };
     view! {
         <h1 id="verify-title">{if verified { "Your number is verified" } else { "Verification cancelled" }}</h1>
-        <form method="post" action=callback_url node_ref=form>
+        <form method="post" action=callback_url node_ref=form target=embedded.then_some("_top")
+            data-result-type=embedded.then_some(result_type) data-result-token=embedded.then_some(token)>
             {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
-            <p>{format!("Taking you back to {}…", flow.site_name)}</p>
+            <p>{if embedded { "Done.".to_owned() } else { format!("Taking you back to {}…", flow.site_name) }}</p>
             <button type="submit">{format!("Continue to {}", flow.site_name)}</button>
         </form>
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use no_js::{get_verify, post_session_step};
+pub use no_js::{get_embed, get_verify, post_session_step};
 
 #[cfg(feature = "ssr")]
 mod no_js {
@@ -419,8 +469,28 @@ mod no_js {
         if query.is_empty() {
             return render_page(state, request, || {}).await;
         }
+        start(state, query, request, "/verify").await
+    }
+
+    /// `GET /embed`: a signed request starts a session and goes to its page in the iframe.
+    pub async fn get_embed(
+        State(state): State<AppState>,
+        Query(query): Query<Vec<(String, String)>>,
+        request: Request<axum::body::Body>,
+    ) -> Response {
+        start(state, query, request, "/embed").await
+    }
+
+    /// Starts a session for a signed request and redirects to `{base}/{session}`; a refused
+    /// request gets a page that names the problem, and nothing is created.
+    async fn start(
+        state: AppState,
+        query: Vec<(String, String)>,
+        request: Request<axum::body::Body>,
+        base: &str,
+    ) -> Response {
         match state.flow.start(&query).await {
-            Ok(session) => Redirect::to(&format!("/verify/{session}")).into_response(),
+            Ok(session) => Redirect::to(&format!("{base}/{session}")).into_response(),
             Err(StartError::Request(error)) => {
                 tracing::info!(%error, "verification request refused");
                 let status = match error {
@@ -428,10 +498,9 @@ mod no_js {
                     crate::sites::RequestError::BadSignature => StatusCode::UNAUTHORIZED,
                     _ => StatusCode::BAD_REQUEST,
                 };
-                let mut response = render_page(state, request, move || {
-                    provide_context(super::super::RequestRefused(error.to_string()))
-                })
-                .await;
+                let refused = crate::widget::RequestRefused(error.to_string());
+                let mut response =
+                    render_page(state, request, move || provide_context(refused.clone())).await;
                 *response.status_mut() = status;
                 response
             }
@@ -442,7 +511,8 @@ mod no_js {
         }
     }
 
-    /// `POST /verify/{session}` from a browser without JavaScript: runs the step, renders the page.
+    /// `POST /verify/{session}` or `/embed/{session}` from a browser without JavaScript: runs
+    /// the step, renders the page.
     pub async fn post_session_step(
         State(state): State<AppState>,
         Path(session): Path<String>,

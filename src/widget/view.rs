@@ -29,6 +29,8 @@ pub struct FlowView {
     pub attempts_left: i64,
     /// For a finished session: where the browser returns, and what it carries.
     pub browser_return: Option<BrowserReturn>,
+    /// Origins allowed to frame the embedded page; its messages go to these only.
+    pub frame_ancestors: Vec<String>,
 }
 
 /// An auto-submitted POST form back to the host: the result fields and their signature.
@@ -38,6 +40,9 @@ pub struct BrowserReturn {
     pub callback_url: String,
     /// Field names and values, `sig` last.
     pub fields: Vec<(String, String)>,
+    /// The same fields as one form-encoded string, for the embedded page's message: the host
+    /// backend checks it exactly as it checks the posted form.
+    pub token: String,
 }
 
 /// Why a step failed; each message is for the visitor.

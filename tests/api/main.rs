@@ -2,6 +2,7 @@
 
 mod cli;
 mod config;
+mod embed;
 mod helpers;
 mod hosted_flow;
 mod pages;

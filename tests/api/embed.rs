@@ -1,0 +1,120 @@
+//! The embedded page: framed by the site's origins only, with the result as a signed token.
+
+use crate::helpers::{add_site, signed_query, spawn_app, step, PHONE};
+use phone_verify::sites::{canonical_form, sign};
+
+#[tokio::test]
+async fn the_embed_page_may_be_framed_by_the_sites_origins_only() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let response = app
+        .get(&format!("/embed?{}", signed_query(&app, &secret, &[])))
+        .await;
+    assert_eq!(response.status(), 303);
+    let page = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(page.starts_with("/embed/"), "{page}");
+
+    let response = app.get(&page).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        "frame-ancestors https://shop.example.com"
+    );
+    assert!(response.headers().get("x-frame-options").is_none());
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains(r#"<script src="/embed-frame.js" defer>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"data-origins="[&quot;https://shop.example.com&quot;]""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"action="{page}""#)),
+        "forms post to the embed page: {html}"
+    );
+
+    // The hosted page of the same session refuses framing.
+    let hosted = app.get(&page.replace("/embed/", "/verify/")).await;
+    assert_eq!(
+        hosted.headers()["content-security-policy"],
+        "frame-ancestors 'none'"
+    );
+    assert_eq!(hosted.headers()["x-frame-options"], "DENY");
+}
+
+#[tokio::test]
+async fn a_refused_embed_request_says_why_and_may_not_be_framed() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let query = signed_query(&app, &secret, &[]).replace("alice", "mallory");
+    let response = app.get(&format!("/embed?{query}")).await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        "frame-ancestors 'none'"
+    );
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("signature does not match"));
+    assert_eq!(app.get("/embed").await.status(), 400);
+}
+
+#[tokio::test]
+async fn the_finished_embed_page_carries_a_token_the_host_can_check() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let response = app
+        .get(&format!(
+            "/embed?{}",
+            signed_query(&app, &secret, &[("state", "x y")])
+        ))
+        .await;
+    let page = response.headers()["location"].to_str().unwrap().to_owned();
+    step(&app, &page, "action=send_code&phone=%2B37251234567").await;
+    let pin = app.last_pin_to(PHONE).await;
+    let (status, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(r#"target="_top""#) && html.contains(r#"data-result-type="verified""#),
+        "{html}"
+    );
+    let token = html
+        .split(r#"data-result-token=""#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a result token")
+        .replace("&amp;", "&");
+    let fields: Vec<(String, String)> = form_urlencoded::parse(token.as_bytes())
+        .into_owned()
+        .collect();
+    let sig = fields.iter().find(|(k, _)| k == "sig").unwrap().1.clone();
+    assert_eq!(
+        sign(&secret, &fields),
+        sig,
+        "canonical form: {}",
+        canonical_form(&fields)
+    );
+    assert!(fields.contains(&("status".into(), "VERIFIED".into())));
+    assert!(fields.contains(&("state".into(), "x y".into())));
+}
+
+#[test]
+fn the_embed_scripts_check_origins_and_never_post_to_any_origin() {
+    let source = std::fs::read_to_string(crate::helpers::project_file("public/embed.js")).unwrap();
+    assert!(
+        source.contains("event.origin !== widgetOrigin"),
+        "messages are checked by origin"
+    );
+    assert!(!source.contains("postMessage"), "the loader only listens");
+    let frame =
+        std::fs::read_to_string(crate::helpers::project_file("public/embed-frame.js")).unwrap();
+    assert!(
+        !frame.contains(r#", "*")"#),
+        "the frame never posts to any origin"
+    );
+    drop(app);
+}
