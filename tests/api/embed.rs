@@ -116,5 +116,4 @@ fn the_embed_scripts_check_origins_and_never_post_to_any_origin() {
         !frame.contains(r#", "*")"#),
         "the frame never posts to any origin"
     );
-    drop(app);
 }
