@@ -208,6 +208,10 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
         .route("/verify", get(get_verify).post(post_verify_form))
         .route("/verify/{session}", post(post_session_step))
         .route("/embed", get(get_embed))
+        .route(
+            "/api/v1/sessions",
+            post(crate::widget::backend_api::create_session),
+        )
         .route("/embed/{session}", post(post_session_step))
         .merge(dev::routes(&state))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -8,7 +8,9 @@ use crate::{
     clock::Clock,
     domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
     sessions::{Session, Sessions},
-    sites::{requested_site, sign, RequestError, SignedRequest, Site, SiteError, Sites},
+    sites::{
+        requested_site, sign, RequestError, SignedRequest, SigningSecret, Site, SiteError, Sites,
+    },
     verigator::{
         wire::{AuthMethod, AuthResult, ServiceId, UserId},
         ClientError, VerigatorClient,
@@ -90,6 +92,24 @@ impl Flow {
             .context("new session")?;
         tracing::info!(site = %site.id, "verification session started");
         Ok(id)
+    }
+
+    /// Starts a session for the host's backend, which authenticates with a site secret: its
+    /// fields become a request signed with that secret now, checked like any other.
+    pub async fn start_for_backend(
+        &self,
+        secret: &str,
+        fields: Vec<(String, String)>,
+    ) -> Result<SessionId, StartError> {
+        let secret = SigningSecret::parse(secret).map_err(|_| RequestError::BadSignature)?;
+        let mut pairs: Vec<(String, String)> = fields
+            .into_iter()
+            .filter(|(k, _)| k != "ts" && k != "sig")
+            .collect();
+        pairs.push(("ts".into(), self.clock.unix_seconds().to_string()));
+        let sig = sign(&secret, &pairs);
+        pairs.push(("sig".into(), sig));
+        self.start(&pairs).await
     }
 
     async fn load(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {

@@ -1,6 +1,8 @@
 //! The verification widget: the hosted page, its steps, and their server functions.
 
 #[cfg(feature = "ssr")]
+pub mod backend_api;
+#[cfg(feature = "ssr")]
 pub mod flow;
 mod phone_step;
 mod session_page;

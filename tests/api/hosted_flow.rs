@@ -335,3 +335,78 @@ async fn an_unknown_session_page_is_404() {
         .contains("This verification link is not valid."));
     assert_eq!(app.get("/verify/not-an-id").await.status(), 404);
 }
+
+#[tokio::test]
+async fn the_host_backend_creates_a_session_with_its_secret() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let create = |auth: Option<String>, body: serde_json::Value| {
+        let mut request = app
+            .client
+            .post(format!("{}/api/v1/sessions", app.address))
+            .json(&body);
+        if let Some(auth) = auth {
+            request = request.header("authorization", auth);
+        }
+        request.send()
+    };
+    let body = serde_json::json!({
+        "site": "shop", "user": "alice@example.com", "callback_url": CALLBACK,
+        "phone": PHONE, "phone_locked": true, "state": "s-9"
+    });
+    let response = create(Some(format!("Bearer {}", secret.expose())), body.clone())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let created: Value = response.json().await.unwrap();
+    let url = created["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{}/verify/", app.address)),
+        "{url}"
+    );
+    assert!(created["embed_url"].as_str().unwrap().contains("/embed/"));
+    let html = app
+        .get(url.trim_start_matches(&app.address))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!(r#"value="{PHONE}""#)) && html.contains("readonly"),
+        "{html}"
+    );
+
+    let wrong = create(
+        Some(format!("Bearer {}", SigningSecret::generate().expose())),
+        body.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(create(None, body.clone()).await.unwrap().status(), 401);
+    let mut evil = body.clone();
+    evil["callback_url"] = "https://evil.test/".into();
+    let refused = create(Some(format!("Bearer {}", secret.expose())), evil)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("not on the site's list"));
+    let unknown = create(
+        Some(format!("Bearer {}", secret.expose())),
+        serde_json::json!({"site": "nosite", "user": "a", "callback_url": CALLBACK}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let malformed = create(
+        Some(format!("Bearer {}", secret.expose())),
+        serde_json::json!({"site": "shop"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(malformed.status(), 422);
+}
