@@ -8,6 +8,7 @@ use crate::{
     callbacks::WebhookWorker,
     clock::{Clock, SystemClock},
     db,
+    demo::{ensure_demo_site, DemoHost},
     sessions::Sessions,
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
@@ -50,6 +51,10 @@ pub struct AppState {
     pub outbox: Option<Outbox>,
     /// The visitor's flow.
     pub flow: Flow,
+    /// Every time-dependent part's clock.
+    pub clock: Arc<dyn Clock>,
+    /// The demo host at `/`, on a development server.
+    pub demo: Option<Arc<DemoHost>>,
 }
 
 /// A server bound to its address, ready to run, with its webhook worker.
@@ -156,6 +161,20 @@ impl Application {
             settings.verigator.pin.max_wrong_tries,
         );
 
+        // A development server (the outbox, the embedded API) shows the demo host at `/`.
+        let demo = if outbox.is_some() && api.is_some() {
+            ensure_demo_site(
+                &Sites::new(db.clone()),
+                &settings.verigator,
+                address.port(),
+                clock.unix_seconds(),
+            )
+            .await
+            .context("cannot create the demo site")?;
+            Some(Arc::new(DemoHost::default()))
+        } else {
+            None
+        };
         let state = AppState {
             leptos_options: settings.leptos,
             widget: settings.widget,
@@ -163,6 +182,8 @@ impl Application {
             verigator: Arc::new(client),
             outbox,
             flow,
+            clock,
+            demo,
         };
         Ok(Self {
             listener,
@@ -193,9 +214,13 @@ impl Application {
 /// All routes: Leptos pages and server functions, form posts, static files, and the embedded
 /// Verigator API when there is one.
 fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
-    // GET /verify is ours: a signed request starts a session before any page renders.
-    let routes =
-        generate_route_list_with_exclusions(App, Some(vec!["/verify".into(), "/embed".into()]));
+    // GET /verify and /embed are ours: a signed request starts a session before any page
+    // renders. `/` is the demo host's on a development server.
+    let mut own = vec!["/verify".to_owned(), "/embed".to_owned()];
+    if state.demo.is_some() {
+        own.push("/".to_owned());
+    }
+    let routes = generate_route_list_with_exclusions(App, Some(own));
     let page_state = state.clone();
     let options = state.leptos_options.clone();
     let pages = Router::new()
@@ -214,6 +239,11 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
         )
         .route("/embed/{session}", post(post_session_step))
         .merge(dev::routes(&state))
+        .merge(if state.demo.is_some() {
+            crate::demo::routes()
+        } else {
+            Router::new()
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
     let mut app = pages;

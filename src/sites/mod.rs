@@ -5,7 +5,8 @@ mod signed_url;
 mod store;
 
 pub use signed_url::{
-    canonical_form, requested_site, sign, RequestError, SignedRequest, MAX_REQUEST_AGE_SECONDS,
+    canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
+    MAX_REQUEST_AGE_SECONDS,
 };
 pub use store::{NewSite, SiteError, Sites};
 

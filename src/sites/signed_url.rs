@@ -111,6 +111,17 @@ pub fn sign(secret: &SigningSecret, pairs: &[(String, String)]) -> String {
     data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes())
 }
 
+/// Whether `pairs` carry a `sig` made with one of `secrets`: how a host checks the fields of
+/// a browser return or a result token, and how requests are checked here.
+pub fn signature_matches(secrets: &[SigningSecret], pairs: &[(String, String)]) -> bool {
+    let Ok(Some(sig)) = single(pairs, "sig") else {
+        return false;
+    };
+    secrets
+        .iter()
+        .any(|secret| bool::from(sign(secret, pairs).as_bytes().ct_eq(sig.as_bytes())))
+}
+
 impl SignedRequest {
     /// Checks a request's parameters against `site` and its active `secrets` at `now`.
     pub fn verify(
@@ -122,11 +133,8 @@ impl SignedRequest {
         if requested_site(pairs)? != site.id {
             return Err(RequestError::UnknownSite);
         }
-        let sig = required(pairs, "sig")?;
-        let signed = secrets
-            .iter()
-            .any(|secret| bool::from(sign(secret, pairs).as_bytes().ct_eq(sig.as_bytes())));
-        if !signed {
+        required(pairs, "sig")?;
+        if !signature_matches(secrets, pairs) {
             return Err(RequestError::BadSignature);
         }
         let ts: i64 = required(pairs, "ts")?

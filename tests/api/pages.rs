@@ -93,3 +93,96 @@ async fn the_outbox_page_is_404_with_a_real_provider() {
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("The outbox is off"));
 }
+
+#[tokio::test]
+async fn the_demo_host_signs_its_links_and_checks_what_comes_back() {
+    let app = spawn_app().await;
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let page = app
+        .client
+        .get(format!("{}/", app.address))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let widget = format!("http://127.0.0.1:{port}");
+    assert!(
+        page.contains(&format!(r#"data-phone-verify="{widget}/embed?"#)),
+        "{page}"
+    );
+    let hosted = page
+        .split(r#"id="hosted" href=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    assert!(hosted.starts_with(&format!("{widget}/verify?")), "{hosted}");
+
+    // Follow the hosted link through the flow, then post the return back to the demo host.
+    let path = hosted.trim_start_matches(&widget);
+    let session = app.get(path).await.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    crate::helpers::step(&app, &session, "action=send_code&phone=%2B37251234567").await;
+    let pin = app.last_pin_to(crate::helpers::PHONE).await;
+    let (_, done) =
+        crate::helpers::step(&app, &session, &format!("action=check_code&code={pin}")).await;
+    assert!(
+        done.contains(&format!(r#"action="http://localhost:{port}/demo/return""#)),
+        "{done}"
+    );
+    let fields: Vec<(String, String)> = done
+        .split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            Some((
+                name.to_owned(),
+                rest.split_once("value=\"")?
+                    .1
+                    .split_once('"')?
+                    .0
+                    .replace("&#x2B;", "+"),
+            ))
+        })
+        .collect();
+    let returned = app
+        .client
+        .post(format!("{}/demo/return", app.address))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert!(returned
+        .text()
+        .await
+        .unwrap()
+        .contains("the signature is <b>valid</b>"));
+    let mut forged = fields.clone();
+    forged.iter_mut().find(|(k, _)| k == "phone").unwrap().1 = "+14155552671".into();
+    let returned = app
+        .client
+        .post(format!("{}/demo/return", app.address))
+        .form(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert!(returned.text().await.unwrap().contains("INVALID"));
+
+    // The webhook reaches the demo host too, and is listed as valid.
+    for _ in 0..40 {
+        let list = app.get("/").await.text().await.unwrap();
+        if list.contains("<td>webhook</td><td>VERIFIED</td><td>+37251234567</td><td>✓ valid</td>")
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the webhook was not listed as received and valid");
+}
