@@ -67,6 +67,10 @@ enum SiteAction {
         /// Offer authenticator apps (TOTP) as well as SMS.
         #[arg(long)]
         allow_totp: bool,
+        /// Accept legacy Messente widget requests signed for this Messente API username; its
+        /// password is read from the environment variable MESSENTE_WIDGET_PASSWORD.
+        #[arg(long)]
+        legacy_user: Option<String>,
     },
     /// Lists the sites.
     List,
@@ -142,7 +146,16 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
             webhook,
             allow_private_callbacks,
             allow_totp,
+            legacy_user,
         } => {
+            let legacy = match legacy_user {
+                Some(user) => {
+                    let password = std::env::var("MESSENTE_WIDGET_PASSWORD")
+                        .context("--legacy-user needs MESSENTE_WIDGET_PASSWORD")?;
+                    Some((user, password.into()))
+                }
+                None => None,
+            };
             let new = NewSite {
                 id: site_id(&id)?,
                 name,
@@ -161,6 +174,7 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                 verigator_username: settings.verigator.username.clone(),
                 verigator_password: settings.verigator.password.clone(),
                 allow_totp,
+                legacy,
             };
             let secret = sites.create(new, now).await?;
             println!("site {id} added.");

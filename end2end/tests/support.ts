@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import path from "node:path";
 import { expect, type Page, type Request } from "@playwright/test";
 
@@ -21,6 +21,25 @@ export function addSite(origin = "https://shop.example.com", callback = CALLBACK
   const secret = out.match(/whsec_\S+/)?.[0];
   if (!secret) throw new Error(`no secret in: ${out}`);
   return { id, secret, callback };
+}
+
+/** Adds a site accepting legacy Messente widget requests; answers with its Messente user and password. */
+export function addLegacySite(callback: string): { user: string; pass: string } {
+  const user = `e2e${randomBytes(6).toString("hex")}`;
+  const pass = randomBytes(12).toString("hex");
+  execFileSync(
+    binary,
+    ["site", "add", `legacy-${user}`, "--name", "My Demo", "--callback", callback, "--legacy-user", user],
+    { cwd: root, env: { ...process.env, RUST_LOG: "error", MESSENTE_WIDGET_PASSWORD: pass } },
+  );
+  return { user, pass };
+}
+
+/** The legacy widget's signature: MD5 of sorted key+value pairs with `pass`. */
+export function md5Sig(fields: [string, string][], pass: string): string {
+  const all = [...fields.filter(([k]) => k !== "sig"), ["pass", pass] as [string, string]];
+  all.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("md5").update(all.map(([k, v]) => k + v).join("")).digest("hex");
 }
 
 /** The canonical form: every parameter but sig, sorted, form-encoded. */

@@ -16,7 +16,7 @@ use axum::{
     extract::{Form, State},
     http::{header, HeaderMap, StatusCode},
     response::{Html, IntoResponse, Response},
-    routing::{get, post},
+    routing::post,
     Router,
 };
 use std::{
@@ -81,6 +81,7 @@ pub async fn ensure_demo_site(
         verigator_username: verigator.username.clone(),
         verigator_password: verigator.password.clone(),
         allow_totp: true,
+        legacy: None,
     };
     match sites.create(site, now).await {
         Ok(_) => {
@@ -92,10 +93,9 @@ pub async fn ensure_demo_site(
     }
 }
 
-/// `/` and `/demo/*`.
+/// `/demo/*`; the signup page itself is served at `/`.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(signup_page))
         .route("/demo/webhook", post(webhook))
         .route("/demo/return", post(browser_return))
         .route("/demo/token", post(iframe_token))
@@ -155,11 +155,12 @@ async fn signed_url(state: &AppState, widget: &str, path: &str, page: &str) -> O
     Some(format!("{widget}{path}?{query}"))
 }
 
-async fn signup_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// The demo host's signup page.
+pub async fn signup_page(state: AppState, headers: &HeaderMap) -> Response {
     let Some(host) = demo(&state) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let (page, widget) = origins(&headers);
+    let (page, widget) = origins(headers);
     let (Some(embed), Some(hosted)) = (
         signed_url(&state, &widget, "/embed", &page).await,
         signed_url(&state, &widget, "/verify", &page).await,

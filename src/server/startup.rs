@@ -14,7 +14,8 @@ use crate::{
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, Verigator, VerigatorClient},
     widget::{
-        flow::Flow, get_embed, get_verify, post_session_step, post_verify_form, WidgetSettings,
+        flow::Flow, get_embed, get_root, get_verify, post_session_step, post_verify_form,
+        WidgetSettings,
     },
 };
 use anyhow::Context;
@@ -214,12 +215,9 @@ impl Application {
 /// All routes: Leptos pages and server functions, form posts, static files, and the embedded
 /// Verigator API when there is one.
 fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
-    // GET /verify and /embed are ours: a signed request starts a session before any page
-    // renders. `/` is the demo host's on a development server.
-    let mut own = vec!["/verify".to_owned(), "/embed".to_owned()];
-    if state.demo.is_some() {
-        own.push("/".to_owned());
-    }
+    // GET /, /verify and /embed are ours: a signed (or legacy) request starts a session
+    // before any page renders.
+    let own = vec!["/".to_owned(), "/verify".to_owned(), "/embed".to_owned()];
     let routes = generate_route_list_with_exclusions(App, Some(own));
     let page_state = state.clone();
     let options = state.leptos_options.clone();
@@ -232,6 +230,7 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
         )
         .route("/verify", get(get_verify).post(post_verify_form))
         .route("/verify/{session}", post(post_session_step))
+        .route("/", get(get_root))
         .route("/embed", get(get_embed))
         .route(
             "/api/v1/sessions",

@@ -43,6 +43,8 @@ pub struct Session {
     pub wrong_codes: i64,
     /// When the session reached a final status.
     pub finished_at: Option<i64>,
+    /// Whether it answers in the legacy Messente widget protocol.
+    pub legacy: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -61,6 +63,7 @@ struct SessionRow {
     code_sent_at: Option<i64>,
     wrong_codes: i64,
     finished_at: Option<i64>,
+    legacy: bool,
 }
 
 impl SessionRow {
@@ -85,6 +88,7 @@ impl SessionRow {
             code_sent_at: self.code_sent_at,
             wrong_codes: self.wrong_codes,
             finished_at: self.finished_at,
+            legacy: self.legacy,
         })
     }
 }
@@ -97,7 +101,7 @@ pub struct Sessions {
 
 const COLUMNS: &str =
     "id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, status, \
-     phone, method, expires_at, code_sent_at, wrong_codes, finished_at";
+     phone, method, expires_at, code_sent_at, wrong_codes, finished_at, legacy";
 
 impl Sessions {
     /// Sessions stored in `db`.
@@ -105,16 +109,17 @@ impl Sessions {
         Self { db }
     }
 
-    /// Starts a session for a checked request.
+    /// Starts a session for a checked request; `legacy` answers in the Messente widget protocol.
     pub async fn create(
         &self,
         request: &SignedRequest,
+        legacy: bool,
         now: i64,
     ) -> Result<SessionId, sqlx::Error> {
         let id = SessionId::generate();
         sqlx::query(
             "INSERT INTO sessions (id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, \
-             status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             status, created_at, expires_at, legacy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.as_str())
         .bind(request.site.as_str())
@@ -126,6 +131,7 @@ impl Sessions {
         .bind(SessionStatus::Started.as_str())
         .bind(now)
         .bind(now + SESSION_LIFETIME_SECONDS)
+        .bind(legacy)
         .execute(&self.db)
         .await?;
         Ok(id)

@@ -1,8 +1,11 @@
 //! Host integrations ("sites"): who may embed the widget, where its results may go, the secrets
 //! that sign them, and the Verigator account and service that verify the site's visitors.
 
+mod legacy_messente;
 mod signed_url;
 mod store;
+
+pub use legacy_messente::{legacy_signature, legacy_signature_matches};
 
 pub use signed_url::{
     canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
@@ -177,6 +180,9 @@ pub struct Site {
     pub verigator_service: Option<ServiceId>,
     /// Whether visitors may use an authenticator app instead of SMS.
     pub allow_totp: bool,
+    /// For the legacy Messente widget protocol: the Messente API username and password its
+    /// requests are signed with.
+    pub legacy: Option<(String, SecretString)>,
 }
 
 impl Site {

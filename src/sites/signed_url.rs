@@ -203,6 +203,7 @@ mod tests {
             verigator_password: "x".to_owned().into(),
             verigator_service: None,
             allow_totp: false,
+            legacy: None,
         }
     }
 

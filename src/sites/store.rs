@@ -26,6 +26,8 @@ pub struct NewSite {
     pub verigator_password: SecretString,
     /// Whether authenticator apps are offered.
     pub allow_totp: bool,
+    /// Legacy Messente widget credentials, for sites that used it.
+    pub legacy: Option<(String, SecretString)>,
 }
 
 /// Why a site operation failed.
@@ -60,6 +62,8 @@ struct SiteRow {
     verigator_password: String,
     verigator_service_id: Option<String>,
     allow_totp: bool,
+    legacy_user: Option<String>,
+    legacy_password: Option<String>,
 }
 
 impl SiteRow {
@@ -95,13 +99,16 @@ impl SiteRow {
             verigator_password: self.verigator_password.into(),
             verigator_service,
             allow_totp: self.allow_totp,
+            legacy: self
+                .legacy_user
+                .zip(self.legacy_password.map(SecretString::from)),
         })
     }
 }
 
 const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
-     verigator_username, verigator_password, verigator_service_id, allow_totp";
+     verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password";
 
 impl Sites {
     /// Sites stored in `db`.
@@ -120,7 +127,7 @@ impl Sites {
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) \
+            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(site.id.as_str())
@@ -132,6 +139,8 @@ impl Sites {
         .bind(&site.verigator_username)
         .bind(site.verigator_password.expose_secret())
         .bind(site.allow_totp)
+        .bind(site.legacy.as_ref().map(|(user, _)| user.clone()))
+        .bind(site.legacy.as_ref().map(|(_, password)| password.expose_secret().to_owned()))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -157,6 +166,18 @@ impl Sites {
                 .fetch_optional(&self.db)
                 .await?
                 .ok_or(SiteError::NotFound)?;
+        row.into_site()
+    }
+
+    /// The site that uses the legacy Messente widget protocol under this Messente username.
+    pub async fn by_legacy_user(&self, user: &str) -> Result<Site, SiteError> {
+        let row: SiteRow = sqlx::query_as(&format!(
+            "SELECT {SITE_COLUMNS} FROM sites WHERE legacy_user = ?"
+        ))
+        .bind(user)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(SiteError::NotFound)?;
         row.into_site()
     }
 

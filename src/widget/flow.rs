@@ -9,7 +9,8 @@ use crate::{
     domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
     sessions::{Session, Sessions},
     sites::{
-        requested_site, sign, RequestError, SignedRequest, SigningSecret, Site, SiteError, Sites,
+        legacy_signature, legacy_signature_matches, requested_site, sign, RequestError,
+        SignedRequest, SigningSecret, Site, SiteError, Sites,
     },
     verigator::{
         wire::{AuthMethod, AuthResult, ServiceId, UserId},
@@ -17,7 +18,7 @@ use crate::{
     },
 };
 use anyhow::Context;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
 /// Why a request could not start a session.
@@ -87,10 +88,61 @@ impl Flow {
         let request = SignedRequest::verify(query, &site, &secrets, self.clock.unix_seconds())?;
         let id = self
             .sessions
-            .create(&request, self.clock.unix_seconds())
+            .create(&request, false, self.clock.unix_seconds())
             .await
             .context("new session")?;
         tracing::info!(site = %site.id, "verification session started");
+        Ok(id)
+    }
+
+    /// Starts a session for a legacy Messente widget request (`user`, `version=1`,
+    /// `callback_url`, optional `phone`, `sig`).
+    pub async fn start_legacy(&self, query: &[(String, String)]) -> Result<SessionId, StartError> {
+        let field = |name: &'static str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let user = field("user").ok_or(RequestError::Missing("user"))?;
+        if field("version") != Some("1") {
+            return Err(RequestError::Malformed("version").into());
+        }
+        let callback_url = field("callback_url").ok_or(RequestError::Missing("callback_url"))?;
+        field("sig").ok_or(RequestError::Missing("sig"))?;
+        let site = match self.sites.by_legacy_user(user).await {
+            Ok(site) => site,
+            Err(SiteError::NotFound) => return Err(RequestError::UnknownSite.into()),
+            Err(e) => return Err(anyhow::Error::new(e).into()),
+        };
+        let password = site
+            .legacy
+            .as_ref()
+            .map(|(_, p)| p.expose_secret().to_owned())
+            .unwrap_or_default();
+        if !legacy_signature_matches(query, &password) {
+            return Err(RequestError::BadSignature.into());
+        }
+        if !site.allows_callback(callback_url) {
+            return Err(RequestError::CallbackNotAllowed.into());
+        }
+        let now = self.clock.unix_seconds();
+        // The protocol names no end user: each visit is a user of its own.
+        let request = SignedRequest {
+            site: site.id.clone(),
+            user: format!("messente-widget-{}", SessionId::generate()),
+            phone: field("phone").filter(|p| !p.is_empty()).map(str::to_owned),
+            phone_locked: false,
+            callback_url: callback_url.to_owned(),
+            state: None,
+            ts: now,
+        };
+        let id = self
+            .sessions
+            .create(&request, true, now)
+            .await
+            .context("new session")?;
+        tracing::info!(site = %site.id, "legacy widget session started");
         Ok(id)
     }
 
@@ -167,12 +219,49 @@ impl Flow {
         })
     }
 
+    /// The fields of a legacy Messente widget return, signed with MD5 as it did.
+    fn legacy_return(&self, session: &Session, site: &Site) -> BrowserReturn {
+        let (user, password) = match &site.legacy {
+            Some((user, password)) => (user.clone(), password.expose_secret().to_owned()),
+            None => (String::new(), String::new()),
+        };
+        let status = if session.status == SessionStatus::Verified {
+            "VERIFIED"
+        } else {
+            "CANCELLED"
+        };
+        let phone = session
+            .phone
+            .as_ref()
+            .map(PhoneNumber::to_string)
+            .or_else(|| session.prefill_phone.clone());
+        let mut fields: Vec<(String, String)> = vec![
+            ("user".into(), user),
+            ("version".into(), "1".into()),
+            ("status".into(), status.into()),
+            ("phone".into(), phone.unwrap_or_default()),
+        ];
+        let sig = legacy_signature(&fields, &password);
+        fields.push(("sig".into(), sig));
+        let token = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&fields)
+            .finish();
+        BrowserReturn {
+            callback_url: session.callback_url.clone(),
+            fields,
+            token,
+        }
+    }
+
     /// The signed fields the browser carries back to the host.
     async fn browser_return(
         &self,
         session: &Session,
         site: &Site,
     ) -> Result<BrowserReturn, FlowError> {
+        if session.legacy {
+            return Ok(self.legacy_return(session, site));
+        }
         let status = if session.status == SessionStatus::Verified {
             "VERIFIED"
         } else {

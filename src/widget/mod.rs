@@ -32,4 +32,4 @@ pub struct RequestRefused(pub String);
 #[cfg(feature = "ssr")]
 pub use phone_step::post_verify_form;
 #[cfg(feature = "ssr")]
-pub use session_page::{get_embed, get_verify, post_session_step};
+pub use session_page::{get_embed, get_root, get_verify, post_session_step};

@@ -426,7 +426,7 @@ fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
 }
 
 #[cfg(feature = "ssr")]
-pub use no_js::{get_embed, get_verify, post_session_step};
+pub use no_js::{get_embed, get_root, get_verify, post_session_step};
 
 #[cfg(feature = "ssr")]
 mod no_js {
@@ -489,7 +489,41 @@ mod no_js {
         request: Request<axum::body::Body>,
         base: &str,
     ) -> Response {
-        match state.flow.start(&query).await {
+        let started = state.flow.start(&query).await;
+        answer_start(state, request, base, started).await
+    }
+
+    /// `GET /`: a legacy Messente widget request (its host changed only the host name) starts
+    /// a session on the hosted page; otherwise the demo host on a development server, or the
+    /// landing page.
+    pub async fn get_root(
+        State(state): State<AppState>,
+        Query(query): Query<Vec<(String, String)>>,
+        headers: axum::http::HeaderMap,
+        request: Request<axum::body::Body>,
+    ) -> Response {
+        if query.iter().any(|(k, _)| k == "version") && query.iter().any(|(k, _)| k == "sig") {
+            let started = state.flow.start_legacy(&query).await;
+            // A refusal is shown by the hosted page's route.
+            let (mut parts, body) = request.into_parts();
+            parts.uri = axum::http::Uri::from_static("/verify");
+            return answer_start(state, Request::from_parts(parts, body), "/verify", started).await;
+        }
+        if state.demo.is_some() {
+            return crate::demo::signup_page(state, &headers).await;
+        }
+        render_page(state, request, || {}).await
+    }
+
+    /// Redirects to a started session's page, or renders the page that says why the request
+    /// was refused.
+    async fn answer_start(
+        state: AppState,
+        request: Request<axum::body::Body>,
+        base: &str,
+        started: Result<SessionId, StartError>,
+    ) -> Response {
+        match started {
             Ok(session) => Redirect::to(&format!("{base}/{session}")).into_response(),
             Err(StartError::Request(error)) => {
                 tracing::info!(%error, "verification request refused");

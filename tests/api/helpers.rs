@@ -210,6 +210,7 @@ pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret
         verigator_username: WIDGET_USERNAME.into(),
         verigator_password: WIDGET_PASSWORD.to_owned().into(),
         allow_totp: false,
+        legacy: None,
     };
     sites.create(site, app.clock.unix_seconds()).await.unwrap()
 }

@@ -5,6 +5,7 @@ mod config;
 mod embed;
 mod helpers;
 mod hosted_flow;
+mod legacy_messente;
 mod pages;
 mod phone_step;
 mod sms_providers;

@@ -1,0 +1,155 @@
+//! The legacy Messente Verification Widget protocol: a site that used it changes only the host.
+
+use crate::helpers::{spawn_app, step, TestApp, PHONE, WIDGET_PASSWORD, WIDGET_USERNAME};
+use md5::{Digest, Md5};
+use phone_verify::{
+    clock::Clock,
+    sites::{CallbackRule, NewSite, SiteId, Sites},
+};
+
+// The example of Messente's documentation.
+const USER: &str = "039u230pifj23pg9ih23pgi23";
+const PASS: &str = "iejfp23oigh230p9gh32pgh2";
+const CALLBACK: &str = "http://mydemo.com/verification/";
+
+async fn add_legacy_site(app: &TestApp) {
+    let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
+    let site = NewSite {
+        id: SiteId::parse("mydemo").unwrap(),
+        name: "My Demo".into(),
+        embed_origins: vec![],
+        callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
+        webhook_url: None,
+        allow_private_callbacks: false,
+        verigator_username: WIDGET_USERNAME.into(),
+        verigator_password: WIDGET_PASSWORD.to_owned().into(),
+        allow_totp: false,
+        legacy: Some((USER.into(), PASS.to_owned().into())),
+    };
+    sites.create(site, app.clock.unix_seconds()).await.unwrap();
+}
+
+/// MD5 over sorted key+value pairs with `pass`, computed here independently.
+fn md5_sig(fields: &[(&str, &str)]) -> String {
+    let mut all: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "sig")
+        .collect();
+    all.push(("pass", PASS));
+    all.sort();
+    let text: String = all.iter().map(|(k, v)| format!("{k}{v}")).collect();
+    data_encoding::HEXLOWER.encode(&Md5::digest(text.as_bytes()))
+}
+
+fn query(fields: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}
+
+#[tokio::test]
+async fn the_documented_request_starts_a_session_and_returns_the_messente_way() {
+    let app = spawn_app().await;
+    add_legacy_site(&app).await;
+    let request = [("user", USER), ("version", "1"), ("callback_url", CALLBACK)];
+    assert_eq!(md5_sig(&request), "75024ad39fc4cee828cd103b88b3df40");
+    let url = format!("/?{}&sig=75024ad39fc4cee828cd103b88b3df40", query(&request));
+    let response = app.get(&url).await;
+    assert_eq!(response.status(), 303);
+    let page = response.headers()["location"].to_str().unwrap().to_owned();
+
+    step(&app, &page, "action=send_code&phone=%2B37251234567").await;
+    let pin = app.last_pin_to(PHONE).await;
+    let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    assert!(html.contains(&format!(r#"action="{CALLBACK}""#)), "{html}");
+    let field = |name: &str| {
+        html.split(&format!(r#"name="{name}" value=""#))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(|v| v.replace("&#x2B;", "+"))
+    };
+    let (user, version, status, phone, sig) = (
+        field("user").unwrap(),
+        field("version").unwrap(),
+        field("status").unwrap(),
+        field("phone").unwrap(),
+        field("sig").unwrap(),
+    );
+    assert_eq!(
+        (
+            user.as_str(),
+            version.as_str(),
+            status.as_str(),
+            phone.as_str()
+        ),
+        (USER, "1", "VERIFIED", PHONE)
+    );
+    // Exactly user, version, status, phone and sig, as the widget posted back.
+    assert!(field("session").is_none() && field("site").is_none());
+    assert_eq!(
+        sig,
+        md5_sig(&[
+            ("user", &user),
+            ("version", "1"),
+            ("status", "VERIFIED"),
+            ("phone", PHONE)
+        ])
+    );
+}
+
+#[tokio::test]
+async fn legacy_requests_are_checked() {
+    let app = spawn_app().await;
+    add_legacy_site(&app).await;
+    let with_phone = [
+        ("user", USER),
+        ("version", "1"),
+        ("callback_url", CALLBACK),
+        ("phone", "+37251234567"),
+    ];
+    let good = format!("/?{}&sig={}", query(&with_phone), md5_sig(&with_phone));
+    assert_eq!(app.get(&good).await.status(), 303);
+
+    let tampered = good.replace("%2B37251234567", "%2B14155552671");
+    let response = app.get(&tampered).await;
+    assert_eq!(response.status(), 401);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("signature does not match"));
+
+    let stranger = [
+        ("user", "nobody"),
+        ("version", "1"),
+        ("callback_url", CALLBACK),
+    ];
+    let response = app
+        .get(&format!(
+            "/?{}&sig={}",
+            query(&stranger),
+            md5_sig(&stranger)
+        ))
+        .await;
+    assert_eq!(response.status(), 404);
+
+    let elsewhere = [
+        ("user", USER),
+        ("version", "1"),
+        ("callback_url", "http://evil.test/"),
+    ];
+    let response = app
+        .get(&format!(
+            "/?{}&sig={}",
+            query(&elsewhere),
+            md5_sig(&elsewhere)
+        ))
+        .await;
+    assert_eq!(response.status(), 400);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("not on the site's list"));
+}
