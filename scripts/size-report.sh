@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures what the hosted page transfers: HTML, JS, wasm and CSS as the server sends them
-# gzip-compressed, one release build, printed as a table. Usage: ./scripts/size-report.sh
+# Measures what the widget's pages transfer, gzip-compressed as the server sends them to a
+# browser, from one release build. Usage: ./scripts/size-report.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh >/dev/null
@@ -13,14 +13,28 @@ LEPTOS_SITE_ADDR=127.0.0.1:$port DATABASE_URL="sqlite://$db/size.db" RUST_LOG=wa
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$db"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/verify" -o /dev/null && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
 
-size() { curl -sf -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$1"; }
-raw() { curl -sf -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$1"; }
-printf '\n| /verify transfers | raw bytes | gzip bytes |\n|---|---|---|\n'
-total_raw=0; total_gz=0
-for path in /verify /pkg/phone_verify.js /pkg/phone_verify.wasm /pkg/phone_verify.css; do
-  r=$(raw "$path"); g=$(size "$path")
-  total_raw=$((total_raw + r)); total_gz=$((total_gz + g))
-  printf '| %s | %d | %d |\n' "$path" "$r" "$g"
-done
-printf '| **total** | %d | %d (%s KB) |\n' "$total_raw" "$total_gz" "$(awk "BEGIN { printf \"%.1f\", $total_gz / 1000 }")"
+gzip_size() { curl -sf -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$base$1"; }
+raw_size() { curl -sf -o /dev/null -w '%{size_download}' "$base$1"; }
+table() {
+  local title=$1; shift
+  printf '\n| %s | raw bytes | gzip bytes |\n|---|---|---|\n' "$title"
+  local total_raw=0 total_gz=0 r g
+  for path in "$@"; do
+    r=$(raw_size "$path"); g=$(gzip_size "$path")
+    total_raw=$((total_raw + r)); total_gz=$((total_gz + g))
+    printf '| %s | %d | %d |\n' "${path%%\?*}" "$r" "$g"
+  done
+  printf '| **total** | %d | %d (%s KB) |\n' "$total_raw" "$total_gz" "$(awk "BEGIN { printf \"%.1f\", $total_gz / 1000 }")"
+}
+
+# An embed session of the demo site, started from the demo host page's signed link.
+embed_url=$(curl -sf -H "Host: localhost:$port" "$base/" | grep -o 'data-phone-verify="[^"]*"' | head -1 \
+  | sed -e 's/^data-phone-verify="//' -e 's/"$//' -e 's/&amp;/\&/g' -e "s#^http://127.0.0.1:$port##")
+session_page=$(curl -s -o /dev/null -w '%{redirect_url}' "$base$embed_url" | sed "s#^http://127.0.0.1:$port##")
+
+assets=(/pkg/phone_verify.js /pkg/phone_verify.wasm /pkg/phone_verify.css)
+table "/embed page (in the host's iframe)" "$session_page" "${assets[@]}" /embed-frame.js
+table "/verify (phone check page)" /verify "${assets[@]}"
+table "host page loader" /embed.js

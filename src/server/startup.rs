@@ -158,8 +158,7 @@ impl Application {
             clock.clone(),
             http,
             verigator_url,
-            settings.verigator.pin.send_cooldown_seconds,
-            settings.verigator.pin.max_wrong_tries,
+            settings.verigator.pin,
         );
 
         // A development server (the outbox, the embedded API) shows the demo host at `/`.

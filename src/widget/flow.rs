@@ -3,6 +3,7 @@
 //! framework in here: pages, server functions and form posts all call these methods.
 
 use super::view::{BrowserReturn, FlowError, FlowView};
+use crate::verigator::pin_code::PinPolicy;
 use crate::{
     callbacks::NewDelivery,
     clock::Clock,
@@ -40,8 +41,7 @@ pub struct Flow {
     clock: Arc<dyn Clock>,
     http: reqwest::Client,
     verigator_url: String,
-    resend_cooldown_seconds: i64,
-    max_wrong_codes: i64,
+    policy: PinPolicy,
 }
 
 fn internal(error: impl Into<anyhow::Error>) -> FlowError {
@@ -51,15 +51,15 @@ fn internal(error: impl Into<anyhow::Error>) -> FlowError {
 }
 
 impl Flow {
-    /// A flow over these stores, calling the Verigator API at `verigator_url`.
+    /// A flow over these stores, calling the Verigator API at `verigator_url`; `policy` tells
+    /// the visitor how long a code lasts, how soon another may be sent and how many tries.
     pub fn new(
         sites: Sites,
         sessions: Sessions,
         clock: Arc<dyn Clock>,
         http: reqwest::Client,
         verigator_url: String,
-        resend_cooldown_seconds: i64,
-        max_wrong_codes: i64,
+        policy: PinPolicy,
     ) -> Self {
         Self {
             sites,
@@ -67,8 +67,7 @@ impl Flow {
             clock,
             http,
             verigator_url,
-            resend_cooldown_seconds,
-            max_wrong_codes,
+            policy,
         }
     }
 
@@ -210,10 +209,13 @@ impl Flow {
             allow_totp: site.allow_totp,
             masked_phone: session.phone.as_ref().map(PhoneNumber::masked),
             by_app: session.method == Some(AuthMethod::Totp),
-            resend_in_seconds: session
+            resend_in_seconds: session.code_sent_at.map_or(0, |sent| {
+                (sent + self.policy.send_cooldown_seconds - now).max(0)
+            }),
+            code_valid_for_seconds: session
                 .code_sent_at
-                .map_or(0, |sent| (sent + self.resend_cooldown_seconds - now).max(0)),
-            attempts_left: (self.max_wrong_codes - session.wrong_codes).max(0),
+                .map_or(0, |sent| (sent + self.policy.validity_seconds - now).max(0)),
+            attempts_left: (self.policy.max_wrong_tries - session.wrong_codes).max(0),
             browser_return,
             frame_ancestors: site.embed_origins.clone(),
         })
@@ -543,7 +545,7 @@ impl Flow {
             AuthResult::Invalid => {
                 self.sessions.wrong_code(id).await.map_err(internal)?;
                 Err(FlowError::WrongCode {
-                    attempts_left: (self.max_wrong_codes - session.wrong_codes - 1).max(0),
+                    attempts_left: (self.policy.max_wrong_tries - session.wrong_codes - 1).max(0),
                 })
             }
             AuthResult::Throttled => {

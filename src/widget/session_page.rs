@@ -319,6 +319,11 @@ pub fn VerificationFlow(
                 session: session().to_string(),
             });
         };
+        let mut hint = format!("{} tries left.", flow.attempts_left);
+        if !flow.by_app {
+            let minutes = (flow.code_valid_for_seconds + 59) / 60;
+            hint.push_str(&format!(" The code works for {minutes} more minutes."));
+        }
         let sent_to = if flow.by_app {
             "Enter the code your authenticator app shows.".to_owned()
         } else {
@@ -334,7 +339,7 @@ pub fn VerificationFlow(
                 <label for="code">"Code"</label>
                 <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
                     maxlength="12" required autofocus=!embedded node_ref=code_input aria-describedby="flow-message attempts"/>
-                <p id="attempts" class="hint">{format!("{} tries left.", flow.attempts_left)}</p>
+                <p id="attempts" class="hint">{hint}</p>
                 <button type="submit" disabled=pending>"Verify"</button>
             </StepForm>
             <div class="secondary-actions">

@@ -25,6 +25,8 @@ pub struct FlowView {
     pub by_app: bool,
     /// Seconds until another code may be sent.
     pub resend_in_seconds: i64,
+    /// Seconds the pending code still works.
+    pub code_valid_for_seconds: i64,
     /// Wrong codes still allowed.
     pub attempts_left: i64,
     /// For a finished session: where the browser returns, and what it carries.

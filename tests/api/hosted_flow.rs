@@ -75,7 +75,10 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
         html.contains(r#"autocomplete="one-time-code""#) && html.contains(r#"inputmode="numeric""#),
         "{html}"
     );
-    assert!(html.contains("5 tries left."), "{html}");
+    assert!(
+        html.contains("5 tries left. The code works for 5 more minutes."),
+        "{html}"
+    );
     assert!(html.contains("Send a new code in 30 s"), "{html}");
     let pin = app.last_pin_to(PHONE).await;
 
