@@ -6,7 +6,7 @@ use phone_verify::{
     clock::{Clock, SystemClock},
     db,
     server::{telemetry, Application, Settings},
-    sites::{parse_origin, CallbackRule, NewSite, SiteId, Sites},
+    sites::{parse_origin, CallbackRule, Site, SiteId, Sites},
     verigator::Accounts,
 };
 use std::{io::BufRead, path::PathBuf};
@@ -156,7 +156,7 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                 }
                 None => None,
             };
-            let new = NewSite {
+            let new = Site {
                 id: site_id(&id)?,
                 name,
                 embed_origins: origins
@@ -173,6 +173,7 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                 allow_private_callbacks,
                 verigator_username: settings.verigator.username.clone(),
                 verigator_password: settings.verigator.password.clone(),
+                verigator_service: None,
                 allow_totp,
                 legacy,
             };

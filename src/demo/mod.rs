@@ -7,9 +7,7 @@
 use crate::{
     callbacks::verify_webhook,
     server::{AppState, VerigatorSettings},
-    sites::{
-        parse_origin, sign, signature_matches, CallbackRule, NewSite, SiteError, SiteId, Sites,
-    },
+    sites::{parse_origin, sign, signature_matches, CallbackRule, Site, SiteError, SiteId, Sites},
 };
 use axum::{
     body::Bytes,
@@ -63,7 +61,7 @@ pub async fn ensure_demo_site(
         format!("http://localhost:{port}"),
         format!("http://127.0.0.1:{port}"),
     ];
-    let site = NewSite {
+    let site = Site {
         id,
         name: "Demo Shop".into(),
         embed_origins: origins
@@ -80,6 +78,7 @@ pub async fn ensure_demo_site(
         allow_private_callbacks: true,
         verigator_username: verigator.username.clone(),
         verigator_password: verigator.password.clone(),
+        verigator_service: None,
         allow_totp: true,
         legacy: None,
     };

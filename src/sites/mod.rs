@@ -11,7 +11,7 @@ pub use signed_url::{
     canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
     MAX_REQUEST_AGE_SECONDS,
 };
-pub use store::{NewSite, SiteError, Sites};
+pub use store::{SiteError, Sites};
 
 use crate::verigator::wire::ServiceId;
 use secrecy::{ExposeSecret, SecretString};

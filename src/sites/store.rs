@@ -5,31 +5,6 @@ use crate::verigator::wire::ServiceId;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::SqlitePool;
 
-/// What `site add` and the demo set-up provide.
-#[derive(Debug, Clone)]
-pub struct NewSite {
-    /// Public id.
-    pub id: SiteId,
-    /// Shown to visitors.
-    pub name: String,
-    /// Origins allowed to frame `/embed`, already parsed.
-    pub embed_origins: Vec<String>,
-    /// Where visitors may be sent back.
-    pub callback_urls: Vec<CallbackRule>,
-    /// Where results are posted server to server.
-    pub webhook_url: Option<String>,
-    /// Whether callbacks may go to loopback or private addresses.
-    pub allow_private_callbacks: bool,
-    /// The Verigator account.
-    pub verigator_username: String,
-    /// Its password.
-    pub verigator_password: SecretString,
-    /// Whether authenticator apps are offered.
-    pub allow_totp: bool,
-    /// Legacy Messente widget credentials, for sites that used it.
-    pub legacy: Option<(String, SecretString)>,
-}
-
 /// Why a site operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SiteError {
@@ -116,8 +91,9 @@ impl Sites {
         Self { db }
     }
 
-    /// Stores a new site with a first signing secret, which it answers with.
-    pub async fn create(&self, site: NewSite, now: i64) -> Result<SigningSecret, SiteError> {
+    /// Stores a new site with a first signing secret, which it answers with. Its Verigator
+    /// service is created on first use, whatever `site.verigator_service` says.
+    pub async fn create(&self, site: Site, now: i64) -> Result<SigningSecret, SiteError> {
         let origins = serde_json::to_string(&site.embed_origins).expect("strings serialize");
         let callbacks: Vec<String> = site
             .callback_urls

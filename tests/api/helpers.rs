@@ -3,7 +3,7 @@
 use phone_verify::{
     clock::{Clock, ManualClock},
     server::{Application, Settings},
-    sites::{sign, CallbackRule, NewSite, SigningSecret, SiteId, Sites},
+    sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
     verigator::{
         wire::{AuthMethod, ServiceId, UserId},
         Accounts, VerigatorClient,
@@ -200,7 +200,7 @@ pub const CALLBACK: &str = "https://shop.example.com/verified";
 /// Adds the site "shop" (webhooks to `webhook_url`, loopback allowed); answers with its secret.
 pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret {
     let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
-    let site = NewSite {
+    let site = Site {
         id: SiteId::parse("shop").unwrap(),
         name: "Shop".into(),
         embed_origins: vec!["https://shop.example.com".into()],
@@ -209,6 +209,7 @@ pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret
         allow_private_callbacks: webhook_url.is_some(),
         verigator_username: WIDGET_USERNAME.into(),
         verigator_password: WIDGET_PASSWORD.to_owned().into(),
+        verigator_service: None,
         allow_totp: false,
         legacy: None,
     };

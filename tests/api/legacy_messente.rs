@@ -4,7 +4,7 @@ use crate::helpers::{spawn_app, step, TestApp, PHONE, WIDGET_PASSWORD, WIDGET_US
 use md5::{Digest, Md5};
 use phone_verify::{
     clock::Clock,
-    sites::{CallbackRule, NewSite, SiteId, Sites},
+    sites::{CallbackRule, Site, SiteId, Sites},
 };
 
 // The example of Messente's documentation.
@@ -14,7 +14,7 @@ const CALLBACK: &str = "http://mydemo.com/verification/";
 
 async fn add_legacy_site(app: &TestApp) {
     let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
-    let site = NewSite {
+    let site = Site {
         id: SiteId::parse("mydemo").unwrap(),
         name: "My Demo".into(),
         embed_origins: vec![],
@@ -23,6 +23,7 @@ async fn add_legacy_site(app: &TestApp) {
         allow_private_callbacks: false,
         verigator_username: WIDGET_USERNAME.into(),
         verigator_password: WIDGET_PASSWORD.to_owned().into(),
+        verigator_service: None,
         allow_totp: false,
         legacy: Some((USER.into(), PASS.to_owned().into())),
     };
