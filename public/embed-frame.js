@@ -19,13 +19,17 @@
   };
   new ResizeObserver(measure).observe(document.documentElement);
   measure();
-  // The finished step renders a form marked with the result; send it once.
+  // The finished step renders a form marked with the result, an expired or locked session a
+  // marked heading; send whichever comes, once.
   let sent = false;
   const result = () => {
+    if (sent) return;
     const form = document.querySelector("form[data-result-token]");
-    if (!form || sent) return;
+    const end = document.querySelector("[data-flow-end]");
+    if (form) send({ type: form.dataset.resultType, token: form.dataset.resultToken });
+    else if (end) send({ type: "error", reason: end.dataset.flowEnd });
+    else return;
     sent = true;
-    send({ type: form.dataset.resultType, token: form.dataset.resultToken });
   };
   new MutationObserver(result).observe(document.body, { childList: true, subtree: true });
   result();

@@ -19,7 +19,8 @@
 #   PHONE_VERIFY_TOOLS      where tools go (default ~/.cache/phone-verify/tools); kept across
 #                           clones, so CI and every checkout on a machine build them once
 #   PHONE_VERIFY_TOOLCHAIN  auto (default) | rustup | debian
-#   CARGO_TARGET_DIR        build directory (default ~/.cache/phone-verify/target, shared by clones)
+#   CARGO_TARGET_DIR        build directory (default: target/ in the checkout; not shared between
+#                           checkouts, whose binaries would overwrite each other's)
 
 _pv_setup() {
   set -euo pipefail
@@ -115,7 +116,6 @@ EOF
 export PATH="$path_prefix:\$PATH"
 # -Zbuild-std (lib-cargo-args in Cargo.toml) is an unstable cargo flag.
 export RUSTC_BOOTSTRAP=1
-export CARGO_TARGET_DIR="\${CARGO_TARGET_DIR:-$HOME/.cache/phone-verify/target}"
 # cargo-leptos sets this while building; plain cargo must agree, or leptos is rebuilt each time.
 export LEPTOS_OUTPUT_NAME=phone_verify
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

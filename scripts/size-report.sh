@@ -9,7 +9,7 @@ cargo leptos build --release 2>&1 | tail -1
 port=3099
 db=$(mktemp -d)
 LEPTOS_SITE_ADDR=127.0.0.1:$port DATABASE_URL="sqlite://$db/size.db" RUST_LOG=warn \
-  "$CARGO_TARGET_DIR/release/phone-verify" &
+  "${CARGO_TARGET_DIR:-target}/release/phone-verify" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$db"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/verify" -o /dev/null && break; sleep 0.1; done

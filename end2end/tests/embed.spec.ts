@@ -57,7 +57,11 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   await frame.getByRole("textbox", { name: "Phone number" }).fill("+37251234567");
   await frame.getByRole("button", { name: "Send code" }).click();
   await frame.getByText("We sent a code by SMS to +37•••••••67.").waitFor();
+  await expect(frame.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
   const pin = await lastPin(page, "+37251234567");
+  await frame.getByRole("textbox", { name: "Code" }).fill(pin === "000000" ? "111111" : "000000");
+  await frame.getByRole("button", { name: "Verify" }).click();
+  await expect(frame.getByRole("alert")).toHaveText("That code is not right. 4 tries left.");
   await frame.getByRole("textbox", { name: "Code" }).fill(pin);
   await frame.getByRole("button", { name: "Verify" }).click();
 
@@ -73,6 +77,26 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   // The host page never navigated.
   await expect(page).toHaveURL(/^http:\/\/localhost:4000\/signup\?/);
   expect(errors).toEqual([]);
+});
+
+test("a locked session inside the iframe tells the host page with an error", async ({ page }) => {
+  const site = addSite(HOST, `${HOST}/done`);
+  await hostPage(page, HOST, signedVerifyUrl(site, {}, "/embed"));
+  const frame = page.frameLocator("#widget iframe");
+  await frame.locator("html[data-hydrated]").waitFor();
+  await frame.getByRole("textbox", { name: "Phone number" }).fill("+14155552671");
+  await frame.getByRole("button", { name: "Send code" }).click();
+  const pin = await lastPin(page, "+14155552671");
+  const wrong = pin === "000000" ? "111111" : "000000";
+  for (let left = 4; left >= 0; left--) {
+    await frame.getByRole("textbox", { name: "Code" }).fill(wrong);
+    await frame.getByRole("button", { name: "Verify" }).click();
+    await expect(frame.getByRole("alert")).toHaveText(`That code is not right. ${left} tries left.`);
+  }
+  await frame.getByRole("textbox", { name: "Code" }).fill(pin);
+  await frame.getByRole("button", { name: "Verify" }).click();
+  await expect(frame.getByRole("heading", { name: "Too many wrong codes" })).toBeVisible();
+  await expect.poll(() => events(page)).toContainEqual(expect.objectContaining({ type: "error", reason: "locked" }));
 });
 
 test("cancelling inside the iframe tells the host page", async ({ page }) => {

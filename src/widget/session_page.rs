@@ -377,11 +377,11 @@ pub fn VerificationFlow(
                 view! { <Finished flow=current.get() embedded/> }.into_any()
             }
             SessionStatus::Expired => view! {
-                <h1 id="verify-title">"This verification has expired"</h1>
+                <h1 id="verify-title" data-flow-end="expired">"This verification has expired"</h1>
                 <p>"Start again from the site you came from."</p>
             }.into_any(),
             SessionStatus::Locked => view! {
-                <h1 id="verify-title">"Too many wrong codes"</h1>
+                <h1 id="verify-title" data-flow-end="locked">"Too many wrong codes"</h1>
                 <p>"For your safety this verification is locked. Start again from the site you came from."</p>
             }.into_any(),
         }}
