@@ -53,6 +53,12 @@ impl Cli {
     async fn sites(&self) -> Sites {
         Sites::new(phone_verify::db::connect(&self.db_url).await.unwrap())
     }
+
+    /// The site's active secrets as stored, newest first.
+    async fn active_secrets(&self, id: &SiteId) -> Vec<String> {
+        let secrets = self.sites().await.active_secrets(id).await.unwrap();
+        secrets.iter().map(|s| s.expose().to_owned()).collect()
+    }
 }
 
 fn secret_in(output: &str) -> String {
@@ -103,29 +109,13 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
     let second = secret_in(&cli.ok(&["site", "rotate-secret", "shop"]));
     assert_ne!(first, second);
     let id = SiteId::parse("shop").unwrap();
-    let active: Vec<String> = cli
-        .sites()
-        .await
-        .active_secrets(&id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.expose().to_owned())
-        .collect();
+    let active = cli.active_secrets(&id).await;
     assert_eq!(active, vec![second.clone(), first]);
 
     assert!(cli
         .ok(&["site", "revoke-old-secrets", "shop"])
         .contains("revoked 1"));
-    let active: Vec<String> = cli
-        .sites()
-        .await
-        .active_secrets(&id)
-        .await
-        .unwrap()
-        .iter()
-        .map(|s| s.expose().to_owned())
-        .collect();
+    let active = cli.active_secrets(&id).await;
     assert_eq!(active, vec![second]);
 }
 
