@@ -28,11 +28,11 @@ pub mod sms;
 #[cfg(feature = "ssr")]
 pub mod verigator;
 
-/// Browser entry point: hydrates the islands, then marks the page as interactive.
+/// Browser entry point: hydrates the islands, then marks the page as interactive. (No panic
+/// hook: the wasm is built with `-Cpanic=immediate-abort`, see `.cargo/config.toml`.)
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     // End-to-end tests wait for this marker: clicks before it would reach plain HTML forms.
     if let Some(root) = web_sys::window()
