@@ -12,7 +12,7 @@ use crate::{
     sessions::Sessions,
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
-    verigator::{self, pin_code::PinKey, Accounts, Verigator, VerigatorClient},
+    verigator::{self, pin_code::PinKey, Accounts, Verigator},
     widget::{
         flow::Flow, get_embed, get_root, get_verify, post_session_step, post_verify_form,
         WidgetSettings,
@@ -46,8 +46,6 @@ pub struct AppState {
     pub widget: WidgetSettings,
     /// The database.
     pub db: SqlitePool,
-    /// The Verigator API the widget calls, over HTTP even when it is the embedded one.
-    pub verigator: Arc<VerigatorClient>,
     /// The development SMS outbox, when it is the provider.
     pub outbox: Option<Outbox>,
     /// The visitor's flow.
@@ -145,12 +143,6 @@ impl Application {
         } else {
             settings.verigator.url.clone()
         };
-        let client = VerigatorClient::with_http(
-            &verigator_url,
-            &settings.verigator.username,
-            &settings.verigator.password,
-            http.clone(),
-        );
         let worker = WebhookWorker::new(db.clone(), clock.clone(), http.clone(), WEBHOOK_POLL);
         let flow = Flow::new(
             Sites::new(db.clone()),
@@ -179,7 +171,6 @@ impl Application {
             leptos_options: settings.leptos,
             widget: settings.widget,
             db,
-            verigator: Arc::new(client),
             outbox,
             flow,
             clock,
