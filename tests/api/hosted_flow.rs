@@ -413,3 +413,36 @@ async fn the_host_backend_creates_a_session_with_its_secret() {
     .unwrap();
     assert_eq!(malformed.status(), 422);
 }
+
+#[tokio::test]
+async fn an_authenticator_is_offered_when_the_site_allows_it_and_falls_back_to_sms() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
+    sqlx::query("UPDATE sites SET allow_totp = TRUE")
+        .execute(&db)
+        .await
+        .unwrap();
+    let page = start(&app, &secret, &[]).await;
+    let html = app.get(&page).await.text().await.unwrap();
+    assert!(html.contains("From my authenticator app"), "{html}");
+    // This user has no authenticator yet: Verigator sends an SMS instead.
+    let (status, html) = step(
+        &app,
+        &page,
+        "action=send_code&phone=%2B37251234567&method=app",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("We sent a code by SMS to +37•••••••67."),
+        "{html}"
+    );
+    let pin = app.last_pin_to(PHONE).await;
+    let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let fields = return_fields(&html);
+    assert!(
+        fields.contains(&("method".into(), "sms".into())),
+        "{fields:?}"
+    );
+}
