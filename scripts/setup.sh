@@ -84,8 +84,8 @@ EOF
        && [ -d "$(rustc --print sysroot 2>/dev/null)/lib/rustlib/src/rust/library" ]; then
       echo "    rustup: wasm32-unknown-unknown and rust-src already installed"
       toolchain=rustup
-    elif timeout 300 rustup target add wasm32-unknown-unknown \
-         && timeout 300 rustup component add rust-src; then
+    elif timeout 120 rustup target add wasm32-unknown-unknown \
+         && timeout 120 rustup component add rust-src; then
       toolchain=rustup
     elif [ "$toolchain" = rustup ]; then
       die "rustup could not add wasm32-unknown-unknown and rust-src"

@@ -70,6 +70,20 @@ pub struct PhoneSubmission {
     pub answer: Result<PhoneNumber, PhoneFieldError>,
 }
 
+/// The country picker's options, `picked` selected. Both phone forms use it.
+pub fn country_options(picked: &str) -> impl IntoView {
+    COUNTRIES
+        .iter()
+        .map(|c| {
+            view! {
+                <option value=c.code selected=c.code == picked>
+                    {format!("{} (+{})", c.name, c.calling_code)}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
 /// The phone form. An island: the server renders it, the browser makes it interactive.
 #[island]
 pub fn PhoneForm(
@@ -98,17 +112,7 @@ pub fn PhoneForm(
         });
     };
 
-    let options = COUNTRIES
-        .iter()
-        .map(|c| {
-            let selected = c.code == picked;
-            view! {
-                <option value=c.code selected=selected>
-                    {format!("{} (+{})", c.name, c.calling_code)}
-                </option>
-            }
-        })
-        .collect_view();
+    let options = country_options(&picked);
 
     view! {
         <form class="phone-form" method="post" action="/verify" novalidate on:submit=on_submit>

@@ -3,10 +3,11 @@
 //! JavaScript.
 
 use super::{
+    phone_step::country_options,
     view::{BrowserReturn, FlowError, FlowView},
     WidgetSettings,
 };
-use crate::domain::{CountryCode, SessionId, SessionStatus, COUNTRIES};
+use crate::domain::{CountryCode, SessionId, SessionStatus};
 use leptos::{ev::SubmitEvent, html, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -258,11 +259,7 @@ pub fn VerificationFlow(
 
     let phone_step = move || {
         let flow = current.get();
-        let picked = default_country.as_str();
-        let options = COUNTRIES
-            .iter()
-            .map(|c| view! { <option value=c.code selected=c.code == picked>{format!("{} (+{})", c.name, c.calling_code)}</option> })
-            .collect_view();
+        let options = country_options(default_country.as_str());
         let on_send = move |ev: SubmitEvent| {
             ev.prevent_default();
             send.dispatch(SendCode {

@@ -254,3 +254,19 @@ pub async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
     assert!(!html.contains("Loading…"), "a streamed page: {html}");
     (status, html)
 }
+
+/// The hidden fields of the return form, in page order.
+pub fn return_fields(html: &str) -> Vec<(String, String)> {
+    html.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            let value = rest.split_once("value=\"")?.1.split_once('"')?.0;
+            Some((
+                name.to_owned(),
+                value.replace("&amp;", "&").replace("&#x2B;", "+"),
+            ))
+        })
+        .filter(|(name, _)| name != "action")
+        .collect()
+}

@@ -1,27 +1,13 @@
 //! The hosted flow over HTTP, as a browser without JavaScript and as the island drive it:
 //! signed request → session → phone → code → signed return.
 
-use crate::helpers::{add_site, signed_query, spawn_app, start, step, CALLBACK, PHONE};
+use crate::helpers::{
+    add_site, return_fields, signed_query, spawn_app, start, step, CALLBACK, PHONE,
+};
 use hmac::{Hmac, Mac};
 use phone_verify::sites::{sign, SigningSecret};
 use serde_json::Value;
 use sha2::Sha256;
-
-/// The hidden fields of the return form, in page order.
-fn return_fields(html: &str) -> Vec<(String, String)> {
-    html.split("<input type=\"hidden\" name=\"")
-        .skip(1)
-        .filter_map(|rest| {
-            let (name, rest) = rest.split_once('"')?;
-            let value = rest.split_once("value=\"")?.1.split_once('"')?.0;
-            Some((
-                name.to_owned(),
-                value.replace("&amp;", "&").replace("&#x2B;", "+"),
-            ))
-        })
-        .filter(|(name, _)| name != "action")
-        .collect()
-}
 
 /// Checks `sig` as a host would, with an HMAC of its own over the canonical form.
 fn host_verifies(secret: &SigningSecret, fields: &[(String, String)]) -> bool {

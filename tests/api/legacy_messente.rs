@@ -1,6 +1,8 @@
 //! The legacy Messente Verification Widget protocol: a site that used it changes only the host.
 
-use crate::helpers::{spawn_app, step, TestApp, PHONE, WIDGET_PASSWORD, WIDGET_USERNAME};
+use crate::helpers::{
+    return_fields, spawn_app, step, TestApp, PHONE, WIDGET_PASSWORD, WIDGET_USERNAME,
+};
 use md5::{Digest, Md5};
 use phone_verify::{
     clock::Clock,
@@ -64,34 +66,24 @@ async fn the_documented_request_starts_a_session_and_returns_the_messente_way() 
     let pin = app.last_pin_to(PHONE).await;
     let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
     assert!(html.contains(&format!(r#"action="{CALLBACK}""#)), "{html}");
-    let field = |name: &str| {
-        html.split(&format!(r#"name="{name}" value=""#))
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .map(|v| v.replace("&#x2B;", "+"))
-    };
-    let (user, version, status, phone, sig) = (
-        field("user").unwrap(),
-        field("version").unwrap(),
-        field("status").unwrap(),
-        field("phone").unwrap(),
-        field("sig").unwrap(),
-    );
+    let fields = return_fields(&html);
+    // Exactly user, version, status, phone and sig, in that order, as the widget posted back.
+    let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["user", "version", "status", "phone", "sig"]);
+    let value = |name: &str| fields.iter().find(|(k, _)| k == name).unwrap().1.as_str();
     assert_eq!(
         (
-            user.as_str(),
-            version.as_str(),
-            status.as_str(),
-            phone.as_str()
+            value("user"),
+            value("version"),
+            value("status"),
+            value("phone")
         ),
         (USER, "1", "VERIFIED", PHONE)
     );
-    // Exactly user, version, status, phone and sig, as the widget posted back.
-    assert!(field("session").is_none() && field("site").is_none());
     assert_eq!(
-        sig,
+        value("sig"),
         md5_sig(&[
-            ("user", &user),
+            ("user", USER),
             ("version", "1"),
             ("status", "VERIFIED"),
             ("phone", PHONE)

@@ -137,21 +137,7 @@ async fn the_demo_host_signs_its_links_and_checks_what_comes_back() {
         done.contains(&format!(r#"action="http://localhost:{port}/demo/return""#)),
         "{done}"
     );
-    let fields: Vec<(String, String)> = done
-        .split("<input type=\"hidden\" name=\"")
-        .skip(1)
-        .filter_map(|rest| {
-            let (name, rest) = rest.split_once('"')?;
-            Some((
-                name.to_owned(),
-                rest.split_once("value=\"")?
-                    .1
-                    .split_once('"')?
-                    .0
-                    .replace("&#x2B;", "+"),
-            ))
-        })
-        .collect();
+    let fields = crate::helpers::return_fields(&done);
     let returned = app
         .client
         .post(format!("{}/demo/return", app.address))

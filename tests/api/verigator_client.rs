@@ -112,9 +112,3 @@ async fn a_closed_port_is_a_transport_error_without_the_url() {
         other => panic!("{other:?}"),
     }
 }
-
-#[test]
-fn default_timeouts_are_set() {
-    assert_eq!(VerigatorClient::CONNECT_TIMEOUT, Duration::from_secs(5));
-    assert!(VerigatorClient::REQUEST_TIMEOUT <= Duration::from_secs(30));
-}
