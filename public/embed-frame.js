@@ -4,6 +4,9 @@
   "use strict";
   const frame = document.getElementById("phone-verify-frame");
   if (!frame || window.parent === window) return;
+  // Leptos's islands router records each step with pushState; in a frame that would add
+  // entries to the host page's Back button, so steps replace the entry instead.
+  history.pushState = history.replaceState.bind(history);
   const origins = (frame.dataset.origins || "").split(" ").filter(Boolean);
   const session = frame.dataset.session;
   const send = (message) => {

@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 
-// The hosted page with JavaScript: the island hydrates and answers without a page load.
+// The phone check page with JavaScript: the islands router posts the form and patches the
+// answer into the page, without a page load.
 
 async function openHydrated(page: Page) {
   const errors: string[] = [];
@@ -34,7 +35,7 @@ test("a national number is read in the chosen country, in place", async ({ page 
 
   await expect(page.locator("#phone-feedback output")).toHaveText("+37251234567");
   await expect(page.getByRole("textbox", { name: "Phone number" })).toHaveAttribute("aria-invalid", "false");
-  expect(posts).toEqual(["/api/check_phone"]);
+  expect(posts).toEqual(["/verify"]);
   await stillSamePage(page);
   expect(errors).toEqual([]);
 });

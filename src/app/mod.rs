@@ -22,7 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                <HydrationScripts options islands=true islands_router=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -43,11 +43,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/verify") view=VerifyPage/>
-                // Async: the status (404 for an unknown session) is known before the first byte.
-                <Route path=path!("/verify/:session") view=|| view! { <SessionPage embedded=false/> } ssr=SsrMode::Async/>
+                // Session pages are rendered by their handlers, which load the session first.
+                <Route path=path!("/verify/:session") view=|| view! { <SessionPage embedded=false/> }/>
                 // Only reached when a request to /embed is refused: the page says why.
                 <Route path=path!("/embed") view=VerifyPage/>
-                <Route path=path!("/embed/:session") view=|| view! { <SessionPage embedded=true/> } ssr=SsrMode::Async/>
+                <Route path=path!("/embed/:session") view=|| view! { <SessionPage embedded=true/> }/>
                 // Async: the status (404 when the outbox is off) is known before the first byte.
                 <Route path=path!("/dev/outbox") view=OutboxPage ssr=SsrMode::Async/>
             </Routes>

@@ -14,7 +14,7 @@ use crate::{
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, Verigator},
     widget::{
-        flow::Flow, get_embed, get_root, get_verify, post_session_step, post_verify_form,
+        flow::Flow, get_embed, get_root, get_session_page, get_verify, post_session_step, post_verify_form,
         WidgetSettings,
     },
 };
@@ -207,7 +207,11 @@ impl Application {
 fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     // GET /, /verify and /embed are ours: a signed (or legacy) request starts a session
     // before any page renders.
-    let own = vec!["/".to_owned(), "/verify".to_owned(), "/embed".to_owned()];
+    // So are the session pages: their handlers run the posted step, or load the session, and
+    // render the page with it.
+    let own = ["/", "/verify", "/embed", "/verify/{session}", "/embed/{session}"]
+        .map(str::to_owned)
+        .to_vec();
     let routes = generate_route_list_with_exclusions(App, Some(own));
     let page_state = state.clone();
     let options = state.leptos_options.clone();
@@ -219,14 +223,20 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
             move || shell(options.clone()),
         )
         .route("/verify", get(get_verify).post(post_verify_form))
-        .route("/verify/{session}", post(post_session_step))
+        .route(
+            "/verify/{session}",
+            get(get_session_page).post(post_session_step),
+        )
         .route("/", get(get_root))
         .route("/embed", get(get_embed))
         .route(
             "/api/v1/sessions",
             post(crate::widget::backend_api::create_session),
         )
-        .route("/embed/{session}", post(post_session_step))
+        .route(
+            "/embed/{session}",
+            get(get_session_page).post(post_session_step),
+        )
         .merge(dev::routes(&state))
         .merge(if state.demo.is_some() {
             crate::demo::routes()

@@ -10,7 +10,7 @@ mod verify_page;
 mod view;
 
 pub use phone_step::{check_phone, CheckPhone, PhoneFieldError, PhoneForm, PhoneSubmission};
-pub use session_page::{PostedStep, SessionPage, VerificationFlow};
+pub use session_page::{SessionPage, ShownSession};
 pub use verify_page::VerifyPage;
 pub use view::{BrowserReturn, FlowError, FlowView};
 
@@ -32,4 +32,4 @@ pub struct RequestRefused(pub String);
 #[cfg(feature = "ssr")]
 pub use phone_step::post_verify_form;
 #[cfg(feature = "ssr")]
-pub use session_page::{get_embed, get_root, get_verify, post_session_step};
+pub use session_page::{get_embed, get_root, get_session_page, get_verify, post_session_step};

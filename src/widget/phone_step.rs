@@ -1,12 +1,11 @@
 //! The phone step: the visitor types a number, the server reads it into a [`PhoneNumber`].
 //!
-//! With JavaScript the island calls the `check_phone` server function and updates in place;
-//! without it the same form posts to `/verify` and the server renders the page with the answer.
+//! The form posts to `/verify` and the server renders the page with the answer (Leptos's islands
+//! router patches it in without a page load when JavaScript runs). The `check_phone` server
+//! function gives the same answer as JSON, for the host's own code.
 
 use crate::domain::{CountryCode, CountryCodeError, PhoneNumber, PhoneNumberError, COUNTRIES};
 use leptos::{
-    ev::SubmitEvent,
-    html,
     prelude::*,
     server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr},
 };
@@ -59,7 +58,7 @@ pub async fn check_phone(phone: String, country: String) -> Result<PhoneNumber, 
     answer
 }
 
-/// What a browser without JavaScript posted, and the server's answer to it.
+/// What the phone form posted, and the server's answer to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneSubmission {
     /// The number as typed, to refill the field.
@@ -84,42 +83,31 @@ pub fn country_options(picked: &str) -> impl IntoView {
         .collect_view()
 }
 
-/// The phone form. An island: the server renders it, the browser makes it interactive.
-#[island]
+/// The phone form, posted to `/verify`: the browser loads the answer without JavaScript, and
+/// Leptos's islands router patches it into the page with it.
+#[component]
 pub fn PhoneForm(
     /// Country preselected when nothing was submitted yet.
     default_country: CountryCode,
-    /// The answer to a form posted without JavaScript, if any.
+    /// The form as posted, and the server's answer, if it was posted.
     submitted: Option<PhoneSubmission>,
 ) -> impl IntoView {
-    let check = ServerAction::<CheckPhone>::new();
-    let phone_input = NodeRef::<html::Input>::new();
-    let country_select = NodeRef::<html::Select>::new();
-
-    let (typed, picked, first_answer) = match submitted {
+    let (typed, picked, answer) = match submitted {
         Some(s) => (s.phone, s.country, Some(s.answer)),
         None => (String::new(), default_country.to_string(), None),
     };
-    let answer = Memo::new(move |_| check.value().get().or_else(|| first_answer.clone()));
-    let error = Memo::new(move |_| answer.get().and_then(|a| a.err()).map(|e| e.to_string()));
-    let number = Memo::new(move |_| answer.get().and_then(|a| a.ok()));
-
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        check.dispatch(CheckPhone {
-            phone: phone_input.get().map(|i| i.value()).unwrap_or_default(),
-            country: country_select.get().map(|s| s.value()).unwrap_or_default(),
-        });
-    };
-
-    let options = country_options(&picked);
-
+    let invalid = matches!(answer, Some(Err(_)));
+    let feedback = answer.map(|answer| match answer {
+        Ok(number) => view! {
+            <span class="ok">"We will send the code to " <output>{number.to_string()}</output></span>
+        }
+        .into_any(),
+        Err(error) => view! { <span class="error">{error.to_string()}</span> }.into_any(),
+    });
     view! {
-        <form class="phone-form" method="post" action="/verify" novalidate on:submit=on_submit>
+        <form class="phone-form" method="post" action="/verify" novalidate>
             <label for="country">"Country"</label>
-            <select id="country" name="country" node_ref=country_select>
-                {options}
-            </select>
+            <select id="country" name="country">{country_options(&picked)}</select>
             <label for="phone">"Phone number"</label>
             <input
                 id="phone"
@@ -130,28 +118,20 @@ pub fn PhoneForm(
                 maxlength=PhoneNumber::MAX_INPUT_CHARS
                 placeholder="+1 415 555 0123"
                 value=typed
-                node_ref=phone_input
                 aria-describedby="phone-feedback"
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-invalid=if invalid { "true" } else { "false" }
             />
-            <p id="phone-feedback" class="feedback" aria-live="polite">
-                {move || error.get().map(|message| view! { <span class="error">{message}</span> })}
-                {move || number.get().map(|n| view! {
-                    <span class="ok">"We will send the code to " <output>{n.to_string()}</output></span>
-                })}
-            </p>
-            <button type="submit" disabled=move || check.pending().get()>
-                {move || if check.pending().get() { "Checking…" } else { "Continue" }}
-            </button>
+            <p id="phone-feedback" class="feedback" aria-live="polite">{feedback}</p>
+            <button type="submit">"Continue"</button>
         </form>
     }
 }
 
 #[cfg(feature = "ssr")]
-pub use no_js::post_verify_form;
+pub use handlers::post_verify_form;
 
 #[cfg(feature = "ssr")]
-mod no_js {
+mod handlers {
     use super::{read_phone_fields, PhoneSubmission};
     use crate::server::{render_page, AppState};
     use axum::{
@@ -171,7 +151,7 @@ mod no_js {
         country: String,
     }
 
-    /// `POST /verify` from a browser without JavaScript: answer by rendering the page again.
+    /// `POST /verify`: the phone form; the answer is the page again, with the number or why not.
     pub async fn post_verify_form(
         State(state): State<AppState>,
         parts: Parts,

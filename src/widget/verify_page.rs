@@ -4,8 +4,8 @@ use super::{PhoneForm, PhoneSubmission, RequestRefused, WidgetSettings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The hosted page: a heading and the phone step. Rendered on the server only; the form
-/// inside is an island.
+/// The phone check page: a heading and the phone form, or why a verification request was
+/// refused.
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     if let Some(RequestRefused(reason)) = use_context::<RequestRefused>() {
@@ -22,7 +22,7 @@ pub fn VerifyPage() -> impl IntoView {
         .into_any();
     }
     let settings = expect_context::<WidgetSettings>();
-    // Present only when a browser without JavaScript posted the form to this page.
+    // Present when the form was posted to this page.
     let submitted = use_context::<PhoneSubmission>();
     view! {
         <Title text="Verify your phone number"/>

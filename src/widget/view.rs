@@ -1,7 +1,6 @@
 //! What the browser learns about a session: a snapshot to render, and why a step failed.
 
 use crate::domain::{SessionId, SessionStatus};
-use leptos::server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 /// A session as the visitor sees it; every step answers with a new one.
@@ -23,6 +22,8 @@ pub struct FlowView {
     pub masked_phone: Option<String>,
     /// Whether the pending code comes from an authenticator app rather than SMS.
     pub by_app: bool,
+    /// Codes sent so far: it tells one code from the next.
+    pub codes_sent: i64,
     /// Seconds until another code may be sent.
     pub resend_in_seconds: i64,
     /// Seconds the pending code still works.
@@ -80,12 +81,4 @@ pub enum FlowError {
     /// Verigator or the SMS provider failed.
     #[error("We could not reach the verification service. Please try again in a moment.")]
     Unavailable,
-}
-
-impl FromServerFnError for FlowError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(_: ServerFnErrorErr) -> Self {
-        Self::Unavailable
-    }
 }

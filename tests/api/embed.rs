@@ -74,9 +74,9 @@ async fn the_finished_embed_page_carries_a_token_the_host_can_check() {
         ))
         .await;
     let page = response.headers()["location"].to_str().unwrap().to_owned();
-    step(&app, &page, "action=send_code&phone=%2B37251234567").await;
+    step(&app, &page, "step=send_code&phone=%2B37251234567").await;
     let pin = app.last_pin_to(PHONE).await;
-    let (status, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert_eq!(status, 200);
     assert!(
         html.contains(r#"target="_top""#) && html.contains(r#"data-result-type="verified""#),

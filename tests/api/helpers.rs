@@ -267,6 +267,6 @@ pub fn return_fields(html: &str) -> Vec<(String, String)> {
                 value.replace("&amp;", "&").replace("&#x2B;", "+"),
             ))
         })
-        .filter(|(name, _)| name != "action")
+        .filter(|(name, _)| name != "step")
         .collect()
 }

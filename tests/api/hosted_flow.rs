@@ -42,14 +42,14 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
         "{html}"
     );
     assert!(
-        html.contains(r#"<input type="hidden" name="action" value="send_code""#),
+        html.contains(r#"<input type="hidden" name="step" value="send_code""#),
         "{html}"
     );
 
     let (status, html) = step(
         &app,
         &page,
-        "action=send_code&country=EE&phone=5123+4567&method=sms",
+        "step=send_code&country=EE&phone=5123+4567&channel=sms",
     )
     .await;
     assert_eq!(status, 200, "{html}");
@@ -69,14 +69,14 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
     let pin = app.last_pin_to(PHONE).await;
 
     let wrong = if pin == "000000" { "111111" } else { "000000" };
-    let (status, html) = step(&app, &page, &format!("action=check_code&code={wrong}")).await;
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
     assert_eq!(status, 422);
     assert!(
         html.contains("That code is not right. 4 tries left."),
         "{html}"
     );
 
-    let (status, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("Your number is verified"), "{html}");
     assert!(
@@ -99,64 +99,48 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
     assert!(!host_verifies(&SigningSecret::generate(), &fields));
 
     // A finished session cannot be used again.
-    let (status, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert_eq!(status, 422);
     assert!(html.contains("This verification has ended."), "{html}");
 }
 
 #[tokio::test]
-async fn the_island_drives_the_same_flow_through_server_functions() {
+async fn steps_answer_the_islands_router_with_pages_it_can_patch() {
     let app = spawn_app().await;
     let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[]).await;
-    let session = page.trim_start_matches("/verify/");
-    let call = |endpoint: &'static str, body: String| {
-        app.client
-            .post(format!("{}/api/flow/{endpoint}", app.address))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .body(body)
-            .send()
+    let html = app.get(&page).await.text().await.unwrap();
+    // The router script is on the page; with JavaScript it posts the forms itself.
+    assert!(html.contains("Islands-Router"), "{html}");
+
+    // The posted step comes back as a whole page whose branches are marked, so the router
+    // replaces the phone step with the code step instead of patching one into the other.
+    let response = app
+        .client
+        .post(format!("{}{page}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("islands-router", "true")
+        .body("step=send_code&phone=%2B37251234567&country=")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<!--bo-"), "{html}");
+    assert!(html.contains("We sent a code by SMS to +37•••••••67."), "{html}");
+    // The countdown island sits in a branch that changes with each code sent, so the router
+    // replaces it (and its countdown) after a resend.
+    let countdown_branch = |html: &str| {
+        let island = html.find("data-component=\"ResendButton").expect("a countdown");
+        let marker = html[..island].rfind("<!--bo-").expect("a branch marker");
+        html[marker..island].to_owned()
     };
-    let sent: Value = call(
-        "send_code",
-        format!("session={session}&phone=%2B37251234567&country=&method=sms"),
-    )
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    assert_eq!(sent["status"], "code_sent");
-    assert_eq!(sent["masked_phone"], "+37•••••••67");
-    assert_eq!(sent["resend_in_seconds"], 30);
+    let first = countdown_branch(&html);
 
-    let too_soon = call("resend_code", format!("session={session}"))
-        .await
-        .unwrap();
-    assert_eq!(too_soon.status(), 422);
-    assert_eq!(
-        too_soon.json::<Value>().await.unwrap(),
-        serde_json::json!({"TooSoon": 30})
-    );
-
-    let pin = app.last_pin_to(PHONE).await;
-    let done: Value = call("check_code", format!("session={session}&code={pin}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(done["status"], "verified");
-    assert_eq!(done["browser_return"]["callback_url"], CALLBACK);
-
-    let unknown = call(
-        "check_code",
-        "session=AAAAAAAAAAAAAAAAAAAAAA&code=123456".into(),
-    )
-    .await
-    .unwrap();
-    assert_eq!(unknown.status(), 404);
+    app.clock.advance(31);
+    let (status, html) = step(&app, &page, "step=resend_code").await;
+    assert_eq!(status, 200);
+    assert_ne!(countdown_branch(&html), first);
 }
 
 #[tokio::test]
@@ -173,25 +157,25 @@ async fn a_visitor_can_change_the_number_resend_and_cancel() {
     step(
         &app,
         &page,
-        "action=send_code&country=US&phone=%2B14155552671",
+        "step=send_code&country=US&phone=%2B14155552671",
     )
     .await;
-    let (_, html) = step(&app, &page, "action=change_number").await;
+    let (_, html) = step(&app, &page, "step=change_number").await;
     assert!(
         html.contains("Shop will know that this number is yours."),
         "{html}"
     );
-    let (_, html) = step(&app, &page, "action=send_code&country=EE&phone=5123+4567").await;
+    let (_, html) = step(&app, &page, "step=send_code&country=EE&phone=5123+4567").await;
     assert!(html.contains("+37•••••••67"), "{html}");
 
-    let (status, html) = step(&app, &page, "action=resend_code").await;
+    let (status, html) = step(&app, &page, "step=resend_code").await;
     assert_eq!(status, 422);
     assert!(html.contains("Please wait"), "{html}");
     app.clock.advance(30);
-    let (status, _) = step(&app, &page, "action=resend_code").await;
+    let (status, _) = step(&app, &page, "step=resend_code").await;
     assert_eq!(status, 200);
 
-    let (status, html) = step(&app, &page, "action=cancel").await;
+    let (status, html) = step(&app, &page, "step=cancel").await;
     assert_eq!(status, 200);
     assert!(html.contains("Verification cancelled"), "{html}");
     let fields = return_fields(&html);
@@ -217,14 +201,14 @@ async fn a_locked_number_cannot_be_changed() {
     let (_, html) = step(
         &app,
         &page,
-        "action=send_code&country=US&phone=%2B14155552671",
+        "step=send_code&country=US&phone=%2B14155552671",
     )
     .await;
     assert!(
         html.contains("+37•••••••67") && !html.contains("Change number"),
         "{html}"
     );
-    let (status, _) = step(&app, &page, "action=change_number").await;
+    let (status, _) = step(&app, &page, "step=change_number").await;
     assert_eq!(status, 422);
 }
 
@@ -233,13 +217,13 @@ async fn five_wrong_codes_lock_the_session() {
     let app = spawn_app().await;
     let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[]).await;
-    step(&app, &page, "action=send_code&phone=%2B37251234567").await;
+    step(&app, &page, "step=send_code&phone=%2B37251234567").await;
     let pin = app.last_pin_to(PHONE).await;
     let wrong = if pin == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        step(&app, &page, &format!("action=check_code&code={wrong}")).await;
+        step(&app, &page, &format!("step=check_code&code={wrong}")).await;
     }
-    let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert!(html.contains("Too many wrong codes"), "{html}");
 }
 
@@ -412,11 +396,15 @@ async fn an_authenticator_is_offered_when_the_site_allows_it_and_falls_back_to_s
     let page = start(&app, &secret, &[]).await;
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("From my authenticator app"), "{html}");
+    // A field named `action` or `method` would hide the form's own property from the router.
+    for shadowing in [r#"name="action""#, r#"name="method""#] {
+        assert!(!html.contains(shadowing), "{html}");
+    }
     // This user has no authenticator yet: Verigator sends an SMS instead.
     let (status, html) = step(
         &app,
         &page,
-        "action=send_code&phone=%2B37251234567&method=app",
+        "step=send_code&phone=%2B37251234567&channel=app",
     )
     .await;
     assert_eq!(status, 200);
@@ -425,7 +413,7 @@ async fn an_authenticator_is_offered_when_the_site_allows_it_and_falls_back_to_s
         "{html}"
     );
     let pin = app.last_pin_to(PHONE).await;
-    let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     let fields = return_fields(&html);
     assert!(
         fields.contains(&("method".into(), "sms".into())),

@@ -62,9 +62,9 @@ async fn the_documented_request_starts_a_session_and_returns_the_messente_way() 
     assert_eq!(response.status(), 303);
     let page = response.headers()["location"].to_str().unwrap().to_owned();
 
-    step(&app, &page, "action=send_code&phone=%2B37251234567").await;
+    step(&app, &page, "step=send_code&phone=%2B37251234567").await;
     let pin = app.last_pin_to(PHONE).await;
-    let (_, html) = step(&app, &page, &format!("action=check_code&code={pin}")).await;
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert!(html.contains(&format!(r#"action="{CALLBACK}""#)), "{html}");
     let fields = return_fields(&html);
     // Exactly user, version, status, phone and sig, in that order, as the widget posted back.

@@ -80,9 +80,9 @@ impl Host {
 /// Runs the hosted flow to `verified`.
 async fn verify_phone(app: &TestApp, secret: &SigningSecret) {
     let page = start(app, secret, &[("state", "s-1")]).await;
-    step(app, &page, "action=send_code&phone=%2B37251234567").await;
+    step(app, &page, "step=send_code&phone=%2B37251234567").await;
     let pin = app.last_pin_to(PHONE).await;
-    let (status, _) = step(app, &page, &format!("action=check_code&code={pin}")).await;
+    let (status, _) = step(app, &page, &format!("step=check_code&code={pin}")).await;
     assert_eq!(status, 200);
 }
 
@@ -200,7 +200,7 @@ async fn a_cancelled_verification_is_posted_too() {
     let (host, url) = Host::start(vec![]).await;
     let secret = add_site(&app, Some(&url)).await;
     let page = start(&app, &secret, &[]).await;
-    step(&app, &page, "action=cancel").await;
+    step(&app, &page, "step=cancel").await;
     let received = host.wait_for(1).await;
     let body: Value = serde_json::from_slice(&received[0].1).unwrap();
     assert_eq!(body["type"], "verification.cancelled");
