@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures what the widget's pages transfer, gzip-compressed as the server sends them to a
-# browser, from one release build. Usage: ./scripts/size-report.sh
+# Measures what the widget's pages transfer, compressed as the server sends them to a browser
+# (gzip, and brotli, which browsers prefer over HTTPS), from one release build. Usage: ./scripts/size-report.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh >/dev/null
@@ -15,18 +15,19 @@ trap 'kill $server 2>/dev/null; rm -rf "$db"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/verify" -o /dev/null && break; sleep 0.1; done
 base="http://127.0.0.1:$port"
 
-gzip_size() { curl -sf -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$base$1"; }
-raw_size() { curl -sf -o /dev/null -w '%{size_download}' "$base$1"; }
+encoded_size() { curl -sf -H "Accept-Encoding: $2" -o /dev/null -w '%{size_download}' "$base$1"; }
 table() {
   local title=$1; shift
-  printf '\n| %s | raw bytes | gzip bytes |\n|---|---|---|\n' "$title"
-  local total_raw=0 total_gz=0 r g
+  printf '\n| %s | raw bytes | gzip bytes | brotli bytes |\n|---|---|---|---|\n' "$title"
+  local total_raw=0 total_gz=0 total_br=0 r g b
   for path in "$@"; do
-    r=$(raw_size "$path"); g=$(gzip_size "$path")
-    total_raw=$((total_raw + r)); total_gz=$((total_gz + g))
-    printf '| %s | %d | %d |\n' "${path%%\?*}" "$r" "$g"
+    r=$(encoded_size "$path" identity); g=$(encoded_size "$path" gzip); b=$(encoded_size "$path" br)
+    total_raw=$((total_raw + r)); total_gz=$((total_gz + g)); total_br=$((total_br + b))
+    printf '| %s | %d | %d | %d |\n' "${path%%\?*}" "$r" "$g" "$b"
   done
-  printf '| **total** | %d | %d (%s KB) |\n' "$total_raw" "$total_gz" "$(awk "BEGIN { printf \"%.1f\", $total_gz / 1000 }")"
+  printf '| **total** | %d | %d (%s KB) | %d (%s KB) |\n' "$total_raw" "$total_gz" \
+    "$(awk "BEGIN { printf \"%.1f\", $total_gz / 1000 }")" "$total_br" \
+    "$(awk "BEGIN { printf \"%.1f\", $total_br / 1000 }")"
 }
 
 # An embed session of the demo site, started from the demo host page's signed link.
