@@ -5,8 +5,9 @@ use clap::{Parser, Subcommand};
 use phone_verify::{
     clock::{Clock, SystemClock},
     db,
+    domain::{AccentColor, ColorScheme, Theme},
     server::{telemetry, Application, Settings},
-    sites::{parse_origin, CallbackRule, Site, SiteId, Sites},
+    sites::{parse_origin, CallbackRule, PinLimits, Site, SiteId, Sites},
     verigator::Accounts,
 };
 use std::{io::BufRead, path::PathBuf};
@@ -71,6 +72,21 @@ enum SiteAction {
         /// password is read from the environment variable MESSENTE_WIDGET_PASSWORD.
         #[arg(long)]
         legacy_user: Option<String>,
+        /// The widget's color scheme: auto (the visitor's system), light or dark.
+        #[arg(long, default_value = "auto")]
+        color_scheme: ColorScheme,
+        /// The widget's accent color, #rrggbb (buttons, links, focus rings).
+        #[arg(long)]
+        accent: Option<AccentColor>,
+        /// Wrong codes before a verification locks (at most the server's).
+        #[arg(long)]
+        max_tries: Option<i64>,
+        /// Seconds a code works (at most the server's).
+        #[arg(long)]
+        code_lifetime: Option<i64>,
+        /// Seconds before another code may be sent (at least the server's).
+        #[arg(long)]
+        resend_after: Option<i64>,
     },
     /// Lists the sites.
     List,
@@ -147,7 +163,18 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
             allow_private_callbacks,
             allow_totp,
             legacy_user,
+            color_scheme,
+            accent,
+            max_tries,
+            code_lifetime,
+            resend_after,
         } => {
+            let pin_limits = PinLimits {
+                max_tries,
+                code_lifetime_seconds: code_lifetime,
+                resend_after_seconds: resend_after,
+            };
+            pin_limits.validate()?;
             let legacy = match legacy_user {
                 Some(user) => {
                     let password = std::env::var("MESSENTE_WIDGET_PASSWORD")
@@ -175,6 +202,11 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                 verigator_password: settings.verigator.password.clone(),
                 verigator_service: None,
                 allow_totp,
+                theme: Theme {
+                    scheme: color_scheme,
+                    accent,
+                },
+                pin_limits,
                 legacy,
             };
             let secret = sites.create(new, now).await?;
@@ -191,13 +223,21 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                     .iter()
                     .map(CallbackRule::as_written)
                     .collect();
+                let limits = site.pin_limits;
+                let limit = |value: Option<i64>| value.map_or("server's".to_owned(), |v| v.to_string());
                 println!(
-                    "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {}",
+                    "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {}\ttheme: {} {}\t\
+                     max tries: {}, code lifetime: {}, resend after: {}",
                     site.id,
                     site.name,
                     site.embed_origins.join(" "),
                     callbacks.join(" "),
-                    sites.active_secrets(&site.id).await?.len()
+                    sites.active_secrets(&site.id).await?.len(),
+                    site.theme.scheme.as_str(),
+                    site.theme.accent.as_ref().map_or("", |c| c.as_str()),
+                    limit(limits.max_tries),
+                    limit(limits.code_lifetime_seconds),
+                    limit(limits.resend_after_seconds),
                 );
             }
         }

@@ -62,7 +62,16 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   await frame.getByRole("textbox", { name: "Code" }).fill(pin === "000000" ? "111111" : "000000");
   await frame.getByRole("button", { name: "Verify" }).click();
   await expect(frame.getByRole("alert")).toHaveText("That code is not right. 4 tries left.");
-  await frame.getByRole("textbox", { name: "Code" }).fill(pin);
+
+  // Once the countdown ends, a new code: the countdown starts again, the tries are back.
+  test.setTimeout(75_000);
+  const resend = frame.getByRole("button", { name: "Send a new code", exact: true });
+  await expect(resend).toBeEnabled({ timeout: 35_000 });
+  await resend.click();
+  await expect(frame.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
+  await expect(frame.getByText("5 tries left.")).toBeVisible();
+  const newPin = await lastPin(page, "+37251234567");
+  await frame.getByRole("textbox", { name: "Code" }).fill(newPin);
   await frame.getByRole("button", { name: "Verify" }).click();
 
   await expect.poll(() => events(page)).toContainEqual(expect.objectContaining({ type: "verified" }));
@@ -88,12 +97,13 @@ test("a locked session inside the iframe tells the host page with an error", asy
   await frame.getByRole("button", { name: "Send code" }).click();
   const pin = await lastPin(page, "+14155552671");
   const wrong = pin === "000000" ? "111111" : "000000";
-  for (let left = 4; left >= 0; left--) {
+  for (const left of ["4 tries", "3 tries", "2 tries", "1 try"]) {
     await frame.getByRole("textbox", { name: "Code" }).fill(wrong);
     await frame.getByRole("button", { name: "Verify" }).click();
-    await expect(frame.getByRole("alert")).toHaveText(`That code is not right. ${left} tries left.`);
+    await expect(frame.getByRole("alert")).toHaveText(`That code is not right. ${left} left.`);
   }
-  await frame.getByRole("textbox", { name: "Code" }).fill(pin);
+  // The fifth wrong code locks the verification.
+  await frame.getByRole("textbox", { name: "Code" }).fill(wrong);
   await frame.getByRole("button", { name: "Verify" }).click();
   await expect(frame.getByRole("heading", { name: "Too many wrong codes" })).toBeVisible();
   await expect.poll(() => events(page)).toContainEqual(expect.objectContaining({ type: "error", reason: "locked" }));

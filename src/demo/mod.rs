@@ -80,6 +80,8 @@ pub async fn ensure_demo_site(
         verigator_password: verigator.password.clone(),
         verigator_service: None,
         allow_totp: true,
+        theme: Default::default(),
+        pin_limits: Default::default(),
         legacy: None,
     };
     match sites.create(site, now).await {

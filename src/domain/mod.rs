@@ -4,8 +4,10 @@ mod country;
 mod phone_number;
 mod pin;
 mod session;
+mod theme;
 
 pub use country::{Country, CountryCode, CountryCodeError, COUNTRIES};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use pin::{Pin, PinError};
 pub use session::{InvalidSessionId, SessionId, SessionStatus};
+pub use theme::{AccentColor, ColorScheme, Theme, ThemeError};

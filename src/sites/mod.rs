@@ -2,6 +2,7 @@
 //! that sign them, and the Verigator account and service that verify the site's visitors.
 
 mod legacy_messente;
+mod pin_limits;
 mod signed_url;
 mod store;
 
@@ -11,9 +12,10 @@ pub use signed_url::{
     canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
     MAX_REQUEST_AGE_SECONDS,
 };
+pub use pin_limits::{PinLimits, PinLimitsError};
 pub use store::{SiteError, Sites};
 
-use crate::verigator::wire::ServiceId;
+use crate::{domain::Theme, verigator::wire::ServiceId};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -180,6 +182,10 @@ pub struct Site {
     pub verigator_service: Option<ServiceId>,
     /// Whether visitors may use an authenticator app instead of SMS.
     pub allow_totp: bool,
+    /// How its widget looks.
+    pub theme: Theme,
+    /// Its own limits on codes.
+    pub pin_limits: PinLimits,
     /// For the legacy Messente widget protocol: the Messente API username and password its
     /// requests are signed with.
     pub legacy: Option<(String, SecretString)>,

@@ -203,6 +203,8 @@ mod tests {
             verigator_password: "x".to_owned().into(),
             verigator_service: None,
             allow_totp: false,
+            theme: Default::default(),
+            pin_limits: Default::default(),
             legacy: None,
         }
     }

@@ -1,6 +1,7 @@
 //! Sites and their secrets in the database.
 
-use super::{CallbackRule, SigningSecret, Site, SiteId};
+use super::{CallbackRule, PinLimits, SigningSecret, Site, SiteId};
+use crate::domain::Theme;
 use crate::verigator::wire::ServiceId;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::SqlitePool;
@@ -39,6 +40,11 @@ struct SiteRow {
     allow_totp: bool,
     legacy_user: Option<String>,
     legacy_password: Option<String>,
+    color_scheme: String,
+    accent_color: Option<String>,
+    max_tries: Option<i64>,
+    code_lifetime_seconds: Option<i64>,
+    resend_after_seconds: Option<i64>,
 }
 
 impl SiteRow {
@@ -74,6 +80,23 @@ impl SiteRow {
             verigator_password: self.verigator_password.into(),
             verigator_service,
             allow_totp: self.allow_totp,
+            theme: Theme {
+                scheme: self
+                    .color_scheme
+                    .parse()
+                    .map_err(|_| corrupt("color_scheme"))?,
+                accent: self
+                    .accent_color
+                    .as_deref()
+                    .map(str::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("accent_color"))?,
+            },
+            pin_limits: PinLimits {
+                max_tries: self.max_tries,
+                code_lifetime_seconds: self.code_lifetime_seconds,
+                resend_after_seconds: self.resend_after_seconds,
+            },
             legacy: self
                 .legacy_user
                 .zip(self.legacy_password.map(SecretString::from)),
@@ -83,7 +106,8 @@ impl SiteRow {
 
 const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
-     verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password";
+     verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password, \
+     color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds";
 
 impl Sites {
     /// Sites stored in `db`.
@@ -103,7 +127,7 @@ impl Sites {
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) \
+            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(site.id.as_str())
@@ -117,6 +141,11 @@ impl Sites {
         .bind(site.allow_totp)
         .bind(site.legacy.as_ref().map(|(user, _)| user.clone()))
         .bind(site.legacy.as_ref().map(|(_, password)| password.expose_secret().to_owned()))
+        .bind(site.theme.scheme.as_str())
+        .bind(site.theme.accent.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(site.pin_limits.max_tries)
+        .bind(site.pin_limits.code_lifetime_seconds)
+        .bind(site.pin_limits.resend_after_seconds)
         .bind(now)
         .execute(&mut *tx)
         .await?;

@@ -192,8 +192,14 @@ impl Flow {
         self.view(id).await
     }
 
+    /// The policy for this site's visitors: the server's, tightened by the site's own limits.
+    fn policy(&self, site: &Site) -> PinPolicy {
+        site.pin_limits.tighten(&self.policy)
+    }
+
     async fn render(&self, session: &Session, site: &Site) -> Result<FlowView, FlowError> {
         let now = self.clock.unix_seconds();
+        let policy = self.policy(site);
         let browser_return = match session.status {
             SessionStatus::Verified | SessionStatus::Cancelled => {
                 Some(self.browser_return(session, site).await?)
@@ -211,14 +217,15 @@ impl Flow {
             by_app: session.method == Some(AuthMethod::Totp),
             codes_sent: session.codes_sent,
             resend_in_seconds: session.code_sent_at.map_or(0, |sent| {
-                (sent + self.policy.send_cooldown_seconds - now).max(0)
+                (sent + policy.send_cooldown_seconds - now).max(0)
             }),
             code_valid_for_seconds: session
                 .code_sent_at
-                .map_or(0, |sent| (sent + self.policy.validity_seconds - now).max(0)),
-            attempts_left: (self.policy.max_wrong_tries - session.wrong_codes).max(0),
+                .map_or(0, |sent| (sent + policy.validity_seconds - now).max(0)),
+            attempts_left: (policy.max_wrong_tries - session.wrong_codes).max(0),
             browser_return,
             frame_ancestors: site.embed_origins.clone(),
+            theme: site.theme.clone(),
         })
     }
 
@@ -500,6 +507,13 @@ impl Flow {
             return Err(FlowError::OutOfStep);
         };
         let by_app = session.method == Some(AuthMethod::Totp);
+        // The site may ask for a longer wait than the Verigator server enforces.
+        let wait = session.code_sent_at.map_or(0, |sent| {
+            sent + self.policy(&site).send_cooldown_seconds - self.clock.unix_seconds()
+        });
+        if wait > 0 && !by_app {
+            return Err(FlowError::TooSoon(wait));
+        }
         self.initiate(&session, &site, &phone, by_app).await
     }
 
@@ -510,6 +524,17 @@ impl Flow {
             return Err(FlowError::OutOfStep);
         }
         let pin = Pin::parse(code).map_err(|e| FlowError::Code(e.to_string()))?;
+        let policy = self.policy(&site);
+        let now = self.clock.unix_seconds();
+        // The site's own lifetime: the Verigator server only knows its own.
+        let by_app = session.method == Some(AuthMethod::Totp);
+        if !by_app
+            && session
+                .code_sent_at
+                .is_some_and(|sent| now >= sent + policy.validity_seconds)
+        {
+            return Err(FlowError::CodeExpired);
+        }
         let client = self.client(&site);
         let service = self.service(&site, &client).await?;
         let (user, _) = self
@@ -522,7 +547,6 @@ impl Flow {
             .verify(service, user, pin.as_str())
             .await
             .map_err(internal)?;
-        let now = self.clock.unix_seconds();
         match answer.status.result {
             AuthResult::Verified => {
                 let webhook = self.webhook(&session, &site, SessionStatus::Verified);
@@ -545,9 +569,16 @@ impl Flow {
             }
             AuthResult::Invalid => {
                 self.sessions.wrong_code(id).await.map_err(internal)?;
-                Err(FlowError::WrongCode {
-                    attempts_left: (self.policy.max_wrong_tries - session.wrong_codes - 1).max(0),
-                })
+                let attempts_left = policy.max_wrong_tries - session.wrong_codes - 1;
+                if attempts_left > 0 {
+                    return Err(FlowError::WrongCode { attempts_left });
+                }
+                // The last try is spent: lock now rather than at the next code.
+                self.sessions
+                    .transition(id, SessionStatus::CodeSent, SessionStatus::Locked, now)
+                    .await
+                    .map_err(internal)?;
+                self.reload(id).await
             }
             AuthResult::Throttled => {
                 self.sessions

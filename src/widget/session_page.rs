@@ -5,12 +5,12 @@
 
 use super::{
     phone_step::country_options,
-    view::{BrowserReturn, FlowError, FlowView},
+    view::{tries_left, BrowserReturn, FlowError, FlowView},
     WidgetSettings,
 };
-use crate::domain::{CountryCode, SessionStatus};
+use crate::domain::{CountryCode, SessionStatus, Theme};
 use leptos::{either::Either, html, prelude::*};
-use leptos_meta::Title;
+use leptos_meta::{Html, Title};
 
 /// The session to show, and why the last step failed if it did; the page's handlers provide it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,7 @@ pub fn SessionPage(
     let country = expect_context::<WidgetSettings>().default_country;
     let content = match shown.view {
         Ok(flow) => {
+            let theme = site_theme(&flow.theme);
             let frame = embedded.then(|| {
                 allow_framing_by(&flow.frame_ancestors);
                 let origins = flow.frame_ancestors.join(" ");
@@ -43,6 +44,7 @@ pub fn SessionPage(
                 }
             });
             view! {
+                {theme}
                 <VerificationFlow flow error=shown.error default_country=country embedded/>
                 {frame}
             }
@@ -60,6 +62,17 @@ pub fn SessionPage(
             <section class="card" aria-labelledby="verify-title">{content}</section>
         </main>
     }
+}
+
+/// The site's color scheme and accent color, set on the page's `<html>` element.
+fn site_theme(theme: &Theme) -> impl IntoView {
+    let accent = theme.accent.as_ref().map(|color| {
+        format!(
+            "--accent: {color}; --accent-text: {}",
+            color.text_color()
+        )
+    });
+    view! { <Html {..} data-theme=theme.scheme.as_str() style=accent/> }
 }
 
 /// Lets the listed origins (and only them) frame the page being rendered.
@@ -176,10 +189,12 @@ fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl
 /// The code step: one field, where the code went, tries left, a new code, another number.
 #[component]
 fn CodeStep(flow: FlowView, page: String, embedded: bool) -> impl IntoView {
-    let mut hint = format!("{} tries left.", flow.attempts_left);
+    let mut hint = tries_left(flow.attempts_left);
     if !flow.by_app {
-        let minutes = (flow.code_valid_for_seconds + 59) / 60;
-        hint.push_str(&format!(" The code works for {minutes} more minutes."));
+        hint.push_str(&match (flow.code_valid_for_seconds + 59) / 60 {
+            1 => " The code works for 1 more minute.".to_owned(),
+            minutes => format!(" The code works for {minutes} more minutes."),
+        });
     }
     let sent_to = if flow.by_app {
         "Enter the code your authenticator app shows.".to_owned()

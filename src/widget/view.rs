@@ -1,6 +1,6 @@
 //! What the browser learns about a session: a snapshot to render, and why a step failed.
 
-use crate::domain::{SessionId, SessionStatus};
+use crate::domain::{SessionId, SessionStatus, Theme};
 use serde::{Deserialize, Serialize};
 
 /// A session as the visitor sees it; every step answers with a new one.
@@ -34,6 +34,8 @@ pub struct FlowView {
     pub browser_return: Option<BrowserReturn>,
     /// Origins allowed to frame the embedded page; its messages go to these only.
     pub frame_ancestors: Vec<String>,
+    /// The site's look.
+    pub theme: Theme,
 }
 
 /// An auto-submitted POST form back to the host: the result fields and their signature.
@@ -67,7 +69,7 @@ pub enum FlowError {
     #[error("{0}")]
     Code(String),
     /// A wrong code.
-    #[error("That code is not right. {attempts_left} tries left.")]
+    #[error("That code is not right. {}", tries_left(*attempts_left))]
     WrongCode {
         /// Tries left.
         attempts_left: i64,
@@ -81,4 +83,12 @@ pub enum FlowError {
     /// Verigator or the SMS provider failed.
     #[error("We could not reach the verification service. Please try again in a moment.")]
     Unavailable,
+}
+
+/// "1 try left." or "3 tries left."
+pub fn tries_left(tries: i64) -> String {
+    match tries {
+        1 => "1 try left.".to_owned(),
+        n => format!("{n} tries left."),
+    }
 }

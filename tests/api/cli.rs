@@ -84,6 +84,12 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
         "https://shop.example.com/verified",
         "--callback",
         "https://shop.example.com/return/*",
+        "--color-scheme",
+        "dark",
+        "--accent",
+        "#0A66C2",
+        "--max-tries",
+        "3",
     ]);
     let first = secret_in(&added);
     let listed = cli.ok(&["site", "list"]);
@@ -93,6 +99,10 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
     );
     assert!(
         listed.contains("https://shop.example.com/return/*") && listed.contains("secrets: 1"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("theme: dark #0a66c2\tmax tries: 3, code lifetime: server's"),
         "{listed}"
     );
 
@@ -122,6 +132,18 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
 #[test]
 fn bad_site_input_is_refused_with_a_message() {
     let cli = Cli::new();
+    let add = |option: &'static str, value: &'static str| -> Vec<&'static str> {
+        let mut args = vec!["site", "add", "shop", "--name", "X"];
+        args.extend(["--callback", "https://x.example.com/cb", option, value]);
+        args
+    };
+    let options = [
+        add("--max-tries", "0"),
+        add("--code-lifetime", "5"),
+        add("--resend-after", "-1"),
+        add("--accent", "red"),
+        add("--color-scheme", "sepia"),
+    ];
     let cases: [&[&str]; 4] = [
         &[
             "site",
@@ -154,7 +176,7 @@ fn bad_site_input_is_refused_with_a_message() {
         ],
         &["site", "rotate-secret", "nosuchsite"],
     ];
-    for args in cases {
+    for args in cases.into_iter().chain(options.iter().map(Vec::as_slice)) {
         let output = cli.run(args, "");
         assert!(!output.status.success(), "{args:?} succeeded");
         assert!(

@@ -199,8 +199,18 @@ pub const CALLBACK: &str = "https://shop.example.com/verified";
 
 /// Adds the site "shop" (webhooks to `webhook_url`, loopback allowed); answers with its secret.
 pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret {
+    create_site(app, shop_site(webhook_url)).await
+}
+
+/// Stores `site`; answers with its first secret.
+pub async fn create_site(app: &TestApp, site: Site) -> SigningSecret {
     let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
-    let site = Site {
+    sites.create(site, app.clock.unix_seconds()).await.unwrap()
+}
+
+/// The site "shop", with default options (webhooks to `webhook_url`, loopback allowed).
+pub fn shop_site(webhook_url: Option<&str>) -> Site {
+    Site {
         id: SiteId::parse("shop").unwrap(),
         name: "Shop".into(),
         embed_origins: vec!["https://shop.example.com".into()],
@@ -211,9 +221,10 @@ pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret
         verigator_password: WIDGET_PASSWORD.to_owned().into(),
         verigator_service: None,
         allow_totp: false,
+        theme: Default::default(),
+        pin_limits: Default::default(),
         legacy: None,
-    };
-    sites.create(site, app.clock.unix_seconds()).await.unwrap()
+    }
 }
 
 /// The query string of a request signed with `secret`, with `extra` parameters.

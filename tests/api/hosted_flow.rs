@@ -220,11 +220,21 @@ async fn five_wrong_codes_lock_the_session() {
     step(&app, &page, "step=send_code&phone=%2B37251234567").await;
     let pin = app.last_pin_to(PHONE).await;
     let wrong = if pin == "000000" { "111111" } else { "000000" };
-    for _ in 0..5 {
-        step(&app, &page, &format!("step=check_code&code={wrong}")).await;
+    for left in (1..=4).rev() {
+        let (status, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
+        assert_eq!(status, 422);
+        let expected = match left {
+            1 => "That code is not right. 1 try left.".to_owned(),
+            n => format!("That code is not right. {n} tries left."),
+        };
+        assert!(html.contains(&expected), "{html}");
     }
-    let (_, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    // The fifth wrong code locks the session at once.
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
     assert!(html.contains("Too many wrong codes"), "{html}");
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("This verification has ended."), "{html}");
 }
 
 #[tokio::test]

@@ -1,13 +1,8 @@
 //! The legacy Messente Verification Widget protocol: a site that used it changes only the host.
 
-use crate::helpers::{
-    return_fields, spawn_app, step, TestApp, PHONE, WIDGET_PASSWORD, WIDGET_USERNAME,
-};
+use crate::helpers::{create_site, return_fields, shop_site, spawn_app, step, TestApp, PHONE};
 use md5::{Digest, Md5};
-use phone_verify::{
-    clock::Clock,
-    sites::{CallbackRule, Site, SiteId, Sites},
-};
+use phone_verify::sites::{CallbackRule, Site, SiteId};
 
 // The example of Messente's documentation.
 const USER: &str = "039u230pifj23pg9ih23pgi23";
@@ -15,21 +10,15 @@ const PASS: &str = "iejfp23oigh230p9gh32pgh2";
 const CALLBACK: &str = "http://mydemo.com/verification/";
 
 async fn add_legacy_site(app: &TestApp) {
-    let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
     let site = Site {
         id: SiteId::parse("mydemo").unwrap(),
         name: "My Demo".into(),
         embed_origins: vec![],
         callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
-        webhook_url: None,
-        allow_private_callbacks: false,
-        verigator_username: WIDGET_USERNAME.into(),
-        verigator_password: WIDGET_PASSWORD.to_owned().into(),
-        verigator_service: None,
-        allow_totp: false,
         legacy: Some((USER.into(), PASS.to_owned().into())),
+        ..shop_site(None)
     };
-    sites.create(site, app.clock.unix_seconds()).await.unwrap();
+    create_site(app, site).await;
 }
 
 /// MD5 over sorted key+value pairs with `pass`, computed here independently.

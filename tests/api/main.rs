@@ -8,6 +8,7 @@ mod hosted_flow;
 mod legacy_messente;
 mod pages;
 mod phone_step;
+mod site_options;
 mod sms_providers;
 mod verigator_client;
 mod verigator_contract;
