@@ -224,7 +224,8 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                     .map(CallbackRule::as_written)
                     .collect();
                 let limits = site.pin_limits;
-                let limit = |value: Option<i64>| value.map_or("server's".to_owned(), |v| v.to_string());
+                let limit =
+                    |value: Option<i64>| value.map_or("server's".to_owned(), |v| v.to_string());
                 println!(
                     "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {}\ttheme: {} {}\t\
                      max tries: {}, code lifetime: {}, resend after: {}",

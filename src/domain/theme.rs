@@ -121,8 +121,19 @@ mod tests {
 
     #[test]
     fn accent_colors_are_six_hex_digits() {
-        assert_eq!("#0A66C2".parse::<AccentColor>().unwrap().as_str(), "#0a66c2");
-        for bad in ["0a66c2", "#0a66c", "#0a66c2ff", "#gggggg", "red", "#0a66c2;x:y", ""] {
+        assert_eq!(
+            "#0A66C2".parse::<AccentColor>().unwrap().as_str(),
+            "#0a66c2"
+        );
+        for bad in [
+            "0a66c2",
+            "#0a66c",
+            "#0a66c2ff",
+            "#gggggg",
+            "red",
+            "#0a66c2;x:y",
+            "",
+        ] {
             assert_eq!(bad.parse::<AccentColor>(), Err(ThemeError::Accent), "{bad}");
         }
     }

@@ -14,8 +14,8 @@ use crate::{
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, Verigator},
     widget::{
-        flow::Flow, get_embed, get_root, get_session_page, get_verify, post_session_step, post_verify_form,
-        WidgetSettings,
+        flow::Flow, get_embed, get_root, get_session_page, get_verify, post_session_step,
+        post_verify_form, WidgetSettings,
     },
 };
 use anyhow::Context;
@@ -209,9 +209,15 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     // before any page renders.
     // So are the session pages: their handlers run the posted step, or load the session, and
     // render the page with it.
-    let own = ["/", "/verify", "/embed", "/verify/{session}", "/embed/{session}"]
-        .map(str::to_owned)
-        .to_vec();
+    let own = [
+        "/",
+        "/verify",
+        "/embed",
+        "/verify/{session}",
+        "/embed/{session}",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     let routes = generate_route_list_with_exclusions(App, Some(own));
     let page_state = state.clone();
     let options = state.leptos_options.clone();

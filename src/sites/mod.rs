@@ -8,11 +8,11 @@ mod store;
 
 pub use legacy_messente::{legacy_signature, legacy_signature_matches};
 
+pub use pin_limits::{PinLimits, PinLimitsError};
 pub use signed_url::{
     canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
     MAX_REQUEST_AGE_SECONDS,
 };
-pub use pin_limits::{PinLimits, PinLimitsError};
 pub use store::{SiteError, Sites};
 
 use crate::{domain::Theme, verigator::wire::ServiceId};
@@ -81,7 +81,7 @@ impl SigningSecret {
     pub fn key(&self) -> Vec<u8> {
         let raw = self.0.expose_secret();
         data_encoding::BASE64
-            .decode(raw[Self::PREFIX.len()..].as_bytes())
+            .decode(&raw.as_bytes()[Self::PREFIX.len()..])
             .expect("checked when made")
     }
 

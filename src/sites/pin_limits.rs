@@ -80,7 +80,11 @@ mod tests {
         }
         .tighten(&server);
         assert_eq!(
-            (strict.max_wrong_tries, strict.validity_seconds, strict.send_cooldown_seconds),
+            (
+                strict.max_wrong_tries,
+                strict.validity_seconds,
+                strict.send_cooldown_seconds
+            ),
             (3, 120, 60)
         );
         let lax = PinLimits {
@@ -99,9 +103,18 @@ mod tests {
             code_lifetime_seconds,
             resend_after_seconds,
         };
-        assert_eq!(limits(Some(0), None, None).validate(), Err(PinLimitsError::MaxTries));
-        assert_eq!(limits(None, Some(10), None).validate(), Err(PinLimitsError::CodeLifetime));
-        assert_eq!(limits(None, None, Some(-1)).validate(), Err(PinLimitsError::ResendAfter));
+        assert_eq!(
+            limits(Some(0), None, None).validate(),
+            Err(PinLimitsError::MaxTries)
+        );
+        assert_eq!(
+            limits(None, Some(10), None).validate(),
+            Err(PinLimitsError::CodeLifetime)
+        );
+        assert_eq!(
+            limits(None, None, Some(-1)).validate(),
+            Err(PinLimitsError::ResendAfter)
+        );
         assert_eq!(limits(Some(3), Some(60), Some(0)).validate(), Ok(()));
     }
 }

@@ -216,9 +216,9 @@ impl Flow {
             masked_phone: session.phone.as_ref().map(PhoneNumber::masked),
             by_app: session.method == Some(AuthMethod::Totp),
             codes_sent: session.codes_sent,
-            resend_in_seconds: session.code_sent_at.map_or(0, |sent| {
-                (sent + policy.send_cooldown_seconds - now).max(0)
-            }),
+            resend_in_seconds: session
+                .code_sent_at
+                .map_or(0, |sent| (sent + policy.send_cooldown_seconds - now).max(0)),
             code_valid_for_seconds: session
                 .code_sent_at
                 .map_or(0, |sent| (sent + policy.validity_seconds - now).max(0)),

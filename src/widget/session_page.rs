@@ -66,12 +66,10 @@ pub fn SessionPage(
 
 /// The site's color scheme and accent color, set on the page's `<html>` element.
 fn site_theme(theme: &Theme) -> impl IntoView {
-    let accent = theme.accent.as_ref().map(|color| {
-        format!(
-            "--accent: {color}; --accent-text: {}",
-            color.text_color()
-        )
-    });
+    let accent = theme
+        .accent
+        .as_ref()
+        .map(|color| format!("--accent: {color}; --accent-text: {}", color.text_color()));
     view! { <Html {..} data-theme=theme.scheme.as_str() style=accent/> }
 }
 

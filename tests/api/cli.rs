@@ -1,57 +1,26 @@
 //! The administration commands of the real binary, on a database of the test's own.
 
-use crate::helpers::project_file;
+use crate::helpers::Binary;
 use phone_verify::sites::{SiteId, Sites};
-use std::{
-    io::Write,
-    process::{Command, Output, Stdio},
-};
 
-struct Cli {
-    db_url: String,
-}
+/// The binary on a database of the test's own, with the site store beside it.
+struct Cli(Binary);
 
 impl Cli {
     fn new() -> Self {
-        let file =
-            std::env::temp_dir().join(format!("phone-verify-cli-{}.db", uuid::Uuid::new_v4()));
-        Self {
-            db_url: format!("sqlite://{}", file.display()),
-        }
+        Self(Binary::new())
     }
 
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_phone-verify"))
-            .args(args)
-            .env("PHONE_VERIFY_CONFIG", project_file("Leptos.toml"))
-            .env("DATABASE_URL", &self.db_url)
-            .env("RUST_LOG", "error")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+    fn run(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        self.0.run(args, stdin)
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args, "");
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        self.0.ok(args)
     }
 
     async fn sites(&self) -> Sites {
-        Sites::new(phone_verify::db::connect(&self.db_url).await.unwrap())
+        Sites::new(phone_verify::db::connect(&self.0.db_url).await.unwrap())
     }
 
     /// The site's active secrets as stored, newest first.

@@ -11,7 +11,12 @@ use phone_verify::{
 };
 use secrecy::SecretString;
 use serde::Deserialize;
-use std::{path::Path, sync::Arc};
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::Path,
+    process::{Child, Command, Output, Stdio},
+    sync::Arc,
+};
 
 /// The widget account configured in `Leptos.toml`.
 pub const WIDGET_USERNAME: &str = "widget";
@@ -26,8 +31,6 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub db_url: String,
-    /// The server's task; aborting it stops the server at once, as a crash would.
-    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
 /// Path of a file at the crate's root.
@@ -58,7 +61,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         .await
         .expect("the application builds");
     let address = format!("http://{}", app.local_addr());
-    let server = tokio::spawn(app.run_until_stopped());
+    tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -68,7 +71,6 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         client,
         clock,
         db_url,
-        server,
     }
 }
 
@@ -280,4 +282,107 @@ pub fn return_fields(html: &str) -> Vec<(String, String)> {
         })
         .filter(|(name, _)| name != "step")
         .collect()
+}
+
+/// The real `phone-verify` binary, on a database file of the test's own.
+pub struct Binary {
+    /// The database all its runs share.
+    pub db_url: String,
+}
+
+impl Binary {
+    /// A binary with a new, empty database.
+    pub fn new() -> Self {
+        let file =
+            std::env::temp_dir().join(format!("phone-verify-bin-{}.db", uuid::Uuid::new_v4()));
+        Self {
+            db_url: format!("sqlite://{}", file.display()),
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_phone-verify"));
+        command
+            .env("PHONE_VERIFY_CONFIG", project_file("Leptos.toml"))
+            .env("DATABASE_URL", &self.db_url);
+        command
+    }
+
+    /// Runs a command to its end, `stdin` on its standard input.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .command()
+            .args(args)
+            .env("RUST_LOG", "error")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs a command that must succeed; answers with its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args, "");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// Starts the server on a free port; answers once it listens.
+    pub fn serve(&self) -> ServerProcess {
+        let mut child = self
+            .command()
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the server runs");
+        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+        let address = loop {
+            let line = log
+                .next()
+                .expect("the server logs where it listens")
+                .unwrap();
+            if let Some(at) = line.find("listening on http://") {
+                break line[at + "listening on ".len()..].trim().to_owned();
+            }
+        };
+        // Keep reading, or the server blocks on a full pipe.
+        std::thread::spawn(move || log.for_each(drop));
+        ServerProcess { child, address }
+    }
+}
+
+/// A running server process.
+pub struct ServerProcess {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Kills it at once (SIGKILL), as a crash or a power cut would.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

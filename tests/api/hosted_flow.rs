@@ -127,11 +127,16 @@ async fn steps_answer_the_islands_router_with_pages_it_can_patch() {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("<!--bo-"), "{html}");
-    assert!(html.contains("We sent a code by SMS to +37•••••••67."), "{html}");
+    assert!(
+        html.contains("We sent a code by SMS to +37•••••••67."),
+        "{html}"
+    );
     // The countdown island sits in a branch that changes with each code sent, so the router
     // replaces it (and its countdown) after a resend.
     let countdown_branch = |html: &str| {
-        let island = html.find("data-component=\"ResendButton").expect("a countdown");
+        let island = html
+            .find("data-component=\"ResendButton")
+            .expect("a countdown");
         let marker = html[..island].rfind("<!--bo-").expect("a branch marker");
         html[marker..island].to_owned()
     };

@@ -29,7 +29,10 @@ async fn the_page_takes_the_sites_color_scheme_and_accent() {
     let root = &html[html.find("<html").unwrap()..html.find("<head").unwrap()];
     assert!(root.contains(r#"data-theme="dark""#), "{root}");
     // Black text reads better than white on yellow.
-    assert!(root.contains("--accent: #ffd400; --accent-text: #000000"), "{root}");
+    assert!(
+        root.contains("--accent: #ffd400; --accent-text: #000000"),
+        "{root}"
+    );
 
     let default = spawn_app().await;
     let secret = create_site(&default, shop_site(None)).await;
@@ -59,7 +62,10 @@ async fn a_site_with_fewer_tries_locks_sooner() {
 
     let (status, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
     assert_eq!(status, 422);
-    assert!(html.contains("That code is not right. 1 try left."), "{html}");
+    assert!(
+        html.contains("That code is not right. 1 try left."),
+        "{html}"
+    );
     let (status, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Too many wrong codes"), "{html}");

@@ -1,15 +1,17 @@
 //! Webhooks to the host: signed per Standard Webhooks, delivered from a durable outbox with
 //! retries, surviving a crash between verification and delivery.
 
-use crate::helpers::{
-    add_site, spawn_app, spawn_app_with, start, step, test_settings, TestApp, PHONE,
-};
+use crate::helpers::{add_site, pin_in, spawn_app, start, step, Binary, TestApp, PHONE};
 use axum::{
     body::Bytes, extract::State, http::HeaderMap, http::StatusCode, response::IntoResponse,
     routing::post, Router,
 };
 use hmac::{Hmac, Mac};
-use phone_verify::{callbacks::verify_webhook, clock::Clock, sites::SigningSecret};
+use phone_verify::{
+    callbacks::verify_webhook,
+    clock::{Clock, SystemClock},
+    sites::{sign, SigningSecret},
+};
 use serde_json::Value;
 use sha2::Sha256;
 use std::{
@@ -17,12 +19,15 @@ use std::{
     time::Duration,
 };
 
+/// Statuses to answer with, each with an optional `Retry-After`.
+type Answers = Vec<(u16, Option<&'static str>)>;
+
 /// A host's webhook endpoint: records what arrives, answers with the statuses queued
 /// (then 200).
 #[derive(Clone, Default)]
 struct Host {
     received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
-    answers: Arc<Mutex<Vec<(u16, Option<&'static str>)>>>,
+    answers: Arc<Mutex<Answers>>,
 }
 
 async fn receive(State(host): State<Host>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
@@ -50,7 +55,7 @@ impl Host {
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     }
 
-    async fn start(answers: Vec<(u16, Option<&'static str>)>) -> (Self, String) {
+    async fn start(answers: Answers) -> (Self, String) {
         let host = Self {
             answers: Arc::new(Mutex::new(answers)),
             ..Self::default()
@@ -65,9 +70,10 @@ impl Host {
         self.received.lock().unwrap().len()
     }
 
-    /// Waits (in real time: the worker polls every 250 ms) until `n` deliveries arrived.
+    /// Waits (in real time: the worker polls every 250 ms, and retries the first failure
+    /// after 4 to 6 s) until `n` deliveries arrived.
     async fn wait_for(&self, n: usize) -> Vec<(HeaderMap, Bytes)> {
-        for _ in 0..80 {
+        for _ in 0..200 {
             if self.count() >= n {
                 return self.received.lock().unwrap().clone();
             }
@@ -87,8 +93,8 @@ async fn verify_phone(app: &TestApp, secret: &SigningSecret) {
 }
 
 /// The delivery rows, as (status, attempts).
-async fn deliveries(app: &TestApp) -> Vec<(String, i64)> {
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
+async fn deliveries(db_url: &str) -> Vec<(String, i64)> {
+    let db = phone_verify::db::connect(db_url).await.unwrap();
     sqlx::query_as("SELECT status, attempts FROM webhook_deliveries ORDER BY created_at")
         .fetch_all(&db)
         .await
@@ -148,7 +154,10 @@ async fn a_verification_is_posted_signed_to_the_webhook_url() {
     assert_eq!(body["data"]["user"], "alice@example.com");
     assert_eq!(body["data"]["state"], "s-1");
     assert_eq!(body["data"]["method"], "sms");
-    assert_eq!(deliveries(&app).await, vec![("delivered".to_owned(), 1)]);
+    assert_eq!(
+        deliveries(&app.db_url).await,
+        vec![("delivered".to_owned(), 1)]
+    );
 }
 
 #[tokio::test]
@@ -178,7 +187,10 @@ async fn failures_are_retried_with_the_same_id_and_retry_after_is_honoured() {
         .collect();
     assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     assert!(received.iter().all(|(_, body)| body == &received[0].1));
-    assert_eq!(deliveries(&app).await, vec![("delivered".to_owned(), 3)]);
+    assert_eq!(
+        deliveries(&app.db_url).await,
+        vec![("delivered".to_owned(), 3)]
+    );
 }
 
 #[tokio::test]
@@ -191,7 +203,10 @@ async fn a_410_stops_delivery() {
     app.clock.advance(3600);
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(host.count(), 1);
-    assert_eq!(deliveries(&app).await, vec![("disabled".to_owned(), 1)]);
+    assert_eq!(
+        deliveries(&app.db_url).await,
+        vec![("disabled".to_owned(), 1)]
+    );
 }
 
 #[tokio::test]
@@ -225,7 +240,7 @@ async fn private_addresses_are_refused_unless_the_site_allows_them() {
         .remove(0);
     verify_phone(&app, &secret).await;
     for _ in 0..40 {
-        if deliveries(&app)
+        if deliveries(&app.db_url)
             .await
             .first()
             .is_some_and(|(status, _)| status == "failed")
@@ -234,55 +249,119 @@ async fn private_addresses_are_refused_unless_the_site_allows_them() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(deliveries(&app).await, vec![("failed".to_owned(), 1)]);
+    assert_eq!(
+        deliveries(&app.db_url).await,
+        vec![("failed".to_owned(), 1)]
+    );
     assert_eq!(host.count(), 0);
 }
 
 #[tokio::test]
-async fn a_crash_between_verification_and_delivery_loses_nothing() {
-    // The host is down: its port is reserved, but nothing answers.
-    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = reserved.local_addr().unwrap();
-    drop(reserved);
-    let url = format!("http://{address}/hooks");
+async fn a_killed_server_delivers_after_restart_with_the_same_id() {
+    // The host's endpoint fails the first delivery, then takes the retry.
+    let (host, url) = Host::start(vec![(503, None)]).await;
+    let binary = Binary::new();
+    let added = binary.ok(&[
+        "site",
+        "add",
+        "shop",
+        "--name",
+        "Shop",
+        "--callback",
+        "https://shop.example.com/verified",
+        "--webhook",
+        &url,
+        "--allow-private-callbacks",
+    ]);
+    let secret = SigningSecret::parse(
+        added
+            .split_whitespace()
+            .find(|w| w.starts_with("whsec_"))
+            .expect("a secret"),
+    )
+    .unwrap();
 
-    let settings = test_settings();
-    let first = spawn_app_with(settings.clone()).await;
-    let secret = add_site(&first, Some(&url)).await;
-    verify_phone(&first, &secret).await;
-    for _ in 0..40 {
-        if deliveries(&first)
-            .await
-            .first()
-            .is_some_and(|(_, attempts)| *attempts >= 1)
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(deliveries(&first).await, vec![("pending".to_owned(), 1)]);
-    // The server dies at once, as a crash would.
-    first.server.abort();
-    let _ = first.server.await;
+    // The real server process verifies a phone, over HTTP.
+    let first = binary.serve();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut pairs: Vec<(String, String)> = [
+        ("site", "shop"),
+        ("user", "alice@example.com"),
+        ("callback_url", "https://shop.example.com/verified"),
+        ("ts", &SystemClock.unix_seconds().to_string()),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    pairs.push(("sig".into(), sign(&secret, &pairs)));
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let started = client
+        .get(format!("{}/verify?{query}", first.address))
+        .send()
+        .await
+        .unwrap();
+    let page = format!(
+        "{}{}",
+        first.address,
+        started.headers()["location"].to_str().unwrap()
+    );
+    let post = |form: String| {
+        client
+            .post(&page)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+    };
+    post("step=send_code&phone=%2B37251234567".into())
+        .await
+        .unwrap();
+    let outbox: Value = client
+        .get(format!("{}/dev/outbox.json", first.address))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pin = pin_in(outbox[0]["body"].as_str().unwrap());
+    let verified = post(format!("step=check_code&code={pin}")).await.unwrap();
+    assert_eq!(verified.status(), 200);
 
-    // The host comes back; so does the server, on the same database.
-    let host = Host::default();
-    host.serve_on(tokio::net::TcpListener::bind(address).await.unwrap())
-        .await;
-    let second = spawn_app_with(settings).await;
-    second.clock.advance(10);
-    let received = host.wait_for(1).await;
-    let (headers, body) = &received[0];
+    // The first delivery fails; the server is killed before its retry.
+    let failed = host.wait_for(1).await;
+    let id = header(&failed[0].0, "webhook-id").to_owned();
+    first.kill();
+
+    // Restarted on the same database, it delivers the same message.
+    let _second = binary.serve();
+    let received = host.wait_for(2).await;
+    let (headers, body) = &received[1];
+    assert_eq!(header(headers, "webhook-id"), id);
     assert_eq!(
         verify_webhook(
             &secret,
             |n| headers.get(n).and_then(|v| v.to_str().ok()),
             body,
-            second.clock.unix_seconds()
+            SystemClock.unix_seconds()
         ),
         Ok(())
     );
     let body: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(body["data"]["status"], "VERIFIED");
-    assert_eq!(deliveries(&second).await, vec![("delivered".to_owned(), 2)]);
+    assert_eq!(body, serde_json::from_slice::<Value>(&failed[0].1).unwrap());
+    for _ in 0..40 {
+        if deliveries(&binary.db_url).await == [("delivered".to_owned(), 2)] {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "not marked delivered: {:?}",
+        deliveries(&binary.db_url).await
+    );
 }
