@@ -6,6 +6,7 @@ use phone_verify::{
     clock::{Clock, SystemClock},
     db,
     domain::{AccentColor, ColorScheme, Theme},
+    i18n::Locale,
     server::{telemetry, Application, Settings},
     sites::{parse_origin, CallbackRule, PinLimits, Site, SiteId, Sites},
     verigator::Accounts,
@@ -72,6 +73,9 @@ enum SiteAction {
         /// password is read from the environment variable MESSENTE_WIDGET_PASSWORD.
         #[arg(long)]
         legacy_user: Option<String>,
+        /// The widget's language: en or es.
+        #[arg(long, default_value = "en")]
+        locale: Locale,
         /// The widget's color scheme: auto (the visitor's system), light or dark.
         #[arg(long, default_value = "auto")]
         color_scheme: ColorScheme,
@@ -163,6 +167,7 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
             allow_private_callbacks,
             allow_totp,
             legacy_user,
+            locale,
             color_scheme,
             accent,
             max_tries,
@@ -202,6 +207,7 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                 verigator_password: settings.verigator.password.clone(),
                 verigator_service: None,
                 allow_totp,
+                locale,
                 theme: Theme {
                     scheme: color_scheme,
                     accent,
@@ -227,13 +233,14 @@ async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result
                 let limit =
                     |value: Option<i64>| value.map_or("server's".to_owned(), |v| v.to_string());
                 println!(
-                    "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {}\ttheme: {} {}\t\
+                    "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {}\tlocale: {}\ttheme: {} {}\t\
                      max tries: {}, code lifetime: {}, resend after: {}",
                     site.id,
                     site.name,
                     site.embed_origins.join(" "),
                     callbacks.join(" "),
                     sites.active_secrets(&site.id).await?.len(),
+                    site.locale.as_str(),
                     site.theme.scheme.as_str(),
                     site.theme.accent.as_ref().map_or("", |c| c.as_str()),
                     limit(limits.max_tries),

@@ -4,7 +4,10 @@ mod outbox_page;
 
 pub use outbox_page::{outbox_entries, OutboxEntry, OutboxPage};
 
-use crate::widget::{SessionPage, VerifyPage};
+use crate::{
+    i18n::Locale,
+    widget::{SessionPage, VerifyPage},
+};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -14,9 +17,11 @@ use leptos_router::{
 
 /// The whole HTML document; the server renders it for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // A session's page speaks its site's language; the other pages English.
+    let lang = use_context::<Locale>().unwrap_or_default().as_str();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -80,6 +80,7 @@ pub async fn ensure_demo_site(
         verigator_password: verigator.password.clone(),
         verigator_service: None,
         allow_totp: true,
+        locale: Default::default(),
         theme: Default::default(),
         pin_limits: Default::default(),
         legacy: None,

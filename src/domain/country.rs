@@ -1,5 +1,6 @@
 //! The countries a visitor can pick for a number typed without its country code.
 
+use crate::i18n::{Locale, Text};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -61,9 +62,24 @@ pub const COUNTRIES: &[Country] = &[
 pub struct CountryCode(&'static str);
 
 /// Why a country code was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("We do not know the country “{0}”. Pick one from the list.")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CountryCodeError(String);
+
+impl CountryCodeError {
+    /// What to tell the visitor, in the language of `text`.
+    pub fn message(&self, text: &Text) -> String {
+        (text.unknown_country)(&self.0)
+    }
+}
+
+/// In English.
+impl fmt::Display for CountryCodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Locale::En.text()))
+    }
+}
+
+impl std::error::Error for CountryCodeError {}
 
 impl CountryCode {
     /// Parses an ISO 3166-1 alpha-2 code (any case) that is on the picker's list.

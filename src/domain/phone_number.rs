@@ -2,6 +2,7 @@
 
 #[cfg(feature = "ssr")]
 use super::CountryCode;
+use crate::i18n::{Locale, Text};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -15,24 +16,41 @@ use std::fmt;
 pub struct PhoneNumber(String);
 
 /// Why what the visitor typed is not a phone number we can send a code to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PhoneNumberError {
     /// Nothing was typed.
-    #[error("Enter your phone number.")]
     Empty,
     /// Far longer than any phone number.
-    #[error("That is too long to be a phone number.")]
     TooLong,
     /// Letters or too few digits.
-    #[error("Use digits only, for example +1 415 555 0123.")]
     NotANumber,
     /// A national number without a country to read it in.
-    #[error("Add your country code, starting with +, or pick your country.")]
     NeedsCountryCode,
     /// Digits that are not a number in use in that country.
-    #[error("That is not a valid phone number. Check the digits and the country.")]
     Invalid,
 }
+
+impl PhoneNumberError {
+    /// What to tell the visitor, in the language of `text`.
+    pub fn message(self, text: &Text) -> &'static str {
+        match self {
+            Self::Empty => text.phone_empty,
+            Self::TooLong => text.phone_too_long,
+            Self::NotANumber => text.phone_not_a_number,
+            Self::NeedsCountryCode => text.phone_needs_country_code,
+            Self::Invalid => text.phone_invalid,
+        }
+    }
+}
+
+/// In English.
+impl fmt::Display for PhoneNumberError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message(Locale::En.text()))
+    }
+}
+
+impl std::error::Error for PhoneNumberError {}
 
 impl PhoneNumber {
     /// The most characters accepted as input, punctuation and spaces included.

@@ -1,5 +1,6 @@
 //! A one-time code as a visitor types it.
 
+use crate::i18n::{Locale, Text};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -9,18 +10,35 @@ use std::fmt;
 pub struct Pin(String);
 
 /// Why a typed code is not a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PinError {
     /// Nothing was typed.
-    #[error("Enter the code we sent you.")]
     Empty,
     /// Something other than digits.
-    #[error("The code has digits only.")]
     NotDigits,
     /// Too few or too many digits.
-    #[error("The code has {min} to {max} digits.", min = Pin::MIN_DIGITS, max = Pin::MAX_DIGITS)]
     WrongLength,
 }
+
+impl PinError {
+    /// What to tell the visitor, in the language of `text`.
+    pub fn message(self, text: &Text) -> String {
+        match self {
+            Self::Empty => text.code_empty.to_owned(),
+            Self::NotDigits => text.code_not_digits.to_owned(),
+            Self::WrongLength => (text.code_length)(Pin::MIN_DIGITS, Pin::MAX_DIGITS),
+        }
+    }
+}
+
+/// In English.
+impl fmt::Display for PinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Locale::En.text()))
+    }
+}
+
+impl std::error::Error for PinError {}
 
 impl Pin {
     /// Fewest digits a code has.

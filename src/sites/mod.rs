@@ -15,7 +15,7 @@ pub use signed_url::{
 };
 pub use store::{SiteError, Sites};
 
-use crate::{domain::Theme, verigator::wire::ServiceId};
+use crate::{domain::Theme, i18n::Locale, verigator::wire::ServiceId};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 
@@ -182,6 +182,8 @@ pub struct Site {
     pub verigator_service: Option<ServiceId>,
     /// Whether visitors may use an authenticator app instead of SMS.
     pub allow_totp: bool,
+    /// The language its widget speaks.
+    pub locale: Locale,
     /// How its widget looks.
     pub theme: Theme,
     /// Its own limits on codes.

@@ -203,6 +203,7 @@ mod tests {
             verigator_password: "x".to_owned().into(),
             verigator_service: None,
             allow_totp: false,
+            locale: Default::default(),
             theme: Default::default(),
             pin_limits: Default::default(),
             legacy: None,

@@ -40,6 +40,7 @@ struct SiteRow {
     allow_totp: bool,
     legacy_user: Option<String>,
     legacy_password: Option<String>,
+    locale: String,
     color_scheme: String,
     accent_color: Option<String>,
     max_tries: Option<i64>,
@@ -80,6 +81,7 @@ impl SiteRow {
             verigator_password: self.verigator_password.into(),
             verigator_service,
             allow_totp: self.allow_totp,
+            locale: self.locale.parse().map_err(|_| corrupt("locale"))?,
             theme: Theme {
                 scheme: self
                     .color_scheme
@@ -107,7 +109,7 @@ impl SiteRow {
 const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
      verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password, \
-     color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds";
+     locale, color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds";
 
 impl Sites {
     /// Sites stored in `db`.
@@ -127,7 +129,7 @@ impl Sites {
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(site.id.as_str())
@@ -141,6 +143,7 @@ impl Sites {
         .bind(site.allow_totp)
         .bind(site.legacy.as_ref().map(|(user, _)| user.clone()))
         .bind(site.legacy.as_ref().map(|(_, password)| password.expose_secret().to_owned()))
+        .bind(site.locale.as_str())
         .bind(site.theme.scheme.as_str())
         .bind(site.theme.accent.as_ref().map(|c| c.as_str().to_owned()))
         .bind(site.pin_limits.max_tries)

@@ -226,6 +226,7 @@ impl Flow {
             browser_return,
             frame_ancestors: site.embed_origins.clone(),
             theme: site.theme.clone(),
+            locale: site.locale,
         })
     }
 
@@ -493,10 +494,9 @@ impl Flow {
         };
         let country = match country.trim() {
             "" => None,
-            code => Some(CountryCode::parse(code).map_err(|e| FlowError::Phone(e.to_string()))?),
+            code => Some(CountryCode::parse(code).map_err(FlowError::Country)?),
         };
-        let number =
-            PhoneNumber::parse(&typed, country).map_err(|e| FlowError::Phone(e.to_string()))?;
+        let number = PhoneNumber::parse(&typed, country).map_err(FlowError::Phone)?;
         self.initiate(&session, &site, &number, by_app).await
     }
 
@@ -523,7 +523,7 @@ impl Flow {
         if session.status != SessionStatus::CodeSent {
             return Err(FlowError::OutOfStep);
         }
-        let pin = Pin::parse(code).map_err(|e| FlowError::Code(e.to_string()))?;
+        let pin = Pin::parse(code).map_err(FlowError::Code)?;
         let policy = self.policy(&site);
         let now = self.clock.unix_seconds();
         // The site's own lifetime: the Verigator server only knows its own.

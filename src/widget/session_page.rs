@@ -5,10 +5,13 @@
 
 use super::{
     phone_step::country_options,
-    view::{tries_left, BrowserReturn, FlowError, FlowView},
+    view::{BrowserReturn, FlowError, FlowView},
     WidgetSettings,
 };
-use crate::domain::{CountryCode, SessionStatus, Theme};
+use crate::{
+    domain::{CountryCode, SessionStatus, Theme},
+    i18n::Locale,
+};
 use leptos::{either::Either, html, prelude::*};
 use leptos_meta::{Html, Title};
 
@@ -32,6 +35,11 @@ pub fn SessionPage(
         error: None,
     });
     let country = expect_context::<WidgetSettings>().default_country;
+    let locale = shown
+        .view
+        .as_ref()
+        .map_or(Locale::default(), |flow| flow.locale);
+    let text = locale.text();
     let content = match shown.view {
         Ok(flow) => {
             let theme = site_theme(&flow.theme);
@@ -51,13 +59,13 @@ pub fn SessionPage(
             .into_any()
         }
         Err(ended) => view! {
-            <h1 id="verify-title">"Verification"</h1>
-            <p role="alert">{ended.to_string()}</p>
+            <h1 id="verify-title">{text.verification}</h1>
+            <p role="alert">{ended.message(text)}</p>
         }
         .into_any(),
     };
     view! {
-        <Title text="Verify your phone number"/>
+        <Title text=text.verify_title/>
         <main class=if embedded { "page embedded" } else { "page" }>
             <section class="card" aria-labelledby="verify-title">{content}</section>
         </main>
@@ -120,6 +128,7 @@ fn VerificationFlow(
     /// Whether the page is in the host's iframe.
     embedded: bool,
 ) -> impl IntoView {
+    let text = flow.locale.text();
     let base = if embedded { "/embed" } else { "/verify" };
     let page = format!("{base}/{}", flow.session);
     let finished = flow.status.is_final();
@@ -127,31 +136,29 @@ fn VerificationFlow(
         SessionStatus::Started => {
             view! { <PhoneStep flow page=page.clone() default_country/> }.into_any()
         }
-        SessionStatus::CodeSent => {
-            view! { <CodeStep flow page=page.clone() embedded/> }.into_any()
-        }
+        SessionStatus::CodeSent => view! { <CodeStep flow page=page.clone() embedded/> }.into_any(),
         SessionStatus::Verified | SessionStatus::Cancelled => {
             view! { <Finished flow embedded/> }.into_any()
         }
         SessionStatus::Expired => view! {
-            <h1 id="verify-title" data-flow-end="expired">"This verification has expired"</h1>
-            <p>"Start again from the site you came from."</p>
+            <h1 id="verify-title" data-flow-end="expired">{text.expired_title}</h1>
+            <p>{text.start_again}</p>
         }
         .into_any(),
         SessionStatus::Locked => view! {
-            <h1 id="verify-title" data-flow-end="locked">"Too many wrong codes"</h1>
-            <p>"For your safety this verification is locked. Start again from the site you came from."</p>
+            <h1 id="verify-title" data-flow-end="locked">{text.locked_title}</h1>
+            <p>{text.locked_body}</p>
         }
         .into_any(),
     };
     view! {
         {step}
         <p id="flow-message" class="feedback error" role="alert" aria-live="assertive">
-            {error.map(|e| e.to_string())}
+            {error.map(|e| e.message(text))}
         </p>
         {(!finished).then(|| view! {
             <StepForm page step="cancel">
-                <button type="submit" class="link cancel">"Cancel"</button>
+                <button type="submit" class="link cancel">{text.cancel}</button>
             </StepForm>
         })}
     }
@@ -160,26 +167,27 @@ fn VerificationFlow(
 /// The phone step: country, number, and (when the site allows it) how to get the code.
 #[component]
 fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl IntoView {
+    let text = flow.locale.text();
     view! {
-        <h1 id="verify-title">"Verify your phone number"</h1>
-        <p class="lead">{format!("{} will know that this number is yours.", flow.site_name)}</p>
+        <h1 id="verify-title">{text.verify_title}</h1>
+        <p class="lead">{(text.lead)(&flow.site_name)}</p>
         <StepForm page step="send_code">
-            <label for="country">"Country"</label>
+            <label for="country">{text.country}</label>
             <select id="country" name="country" disabled=flow.phone_locked>
                 {country_options(default_country.as_str())}
             </select>
-            <label for="phone">"Phone number"</label>
+            <label for="phone">{text.phone_number}</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required
                 value=flow.prefill_phone.unwrap_or_default() readonly=flow.phone_locked
                 aria-describedby="flow-message"/>
             {flow.allow_totp.then(|| view! {
                 <fieldset class="methods">
-                    <legend>"Get the code"</legend>
-                    <label><input type="radio" name="channel" value="sms" checked/>" By SMS"</label>
-                    <label><input type="radio" name="channel" value="app"/>" From my authenticator app"</label>
+                    <legend>{text.get_the_code}</legend>
+                    <label><input type="radio" name="channel" value="sms" checked/>" "{text.by_sms}</label>
+                    <label><input type="radio" name="channel" value="app"/>" "{text.by_app}</label>
                 </fieldset>
             })}
-            <button type="submit">"Send code"</button>
+            <button type="submit">{text.send_code}</button>
         </StepForm>
     }
 }
@@ -187,48 +195,50 @@ fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl
 /// The code step: one field, where the code went, tries left, a new code, another number.
 #[component]
 fn CodeStep(flow: FlowView, page: String, embedded: bool) -> impl IntoView {
-    let mut hint = tries_left(flow.attempts_left);
+    let text = flow.locale.text();
+    let mut hint = (text.tries_left)(flow.attempts_left);
     if !flow.by_app {
-        hint.push_str(&match (flow.code_valid_for_seconds + 59) / 60 {
-            1 => " The code works for 1 more minute.".to_owned(),
-            minutes => format!(" The code works for {minutes} more minutes."),
-        });
+        hint.push(' ');
+        hint.push_str(&(text.code_works_for)(
+            (flow.code_valid_for_seconds + 59) / 60,
+        ));
     }
     let sent_to = if flow.by_app {
-        "Enter the code your authenticator app shows.".to_owned()
+        text.code_from_app.to_owned()
     } else {
-        format!(
-            "We sent a code by SMS to {}.",
-            flow.masked_phone.unwrap_or_default()
-        )
+        (text.code_sent_by_sms)(&flow.masked_phone.unwrap_or_default())
     };
     let resend = (!flow.by_app).then(|| {
         let wait_seconds = flow.resend_in_seconds;
+        let (ready, waiting) = (
+            text.send_new_code.to_owned(),
+            text.send_new_code_in.to_owned(),
+        );
         // The islands router keeps an island (and its countdown) while the page around it
         // stays the same, and replaces a branch whose marker changed: alternating branches
         // give each new code a new countdown.
         let countdown = if flow.codes_sent % 2 == 0 {
-            Either::Left(view! { <ResendButton wait_seconds/> })
+            Either::Left(view! { <ResendButton wait_seconds ready waiting/> })
         } else {
-            Either::Right(view! { <ResendButton wait_seconds/> })
+            Either::Right(view! { <ResendButton wait_seconds ready waiting/> })
         };
         view! { <StepForm page=page.clone() step="resend_code">{countdown}</StepForm> }
     });
     view! {
-        <h1 id="verify-title">"Enter your code"</h1>
+        <h1 id="verify-title">{text.enter_code_title}</h1>
         <p class="lead">{sent_to}</p>
         <StepForm page=page.clone() step="check_code">
-            <label for="code">"Code"</label>
+            <label for="code">{text.code}</label>
             <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
                 maxlength="12" required autofocus=!embedded aria-describedby="flow-message attempts"/>
             <p id="attempts" class="hint">{hint}</p>
-            <button type="submit">"Verify"</button>
+            <button type="submit">{text.verify}</button>
         </StepForm>
         <div class="secondary-actions">
             {resend}
             {(!flow.phone_locked).then(|| view! {
                 <StepForm page step="change_number">
-                    <button type="submit" class="link">"Change number"</button>
+                    <button type="submit" class="link">{text.change_number}</button>
                 </StepForm>
             })}
         </div>
@@ -241,6 +251,10 @@ fn CodeStep(flow: FlowView, page: String, embedded: bool) -> impl IntoView {
 fn ResendButton(
     /// Seconds until another code may be sent.
     wait_seconds: i64,
+    /// The label once a code may be sent.
+    ready: String,
+    /// The label while counting down; `{s}` stands for the seconds.
+    waiting: String,
 ) -> impl IntoView {
     let left = RwSignal::new(wait_seconds);
     Effect::new(move |_| {
@@ -257,8 +271,8 @@ fn ResendButton(
     view! {
         <button type="submit" class="link" disabled=move || { left.get() > 0 }>
             {move || match left.get() {
-                0 => "Send a new code".to_owned(),
-                s => format!("Send a new code in {s} s"),
+                0 => ready.clone(),
+                s => waiting.replace("{s}", &s.to_string()),
             }}
         </button>
     }
@@ -270,6 +284,7 @@ fn ResendButton(
 /// form, aimed at the top window, is the way back without JavaScript.
 #[component]
 fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
+    let text = flow.locale.text();
     let verified = flow.status == SessionStatus::Verified;
     let BrowserReturn {
         callback_url,
@@ -282,13 +297,13 @@ fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
     });
     let result_type = if verified { "verified" } else { "cancelled" };
     view! {
-        <h1 id="verify-title">{if verified { "Your number is verified" } else { "Verification cancelled" }}</h1>
+        <h1 id="verify-title">{if verified { text.verified_title } else { text.cancelled_title }}</h1>
         <ReturnToHost at_once=!embedded>
             <form method="post" action=callback_url target=embedded.then_some("_top")
                 data-result-type=embedded.then_some(result_type) data-result-token=embedded.then_some(token)>
                 {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
-                <p>{if embedded { "Done.".to_owned() } else { format!("Taking you back to {}…", flow.site_name) }}</p>
-                <button type="submit">{format!("Continue to {}", flow.site_name)}</button>
+                <p>{if embedded { text.done.to_owned() } else { (text.taking_you_back)(&flow.site_name) }}</p>
+                <button type="submit">{(text.continue_to)(&flow.site_name)}</button>
             </form>
         </ReturnToHost>
     }
@@ -332,7 +347,7 @@ pub use handlers::{get_embed, get_root, get_session_page, get_verify, post_sessi
 
 #[cfg(feature = "ssr")]
 mod handlers {
-    use super::{FlowError, ShownSession};
+    use super::{FlowError, Locale, ShownSession};
     use crate::{
         domain::SessionId,
         server::{render_page, AppState},
@@ -521,8 +536,16 @@ mod handlers {
             (Ok(_), None) => StatusCode::OK,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        let mut response =
-            render_page(state, request, move || provide_context(shown.clone())).await;
+        // The shell reads the language for `<html lang>`.
+        let locale = shown
+            .view
+            .as_ref()
+            .map_or(Locale::default(), |flow| flow.locale);
+        let mut response = render_page(state, request, move || {
+            provide_context(shown.clone());
+            provide_context(locale);
+        })
+        .await;
         *response.status_mut() = status;
         response
     }

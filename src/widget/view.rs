@@ -1,10 +1,13 @@
 //! What the browser learns about a session: a snapshot to render, and why a step failed.
 
-use crate::domain::{SessionId, SessionStatus, Theme};
-use serde::{Deserialize, Serialize};
+use crate::{
+    domain::{CountryCodeError, PhoneNumberError, PinError, SessionId, SessionStatus, Theme},
+    i18n::{Locale, Text},
+};
+use std::fmt;
 
 /// A session as the visitor sees it; every step answers with a new one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowView {
     /// The session.
     pub session: SessionId,
@@ -36,10 +39,12 @@ pub struct FlowView {
     pub frame_ancestors: Vec<String>,
     /// The site's look.
     pub theme: Theme,
+    /// The site's language.
+    pub locale: Locale,
 }
 
 /// An auto-submitted POST form back to the host: the result fields and their signature.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrowserReturn {
     /// The host's callback URL.
     pub callback_url: String,
@@ -51,44 +56,58 @@ pub struct BrowserReturn {
 }
 
 /// Why a step failed; each message is for the visitor.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowError {
     /// Unknown session.
-    #[error("This verification link is not valid. Start again from the site you came from.")]
     NoSession,
     /// The session finished or ran out of time.
-    #[error("This verification has ended. Start again from the site you came from.")]
     Ended,
     /// The step does not fit where the session is (a stale page, a double click).
-    #[error("This page was out of date; here is where you are now.")]
     OutOfStep,
     /// The phone number.
-    #[error("{0}")]
-    Phone(String),
+    Phone(PhoneNumberError),
+    /// The country picked for a national number.
+    Country(CountryCodeError),
     /// The code as typed.
-    #[error("{0}")]
-    Code(String),
+    Code(PinError),
     /// A wrong code.
-    #[error("That code is not right. {}", tries_left(*attempts_left))]
     WrongCode {
         /// Tries left.
         attempts_left: i64,
     },
     /// The code expired or was replaced.
-    #[error("That code has expired. Ask for a new one.")]
     CodeExpired,
     /// Codes are sent at most so often.
-    #[error("Please wait {0} seconds before asking for another code.")]
     TooSoon(i64),
     /// Verigator or the SMS provider failed.
-    #[error("We could not reach the verification service. Please try again in a moment.")]
     Unavailable,
 }
 
-/// "1 try left." or "3 tries left."
-pub fn tries_left(tries: i64) -> String {
-    match tries {
-        1 => "1 try left.".to_owned(),
-        n => format!("{n} tries left."),
+impl FlowError {
+    /// What to tell the visitor, in the language of `text`.
+    pub fn message(&self, text: &Text) -> String {
+        match self {
+            Self::NoSession => text.no_session.to_owned(),
+            Self::Ended => text.ended.to_owned(),
+            Self::OutOfStep => text.out_of_step.to_owned(),
+            Self::Phone(error) => error.message(text).to_owned(),
+            Self::Country(error) => error.message(text),
+            Self::Code(error) => error.message(text),
+            Self::WrongCode { attempts_left } => {
+                format!("{} {}", text.wrong_code, (text.tries_left)(*attempts_left))
+            }
+            Self::CodeExpired => text.code_expired.to_owned(),
+            Self::TooSoon(seconds) => (text.too_soon)(*seconds),
+            Self::Unavailable => text.unavailable.to_owned(),
+        }
     }
 }
+
+/// In English.
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Locale::En.text()))
+    }
+}
+
+impl std::error::Error for FlowError {}

@@ -223,6 +223,7 @@ pub fn shop_site(webhook_url: Option<&str>) -> Site {
         verigator_password: WIDGET_PASSWORD.to_owned().into(),
         verigator_service: None,
         allow_totp: false,
+        locale: Default::default(),
         theme: Default::default(),
         pin_limits: Default::default(),
         legacy: None,

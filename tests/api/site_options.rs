@@ -1,8 +1,10 @@
-//! A site's options: its look, and its own limits on codes, stricter than the server's.
+//! A site's options: its language, its look, and its own limits on codes, stricter than the
+//! server's.
 
 use crate::helpers::{create_site, shop_site, spawn_app, start, step, PHONE};
 use phone_verify::{
     domain::{ColorScheme, Theme},
+    i18n::Locale,
     sites::{PinLimits, Site},
 };
 
@@ -122,4 +124,41 @@ async fn a_site_with_a_longer_resend_wait_refuses_early_resends() {
     let (status, _) = step(&app, &page, "step=resend_code").await;
     assert_eq!(status, 200);
     assert_eq!(app.outbox().await.len(), 2);
+}
+
+#[tokio::test]
+async fn the_page_speaks_the_sites_language() {
+    let app = spawn_app().await;
+    let site = Site {
+        locale: Locale::Es,
+        ..shop_site(None)
+    };
+    let secret = create_site(&app, site).await;
+    let page = start(&app, &secret, &[]).await;
+    let html = app.get(&page).await.text().await.unwrap();
+    let root = &html[html.find("<html").unwrap()..html.find("<head").unwrap()];
+    assert!(root.contains(r#"lang="es""#), "{root}");
+    assert!(html.contains("Verifica tu número de teléfono"), "{html}");
+    assert!(
+        html.contains("Shop sabrá que este número es tuyo."),
+        "{html}"
+    );
+
+    let (status, html) = step(&app, &page, "step=send_code&phone=12").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Añade el prefijo del país"), "{html}");
+    let (_, html) = step(&app, &page, "step=send_code&phone=%2B37251234567").await;
+    assert!(
+        html.contains("Te enviamos un código por SMS al +37•••••••67."),
+        "{html}"
+    );
+    // The countdown island gets its labels in the page's language.
+    assert!(html.contains("Enviar un código nuevo en {s} s"), "{html}");
+    let pin = app.last_pin_to(PHONE).await;
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
+    assert!(
+        html.contains("Ese código no es correcto. Te quedan 4 intentos."),
+        "{html}"
+    );
 }

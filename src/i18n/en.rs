@@ -1,0 +1,62 @@
+//! English.
+
+use super::Text;
+
+pub(super) static TEXT: Text = Text {
+    verify_title: "Verify your phone number",
+    lead: |site| format!("{site} will know that this number is yours."),
+    country: "Country",
+    phone_number: "Phone number",
+    get_the_code: "Get the code",
+    by_sms: "By SMS",
+    by_app: "From my authenticator app",
+    send_code: "Send code",
+
+    enter_code_title: "Enter your code",
+    code_from_app: "Enter the code your authenticator app shows.",
+    code_sent_by_sms: |phone| format!("We sent a code by SMS to {phone}."),
+    code: "Code",
+    tries_left: |tries| match tries {
+        1 => "1 try left.".to_owned(),
+        n => format!("{n} tries left."),
+    },
+    code_works_for: |minutes| match minutes {
+        1 => "The code works for 1 more minute.".to_owned(),
+        n => format!("The code works for {n} more minutes."),
+    },
+    verify: "Verify",
+    send_new_code: "Send a new code",
+    send_new_code_in: "Send a new code in {s} s",
+    change_number: "Change number",
+    cancel: "Cancel",
+
+    verified_title: "Your number is verified",
+    cancelled_title: "Verification cancelled",
+    done: "Done.",
+    taking_you_back: |site| format!("Taking you back to {site}…"),
+    continue_to: |site| format!("Continue to {site}"),
+    expired_title: "This verification has expired",
+    start_again: "Start again from the site you came from.",
+    locked_title: "Too many wrong codes",
+    locked_body:
+        "For your safety this verification is locked. Start again from the site you came from.",
+    verification: "Verification",
+
+    no_session: "This verification link is not valid. Start again from the site you came from.",
+    ended: "This verification has ended. Start again from the site you came from.",
+    out_of_step: "This page was out of date; here is where you are now.",
+    wrong_code: "That code is not right.",
+    code_expired: "That code has expired. Ask for a new one.",
+    too_soon: |seconds| format!("Please wait {seconds} seconds before asking for another code."),
+    unavailable: "We could not reach the verification service. Please try again in a moment.",
+
+    phone_empty: "Enter your phone number.",
+    phone_too_long: "That is too long to be a phone number.",
+    phone_not_a_number: "Use digits only, for example +1 415 555 0123.",
+    phone_needs_country_code: "Add your country code, starting with +, or pick your country.",
+    phone_invalid: "That is not a valid phone number. Check the digits and the country.",
+    unknown_country: |code| format!("We do not know the country “{code}”. Pick one from the list."),
+    code_empty: "Enter the code we sent you.",
+    code_not_digits: "The code has digits only.",
+    code_length: |min, max| format!("The code has {min} to {max} digits."),
+};
