@@ -59,6 +59,8 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
         "#0A66C2",
         "--max-tries",
         "3",
+        "--locale",
+        "es",
     ]);
     let first = secret_in(&added);
     let listed = cli.ok(&["site", "list"]);
@@ -71,7 +73,7 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
         "{listed}"
     );
     assert!(
-        listed.contains("theme: dark #0a66c2\tmax tries: 3, code lifetime: server's"),
+        listed.contains("locale: es\ttheme: dark #0a66c2\tmax tries: 3, code lifetime: server's"),
         "{listed}"
     );
 
@@ -112,6 +114,7 @@ fn bad_site_input_is_refused_with_a_message() {
         add("--resend-after", "-1"),
         add("--accent", "red"),
         add("--color-scheme", "sepia"),
+        add("--locale", "xx"),
     ];
     let cases: [&[&str]; 4] = [
         &[
