@@ -57,6 +57,7 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   await frame.getByRole("textbox", { name: "Phone number" }).fill("+37251234567");
   await frame.getByRole("button", { name: "Send code" }).click();
   await frame.getByText("We sent a code by SMS to +37•••••••67.").waitFor();
+  await expect(frame.getByRole("textbox", { name: "Code" })).toBeFocused();
   await expect(frame.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
   const pin = await lastPin(page, "+37251234567");
   await frame.getByRole("textbox", { name: "Code" }).fill(pin === "000000" ? "111111" : "000000");

@@ -19,6 +19,8 @@ test("a visitor verifies a number and returns to the host with a signed result",
 
   await expect(page.getByText("We sent a code by SMS to +37•••••••67.")).toBeVisible();
   const code = page.getByRole("textbox", { name: "Code" });
+  // The keyboard focus follows the visitor to the new field.
+  await expect(code).toBeFocused();
   await expect(code).toHaveAttribute("autocomplete", "one-time-code");
   await expect(code).toHaveAttribute("inputmode", "numeric");
   await expect(page.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();

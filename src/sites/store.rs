@@ -166,6 +166,28 @@ impl Sites {
         Ok(secret)
     }
 
+    /// Stores `site`'s language, look, limits on codes and authenticator choice.
+    pub async fn set_options(&self, site: &Site) -> Result<(), SiteError> {
+        let changed = sqlx::query(
+            "UPDATE sites SET locale = ?, color_scheme = ?, accent_color = ?, max_tries = ?, \
+             code_lifetime_seconds = ?, resend_after_seconds = ?, allow_totp = ? WHERE id = ?",
+        )
+        .bind(site.locale.as_str())
+        .bind(site.theme.scheme.as_str())
+        .bind(site.theme.accent.as_ref().map(|c| c.as_str().to_owned()))
+        .bind(site.pin_limits.max_tries)
+        .bind(site.pin_limits.code_lifetime_seconds)
+        .bind(site.pin_limits.resend_after_seconds)
+        .bind(site.allow_totp)
+        .bind(site.id.as_str())
+        .execute(&self.db)
+        .await?;
+        if changed.rows_affected() == 0 {
+            return Err(SiteError::NotFound);
+        }
+        Ok(())
+    }
+
     /// The site with this id.
     pub async fn get(&self, id: &SiteId) -> Result<Site, SiteError> {
         let row: SiteRow =

@@ -136,7 +136,7 @@ fn VerificationFlow(
         SessionStatus::Started => {
             view! { <PhoneStep flow page=page.clone() default_country/> }.into_any()
         }
-        SessionStatus::CodeSent => view! { <CodeStep flow page=page.clone() embedded/> }.into_any(),
+        SessionStatus::CodeSent => view! { <CodeStep flow page=page.clone()/> }.into_any(),
         SessionStatus::Verified | SessionStatus::Cancelled => {
             view! { <Finished flow embedded/> }.into_any()
         }
@@ -194,7 +194,7 @@ fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl
 
 /// The code step: one field, where the code went, tries left, a new code, another number.
 #[component]
-fn CodeStep(flow: FlowView, page: String, embedded: bool) -> impl IntoView {
+fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
     let text = flow.locale.text();
     let mut hint = (text.tries_left)(flow.attempts_left);
     if !flow.by_app {
@@ -229,8 +229,10 @@ fn CodeStep(flow: FlowView, page: String, embedded: bool) -> impl IntoView {
         <p class="lead">{sent_to}</p>
         <StepForm page=page.clone() step="check_code">
             <label for="code">{text.code}</label>
-            <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
-                maxlength="12" required autofocus=!embedded aria-describedby="flow-message attempts"/>
+            <FocusOnArrival>
+                <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
+                    maxlength="12" required aria-describedby="flow-message attempts"/>
+            </FocusOnArrival>
             <p id="attempts" class="hint">{hint}</p>
             <button type="submit">{text.verify}</button>
         </StepForm>
@@ -243,6 +245,28 @@ fn CodeStep(flow: FlowView, page: String, embedded: bool) -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Puts the keyboard focus in the field it wraps as it appears, if the visitor is using this
+/// page: an `autofocus` attribute works only on a page's first load, and must not take the
+/// focus from the host page around the iframe.
+#[island]
+fn FocusOnArrival(children: Children) -> impl IntoView {
+    use leptos::wasm_bindgen::JsCast;
+    let wrapper = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if !document().has_focus().unwrap_or(false) {
+            return;
+        }
+        let field = wrapper
+            .get()
+            .and_then(|w| w.query_selector("input").ok().flatten())
+            .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    });
+    view! { <div node_ref=wrapper>{children()}</div> }
 }
 
 /// The resend button, counting down the seconds until another code may be sent. An island:

@@ -196,3 +196,60 @@ fn an_account_is_created_from_a_password_on_standard_input() {
     let again = cli.run(&["account", "set", "shop"], "another-long-password\n");
     assert!(String::from_utf8_lossy(&again.stdout).contains("updated account shop"));
 }
+
+#[tokio::test]
+async fn a_sites_options_change_with_set_and_the_rest_stays() {
+    let cli = Cli::new();
+    cli.ok(&[
+        "site",
+        "add",
+        "shop",
+        "--name",
+        "Shop",
+        "--callback",
+        "https://shop.example.com/verified",
+        "--locale",
+        "es",
+        "--max-tries",
+        "3",
+    ]);
+    cli.ok(&[
+        "site",
+        "set",
+        "shop",
+        "--accent",
+        "#112233",
+        "--resend-after",
+        "60",
+        "--allow-totp",
+    ]);
+    let site = cli
+        .sites()
+        .await
+        .get(&SiteId::parse("shop").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(site.locale.as_str(), "es");
+    assert_eq!(site.theme.accent.unwrap().as_str(), "#112233");
+    assert_eq!(site.pin_limits.max_tries, Some(3));
+    assert_eq!(site.pin_limits.resend_after_seconds, Some(60));
+    assert!(site.allow_totp);
+
+    cli.ok(&["site", "set", "shop", "--allow-totp", "false"]);
+    let site = cli
+        .sites()
+        .await
+        .get(&SiteId::parse("shop").unwrap())
+        .await
+        .unwrap();
+    assert!(!site.allow_totp);
+
+    for args in [
+        &["site", "set", "nosuchsite", "--locale", "en"][..],
+        &["site", "set", "shop", "--max-tries", "50"],
+    ] {
+        let output = cli.run(args, "");
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert!(!output.stderr.is_empty(), "{args:?} said nothing");
+    }
+}

@@ -2,10 +2,11 @@
 //! signed request → session → phone → code → signed return.
 
 use crate::helpers::{
-    add_site, return_fields, signed_query, spawn_app, start, step, CALLBACK, PHONE,
+    add_site, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
+    CALLBACK, PHONE,
 };
 use hmac::{Hmac, Mac};
-use phone_verify::sites::{sign, SigningSecret};
+use phone_verify::sites::{sign, SigningSecret, Site};
 use serde_json::Value;
 use sha2::Sha256;
 
@@ -402,12 +403,11 @@ async fn the_host_backend_creates_a_session_with_its_secret() {
 #[tokio::test]
 async fn an_authenticator_is_offered_when_the_site_allows_it_and_falls_back_to_sms() {
     let app = spawn_app().await;
-    let secret = add_site(&app, None).await;
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    sqlx::query("UPDATE sites SET allow_totp = TRUE")
-        .execute(&db)
-        .await
-        .unwrap();
+    let site = Site {
+        allow_totp: true,
+        ..shop_site(None)
+    };
+    let secret = create_site(&app, site).await;
     let page = start(&app, &secret, &[]).await;
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("From my authenticator app"), "{html}");
