@@ -1,9 +1,11 @@
 import { expect, test } from "@playwright/test";
+import { consoleErrors } from "./support";
 
 // The demo host page of a development server: http://localhost:3000/ embeds the widget from
 // http://127.0.0.1:3000, and lists what it received with the signature checks.
 
 test("the demo host embeds the widget from the other origin and receives signed results", async ({ page }) => {
+  const errors = consoleErrors(page);
   await page.goto("http://localhost:3000/");
   await expect(page.getByRole("heading", { name: "Demo Shop: create your account" })).toBeVisible();
   const frame = page.frameLocator("#widget iframe");
@@ -27,4 +29,5 @@ test("the demo host embeds the widget from the other origin and receives signed 
     await page.reload();
     await expect(received.getByRole("row").filter({ hasText: "webhook" }).first()).toContainText("✓ valid", { timeout: 1000 });
   }).toPass({ timeout: 10_000 });
+  expect(errors).toEqual([]);
 });

@@ -195,7 +195,7 @@ pub async fn signup_page(state: AppState, headers: &HeaderMap) -> Response {
     };
     Html(format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Demo Shop: sign up</title>
+<title>Demo Shop: sign up</title><link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>body{{font-family:system-ui,sans-serif;max-width:44rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
 label{{display:block;margin:.5rem 0 .25rem;font-weight:600}}input{{font:inherit;padding:.5rem;width:100%;max-width:28rem}}
 table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}}

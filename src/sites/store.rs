@@ -106,6 +106,36 @@ impl SiteRow {
     }
 }
 
+/// Writes a site's options (the columns `site set` changes).
+async fn write_options<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    site: &Site,
+) -> Result<(), SiteError> {
+    let changed = sqlx::query(
+        "UPDATE sites SET allow_totp = ?, locale = ?, color_scheme = ?, accent_color = ?, \
+         max_tries = ?, code_lifetime_seconds = ?, resend_after_seconds = ? WHERE id = ?",
+    )
+    .bind(site.allow_totp)
+    .bind(site.locale.as_str())
+    .bind(site.theme.scheme.as_str())
+    .bind(site.theme.accent.as_ref().map(|c| c.as_str().to_owned()))
+    .bind(site.pin_limits.max_tries)
+    .bind(site.pin_limits.code_lifetime_seconds)
+    .bind(site.pin_limits.resend_after_seconds)
+    .bind(site.id.as_str())
+    .execute(db)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(SiteError::NotFound);
+    }
+    Ok(())
+}
+
+/// The columns a site is created with; the options are written after them.
+const IDENTITY_COLUMNS: &str =
+    "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
+     verigator_username, verigator_password, verigator_service_id, legacy_user, legacy_password";
+
 const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
      verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password, \
@@ -129,7 +159,7 @@ impl Sites {
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO sites ({SITE_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO sites ({IDENTITY_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(site.id.as_str())
@@ -140,21 +170,15 @@ impl Sites {
         .bind(site.allow_private_callbacks)
         .bind(&site.verigator_username)
         .bind(site.verigator_password.expose_secret())
-        .bind(site.allow_totp)
         .bind(site.legacy.as_ref().map(|(user, _)| user.clone()))
         .bind(site.legacy.as_ref().map(|(_, password)| password.expose_secret().to_owned()))
-        .bind(site.locale.as_str())
-        .bind(site.theme.scheme.as_str())
-        .bind(site.theme.accent.as_ref().map(|c| c.as_str().to_owned()))
-        .bind(site.pin_limits.max_tries)
-        .bind(site.pin_limits.code_lifetime_seconds)
-        .bind(site.pin_limits.resend_after_seconds)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
             return Err(SiteError::Exists);
         }
+        write_options(&mut *tx, &site).await?;
         let secret = SigningSecret::generate();
         sqlx::query("INSERT INTO site_secrets (site_id, secret, created_at) VALUES (?, ?, ?)")
             .bind(site.id.as_str())
@@ -166,26 +190,9 @@ impl Sites {
         Ok(secret)
     }
 
-    /// Stores `site`'s language, look, limits on codes and authenticator choice.
+    /// Stores `site`'s options: authenticator apps, language, look, limits on codes.
     pub async fn set_options(&self, site: &Site) -> Result<(), SiteError> {
-        let changed = sqlx::query(
-            "UPDATE sites SET locale = ?, color_scheme = ?, accent_color = ?, max_tries = ?, \
-             code_lifetime_seconds = ?, resend_after_seconds = ?, allow_totp = ? WHERE id = ?",
-        )
-        .bind(site.locale.as_str())
-        .bind(site.theme.scheme.as_str())
-        .bind(site.theme.accent.as_ref().map(|c| c.as_str().to_owned()))
-        .bind(site.pin_limits.max_tries)
-        .bind(site.pin_limits.code_lifetime_seconds)
-        .bind(site.pin_limits.resend_after_seconds)
-        .bind(site.allow_totp)
-        .bind(site.id.as_str())
-        .execute(&self.db)
-        .await?;
-        if changed.rows_affected() == 0 {
-            return Err(SiteError::NotFound);
-        }
-        Ok(())
+        write_options(&self.db, site).await
     }
 
     /// The site with this id.

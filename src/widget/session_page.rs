@@ -252,17 +252,12 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
 /// focus from the host page around the iframe.
 #[island]
 fn FocusOnArrival(children: Children) -> impl IntoView {
-    use leptos::wasm_bindgen::JsCast;
     let wrapper = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if !document().has_focus().unwrap_or(false) {
             return;
         }
-        let field = wrapper
-            .get()
-            .and_then(|w| w.query_selector("input").ok().flatten())
-            .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlElement>().ok());
-        if let Some(field) = field {
+        if let Some(field) = first_inside::<leptos::web_sys::HtmlElement>(wrapper, "input") {
             let _ = field.focus();
         }
     });
@@ -341,15 +336,10 @@ fn ReturnToHost(
     at_once: bool,
     children: Children,
 ) -> impl IntoView {
-    use leptos::wasm_bindgen::JsCast;
     let wrapper = NodeRef::<html::Div>::new();
     let submit = move || {
-        let form = wrapper
-            .get()
-            .and_then(|w| w.query_selector("form").ok().flatten())
-            .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
         // `submit()` sends no submit event: the islands router does not see it.
-        if let Some(form) = form {
+        if let Some(form) = first_inside::<leptos::web_sys::HtmlFormElement>(wrapper, "form") {
             let _ = form.submit();
         }
     };
@@ -364,6 +354,20 @@ fn ReturnToHost(
             submit();
         } node_ref=wrapper>{children()}</div>
     }
+}
+
+/// The first element inside an island's wrapper that matches `selector`, if it is a `T`.
+fn first_inside<T: leptos::wasm_bindgen::JsCast>(
+    wrapper: NodeRef<html::Div>,
+    selector: &str,
+) -> Option<T> {
+    use leptos::wasm_bindgen::JsCast;
+    wrapper
+        .get()?
+        .query_selector(selector)
+        .ok()??
+        .dyn_into::<T>()
+        .ok()
 }
 
 #[cfg(feature = "ssr")]

@@ -340,6 +340,23 @@ impl Binary {
         String::from_utf8(output.stdout).unwrap()
     }
 
+    /// Adds the site "shop" (callback `CALLBACK`) with `options`; answers with its secret.
+    pub fn add_shop(&self, options: &[&str]) -> SigningSecret {
+        let mut args = vec![
+            "site",
+            "add",
+            "shop",
+            "--name",
+            "Shop",
+            "--callback",
+            CALLBACK,
+        ];
+        args.extend(options);
+        let added = self.ok(&args);
+        let secret = added.split_whitespace().find(|w| w.starts_with("whsec_"));
+        SigningSecret::parse(secret.expect("a secret in the output")).unwrap()
+    }
+
     /// Starts the server on a free port; answers once it listens.
     pub fn serve(&self) -> ServerProcess {
         let mut child = self

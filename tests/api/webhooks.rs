@@ -1,7 +1,7 @@
 //! Webhooks to the host: signed per Standard Webhooks, delivered from a durable outbox with
 //! retries, surviving a crash between verification and delivery.
 
-use crate::helpers::{add_site, pin_in, spawn_app, start, step, Binary, TestApp, PHONE};
+use crate::helpers::{add_site, pin_in, spawn_app, start, step, Binary, TestApp, CALLBACK, PHONE};
 use axum::{
     body::Bytes, extract::State, http::HeaderMap, http::StatusCode, response::IntoResponse,
     routing::post, Router,
@@ -261,25 +261,7 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
     // The host's endpoint fails the first delivery, then takes the retry.
     let (host, url) = Host::start(vec![(503, None)]).await;
     let binary = Binary::new();
-    let added = binary.ok(&[
-        "site",
-        "add",
-        "shop",
-        "--name",
-        "Shop",
-        "--callback",
-        "https://shop.example.com/verified",
-        "--webhook",
-        &url,
-        "--allow-private-callbacks",
-    ]);
-    let secret = SigningSecret::parse(
-        added
-            .split_whitespace()
-            .find(|w| w.starts_with("whsec_"))
-            .expect("a secret"),
-    )
-    .unwrap();
+    let secret = binary.add_shop(&["--webhook", &url, "--allow-private-callbacks"]);
 
     // The real server process verifies a phone, over HTTP.
     let first = binary.serve();
@@ -290,7 +272,7 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
     let mut pairs: Vec<(String, String)> = [
         ("site", "shop"),
         ("user", "alice@example.com"),
-        ("callback_url", "https://shop.example.com/verified"),
+        ("callback_url", CALLBACK),
         ("ts", &SystemClock.unix_seconds().to_string()),
     ]
     .iter()
