@@ -9,7 +9,7 @@ use std::fmt;
 pub struct Country {
     /// ISO 3166-1 alpha-2 code, upper case.
     pub code: &'static str,
-    /// English name shown in the picker.
+    /// English name; `i18n::Text::country_name` gives it in other languages.
     pub name: &'static str,
     /// International calling code, without `+`.
     pub calling_code: &'static str,

@@ -4,7 +4,10 @@
 //! router patches it in without a page load when JavaScript runs). The `check_phone` server
 //! function gives the same answer as JSON, for the host's own code.
 
-use crate::domain::{CountryCode, CountryCodeError, PhoneNumber, PhoneNumberError, COUNTRIES};
+use crate::{
+    domain::{CountryCode, CountryCodeError, PhoneNumber, PhoneNumberError, COUNTRIES},
+    i18n::{Locale, Text},
+};
 use leptos::{
     prelude::*,
     server_fn::{codec::JsonEncoding, error::FromServerFnError, error::ServerFnErrorErr},
@@ -70,17 +73,36 @@ pub struct PhoneSubmission {
 }
 
 /// The country picker's options, `picked` selected. Both phone forms use it.
-pub fn country_options(picked: &str) -> impl IntoView {
-    COUNTRIES
+pub fn country_options(picked: &str, text: &Text) -> impl IntoView {
+    let mut named: Vec<_> = COUNTRIES
         .iter()
-        .map(|c| {
+        .map(|c| ((text.country_name)(c.code, c.name), c))
+        .collect();
+    named.sort_by_cached_key(|(name, _)| alphabetical(name));
+    named
+        .into_iter()
+        .map(|(name, c)| {
             view! {
                 <option value=c.code selected=c.code == picked>
-                    {format!("{} (+{})", c.name, c.calling_code)}
+                    {format!("{name} (+{})", c.calling_code)}
                 </option>
             }
         })
         .collect_view()
+}
+
+/// A name's sort key: accented letters sort with their base letter ("Bélgica" before "Brasil").
+fn alphabetical(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 /// The phone form, posted to `/verify`: the browser loads the answer without JavaScript, and
@@ -107,7 +129,7 @@ pub fn PhoneForm(
     view! {
         <form class="phone-form" method="post" action="/verify" novalidate>
             <label for="country">"Country"</label>
-            <select id="country" name="country">{country_options(&picked)}</select>
+            <select id="country" name="country">{country_options(&picked, Locale::En.text())}</select>
             <label for="phone">"Phone number"</label>
             <input
                 id="phone"

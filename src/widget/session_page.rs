@@ -174,7 +174,7 @@ fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl
         <StepForm page step="send_code">
             <label for="country">{text.country}</label>
             <select id="country" name="country" disabled=flow.phone_locked>
-                {country_options(default_country.as_str())}
+                {country_options(default_country.as_str(), text)}
             </select>
             <label for="phone">{text.phone_number}</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required

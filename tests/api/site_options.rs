@@ -143,6 +143,10 @@ async fn the_page_speaks_the_sites_language() {
         html.contains("Shop sabrá que este número es tuyo."),
         "{html}"
     );
+    // Countries by their Spanish names, in Spanish order.
+    let position = |name: &str| html.find(&format!(">{name} (+")).expect(name);
+    assert!(position("Alemania") < position("Australia"));
+    assert!(position("Bélgica") < position("Brasil"));
 
     let (status, html) = step(&app, &page, "step=send_code&phone=12").await;
     assert_eq!(status, 422);
