@@ -37,11 +37,12 @@ pub mod verigator;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::hydrate_islands();
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    widget::busy::mark_forms_busy_while_posting(&document);
     // End-to-end tests wait for this marker: clicks before it would reach plain HTML forms.
-    if let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    if let Some(root) = document.document_element() {
         let _ = root.set_attribute("data-hydrated", "true");
     }
 }

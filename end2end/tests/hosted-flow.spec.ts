@@ -50,9 +50,17 @@ test("a visitor can change the number, then cancel", async ({ page }) => {
   await page.goto(signedVerifyUrl(site));
   await page.locator("html[data-hydrated]").waitFor();
 
+  // A slow network: the step shows it is on its way, and a second click does nothing.
+  await page.route("**/verify/*", async (route) => {
+    if (route.request().method() === "POST") await new Promise((done) => setTimeout(done, 500));
+    await route.continue();
+  });
   await page.getByRole("textbox", { name: "Phone number" }).fill("+1 415 555 2671");
-  await page.getByRole("button", { name: "Send code" }).click();
+  const sendCode = page.getByRole("button", { name: "Send code" });
+  await sendCode.click();
+  await expect(page.locator('form[aria-busy="true"]')).toHaveCount(1);
   await expect(page.getByText("We sent a code by SMS to +14•••••••71.")).toBeVisible();
+  await expect(page.locator("form[aria-busy]")).toHaveCount(0);
   await page.getByRole("button", { name: "Change number" }).click();
   await expect(page.getByRole("button", { name: "Send code" })).toBeVisible();
 

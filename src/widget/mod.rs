@@ -2,6 +2,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod backend_api;
+#[cfg(feature = "hydrate")]
+pub mod busy;
 #[cfg(feature = "ssr")]
 pub mod flow;
 mod phone_step;
