@@ -1,7 +1,7 @@
 //! Phone verification widget: a Leptos app (hosted page and embeddable widget) and its server.
 //!
 //! The crate builds twice: with `ssr` as the server binary's library, and with `hydrate` as the
-//! wasm that brings the page's islands to life. Server-only code sits behind `ssr`.
+//! wasm the pages load (`widget::enhance`). Server-only code sits behind `ssr`.
 
 #![recursion_limit = "256"]
 
@@ -31,16 +31,20 @@ pub mod sms;
 #[cfg(feature = "ssr")]
 pub mod verigator;
 
-/// Browser entry point: hydrates the islands, then marks the page as interactive. (No panic
-/// hook: the wasm is built with `-Cpanic=immediate-abort`, see `.cargo/config.toml`.)
+/// Browser entry point: applies what the server's pages ask of the browser (`widget::enhance`),
+/// then marks the page as interactive. No client framework runs: the server renders every
+/// step, and Leptos's islands router patches each answer in. (No panic hook: the wasm is built
+/// with `-Cpanic=immediate-abort`, see `.cargo/config.toml`.)
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    leptos::mount::hydrate_islands();
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(window) = web_sys::window() else {
         return;
     };
-    widget::busy::mark_forms_busy_while_posting(&document);
+    let Some(document) = window.document() else {
+        return;
+    };
+    widget::enhance::enhance(window, document.clone());
     // End-to-end tests wait for this marker: clicks before it would reach plain HTML forms.
     if let Some(root) = document.document_element() {
         let _ = root.set_attribute("data-hydrated", "true");

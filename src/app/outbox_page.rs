@@ -44,7 +44,7 @@ pub async fn outbox_entries() -> Result<Option<Vec<OutboxEntry>>, ServerFnError>
     Ok(Some(entries))
 }
 
-/// The outbox page; server-rendered, no island.
+/// The outbox page, rendered on the server.
 #[component]
 pub fn OutboxPage() -> impl IntoView {
     let entries = Resource::new(|| (), |_| outbox_entries());

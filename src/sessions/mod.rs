@@ -39,8 +39,6 @@ pub struct Session {
     pub expires_at: i64,
     /// When the last code was sent, Unix seconds.
     pub code_sent_at: Option<i64>,
-    /// Codes sent so far.
-    pub codes_sent: i64,
     /// Wrong codes typed for the current code.
     pub wrong_codes: i64,
     /// When the session reached a final status.
@@ -63,7 +61,6 @@ struct SessionRow {
     method: Option<String>,
     expires_at: i64,
     code_sent_at: Option<i64>,
-    codes_sent: i64,
     wrong_codes: i64,
     finished_at: Option<i64>,
     legacy: bool,
@@ -89,7 +86,6 @@ impl SessionRow {
             method: self.method.as_deref().map(AuthMethod::from_stored),
             expires_at: self.expires_at,
             code_sent_at: self.code_sent_at,
-            codes_sent: self.codes_sent,
             wrong_codes: self.wrong_codes,
             finished_at: self.finished_at,
             legacy: self.legacy,
@@ -105,7 +101,7 @@ pub struct Sessions {
 
 const COLUMNS: &str =
     "id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, status, \
-     phone, method, expires_at, code_sent_at, codes_sent, wrong_codes, finished_at, legacy";
+     phone, method, expires_at, code_sent_at, wrong_codes, finished_at, legacy";
 
 impl Sessions {
     /// Sessions stored in `db`.
@@ -169,8 +165,7 @@ impl Sessions {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let moved = sqlx::query(
-            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, code_sent_at = ?, \
-             codes_sent = codes_sent + 1, wrong_codes = 0 \
+            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, code_sent_at = ?, wrong_codes = 0 \
              WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
         )
         .bind(phone.as_str())

@@ -215,7 +215,6 @@ impl Flow {
             allow_totp: site.allow_totp,
             masked_phone: session.phone.as_ref().map(PhoneNumber::masked),
             by_app: session.method == Some(AuthMethod::Totp),
-            codes_sent: session.codes_sent,
             resend_in_seconds: session
                 .code_sent_at
                 .map_or(0, |sent| (sent + policy.send_cooldown_seconds - now).max(0)),

@@ -3,7 +3,7 @@
 #[cfg(feature = "ssr")]
 pub mod backend_api;
 #[cfg(feature = "hydrate")]
-pub mod busy;
+pub mod enhance;
 #[cfg(feature = "ssr")]
 pub mod flow;
 mod phone_step;

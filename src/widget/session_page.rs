@@ -1,7 +1,9 @@
 //! The session page, `/verify/{session}` (hosted) or `/embed/{session}` (in the host's
 //! iframe): the server renders the current step, and every step is a form posted back to the
 //! page. Without JavaScript the browser loads the answer; with it, Leptos's islands router posts
-//! the form and patches the page in place, so both run the same code on the server.
+//! the form and patches the page in place, so both run the same code on the server. What the
+//! browser adds (a countdown, focus, the return to the host) is asked for with `data-*`
+//! attributes and done by `enhance.rs`.
 
 use super::{
     phone_step::country_options,
@@ -12,7 +14,7 @@ use crate::{
     domain::{CountryCode, SessionStatus, Theme},
     i18n::Locale,
 };
-use leptos::{either::Either, html, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::{Html, Title};
 
 /// The session to show, and why the last step failed if it did; the page's handlers provide it.
@@ -209,30 +211,28 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
         (text.code_sent_by_sms)(&flow.masked_phone.unwrap_or_default())
     };
     let resend = (!flow.by_app).then(|| {
-        let wait_seconds = flow.resend_in_seconds;
-        let (ready, waiting) = (
-            text.send_new_code.to_owned(),
-            text.send_new_code_in.to_owned(),
-        );
-        // The islands router keeps an island (and its countdown) while the page around it
-        // stays the same, and replaces a branch whose marker changed: alternating branches
-        // give each new code a new countdown.
-        let countdown = if flow.codes_sent % 2 == 0 {
-            Either::Left(view! { <ResendButton wait_seconds ready waiting/> })
+        let wait = flow.resend_in_seconds;
+        let label = if wait > 0 {
+            text.send_new_code_in.replace("{s}", &wait.to_string())
         } else {
-            Either::Right(view! { <ResendButton wait_seconds ready waiting/> })
+            text.send_new_code.to_owned()
         };
-        view! { <StepForm page=page.clone() step="resend_code">{countdown}</StepForm> }
+        // The browser counts the seconds down (`enhance.rs`); without JavaScript the label
+        // says how long to wait.
+        view! {
+            <StepForm page=page.clone() step="resend_code">
+                <button type="submit" class="link" disabled={wait > 0} data-countdown=wait
+                    data-ready=text.send_new_code data-waiting=text.send_new_code_in>{label}</button>
+            </StepForm>
+        }
     });
     view! {
         <h1 id="verify-title">{text.enter_code_title}</h1>
         <p class="lead">{sent_to}</p>
         <StepForm page=page.clone() step="check_code">
             <label for="code">{text.code}</label>
-            <FocusOnArrival>
-                <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
-                    maxlength="12" required aria-describedby="flow-message attempts"/>
-            </FocusOnArrival>
+            <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
+                maxlength="12" required aria-describedby="flow-message attempts" data-focus-on-arrival/>
             <p id="attempts" class="hint">{hint}</p>
             <button type="submit">{text.verify}</button>
         </StepForm>
@@ -247,58 +247,9 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
     }
 }
 
-/// Puts the keyboard focus in the field it wraps as it appears, if the visitor is using this
-/// page: an `autofocus` attribute works only on a page's first load, and must not take the
-/// focus from the host page around the iframe.
-#[island]
-fn FocusOnArrival(children: Children) -> impl IntoView {
-    let wrapper = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
-        if !document().has_focus().unwrap_or(false) {
-            return;
-        }
-        if let Some(field) = first_inside::<leptos::web_sys::HtmlElement>(wrapper, "input") {
-            let _ = field.focus();
-        }
-    });
-    view! { <div node_ref=wrapper>{children()}</div> }
-}
-
-/// The resend button, counting down the seconds until another code may be sent. An island:
-/// the countdown ticks in the browser; without JavaScript the button says how long to wait.
-#[island]
-fn ResendButton(
-    /// Seconds until another code may be sent.
-    wait_seconds: i64,
-    /// The label once a code may be sent.
-    ready: String,
-    /// The label while counting down; `{s}` stands for the seconds.
-    waiting: String,
-) -> impl IntoView {
-    let left = RwSignal::new(wait_seconds);
-    Effect::new(move |_| {
-        let tick = set_interval_with_handle(
-            move || left.update(|s| *s = (*s - 1).max(0)),
-            std::time::Duration::from_secs(1),
-        );
-        on_cleanup(move || {
-            if let Ok(handle) = tick {
-                handle.clear();
-            }
-        });
-    });
-    view! {
-        <button type="submit" class="link" disabled=move || { left.get() > 0 }>
-            {move || match left.get() {
-                0 => ready.clone(),
-                s => waiting.replace("{s}", &s.to_string()),
-            }}
-        </button>
-    }
-}
-
-/// The last step: back to the host with the signed result. Hosted, the browser submits the
-/// form at once (with JavaScript) or on a click (without). Embedded, the frame script
+/// The last step: back to the host with the signed result, by a plain form post to the host's
+/// origin (`data-return`: never through the islands router). Hosted, the browser submits it at
+/// once (`data-at-once`, with JavaScript) or on a click (without). Embedded, the frame script
 /// (`embed-frame.js`) finds the marked form and posts the result token to the host page; the
 /// form, aimed at the top window, is the way back without JavaScript.
 #[component]
@@ -317,57 +268,14 @@ fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
     let result_type = if verified { "verified" } else { "cancelled" };
     view! {
         <h1 id="verify-title">{if verified { text.verified_title } else { text.cancelled_title }}</h1>
-        <ReturnToHost at_once=!embedded>
-            <form method="post" action=callback_url target=embedded.then_some("_top")
-                data-result-type=embedded.then_some(result_type) data-result-token=embedded.then_some(token)>
-                {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
-                <p>{if embedded { text.done.to_owned() } else { (text.taking_you_back)(&flow.site_name) }}</p>
-                <button type="submit">{(text.continue_to)(&flow.site_name)}</button>
-            </form>
-        </ReturnToHost>
+        <form method="post" action=callback_url target=embedded.then_some("_top") data-return
+            data-at-once=(!embedded).then_some("") data-result-type=embedded.then_some(result_type)
+            data-result-token=embedded.then_some(token)>
+            {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
+            <p>{if embedded { text.done.to_owned() } else { (text.taking_you_back)(&flow.site_name) }}</p>
+            <button type="submit">{(text.continue_to)(&flow.site_name)}</button>
+        </form>
     }
-}
-
-/// Submits the result form it wraps as a plain browser form: the host is another origin, and
-/// the islands router only fetches this server's pages. With `at_once`, as soon as it runs.
-#[island]
-fn ReturnToHost(
-    /// Whether to submit without waiting for a click (the hosted page).
-    at_once: bool,
-    children: Children,
-) -> impl IntoView {
-    let wrapper = NodeRef::<html::Div>::new();
-    let submit = move || {
-        // `submit()` sends no submit event: the islands router does not see it.
-        if let Some(form) = first_inside::<leptos::web_sys::HtmlFormElement>(wrapper, "form") {
-            let _ = form.submit();
-        }
-    };
-    Effect::new(move |_| {
-        if at_once {
-            submit();
-        }
-    });
-    view! {
-        <div on:submit=move |ev| {
-            ev.prevent_default();
-            submit();
-        } node_ref=wrapper>{children()}</div>
-    }
-}
-
-/// The first element inside an island's wrapper that matches `selector`, if it is a `T`.
-fn first_inside<T: leptos::wasm_bindgen::JsCast>(
-    wrapper: NodeRef<html::Div>,
-    selector: &str,
-) -> Option<T> {
-    use leptos::wasm_bindgen::JsCast;
-    wrapper
-        .get()?
-        .query_selector(selector)
-        .ok()??
-        .dyn_into::<T>()
-        .ok()
 }
 
 #[cfg(feature = "ssr")]

@@ -25,8 +25,6 @@ pub struct FlowView {
     pub masked_phone: Option<String>,
     /// Whether the pending code comes from an authenticator app rather than SMS.
     pub by_app: bool,
-    /// Codes sent so far: it tells one code from the next.
-    pub codes_sent: i64,
     /// Seconds until another code may be sent.
     pub resend_in_seconds: i64,
     /// Seconds the pending code still works.

@@ -104,7 +104,7 @@ impl TestApp {
             .expect("POST is answered")
     }
 
-    /// Calls the `check_phone` server function as the island does.
+    /// Calls the `check_phone` server function, as a host's script would.
     pub async fn check_phone(&self, body: &str) -> reqwest::Response {
         self.client
             .post(format!("{}/api/check_phone", self.address))

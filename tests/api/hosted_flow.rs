@@ -1,5 +1,5 @@
-//! The hosted flow over HTTP, as a browser without JavaScript and as the island drive it:
-//! signed request → session → phone → code → signed return.
+//! The hosted flow over HTTP, as a browser and as Leptos's islands router drive it: signed
+//! request → session → phone → code → signed return.
 
 use crate::helpers::{
     add_site, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
@@ -132,21 +132,37 @@ async fn steps_answer_the_islands_router_with_pages_it_can_patch() {
         html.contains("We sent a code by SMS to +37•••••••67."),
         "{html}"
     );
-    // The countdown island sits in a branch that changes with each code sent, so the router
-    // replaces it (and its countdown) after a resend.
-    let countdown_branch = |html: &str| {
-        let island = html
-            .find("data-component=\"ResendButton")
-            .expect("a countdown");
-        let marker = html[..island].rfind("<!--bo-").expect("a branch marker");
-        html[marker..island].to_owned()
+    // What the browser adds is asked for with attributes: the countdown starts from the
+    // server's seconds on every page, and the code field takes the focus as it appears.
+    let resend_button = |html: &str| {
+        let start = html.find("data-countdown=").expect("a countdown");
+        let tag_start = html[..start].rfind("<button").unwrap();
+        html[tag_start..start + html[start..].find('>').unwrap()].to_owned()
     };
-    let first = countdown_branch(&html);
+    let button = resend_button(&html);
+    assert!(button.contains(r#"data-countdown="30""#), "{button}");
+    assert!(button.contains("disabled"), "{button}");
+    assert!(
+        button.contains(r#"data-waiting="Send a new code in {s} s""#),
+        "{button}"
+    );
+    assert!(html.contains("data-focus-on-arrival"), "{html}");
 
-    app.clock.advance(31);
-    let (status, html) = step(&app, &page, "step=resend_code").await;
-    assert_eq!(status, 200);
-    assert_ne!(countdown_branch(&html), first);
+    let pin = app.last_pin_to(PHONE).await;
+    let wrong = format!(
+        "step=check_code&code={}",
+        if pin == "000000" { "111111" } else { "000000" }
+    );
+    app.clock.advance(12);
+    let (_, html) = step(&app, &page, &wrong).await;
+    assert!(resend_button(&html).contains(r#"data-countdown="18""#));
+    app.clock.advance(19);
+    let (_, html) = step(&app, &page, &wrong).await;
+    let button = resend_button(&html);
+    assert!(button.contains(r#"data-countdown="0""#), "{button}");
+    assert!(!button.contains("disabled"), "{button}");
+    // No island: no client framework ships with the page.
+    assert!(!html.contains("<leptos-island"), "{html}");
 }
 
 #[tokio::test]

@@ -1,0 +1,192 @@
+//! The browser half of the widget's pages, without a client framework: the server's HTML asks
+//! for a few behaviours with `data-*` attributes, and this module applies them when the page
+//! loads and again each time Leptos's islands router patches it.
+//!
+//! - `button[data-countdown]` (seconds): disabled while it counts down to another code,
+//!   labelled `data-waiting` (`{s}` stands for the seconds), then `data-ready`.
+//! - `[data-focus-on-arrival]`: takes the keyboard focus as it appears, if the visitor is using
+//!   this page (`autofocus` works on a first load only, and must not take the focus from the
+//!   host page around the iframe).
+//! - `form[data-return]`: back to the host by the browser's own form post (the router fetches
+//!   only this server's pages); at once with `data-at-once`.
+//! - any other form, once submitted, is `aria-busy` (its buttons ignore clicks, see
+//!   `style/main.css`) until the page is patched, or for ten seconds at most.
+
+use std::{cell::RefCell, rc::Rc};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{
+    Document, Element, Event, HtmlElement, HtmlFormElement, MutationObserver, MutationObserverInit,
+    MutationRecord, Window,
+};
+
+const BUSY: &str = "aria-busy";
+const BUSY_AT_MOST_MS: i32 = 10_000;
+
+/// Applies the behaviours now and after every patch of the page.
+pub fn enhance(window: Window, document: Document) {
+    let page = Rc::new(Page {
+        window,
+        document,
+        observer: RefCell::new(None),
+        countdowns: RefCell::new(Vec::new()),
+    });
+    page.apply();
+
+    let on_patch = {
+        let page = page.clone();
+        // Only the router's changes reach here: the page's own are taken back at once.
+        Closure::<dyn Fn(Vec<MutationRecord>)>::new(move |_: Vec<MutationRecord>| page.apply())
+    };
+    if let (Ok(observer), Some(body)) = (
+        MutationObserver::new(on_patch.as_ref().unchecked_ref()),
+        page.document.body(),
+    ) {
+        let options = MutationObserverInit::new();
+        options.set_subtree(true);
+        options.set_child_list(true);
+        options.set_character_data(true);
+        options.set_attributes(true);
+        if observer.observe_with_options(&body, &options).is_ok() {
+            *page.observer.borrow_mut() = Some(observer);
+        }
+    }
+    on_patch.forget();
+
+    let tick = {
+        let page = page.clone();
+        Closure::<dyn Fn()>::new(move || page.tick())
+    };
+    let _ = page
+        .window
+        .set_interval_with_callback_and_timeout_and_arguments_0(
+            tick.as_ref().unchecked_ref(),
+            1000,
+        );
+    tick.forget();
+
+    let on_submit = {
+        let page = page.clone();
+        Closure::<dyn Fn(Event)>::new(move |event: Event| page.submitted(&event))
+    };
+    // On the document: before the router's listener on the window.
+    let _ = page
+        .document
+        .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
+    on_submit.forget();
+}
+
+struct Page {
+    window: Window,
+    document: Document,
+    observer: RefCell<Option<MutationObserver>>,
+    /// Each countdown button and when it may be pressed (ms, the page's clock).
+    countdowns: RefCell<Vec<(Element, f64)>>,
+}
+
+impl Page {
+    /// Runs after a load or a patch.
+    fn apply(&self) {
+        for form in self.all("form[aria-busy]") {
+            let _ = form.remove_attribute(BUSY);
+        }
+        // The server's seconds are counted from the page it just rendered.
+        let now = self.now();
+        *self.countdowns.borrow_mut() = self
+            .all("button[data-countdown]")
+            .into_iter()
+            .map(|button| {
+                let seconds: f64 = attribute(&button, "data-countdown").parse().unwrap_or(0.0);
+                (button, now + seconds * 1000.0)
+            })
+            .collect();
+        if self.document.has_focus().unwrap_or(false) {
+            for field in self.all("[data-focus-on-arrival]:not([data-arrived])") {
+                let _ = field.set_attribute("data-arrived", "");
+                if let Ok(field) = field.dyn_into::<HtmlElement>() {
+                    let _ = field.focus();
+                }
+            }
+        }
+        for form in self.all("form[data-return][data-at-once]:not([data-sent])") {
+            let _ = form.set_attribute("data-sent", "");
+            if let Ok(form) = form.dyn_into::<HtmlFormElement>() {
+                // `submit()` fires no submit event: the router never sees it.
+                let _ = form.submit();
+            }
+        }
+        self.tick();
+    }
+
+    /// Brings every countdown to the current second.
+    fn tick(&self) {
+        let now = self.now();
+        for (button, ready_at) in self.countdowns.borrow().iter() {
+            let left = ((ready_at - now) / 1000.0).ceil().max(0.0) as i64;
+            let label = if left > 0 {
+                attribute(button, "data-waiting").replace("{s}", &left.to_string())
+            } else {
+                attribute(button, "data-ready")
+            };
+            if button.text_content().as_deref() != Some(label.as_str()) {
+                button.set_text_content(Some(&label));
+            }
+            let _ = if left > 0 {
+                button.set_attribute("disabled", "")
+            } else {
+                button.remove_attribute("disabled")
+            };
+        }
+        self.forget_own_changes();
+    }
+
+    /// A form was submitted: the return to the host goes by the browser's own post; any other
+    /// form is busy until the router patches the page.
+    fn submitted(&self, event: &Event) {
+        let Some(form) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if form.has_attribute("data-return") {
+            event.prevent_default();
+            let _ = form.submit();
+            return;
+        }
+        let _ = form.set_attribute(BUSY, "true");
+        self.forget_own_changes();
+        let release = Closure::once_into_js(move || {
+            let _ = form.remove_attribute(BUSY);
+        });
+        let _ = self
+            .window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                release.unchecked_ref(),
+                BUSY_AT_MOST_MS,
+            );
+    }
+
+    /// Drops the records of this module's own changes, so the observer sees only patches.
+    fn forget_own_changes(&self) {
+        if let Some(observer) = self.observer.borrow().as_ref() {
+            observer.take_records();
+        }
+    }
+
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let Ok(found) = self.document.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..found.length())
+            .filter_map(|i| found.item(i)?.dyn_into::<Element>().ok())
+            .collect()
+    }
+
+    fn now(&self) -> f64 {
+        self.window.performance().map_or(0.0, |p| p.now())
+    }
+}
+
+fn attribute(element: &Element, name: &str) -> String {
+    element.get_attribute(name).unwrap_or_default()
+}
