@@ -23,6 +23,12 @@ impl Cli {
         Sites::new(phone_verify::db::connect(&self.0.db_url).await.unwrap())
     }
 
+    /// The site "shop" as stored.
+    async fn shop(&self) -> phone_verify::sites::Site {
+        let id = SiteId::parse("shop").unwrap();
+        self.sites().await.get(&id).await.unwrap()
+    }
+
     /// The site's active secrets as stored, newest first.
     async fn active_secrets(&self, id: &SiteId) -> Vec<String> {
         let secrets = self.sites().await.active_secrets(id).await.unwrap();
@@ -77,12 +83,7 @@ async fn a_site_is_added_listed_and_its_secret_rotated() {
         "{listed}"
     );
 
-    let site = cli
-        .sites()
-        .await
-        .get(&SiteId::parse("shop").unwrap())
-        .await
-        .unwrap();
+    let site = cli.shop().await;
     assert!(site.allows_callback("https://shop.example.com/return/7"));
     assert!(!site.allows_callback("https://shop.example.com/other"));
 
@@ -211,12 +212,7 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
         "60",
         "--allow-totp",
     ]);
-    let site = cli
-        .sites()
-        .await
-        .get(&SiteId::parse("shop").unwrap())
-        .await
-        .unwrap();
+    let site = cli.shop().await;
     assert_eq!(site.locale.as_str(), "es");
     assert_eq!(site.theme.accent.unwrap().as_str(), "#112233");
     assert_eq!(site.pin_limits.max_tries, Some(3));
@@ -224,12 +220,7 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
     assert!(site.allow_totp);
 
     cli.ok(&["site", "set", "shop", "--allow-totp", "false"]);
-    let site = cli
-        .sites()
-        .await
-        .get(&SiteId::parse("shop").unwrap())
-        .await
-        .unwrap();
+    let site = cli.shop().await;
     assert!(!site.allow_totp);
 
     for args in [
