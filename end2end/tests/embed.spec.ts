@@ -87,6 +87,11 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   // The host page never navigated.
   await expect(page).toHaveURL(/^http:\/\/localhost:4000\/signup\?/);
   expect(errors).toEqual([]);
+
+  // The way back without the host's script: the form posts the whole page to the callback,
+  // by the browser itself (the islands router fetches only the widget's own pages).
+  await frame.getByRole("button", { name: "Continue to Shop" }).click();
+  await expect(page).toHaveURL("http://localhost:4000/done");
 });
 
 test("a locked session inside the iframe tells the host page with an error", async ({ page }) => {

@@ -3,10 +3,10 @@
 use crate::{
     clock::{Clock, SystemClock},
     db,
-    domain::{AccentColor, ColorScheme, Theme},
+    domain::{AccentColor, ColorScheme},
     i18n::Locale,
     server::Settings,
-    sites::{parse_origin, CallbackRule, PinLimits, Site, SiteId, Sites},
+    sites::{parse_origin, CallbackRule, Site, SiteId, Sites},
 };
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -137,8 +137,6 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
                 None => None,
             };
             let mut new = Site {
-                id: site_id(&id)?,
-                name,
                 embed_origins: origins
                     .iter()
                     .map(|o| parse_origin(o))
@@ -151,14 +149,13 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
                     .map_err(anyhow::Error::msg)?,
                 webhook_url: webhook,
                 allow_private_callbacks,
-                verigator_username: settings.verigator.username.clone(),
-                verigator_password: settings.verigator.password.clone(),
-                verigator_service: None,
-                allow_totp: false,
-                locale: Locale::default(),
-                theme: Theme::default(),
-                pin_limits: PinLimits::default(),
                 legacy,
+                ..Site::new(
+                    site_id(&id)?,
+                    name,
+                    settings.verigator.username.clone(),
+                    settings.verigator.password.clone(),
+                )
             };
             options.apply(&mut new)?;
             let secret = sites.create(new, now).await?;

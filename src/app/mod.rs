@@ -5,6 +5,7 @@ mod outbox_page;
 pub use outbox_page::{outbox_entries, OutboxEntry, OutboxPage};
 
 use crate::{
+    domain::Theme,
     i18n::Locale,
     widget::{SessionPage, VerifyPage},
 };
@@ -17,11 +18,13 @@ use leptos_router::{
 
 /// The whole HTML document; the server renders it for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // A session's page speaks its site's language; the other pages English.
+    // A session's page speaks its site's language and wears its look (the session handlers
+    // provide both); the other pages are English, in the widget's own colors.
     let lang = use_context::<Locale>().unwrap_or_default().as_str();
+    let theme = use_context::<Theme>().unwrap_or_default();
     view! {
         <!DOCTYPE html>
-        <html lang=lang>
+        <html lang=lang data-theme=theme.scheme.as_str() style=theme.css_variables()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -62,8 +62,6 @@ pub async fn ensure_demo_site(
         format!("http://127.0.0.1:{port}"),
     ];
     let site = Site {
-        id,
-        name: "Demo Shop".into(),
         embed_origins: origins
             .iter()
             .map(|o| parse_origin(o))
@@ -76,14 +74,13 @@ pub async fn ensure_demo_site(
             .map_err(anyhow::Error::msg)?,
         webhook_url: Some(format!("http://127.0.0.1:{port}/demo/webhook")),
         allow_private_callbacks: true,
-        verigator_username: verigator.username.clone(),
-        verigator_password: verigator.password.clone(),
-        verigator_service: None,
         allow_totp: true,
-        locale: Default::default(),
-        theme: Default::default(),
-        pin_limits: Default::default(),
-        legacy: None,
+        ..Site::new(
+            id,
+            "Demo Shop".into(),
+            verigator.username.clone(),
+            verigator.password.clone(),
+        )
     };
     match sites.create(site, now).await {
         Ok(_) => {

@@ -1,16 +1,14 @@
 //! A one-time code as a visitor types it.
 
 use crate::i18n::{Locale, Text};
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A one-time code: 4 to 10 digits. Spaces and dashes a visitor adds are dropped.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Pin(String);
 
 /// Why a typed code is not a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinError {
     /// Nothing was typed.
     Empty,
@@ -67,19 +65,6 @@ impl Pin {
     /// The digits.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl TryFrom<String> for Pin {
-    type Error = PinError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Pin> for String {
-    fn from(pin: Pin) -> Self {
-        pin.0
     }
 }
 

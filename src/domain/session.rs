@@ -1,12 +1,10 @@
 //! A widget session's id and status, shared by the server and the browser.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A session id: 128 random bits in unpadded base64url (22 characters). It travels in URLs
 /// and hidden fields instead of a cookie, and it is the visitor's only handle on the session.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SessionId(String);
 
 impl SessionId {
@@ -46,19 +44,6 @@ impl SessionId {
 #[error("This verification link is not valid.")]
 pub struct InvalidSessionId;
 
-impl TryFrom<String> for SessionId {
-    type Error = InvalidSessionId;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<SessionId> for String {
-    fn from(id: SessionId) -> Self {
-        id.0
-    }
-}
-
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -66,8 +51,7 @@ impl fmt::Display for SessionId {
 }
 
 /// Where a session is. `Verified`, `Cancelled`, `Expired` and `Locked` are final.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionStatus {
     /// Waiting for a phone number.
     Started,

@@ -1,11 +1,9 @@
 //! How a site's widget looks: its color scheme and accent color.
 
-use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 
 /// Light, dark, or whichever the visitor's system prefers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ColorScheme {
     /// The visitor's system preference.
     #[default]
@@ -39,17 +37,8 @@ impl FromStr for ColorScheme {
 }
 
 /// A site's accent color (buttons, links, focus rings), `#rrggbb`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccentColor(String);
-
-impl TryFrom<String> for AccentColor {
-    type Error = ThemeError;
-
-    fn try_from(written: String) -> Result<Self, ThemeError> {
-        written.parse()
-    }
-}
 
 impl AccentColor {
     /// The color as written in CSS, lowercase.
@@ -96,12 +85,21 @@ impl fmt::Display for AccentColor {
 }
 
 /// A site's look.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Theme {
     /// Light, dark or automatic.
     pub scheme: ColorScheme,
     /// The accent color; the widget's own blue when unset.
     pub accent: Option<AccentColor>,
+}
+
+impl Theme {
+    /// The CSS custom properties the accent sets (see `style/main.css`), if there is one.
+    pub fn css_variables(&self) -> Option<String> {
+        self.accent
+            .as_ref()
+            .map(|color| format!("--accent: {color}; --accent-text: {}", color.text_color()))
+    }
 }
 
 /// Why a theme setting was refused.

@@ -4,12 +4,10 @@
 mod en;
 mod es;
 
-use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 /// A language of the widget.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Locale {
     /// English.
     #[default]

@@ -194,6 +194,32 @@ pub struct Site {
 }
 
 impl Site {
+    /// A site verified through this Verigator account, with nothing allowed yet and every
+    /// option at its default.
+    pub fn new(
+        id: SiteId,
+        name: String,
+        verigator_username: String,
+        verigator_password: SecretString,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            embed_origins: Vec::new(),
+            callback_urls: Vec::new(),
+            webhook_url: None,
+            allow_private_callbacks: false,
+            verigator_username,
+            verigator_password,
+            verigator_service: None,
+            allow_totp: false,
+            locale: Locale::default(),
+            theme: Theme::default(),
+            pin_limits: PinLimits::default(),
+            legacy: None,
+        }
+    }
+
     /// Whether visitors may be sent back to `url`.
     pub fn allows_callback(&self, url: &str) -> bool {
         self.callback_urls.iter().any(|rule| rule.allows(url))

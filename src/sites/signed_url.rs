@@ -193,20 +193,14 @@ mod tests {
 
     fn site() -> Site {
         Site {
-            id: SiteId::parse("shop").unwrap(),
-            name: "Shop".into(),
             embed_origins: vec!["https://shop.example.com".into()],
             callback_urls: vec![CallbackRule::parse("https://shop.example.com/verified").unwrap()],
-            webhook_url: None,
-            allow_private_callbacks: false,
-            verigator_username: "widget".into(),
-            verigator_password: "x".to_owned().into(),
-            verigator_service: None,
-            allow_totp: false,
-            locale: Default::default(),
-            theme: Default::default(),
-            pin_limits: Default::default(),
-            legacy: None,
+            ..Site::new(
+                SiteId::parse("shop").unwrap(),
+                "Shop".into(),
+                "widget".into(),
+                "x".to_owned().into(),
+            )
         }
     }
 

@@ -7,16 +7,17 @@
 //! - `[data-focus-on-arrival]`: takes the keyboard focus as it appears, if the visitor is using
 //!   this page (`autofocus` works on a first load only, and must not take the focus from the
 //!   host page around the iframe).
-//! - `form[data-return]`: back to the host by the browser's own form post (the router fetches
-//!   only this server's pages); at once with `data-at-once`.
-//! - any other form, once submitted, is `aria-busy` (its buttons ignore clicks, see
-//!   `style/main.css`) until the page is patched, or for ten seconds at most.
+//! - `form[data-at-once]`: submitted as soon as it appears (the return to the host).
+//! - a form to another origin (the return to the host) goes by the browser's own post: the
+//!   router would fetch its path from this server.
+//! - a form to this server, once submitted, is `aria-busy` (its buttons ignore clicks, see
+//!   `style/main.css`) until the router patches the page, or for ten seconds at most.
 
 use std::{cell::RefCell, rc::Rc};
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{
     Document, Element, Event, HtmlElement, HtmlFormElement, MutationObserver, MutationObserverInit,
-    MutationRecord, Window,
+    MutationRecord, Url, Window,
 };
 
 const BUSY: &str = "aria-busy";
@@ -107,7 +108,7 @@ impl Page {
                 }
             }
         }
-        for form in self.all("form[data-return][data-at-once]:not([data-sent])") {
+        for form in self.all("form[data-at-once]:not([data-sent])") {
             let _ = form.set_attribute("data-sent", "");
             if let Ok(form) = form.dyn_into::<HtmlFormElement>() {
                 // `submit()` fires no submit event: the router never sees it.
@@ -139,8 +140,8 @@ impl Page {
         self.forget_own_changes();
     }
 
-    /// A form was submitted: the return to the host goes by the browser's own post; any other
-    /// form is busy until the router patches the page.
+    /// A form was submitted: one to another origin goes by the browser's own post; one to
+    /// this server is busy until the router patches the page.
     fn submitted(&self, event: &Event) {
         let Some(form) = event
             .target()
@@ -148,7 +149,9 @@ impl Page {
         else {
             return;
         };
-        if form.has_attribute("data-return") {
+        let here = self.window.location().origin().ok();
+        let there = Url::new(&form.action()).ok().map(|url| url.origin());
+        if there != here {
             event.prevent_default();
             let _ = form.submit();
             return;

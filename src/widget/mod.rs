@@ -11,7 +11,7 @@ mod session_page;
 mod verify_page;
 mod view;
 
-pub use phone_step::{check_phone, CheckPhone, PhoneFieldError, PhoneForm, PhoneSubmission};
+pub use phone_step::{check_phone, PhoneFieldError, PhoneForm, PhoneSubmission};
 pub use session_page::{SessionPage, ShownSession};
 pub use verify_page::VerifyPage;
 pub use view::{BrowserReturn, FlowError, FlowView};

@@ -62,7 +62,7 @@ pub async fn check_phone(phone: String, country: String) -> Result<PhoneNumber, 
 }
 
 /// What the phone form posted, and the server's answer to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PhoneSubmission {
     /// The number as typed, to refill the field.
     pub phone: String,

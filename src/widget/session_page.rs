@@ -11,14 +11,14 @@ use super::{
     WidgetSettings,
 };
 use crate::{
-    domain::{CountryCode, SessionStatus, Theme},
+    domain::{CountryCode, SessionStatus},
     i18n::Locale,
 };
 use leptos::prelude::*;
-use leptos_meta::{Html, Title};
+use leptos_meta::Title;
 
 /// The session to show, and why the last step failed if it did; the page's handlers provide it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ShownSession {
     /// The session now, or why there is none to show.
     pub view: Result<FlowView, FlowError>,
@@ -37,14 +37,9 @@ pub fn SessionPage(
         error: None,
     });
     let country = expect_context::<WidgetSettings>().default_country;
-    let locale = shown
-        .view
-        .as_ref()
-        .map_or(Locale::default(), |flow| flow.locale);
-    let text = locale.text();
+    let text = use_context::<Locale>().unwrap_or_default().text();
     let content = match shown.view {
         Ok(flow) => {
-            let theme = site_theme(&flow.theme);
             let frame = embedded.then(|| {
                 allow_framing_by(&flow.frame_ancestors);
                 let origins = flow.frame_ancestors.join(" ");
@@ -54,7 +49,6 @@ pub fn SessionPage(
                 }
             });
             view! {
-                {theme}
                 <VerificationFlow flow error=shown.error default_country=country embedded/>
                 {frame}
             }
@@ -72,15 +66,6 @@ pub fn SessionPage(
             <section class="card" aria-labelledby="verify-title">{content}</section>
         </main>
     }
-}
-
-/// The site's color scheme and accent color, set on the page's `<html>` element.
-fn site_theme(theme: &Theme) -> impl IntoView {
-    let accent = theme
-        .accent
-        .as_ref()
-        .map(|color| format!("--accent: {color}; --accent-text: {}", color.text_color()));
-    view! { <Html {..} data-theme=theme.scheme.as_str() style=accent/> }
 }
 
 /// Lets the listed origins (and only them) frame the page being rendered.
@@ -248,10 +233,10 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
 }
 
 /// The last step: back to the host with the signed result, by a plain form post to the host's
-/// origin (`data-return`: never through the islands router). Hosted, the browser submits it at
-/// once (`data-at-once`, with JavaScript) or on a click (without). Embedded, the frame script
-/// (`embed-frame.js`) finds the marked form and posts the result token to the host page; the
-/// form, aimed at the top window, is the way back without JavaScript.
+/// origin. Hosted, the browser submits it at once (`data-at-once`, with JavaScript) or on a
+/// click (without). Embedded, the frame script (`embed-frame.js`) finds the marked form and
+/// posts the result token to the host page; the form, aimed at the top window, is the way back
+/// without JavaScript.
 #[component]
 fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
     let text = flow.locale.text();
@@ -268,7 +253,7 @@ fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
     let result_type = if verified { "verified" } else { "cancelled" };
     view! {
         <h1 id="verify-title">{if verified { text.verified_title } else { text.cancelled_title }}</h1>
-        <form method="post" action=callback_url target=embedded.then_some("_top") data-return
+        <form method="post" action=callback_url target=embedded.then_some("_top")
             data-at-once=(!embedded).then_some("") data-result-type=embedded.then_some(result_type)
             data-result-token=embedded.then_some(token)>
             {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
@@ -283,7 +268,7 @@ pub use handlers::{get_embed, get_root, get_session_page, get_verify, post_sessi
 
 #[cfg(feature = "ssr")]
 mod handlers {
-    use super::{FlowError, Locale, ShownSession};
+    use super::{FlowError, ShownSession};
     use crate::{
         domain::SessionId,
         server::{render_page, AppState},
@@ -472,14 +457,15 @@ mod handlers {
             (Ok(_), None) => StatusCode::OK,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        // The shell reads the language for `<html lang>`.
-        let locale = shown
-            .view
-            .as_ref()
-            .map_or(Locale::default(), |flow| flow.locale);
+        // The site's language and look, for the whole document (`<html>` is the shell's).
+        let (locale, theme) = match &shown.view {
+            Ok(flow) => (flow.locale, flow.theme.clone()),
+            Err(_) => Default::default(),
+        };
         let mut response = render_page(state, request, move || {
             provide_context(shown.clone());
             provide_context(locale);
+            provide_context(theme.clone());
         })
         .await;
         *response.status_mut() = status;

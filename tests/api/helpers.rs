@@ -213,20 +213,16 @@ pub async fn create_site(app: &TestApp, site: Site) -> SigningSecret {
 /// The site "shop", with default options (webhooks to `webhook_url`, loopback allowed).
 pub fn shop_site(webhook_url: Option<&str>) -> Site {
     Site {
-        id: SiteId::parse("shop").unwrap(),
-        name: "Shop".into(),
         embed_origins: vec!["https://shop.example.com".into()],
         callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
         webhook_url: webhook_url.map(str::to_owned),
         allow_private_callbacks: webhook_url.is_some(),
-        verigator_username: WIDGET_USERNAME.into(),
-        verigator_password: WIDGET_PASSWORD.to_owned().into(),
-        verigator_service: None,
-        allow_totp: false,
-        locale: Default::default(),
-        theme: Default::default(),
-        pin_limits: Default::default(),
-        legacy: None,
+        ..Site::new(
+            SiteId::parse("shop").unwrap(),
+            "Shop".into(),
+            WIDGET_USERNAME.into(),
+            WIDGET_PASSWORD.to_owned().into(),
+        )
     }
 }
 
