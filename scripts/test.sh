@@ -6,6 +6,10 @@ source scripts/setup.sh
 started=$(date +%s)
 
 echo
+echo "==> setup stops at its first failure, from every entry point"
+tests/setup_stops_on_failure.sh
+
+echo
 echo "==> Rust unit and integration tests (release profile: shares its build with the server's)"
 cargo test --release --no-default-features --features ssr
 
