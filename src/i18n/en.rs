@@ -48,6 +48,7 @@ pub(super) static TEXT: Text = Text {
     out_of_step: "This page was out of date; here is where you are now.",
     wrong_code: "That code is not right.",
     code_expired: "That code has expired. Ask for a new one.",
+    code_replaced: "This code is no longer valid. Send a new one.",
     too_soon: |seconds| format!("Please wait {seconds} seconds before asking for another code."),
     unavailable: "We could not reach the verification service. Please try again in a moment.",
 

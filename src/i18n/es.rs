@@ -74,6 +74,7 @@ pub(super) static TEXT: Text = Text {
     out_of_step: "Esta página estaba desactualizada; aquí tienes el paso actual.",
     wrong_code: "Ese código no es correcto.",
     code_expired: "Ese código ha caducado. Pide uno nuevo.",
+    code_replaced: "Este código ya no es válido. Pide uno nuevo.",
     too_soon: |seconds| format!("Espera {seconds} segundos antes de pedir otro código."),
     unavailable: "No pudimos contactar con el servicio de verificación. Inténtalo de nuevo en un momento.",
 

@@ -130,8 +130,10 @@ pub struct Text {
     pub out_of_step: &'static str,
     /// A wrong code (before the tries left).
     pub wrong_code: &'static str,
-    /// An expired or replaced code.
+    /// An expired code.
     pub code_expired: &'static str,
+    /// A code that another send replaced.
+    pub code_replaced: &'static str,
     /// Asking for a code too soon (seconds to wait).
     pub too_soon: fn(i64) -> String,
     /// Verigator or the SMS provider failed.

@@ -11,6 +11,10 @@ use sqlx::SqlitePool;
 
 /// How long a session lives, start to finish, in seconds.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;
+/// How long one session may hold the right to send through a Verigator user: longer than a
+/// Verigator call may take (its client times out after 15 s), so a claim ends only when its
+/// holder died.
+const SENDING_CLAIM_SECONDS: i64 = 30;
 
 /// A session as stored.
 #[derive(Debug, Clone)]
@@ -35,6 +39,8 @@ pub struct Session {
     pub phone: Option<PhoneNumber>,
     /// How the code was sent.
     pub method: Option<AuthMethod>,
+    /// The Verigator user the pending code was sent through.
+    pub verigator_user: Option<UserId>,
     /// When the session ends, Unix seconds.
     pub expires_at: i64,
     /// When the last code was sent, Unix seconds.
@@ -59,6 +65,7 @@ struct SessionRow {
     status: String,
     phone: Option<String>,
     method: Option<String>,
+    verigator_user_id: Option<String>,
     expires_at: i64,
     code_sent_at: Option<i64>,
     wrong_codes: i64,
@@ -84,6 +91,11 @@ impl SessionRow {
                 .transpose()
                 .map_err(|_| corrupt("phone"))?,
             method: self.method.as_deref().map(AuthMethod::from_stored),
+            verigator_user: self
+                .verigator_user_id
+                .map(|id| id.parse().map(UserId))
+                .transpose()
+                .map_err(|_| corrupt("verigator_user_id"))?,
             expires_at: self.expires_at,
             code_sent_at: self.code_sent_at,
             wrong_codes: self.wrong_codes,
@@ -101,7 +113,7 @@ pub struct Sessions {
 
 const COLUMNS: &str =
     "id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, status, \
-     phone, method, expires_at, code_sent_at, wrong_codes, finished_at, legacy";
+     phone, method, verigator_user_id, expires_at, code_sent_at, wrong_codes, finished_at, legacy";
 
 impl Sessions {
     /// Sessions stored in `db`.
@@ -109,7 +121,9 @@ impl Sessions {
         Self { db }
     }
 
-    /// Starts a session for a checked request; `legacy` answers in the Messente widget protocol.
+    /// The session of a checked request: a new one, or the one an earlier copy of the same
+    /// request started (a reload, or the URL opened twice). `legacy` answers in the Messente
+    /// widget protocol.
     pub async fn create(
         &self,
         request: &SignedRequest,
@@ -117,9 +131,10 @@ impl Sessions {
         now: i64,
     ) -> Result<SessionId, sqlx::Error> {
         let id = SessionId::generate();
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO sessions (id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, \
-             status, created_at, expires_at, legacy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             status, created_at, expires_at, legacy, request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (site_id, request_key) DO NOTHING",
         )
         .bind(id.as_str())
         .bind(request.site.as_str())
@@ -132,9 +147,19 @@ impl Sessions {
         .bind(now)
         .bind(now + SESSION_LIFETIME_SECONDS)
         .bind(legacy)
+        .bind(&request.key)
         .execute(&self.db)
         .await?;
-        Ok(id)
+        if inserted.rows_affected() == 1 {
+            return Ok(id);
+        }
+        let (existing,): (String,) =
+            sqlx::query_as("SELECT id FROM sessions WHERE site_id = ? AND request_key = ?")
+                .bind(request.site.as_str())
+                .bind(&request.key)
+                .fetch_one(&self.db)
+                .await?;
+        SessionId::parse(&existing).map_err(|_| sqlx::Error::Decode("session: bad id".into()))
     }
 
     /// The session, with an unfinished one past its time marked expired first.
@@ -156,26 +181,115 @@ impl Sessions {
         row.map(SessionRow::into_session).transpose()
     }
 
-    /// Records a code sent to `phone`; only from `started` or `code_sent`.
+    /// Claims the right to send a code through `user`, the Verigator user of the session's
+    /// host user; false while another session is sending through it, or when the host user
+    /// has another Verigator user by now.
+    pub async fn claim_sending(
+        &self,
+        session: &Session,
+        user: UserId,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let claimed = sqlx::query(
+            "UPDATE site_users SET sending_session = ?, sending_until = ? \
+             WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? \
+             AND (sending_until IS NULL OR sending_until <= ?)",
+        )
+        .bind(session.id.as_str())
+        .bind(now + SENDING_CLAIM_SECONDS)
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(user.to_string())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    /// Gives up the session's claim after a send that failed.
+    pub async fn release_sending(&self, session: &Session) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE site_users SET sending_session = NULL, sending_until = NULL \
+             WHERE site_id = ? AND host_user = ? AND sending_session = ?",
+        )
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(session.id.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a code sent to `phone` through `user` under the session's claim, which it
+    /// ends: the code becomes the user's pending one, and the session's. False, recording
+    /// nothing, when the session is no longer in `started` or `code_sent` or its claim was
+    /// lost.
     pub async fn code_sent(
         &self,
-        id: &SessionId,
+        session: &Session,
         phone: &PhoneNumber,
+        user: UserId,
         method: AuthMethod,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.db.begin().await?;
+        let owned = sqlx::query(
+            "UPDATE site_users SET challenge_session = ?, challenge_sent_at = ?, \
+             sending_session = NULL, sending_until = NULL \
+             WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? AND sending_session = ?",
+        )
+        .bind(session.id.as_str())
+        .bind(now)
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(user.to_string())
+        .bind(session.id.as_str())
+        .execute(&mut *tx)
+        .await?;
         let moved = sqlx::query(
-            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, code_sent_at = ?, wrong_codes = 0 \
+            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, verigator_user_id = ?, \
+             code_sent_at = ?, wrong_codes = 0 \
              WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
         )
         .bind(phone.as_str())
         .bind(method.as_str())
+        .bind(user.to_string())
         .bind(now)
-        .bind(id.as_str())
+        .bind(session.id.as_str())
         .bind(now)
-        .execute(&self.db)
+        .execute(&mut *tx)
         .await?;
-        Ok(moved.rows_affected() == 1)
+        if owned.rows_affected() != 1 || moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether the session's code is still the pending one of its Verigator user: the same
+    /// user (so the same number), sent by this session at the moment the session recorded,
+    /// and no other session sending through it now.
+    pub async fn code_is_current(&self, session: &Session, now: i64) -> Result<bool, sqlx::Error> {
+        let (Some(user), Some(phone), Some(sent_at)) =
+            (session.verigator_user, &session.phone, session.code_sent_at)
+        else {
+            return Ok(false);
+        };
+        let current: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM site_users WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? \
+             AND phone = ? AND challenge_session = ? AND challenge_sent_at = ? \
+             AND (sending_until IS NULL OR sending_until <= ?)",
+        )
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(user.to_string())
+        .bind(phone.as_str())
+        .bind(session.id.as_str())
+        .bind(sent_at)
+        .bind(now)
+        .fetch_optional(&self.db)
+        .await?;
+        Ok(current.is_some())
     }
 
     /// Moves the session from `from` to `to`; false when it was not in `from` (another
@@ -269,7 +383,8 @@ impl Sessions {
         sqlx::query(
             "INSERT INTO site_users (site_id, host_user, verigator_user_id, phone) VALUES (?, ?, ?, ?) \
              ON CONFLICT (site_id, host_user) DO UPDATE SET verigator_user_id = excluded.verigator_user_id, \
-             phone = excluded.phone",
+             phone = excluded.phone, challenge_session = NULL, challenge_sent_at = NULL, \
+             sending_session = NULL, sending_until = NULL",
         )
         .bind(site.as_str())
         .bind(host_user)

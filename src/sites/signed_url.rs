@@ -10,7 +10,7 @@
 
 use super::{SigningSecret, Site, SiteId};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// How old a request may be, in seconds.
@@ -65,6 +65,10 @@ pub struct SignedRequest {
     pub state: Option<String>,
     /// When the host signed it.
     pub ts: i64,
+    /// What names this request among all others: SHA-256 of its canonical form, hex. One
+    /// request starts one session; `None` for the legacy protocol, whose requests name no
+    /// visitor.
+    pub key: Option<String>,
 }
 
 fn single<'a>(
@@ -180,8 +184,14 @@ impl SignedRequest {
             callback_url: callback_url.to_owned(),
             state,
             ts,
+            key: Some(request_key(pairs)),
         })
     }
+}
+
+/// SHA-256 of the canonical form, hex: the same for every copy of one signed URL.
+fn request_key(pairs: &[(String, String)]) -> String {
+    data_encoding::HEXLOWER.encode(&Sha256::digest(canonical_form(pairs).as_bytes()))
 }
 
 #[cfg(test)]
@@ -281,6 +291,22 @@ mod tests {
         assert_eq!(request.state.as_deref(), Some("xyz"));
         assert_eq!(request.phone.as_deref(), Some("+37251234567"));
         assert!(request.phone_locked);
+    }
+
+    #[test]
+    fn copies_of_one_request_share_a_key_and_other_requests_do_not() {
+        let key = |pairs: &[(String, String)]| {
+            SignedRequest::verify(pairs, &site(), &[secret()], NOW)
+                .unwrap()
+                .key
+                .expect("a signed request has a key")
+        };
+        let request = pairs(&[("state", "a")]);
+        let mut reordered = request.clone();
+        reordered.reverse();
+        assert_eq!(key(&request), key(&reordered));
+        assert_ne!(key(&request), key(&pairs(&[("state", "b")])));
+        assert_ne!(key(&request), key(&pairs(&[])));
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub struct Flow {
     policy: PinPolicy,
 }
 
+/// How soon a visitor may try again while another session of the same host user sends.
+const BUSY_RETRY_SECONDS: i64 = 5;
+
 fn internal(error: impl Into<anyhow::Error>) -> FlowError {
     let error = error.into();
     tracing::error!(cause = format!("{error:#}"), "widget flow failed");
@@ -135,6 +138,7 @@ impl Flow {
             callback_url: callback_url.to_owned(),
             state: None,
             ts: now,
+            key: None,
         };
         let id = self
             .sessions
@@ -155,9 +159,11 @@ impl Flow {
         let secret = SigningSecret::parse(secret).map_err(|_| RequestError::BadSignature)?;
         let mut pairs: Vec<(String, String)> = fields
             .into_iter()
-            .filter(|(k, _)| k != "ts" && k != "sig")
+            .filter(|(k, _)| k != "ts" && k != "sig" && k != "nonce")
             .collect();
         pairs.push(("ts".into(), self.clock.unix_seconds().to_string()));
+        // One signed request starts one session: a nonce makes each call a request of its own.
+        pairs.push(("nonce".into(), SessionId::generate().to_string()));
         let sig = sign(&secret, &pairs);
         pairs.push(("sig".into(), sig));
         self.start(&pairs).await
@@ -439,6 +445,8 @@ impl Flow {
         Ok(created.id)
     }
 
+    /// Sends a code through the host user's Verigator user under a claim on it, so that no
+    /// other session's send interleaves, and binds the session to that user and moment.
     async fn initiate(
         &self,
         session: &Session,
@@ -454,20 +462,35 @@ impl Flow {
         } else {
             AuthMethod::Sms
         };
+        if !self
+            .sessions
+            .claim_sending(session, user, self.clock.unix_seconds())
+            .await
+            .map_err(internal)?
+        {
+            // Another session of this host user is sending a code right now.
+            return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
+        }
         let method = match client.initiate(service, user, wanted).await {
             Ok(method) => method,
-            Err(ClientError::RateLimited {
-                retry_after_seconds,
-                ..
-            }) => {
-                return Err(FlowError::TooSoon(retry_after_seconds.unwrap_or(30) as i64));
+            Err(error) => {
+                self.sessions
+                    .release_sending(session)
+                    .await
+                    .map_err(internal)?;
+                return Err(match error {
+                    ClientError::RateLimited {
+                        retry_after_seconds,
+                        ..
+                    } => FlowError::TooSoon(retry_after_seconds.unwrap_or(30) as i64),
+                    error => internal(error),
+                });
             }
-            Err(e) => return Err(internal(e)),
         };
         let now = self.clock.unix_seconds();
         if !self
             .sessions
-            .code_sent(&session.id, phone, method, now)
+            .code_sent(session, phone, user, method, now)
             .await
             .map_err(internal)?
         {
@@ -534,20 +557,38 @@ impl Flow {
         {
             return Err(FlowError::CodeExpired);
         }
-        let client = self.client(&site);
-        let service = self.service(&site, &client).await?;
-        let (user, _) = self
+        // Only the code this session sent, through the user it went through, can verify it:
+        // a send from another session of the same host user replaces it.
+        let Some(user) = session.verigator_user else {
+            return Err(FlowError::CodeReplaced);
+        };
+        if !self
             .sessions
-            .site_user(&site.id, &session.host_user)
+            .code_is_current(&session, now)
             .await
             .map_err(internal)?
-            .ok_or(FlowError::OutOfStep)?;
-        let answer = client
-            .verify(service, user, pin.as_str())
-            .await
-            .map_err(internal)?;
+        {
+            return Err(FlowError::CodeReplaced);
+        }
+        let client = self.client(&site);
+        let service = self.service(&site, &client).await?;
+        let answer = match client.verify(service, user, pin.as_str()).await {
+            Ok(answer) => answer,
+            // The user is gone: another session gave the host user a new number.
+            Err(ClientError::NotFound(_)) => return Err(FlowError::CodeReplaced),
+            Err(error) => return Err(internal(error)),
+        };
         match answer.status.result {
             AuthResult::Verified => {
+                // Another session may have begun a send through the same user meanwhile.
+                if !self
+                    .sessions
+                    .code_is_current(&session, self.clock.unix_seconds())
+                    .await
+                    .map_err(internal)?
+                {
+                    return Err(FlowError::CodeReplaced);
+                }
                 let webhook = self.webhook(&session, &site, SessionStatus::Verified);
                 if !self
                     .sessions

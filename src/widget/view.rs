@@ -73,8 +73,10 @@ pub enum FlowError {
         /// Tries left.
         attempts_left: i64,
     },
-    /// The code expired or was replaced.
+    /// The code expired.
     CodeExpired,
+    /// The code is no longer the pending one: another send replaced it.
+    CodeReplaced,
     /// Codes are sent at most so often.
     TooSoon(i64),
     /// Verigator or the SMS provider failed.
@@ -95,6 +97,7 @@ impl FlowError {
                 format!("{} {}", text.wrong_code, (text.tries_left)(*attempts_left))
             }
             Self::CodeExpired => text.code_expired.to_owned(),
+            Self::CodeReplaced => text.code_replaced.to_owned(),
             Self::TooSoon(seconds) => (text.too_soon)(*seconds),
             Self::Unavailable => text.unavailable.to_owned(),
         }

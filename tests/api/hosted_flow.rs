@@ -370,6 +370,14 @@ async fn the_host_backend_creates_a_session_with_its_secret() {
         "{url}"
     );
     assert!(created["embed_url"].as_str().unwrap().contains("/embed/"));
+    // The backend starts a new session at each call, even with the same fields in the same second.
+    let again: Value = create(Some(format!("Bearer {}", secret.expose())), body.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(again["session"], created["session"]);
     let html = app
         .get(url.trim_start_matches(&app.address))
         .await

@@ -10,6 +10,7 @@ mod pages;
 mod phone_step;
 mod site_options;
 mod sms_providers;
+mod trust;
 mod verigator_client;
 mod verigator_contract;
 mod webhooks;
