@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { consoleErrors } from "./support";
+import { consoleErrors, freshPhone } from "./support";
 
 // The demo host page of a development server: http://localhost:3000/ embeds the widget from
 // http://127.0.0.1:3000, and lists what it received with the signature checks.
@@ -12,7 +12,7 @@ test("the demo host embeds the widget from the other origin and receives signed 
   await expect(page.locator("#widget iframe")).toHaveAttribute("src", /^http:\/\/127\.0\.0\.1:3000\/embed\?/);
   await frame.locator("html[data-hydrated]").waitFor();
 
-  const phone = "+14155552671";
+  const phone = freshPhone().e164;
   await frame.getByRole("textbox", { name: "Phone number" }).fill(phone);
   await frame.getByRole("button", { name: "Send code" }).click();
   await frame.getByText("We sent a code by SMS").waitFor();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { expect, test, type Page } from "@playwright/test";
-import { addSite, canonical, consoleErrors, hmacHex, lastPin, signedVerifyUrl } from "./support";
+import { addSite, canonical, consoleErrors, freshPhone, hmacHex, lastPin, signedVerifyUrl } from "./support";
 
 // The iframe on a host page of another origin (http://localhost:4000, a small HTTP server of
 // the test's own), with the widget at http://127.0.0.1:3000 loaded through embed.js.
@@ -46,6 +46,7 @@ async function events(page: Page): Promise<any[]> {
 test("the widget verifies inside the host's iframe and the host page gets a signed token", async ({ page }) => {
   const errors = consoleErrors(page);
   const site = addSite(HOST, `${HOST}/done`);
+  const phone = freshPhone();
   await hostPage(page, HOST, signedVerifyUrl(site, {}, "/embed"));
 
   await expect.poll(() => events(page)).toContainEqual(expect.objectContaining({ type: "ready" }));
@@ -54,12 +55,12 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   const frame = page.frameLocator("#widget iframe");
   await frame.locator("html[data-hydrated]").waitFor();
 
-  await frame.getByRole("textbox", { name: "Phone number" }).fill("+37251234567");
+  await frame.getByRole("textbox", { name: "Phone number" }).fill(phone.e164);
   await frame.getByRole("button", { name: "Send code" }).click();
-  await frame.getByText("We sent a code by SMS to +37•••••••67.").waitFor();
+  await frame.getByText(`We sent a code by SMS to ${phone.masked}.`).waitFor();
   await expect(frame.getByRole("textbox", { name: "Code" })).toBeFocused();
   await expect(frame.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
-  const pin = await lastPin(page, "+37251234567");
+  const pin = await lastPin(page, phone.e164);
   await frame.getByRole("textbox", { name: "Code" }).fill(pin === "000000" ? "111111" : "000000");
   await frame.getByRole("button", { name: "Verify" }).click();
   await expect(frame.getByRole("alert")).toHaveText("That code is not right. 4 tries left.");
@@ -71,7 +72,7 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   await resend.click();
   await expect(frame.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
   await expect(frame.getByText("5 tries left.")).toBeVisible();
-  const newPin = await lastPin(page, "+37251234567");
+  const newPin = await lastPin(page, phone.e164);
   await frame.getByRole("textbox", { name: "Code" }).fill(newPin);
   await frame.getByRole("button", { name: "Verify" }).click();
 
@@ -80,7 +81,7 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   expect(verified.protocol).toBe("phone-verify");
   const fields = new URLSearchParams(verified.token);
   expect(fields.get("status")).toBe("VERIFIED");
-  expect(fields.get("phone")).toBe("+37251234567");
+  expect(fields.get("phone")).toBe(phone.e164);
   expect(fields.get("sig")).toBe(hmacHex(site.secret, canonical([...fields.entries()] as [string, string][])));
   // The iframe grew or shrank to its content.
   expect(await iframe.evaluate((el: HTMLIFrameElement) => el.style.height)).toMatch(/^\d+px$/);
@@ -96,12 +97,13 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
 
 test("a locked session inside the iframe tells the host page with an error", async ({ page }) => {
   const site = addSite(HOST, `${HOST}/done`);
+  const phone = freshPhone();
   await hostPage(page, HOST, signedVerifyUrl(site, {}, "/embed"));
   const frame = page.frameLocator("#widget iframe");
   await frame.locator("html[data-hydrated]").waitFor();
-  await frame.getByRole("textbox", { name: "Phone number" }).fill("+14155552671");
+  await frame.getByRole("textbox", { name: "Phone number" }).fill(phone.e164);
   await frame.getByRole("button", { name: "Send code" }).click();
-  const pin = await lastPin(page, "+14155552671");
+  const pin = await lastPin(page, phone.e164);
   const wrong = pin === "000000" ? "111111" : "000000";
   for (const left of ["4 tries", "3 tries", "2 tries", "1 try"]) {
     await frame.getByRole("textbox", { name: "Code" }).fill(wrong);

@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { addSite, captureCallback, consoleErrors, expectSigned, lastPin, signedVerifyUrl } from "./support";
+import { addSite, captureCallback, consoleErrors, expectSigned, freshPhone, lastPin, signedVerifyUrl } from "./support";
 
 // The hosted flow with JavaScript: one page load, then every step in place.
 
 test("a visitor verifies a number and returns to the host with a signed result", async ({ page }) => {
   const errors = consoleErrors(page);
   const site = addSite();
+  const phone = freshPhone();
   const returned = captureCallback(page);
 
   await page.goto(signedVerifyUrl(site, { state: "signup-42" }));
@@ -14,10 +15,10 @@ test("a visitor verifies a number and returns to the host with a signed result",
   await page.evaluate(() => ((window as any).__samePage = true));
 
   await page.getByRole("combobox", { name: "Country" }).selectOption("EE");
-  await page.getByRole("textbox", { name: "Phone number" }).fill("5123 4567");
+  await page.getByRole("textbox", { name: "Phone number" }).fill(phone.national);
   await page.getByRole("button", { name: "Send code" }).click();
 
-  await expect(page.getByText("We sent a code by SMS to +37•••••••67.")).toBeVisible();
+  await expect(page.getByText(`We sent a code by SMS to ${phone.masked}.`)).toBeVisible();
   const code = page.getByRole("textbox", { name: "Code" });
   // The keyboard focus follows the visitor to the new field.
   await expect(code).toBeFocused();
@@ -26,7 +27,7 @@ test("a visitor verifies a number and returns to the host with a signed result",
   await expect(page.getByRole("button", { name: /Send a new code in \d+ s/ })).toBeDisabled();
   expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
 
-  const pin = await lastPin(page, "+37251234567");
+  const pin = await lastPin(page, phone.e164);
   await code.fill(pin === "000000" ? "111111" : "000000");
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page.getByRole("alert")).toHaveText("That code is not right. 4 tries left.");
@@ -35,7 +36,7 @@ test("a visitor verifies a number and returns to the host with a signed result",
   await page.getByRole("button", { name: "Verify" }).click();
   const fields = await returned;
   expect(fields.get("status")).toBe("VERIFIED");
-  expect(fields.get("phone")).toBe("+37251234567");
+  expect(fields.get("phone")).toBe(phone.e164);
   expect(fields.get("state")).toBe("signup-42");
   expect(fields.get("site")).toBe(site.id);
   expectSigned(fields, site.secret);
@@ -46,6 +47,7 @@ test("a visitor verifies a number and returns to the host with a signed result",
 test("a visitor can change the number, then cancel", async ({ page }) => {
   const errors = consoleErrors(page);
   const site = addSite();
+  const phone = freshPhone();
   const returned = captureCallback(page);
   await page.goto(signedVerifyUrl(site));
   await page.locator("html[data-hydrated]").waitFor();
@@ -55,11 +57,11 @@ test("a visitor can change the number, then cancel", async ({ page }) => {
     if (route.request().method() === "POST") await new Promise((done) => setTimeout(done, 500));
     await route.continue();
   });
-  await page.getByRole("textbox", { name: "Phone number" }).fill("+1 415 555 2671");
+  await page.getByRole("textbox", { name: "Phone number" }).fill(phone.e164);
   const sendCode = page.getByRole("button", { name: "Send code" });
   await sendCode.click();
   await expect(page.locator('form[aria-busy="true"]')).toHaveCount(1);
-  await expect(page.getByText("We sent a code by SMS to +14•••••••71.")).toBeVisible();
+  await expect(page.getByText(`We sent a code by SMS to ${phone.masked}.`)).toBeVisible();
   await expect(page.locator("form[aria-busy]")).toHaveCount(0);
   await page.getByRole("button", { name: "Change number" }).click();
   await expect(page.getByRole("button", { name: "Send code" })).toBeVisible();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import path from "node:path";
 import { expect, type Page, type Request } from "@playwright/test";
 
@@ -67,6 +67,17 @@ export function signedVerifyUrl(
   ];
   const query = canonical(pairs);
   return `${path}?${query}&sig=${hmacHex(site.secret, query)}`;
+}
+
+/**
+ * A new Estonian mobile number (`50` and six digits) at each call, as typed in the country
+ * (`national`), in E.164 and as the widget shows it masked. SMS limits belong to a number, and
+ * the test server's database outlives a run.
+ */
+export function freshPhone(): { e164: string; national: string; masked: string } {
+  const national = "50" + String(randomInt(0, 1_000_000)).padStart(6, "0");
+  const e164 = "+372" + national;
+  return { e164, national, masked: e164.slice(0, 3) + "•".repeat(e164.length - 5) + e164.slice(-2) };
 }
 
 /** The PIN of the newest SMS to `phone`, from the development outbox. */

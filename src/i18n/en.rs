@@ -49,7 +49,14 @@ pub(super) static TEXT: Text = Text {
     wrong_code: "That code is not right.",
     code_expired: "That code has expired. Ask for a new one.",
     code_replaced: "This code is no longer valid. Send a new one.",
-    too_soon: |seconds| format!("Please wait {seconds} seconds before asking for another code."),
+    too_soon: |seconds| match seconds {
+        ..=120 => format!("Please wait {seconds} seconds before asking for another code."),
+        _ => format!(
+            "Too many attempts: try again in {} minutes.",
+            (seconds + 59) / 60
+        ),
+    },
+    too_many_codes: "Too many attempts. Start again from the site you came from.",
     unavailable: "We could not reach the verification service. Please try again in a moment.",
 
     phone_empty: "Enter your phone number.",

@@ -75,7 +75,11 @@ pub(super) static TEXT: Text = Text {
     wrong_code: "Ese código no es correcto.",
     code_expired: "Ese código ha caducado. Pide uno nuevo.",
     code_replaced: "Este código ya no es válido. Pide uno nuevo.",
-    too_soon: |seconds| format!("Espera {seconds} segundos antes de pedir otro código."),
+    too_soon: |seconds| match seconds {
+        ..=120 => format!("Espera {seconds} segundos antes de pedir otro código."),
+        _ => format!("Demasiados intentos: inténtalo de nuevo en {} minutos.", (seconds + 59) / 60),
+    },
+    too_many_codes: "Demasiados intentos. Vuelve a empezar desde el sitio del que vienes.",
     unavailable: "No pudimos contactar con el servicio de verificación. Inténtalo de nuevo en un momento.",
 
     phone_empty: "Introduce tu número de teléfono.",

@@ -136,6 +136,8 @@ pub struct Text {
     pub code_replaced: &'static str,
     /// Asking for a code too soon (seconds to wait).
     pub too_soon: fn(i64) -> String,
+    /// A verification that has asked for all the codes it may.
+    pub too_many_codes: &'static str,
     /// Verigator or the SMS provider failed.
     pub unavailable: &'static str,
 

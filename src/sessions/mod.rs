@@ -11,6 +11,26 @@ use sqlx::SqlitePool;
 
 /// How long a session lives, start to finish, in seconds.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;
+/// Codes one session may ask for, and how often it may move to another number: a signed
+/// URL in a public page must not be a way to send SMS to many numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLimits {
+    /// Codes asked for, resends included.
+    pub codes: i64,
+    /// Moves to a number other than the last one a code went to.
+    pub number_changes: i64,
+}
+
+impl Default for SessionLimits {
+    /// 3 codes and 3 changes of number.
+    fn default() -> Self {
+        Self {
+            codes: 3,
+            number_changes: 3,
+        }
+    }
+}
+
 /// How long one session may hold the right to send through a Verigator user: longer than a
 /// Verigator call may take (its client times out after 15 s), so a claim ends only when its
 /// holder died.
@@ -204,6 +224,48 @@ impl Sessions {
         .execute(&self.db)
         .await?;
         Ok(claimed.rows_affected() == 1)
+    }
+
+    /// Counts a code the session asks for, to `phone`; false, counting nothing, when it has
+    /// asked for as many as `limits` allow, or would move to another number once too often.
+    pub async fn count_code_request(
+        &self,
+        id: &SessionId,
+        phone: &PhoneNumber,
+        limits: SessionLimits,
+    ) -> Result<bool, sqlx::Error> {
+        let counted = sqlx::query(
+            "UPDATE sessions SET codes_requested = codes_requested + 1, \
+             number_changes = number_changes + CASE WHEN phone IS NOT NULL AND phone <> ? THEN 1 ELSE 0 END \
+             WHERE id = ? AND codes_requested < ? AND (phone IS NULL OR phone = ? OR number_changes < ?)",
+        )
+        .bind(phone.as_str())
+        .bind(id.as_str())
+        .bind(limits.codes)
+        .bind(phone.as_str())
+        .bind(limits.number_changes)
+        .execute(&self.db)
+        .await?;
+        Ok(counted.rows_affected() == 1)
+    }
+
+    /// Takes back a code request that sent nothing (refused, or failed), so that it does not
+    /// use up the session's codes.
+    pub async fn refund_code_request(
+        &self,
+        id: &SessionId,
+        phone: &PhoneNumber,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE sessions SET codes_requested = codes_requested - 1, \
+             number_changes = number_changes - CASE WHEN phone IS NOT NULL AND phone <> ? THEN 1 ELSE 0 END \
+             WHERE id = ? AND codes_requested > 0",
+        )
+        .bind(phone.as_str())
+        .bind(id.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(())
     }
 
     /// Gives up the session's claim after a send that failed.

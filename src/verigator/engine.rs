@@ -26,6 +26,28 @@ const CTIME_FORMAT: &[BorrowedFormatItem<'static>] =
 
 /// Longest service name, `fqdn` or `id_in_service` accepted.
 const MAX_TEXT: usize = 255;
+const HOUR_SECONDS: i64 = 3600;
+const DAY_SECONDS: i64 = 24 * HOUR_SECONDS;
+
+/// Seconds until the number may get another SMS under `policy`, given when it got its
+/// earlier ones (newest first, the last day's only); `None` when it may now.
+fn send_wait(policy: &PinPolicy, sent_at: &[i64], now: i64) -> Option<i64> {
+    let cooldown = sent_at
+        .first()
+        .map_or(0, |newest| newest + policy.send_cooldown_seconds - now);
+    // Full when the cap-th newest send is still inside the window: wait until it leaves.
+    let window_wait = |cap: i64, window: i64| {
+        usize::try_from(cap - 1)
+            .ok()
+            .and_then(|i| sent_at.get(i))
+            .filter(|at| **at > now - window)
+            .map_or(0, |at| at + window - now)
+    };
+    let wait = cooldown
+        .max(window_wait(policy.sends_per_hour, HOUR_SECONDS))
+        .max(window_wait(policy.sends_per_day, DAY_SECONDS));
+    (wait > 0).then_some(wait)
+}
 
 /// The Verigator API's behaviour over its storage.
 pub struct Verigator {
@@ -343,7 +365,8 @@ impl Verigator {
             .bind(&user.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM verigator_sms_sends WHERE user_id = ?")
+        // Its SMS sends stay: the limits belong to the number, not to the user.
+        sqlx::query("DELETE FROM verigator_code_failures WHERE user_id = ?")
             .bind(&user.id)
             .execute(&mut *tx)
             .await?;
@@ -374,19 +397,15 @@ impl Verigator {
                 method: AuthMethod::Totp,
             });
         }
-        self.check_send_limits(&user.id, now).await?;
+        let phone = PhoneNumber::try_from(user.phone_number.clone()).map_err(|_| {
+            VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse"))
+        })?;
+        self.record_send_within_limits(&user.id, &phone, now)
+            .await?;
         let pin = generate_pin(self.policy.digits);
         let pin_hash = self.pin_key.hash(&user.id, &pin);
         self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at)
             .await?;
-        sqlx::query("INSERT INTO verigator_sms_sends (user_id, sent_at) VALUES (?, ?)")
-            .bind(&user.id)
-            .bind(now)
-            .execute(&self.db)
-            .await?;
-        let phone = PhoneNumber::try_from(user.phone_number.clone()).map_err(|_| {
-            VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse"))
-        })?;
         let mut text = format!("Your {} code is {pin}", service.name);
         if let Some(host) = web_otp_host(&service.fqdn) {
             text.push_str(&format!("\n\n@{host} #{pin}"));
@@ -404,28 +423,77 @@ impl Verigator {
         })
     }
 
-    async fn check_send_limits(&self, user_id: &str, now: i64) -> Result<(), VerigatorError> {
-        let (count, oldest, newest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT COUNT(*), MIN(sent_at), MAX(sent_at) FROM verigator_sms_sends WHERE user_id = ? AND sent_at > ?",
+    /// Records an SMS to `phone` if the number's limits allow one now. The check and the
+    /// record are one write transaction, so concurrent sends cannot all pass one check.
+    async fn record_send_within_limits(
+        &self,
+        user_id: &str,
+        phone: &PhoneNumber,
+        now: i64,
+    ) -> Result<(), VerigatorError> {
+        // IMMEDIATE takes the write lock first: concurrent sends wait their turn instead of
+        // failing when a deferred read would have to become a write.
+        let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        let sent_at: Vec<(i64,)> = sqlx::query_as(
+            "SELECT sent_at FROM verigator_sms_sends WHERE phone_number = ? AND sent_at > ? \
+             ORDER BY sent_at DESC",
         )
-        .bind(user_id)
-        .bind(now - 3600)
-        .fetch_one(&self.db)
+        .bind(phone.as_str())
+        .bind(now - DAY_SECONDS)
+        .fetch_all(&mut *tx)
         .await?;
-        if let Some(newest) = newest {
-            let wait = newest + self.policy.send_cooldown_seconds - now;
-            if wait > 0 {
-                return Err(VerigatorError::RateLimited {
-                    retry_after_seconds: wait,
-                });
-            }
-        }
-        if count >= self.policy.sends_per_hour {
-            let wait = oldest.unwrap_or(now) + 3600 - now;
+        let sent_at: Vec<i64> = sent_at.into_iter().map(|(at,)| at).collect();
+        if let Some(wait) = send_wait(&self.policy, &sent_at, now) {
             return Err(VerigatorError::RateLimited {
-                retry_after_seconds: wait.max(1),
+                retry_after_seconds: wait,
             });
         }
+        sqlx::query(
+            "INSERT INTO verigator_sms_sends (user_id, phone_number, sent_at) VALUES (?, ?, ?)",
+        )
+        .bind(user_id)
+        .bind(phone.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the user has run out of wrong codes: for this hour, or for good.
+    async fn out_of_tries(&self, user_id: &str, now: i64) -> Result<bool, VerigatorError> {
+        let (this_hour, in_a_row): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = ? AND failed_at > ?), \
+             consecutive_failures FROM verigator_users WHERE id = ?",
+        )
+        .bind(user_id)
+        .bind(now - HOUR_SECONDS)
+        .bind(user_id)
+        .fetch_one(&self.db)
+        .await?;
+        Ok(this_hour >= self.policy.failures_per_hour
+            || in_a_row >= self.policy.max_consecutive_failures)
+    }
+
+    /// Counts a wrong code against the user and its pending challenge.
+    async fn record_failure(&self, user_id: &str, now: i64) -> Result<(), VerigatorError> {
+        let mut tx = self.db.begin().await?;
+        sqlx::query("INSERT INTO verigator_code_failures (user_id, failed_at) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE verigator_users SET consecutive_failures = consecutive_failures + 1 WHERE id = ?",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE verigator_challenges SET attempts_left = attempts_left - 1 WHERE user_id = ? AND attempts_left > 0")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -479,7 +547,7 @@ impl Verigator {
                 .await?;
             return Ok(AuthVerified::new(method, AuthResult::Expired));
         }
-        if challenge.attempts_left <= 0 {
+        if challenge.attempts_left <= 0 || self.out_of_tries(&user.id, now).await? {
             return Ok(AuthVerified::new(method, AuthResult::Throttled));
         }
         let right = match Pin::parse(token) {
@@ -494,12 +562,13 @@ impl Verigator {
             },
         };
         if right {
+            sqlx::query("UPDATE verigator_users SET consecutive_failures = 0 WHERE id = ?")
+                .bind(&user.id)
+                .execute(&self.db)
+                .await?;
             return Ok(AuthVerified::new(method, AuthResult::Verified));
         }
-        sqlx::query("UPDATE verigator_challenges SET attempts_left = attempts_left - 1 WHERE user_id = ? AND attempts_left > 0")
-            .bind(&user.id)
-            .execute(&self.db)
-            .await?;
+        self.record_failure(&user.id, now).await?;
         Ok(AuthVerified::new(method, AuthResult::Invalid))
     }
 
@@ -621,7 +690,27 @@ impl Verigator {
 
 #[cfg(test)]
 mod tests {
-    use super::web_otp_host;
+    use super::{send_wait, web_otp_host, PinPolicy};
+
+    #[test]
+    fn a_number_waits_for_its_cooldown_and_its_hourly_and_daily_caps() {
+        let policy = PinPolicy::default();
+        let now = 100_000;
+        assert_eq!(send_wait(&policy, &[], now), None);
+        assert_eq!(send_wait(&policy, &[now - 10], now), Some(20));
+        assert_eq!(send_wait(&policy, &[now - 30], now), None);
+        // Five in the last hour, the oldest 50 minutes ago: ten more minutes.
+        let hour: Vec<i64> = (0..5).map(|i| now - 60 - i * 700).collect();
+        assert_eq!(send_wait(&policy, &hour, now), Some(3600 - 60 - 4 * 700));
+        // Four in the hour: one more is fine.
+        assert_eq!(send_wait(&policy, &hour[..4], now), None);
+        // Ten in the last day, spread out: until the oldest is a day old.
+        let day: Vec<i64> = (0..10).map(|i| now - 4000 - i * 7000).collect();
+        assert_eq!(
+            send_wait(&policy, &day, now),
+            Some(86_400 - 4000 - 9 * 7000)
+        );
+    }
 
     #[test]
     fn web_otp_host_reads_domains_and_urls() {

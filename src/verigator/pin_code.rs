@@ -17,14 +17,23 @@ pub struct PinPolicy {
     pub validity_seconds: i64,
     /// Wrong tries before the PIN is dead.
     pub max_wrong_tries: i64,
-    /// Seconds between two SMS to the same user.
+    /// Seconds between two SMS to the same number.
     pub send_cooldown_seconds: i64,
-    /// SMS per user per hour.
+    /// SMS per number per hour.
     pub sends_per_hour: i64,
+    /// SMS per number per day (24 hours).
+    pub sends_per_day: i64,
+    /// Wrong codes per user per hour, across its challenges, before it is refused for the
+    /// rest of the hour.
+    pub failures_per_hour: i64,
+    /// Wrong codes in a row (across challenges) after which a user is refused for good:
+    /// NIST SP 800-63B §5.2.2 allows at most 100.
+    pub max_consecutive_failures: i64,
 }
 
 impl Default for PinPolicy {
-    /// NIST 800-63B and OWASP-minded defaults: 6 digits, 5 minutes, 5 tries, 30 s, 5 an hour.
+    /// NIST 800-63B and OWASP-minded defaults: 6 digits, 5 minutes, 5 tries; per number 30 s
+    /// between SMS, 5 an hour, 10 a day; per user 10 wrong codes an hour, 100 in a row.
     fn default() -> Self {
         Self {
             digits: 6,
@@ -32,6 +41,9 @@ impl Default for PinPolicy {
             max_wrong_tries: 5,
             send_cooldown_seconds: 30,
             sends_per_hour: 5,
+            sends_per_day: 10,
+            failures_per_hour: 10,
+            max_consecutive_failures: 100,
         }
     }
 }
@@ -50,6 +62,16 @@ impl PinPolicy {
         }
         if self.send_cooldown_seconds < 0 || self.sends_per_hour < 1 {
             return Err("pin send-cooldown-seconds must be >= 0 and sends-per-hour >= 1".into());
+        }
+        if self.sends_per_day < self.sends_per_hour {
+            return Err("pin sends-per-day must be at least sends-per-hour".into());
+        }
+        if !(1..=100).contains(&self.max_consecutive_failures)
+            || !(1..=self.max_consecutive_failures).contains(&self.failures_per_hour)
+        {
+            return Err(
+                "pin max-consecutive-failures must be 1 to 100, failures-per-hour 1 to that".into(),
+            );
         }
         Ok(())
     }

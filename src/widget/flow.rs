@@ -8,7 +8,7 @@ use crate::{
     callbacks::NewDelivery,
     clock::Clock,
     domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
-    sessions::{Session, Sessions},
+    sessions::{Session, SessionLimits, Sessions},
     sites::{
         legacy_signature, legacy_signature_matches, requested_site, sign, RequestError,
         SignedRequest, SigningSecret, Site, SiteError, Sites,
@@ -42,6 +42,7 @@ pub struct Flow {
     http: reqwest::Client,
     verigator_url: String,
     policy: PinPolicy,
+    session_limits: SessionLimits,
 }
 
 /// How soon a visitor may try again while another session of the same host user sends.
@@ -71,6 +72,7 @@ impl Flow {
             http,
             verigator_url,
             policy,
+            session_limits: SessionLimits::default(),
         }
     }
 
@@ -471,9 +473,26 @@ impl Flow {
             // Another session of this host user is sending a code right now.
             return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
         }
+        if !self
+            .sessions
+            .count_code_request(&session.id, phone, self.session_limits)
+            .await
+            .map_err(internal)?
+        {
+            self.sessions
+                .release_sending(session)
+                .await
+                .map_err(internal)?;
+            return Err(FlowError::TooManyCodes);
+        }
         let method = match client.initiate(service, user, wanted).await {
             Ok(method) => method,
             Err(error) => {
+                // Under the claim the session's number has not moved: the refund matches.
+                self.sessions
+                    .refund_code_request(&session.id, phone)
+                    .await
+                    .map_err(internal)?;
                 self.sessions
                     .release_sending(session)
                     .await

@@ -79,6 +79,8 @@ pub enum FlowError {
     CodeReplaced,
     /// Codes are sent at most so often.
     TooSoon(i64),
+    /// This session has asked for all the codes it may.
+    TooManyCodes,
     /// Verigator or the SMS provider failed.
     Unavailable,
 }
@@ -99,6 +101,7 @@ impl FlowError {
             Self::CodeExpired => text.code_expired.to_owned(),
             Self::CodeReplaced => text.code_replaced.to_owned(),
             Self::TooSoon(seconds) => (text.too_soon)(*seconds),
+            Self::TooManyCodes => text.too_many_codes.to_owned(),
             Self::Unavailable => text.unavailable.to_owned(),
         }
     }

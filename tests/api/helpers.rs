@@ -226,7 +226,8 @@ pub fn shop_site(webhook_url: Option<&str>) -> Site {
     }
 }
 
-/// The query string of a request signed with `secret`, with `extra` parameters.
+/// The query string of a request signed with `secret`, with `extra` parameters (which
+/// replace the defaults of the same name).
 pub fn signed_query(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
     let ts = app.clock.unix_seconds().to_string();
     let mut pairs: Vec<(String, String)> = [
@@ -236,6 +237,7 @@ pub fn signed_query(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)
         ("ts", ts.as_str()),
     ]
     .iter()
+    .filter(|(name, _)| !extra.iter().any(|(k, _)| k == name))
     .chain(extra)
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();

@@ -1,5 +1,6 @@
 //! HTTP-level tests against the real server on a free port. One binary keeps linking fast.
 
+mod abuse;
 mod cli;
 mod config;
 mod embed;

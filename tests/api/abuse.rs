@@ -1,0 +1,208 @@
+//! A signed URL in a public page must not be an SMS faucet, nor codes a guessing game: the
+//! attacks of the review, each reproduced, and caps that hold under concurrent requests.
+
+use crate::helpers::{add_site, service_and_user, spawn_app, start, step, TestApp, PHONE};
+use phone_verify::{
+    clock::Clock,
+    sites::SigningSecret,
+    verigator::{
+        totp,
+        wire::{AuthMethod, AuthResult},
+    },
+};
+
+fn send_to(phone: &str) -> String {
+    format!("step=send_code&phone={}", phone.replace('+', "%2B"))
+}
+
+/// SMS the development outbox holds for `phone`.
+async fn sms_to(app: &TestApp, phone: &str) -> usize {
+    app.outbox()
+        .await
+        .iter()
+        .filter(|m| m.recipient == phone)
+        .count()
+}
+
+/// A session of its own host user (`user`), so that only the number's limits apply.
+async fn session_of(app: &TestApp, secret: &SigningSecret, user: &str) -> String {
+    start(app, secret, &[("user", user)]).await
+}
+
+#[tokio::test]
+async fn one_session_sends_at_most_three_codes_whatever_the_numbers() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let numbers: Vec<String> = (0..10).map(|i| format!("+3725123450{i}")).collect();
+    let mut refused = None;
+    for number in &numbers {
+        let (status, html) = step(&app, &page, &send_to(number)).await;
+        if status != 200 {
+            refused = Some(html);
+            break;
+        }
+        step(&app, &page, "step=change_number").await;
+    }
+    let mut sent = 0;
+    for number in &numbers {
+        sent += sms_to(&app, number).await;
+    }
+    assert_eq!(sent, 3, "one session, three codes");
+    let html = refused.expect("the fourth number is refused");
+    assert!(
+        html.contains("Too many attempts. Start again from the site you came from."),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn alternating_numbers_does_not_reset_a_numbers_limits() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let other = "+37251234598";
+    // New sessions, the same host user, the two numbers in turn: each new number used to
+    // delete the Verigator user and its send history.
+    for round in 0..10 {
+        let page = start(&app, &secret, &[("state", &round.to_string())]).await;
+        let number = if round % 2 == 0 { PHONE } else { other };
+        step(&app, &page, &send_to(number)).await;
+    }
+    assert_eq!(sms_to(&app, PHONE).await, 1, "one SMS per 30 s to a number");
+    assert_eq!(sms_to(&app, other).await, 1);
+
+    // Over an hour, at most 5 to one number, however it is asked.
+    for round in 0..20 {
+        app.clock.advance(31);
+        let page = session_of(&app, &secret, &format!("visitor-{round}")).await;
+        step(&app, &page, &send_to(PHONE)).await;
+    }
+    assert_eq!(sms_to(&app, PHONE).await, 5);
+    let page = session_of(&app, &secret, "one-more").await;
+    let (status, html) = step(&app, &page, &send_to(PHONE)).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Too many attempts: try again in"), "{html}");
+}
+
+#[tokio::test]
+async fn concurrent_sends_never_pass_a_cap() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+
+    // The site's Verigator service and the host user's Verigator user exist already (their
+    // creation by concurrent first visitors is another matter: issue 18).
+    let warm_up = start(&app, &secret, &[("state", "warm-up")]).await;
+    step(&app, &warm_up, &send_to(PHONE)).await;
+    assert_eq!(sms_to(&app, PHONE).await, 1);
+    app.clock.advance(31);
+
+    // 200 at once from one session: one SMS.
+    let page = start(&app, &secret, &[]).await;
+    let form = send_to(PHONE);
+    let burst: Vec<_> = (0..200).map(|_| step(&app, &page, &form)).collect();
+    futures::future::join_all(burst).await;
+    assert_eq!(sms_to(&app, PHONE).await, 2);
+
+    // 200 sessions of 200 host users, all at once, every 31 seconds for 4 minutes: the
+    // number's cooldown and hourly cap hold across all of them.
+    let other = "+37251234597";
+    let mut pages = Vec::new();
+    for i in 0..200 {
+        pages.push(session_of(&app, &secret, &format!("crowd-{i}")).await);
+    }
+    for round in 1..=8 {
+        app.clock.advance(31);
+        let form = send_to(other);
+        let burst: Vec<_> = pages.iter().map(|page| step(&app, page, &form)).collect();
+        futures::future::join_all(burst).await;
+        let sent = sms_to(&app, other).await;
+        assert_eq!(sent, round.min(5), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_codes_count_across_challenges_and_lock_the_user() {
+    let app = spawn_app().await;
+    let client = app.verigator();
+    let (service, user) = service_and_user(&client).await;
+    let enrolment = client.enrol_totp(service, user).await.unwrap();
+    let key = data_encoding::BASE32_NOPAD
+        .decode(enrolment.secret.as_bytes())
+        .unwrap();
+    let code = |app: &TestApp| {
+        totp::code_at_step(&key, totp::step_at(app.clock.unix_seconds()), totp::DIGITS)
+    };
+    assert!(client
+        .confirm_totp(service, user, &code(&app))
+        .await
+        .unwrap());
+    let wrong = |right: &str| {
+        if right == "000000" {
+            "111111"
+        } else {
+            "000000"
+        }
+        .to_owned()
+    };
+
+    // Each new authentication used to bring five fresh tries: ten wrong codes an hour in
+    // all, then even the right code is refused for the rest of the hour.
+    for _ in 0..5 {
+        app.clock.advance(30);
+        client
+            .initiate(service, user, AuthMethod::Totp)
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            let answer = client
+                .verify(service, user, &wrong(&code(&app)))
+                .await
+                .unwrap();
+            assert_eq!(answer.status.result, AuthResult::Invalid);
+        }
+    }
+    app.clock.advance(30);
+    client
+        .initiate(service, user, AuthMethod::Totp)
+        .await
+        .unwrap();
+    let answer = client.verify(service, user, &code(&app)).await.unwrap();
+    assert_eq!(answer.status.result, AuthResult::Throttled);
+
+    // An hour later it works again, and a right code starts the run of failures anew.
+    app.clock.advance(3600);
+    client
+        .initiate(service, user, AuthMethod::Totp)
+        .await
+        .unwrap();
+    assert!(
+        client
+            .verify(service, user, &code(&app))
+            .await
+            .unwrap()
+            .verified
+    );
+
+    // 100 wrong codes in a row, ten an hour, refuse the user for good.
+    for _ in 0..10 {
+        for _ in 0..10 {
+            app.clock.advance(30);
+            client
+                .initiate(service, user, AuthMethod::Totp)
+                .await
+                .unwrap();
+            let answer = client
+                .verify(service, user, &wrong(&code(&app)))
+                .await
+                .unwrap();
+            assert_eq!(answer.status.result, AuthResult::Invalid);
+        }
+        app.clock.advance(3600);
+    }
+    client
+        .initiate(service, user, AuthMethod::Totp)
+        .await
+        .unwrap();
+    let answer = client.verify(service, user, &code(&app)).await.unwrap();
+    assert_eq!(answer.status.result, AuthResult::Throttled);
+}
