@@ -89,6 +89,22 @@ impl PhoneNumber {
         Ok(Self(parsed.format().mode(Mode::E164).to_string()))
     }
 
+    /// Whether a code may be sent to this number by SMS: libphonenumber classes it as mobile,
+    /// or as fixed-line-or-mobile where the digits cannot tell (the US, for one). Fixed lines,
+    /// VoIP, personal, pager, UAN, voicemail, toll-free, shared-cost and premium-rate numbers
+    /// are refused: the last ones are what SMS pumping aims at.
+    #[cfg(feature = "ssr")]
+    pub fn receives_sms(&self) -> bool {
+        use phonenumber::{metadata::DATABASE, Type};
+
+        phonenumber::parse(None, &self.0).is_ok_and(|parsed| {
+            matches!(
+                parsed.number_type(&DATABASE),
+                Type::Mobile | Type::FixedLineOrMobile
+            )
+        })
+    }
+
     /// The number in E.164 form, e.g. `+37251234567`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -161,6 +177,24 @@ mod tests {
 
     fn e164(raw: &str, region: Option<CountryCode>) -> Result<String, PhoneNumberError> {
         PhoneNumber::parse(raw, region).map(String::from)
+    }
+
+    #[test]
+    fn only_mobile_numbers_receive_codes() {
+        let receives = |raw: &str| PhoneNumber::parse(raw, None).unwrap().receives_sms();
+        // Mobile; and fixed-line-or-mobile, where the digits cannot tell (US).
+        assert!(receives("+37251234567"));
+        assert!(receives("+447400123456"));
+        assert!(receives("+14155552671"));
+        // Fixed line, toll-free, premium rate, shared cost (libphonenumber's examples).
+        for refused in [
+            "+442079460958",
+            "+448001234567",
+            "+449098765432",
+            "+448431234567",
+        ] {
+            assert!(!receives(refused), "{refused}");
+        }
     }
 
     #[test]

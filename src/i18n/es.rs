@@ -80,6 +80,7 @@ pub(super) static TEXT: Text = Text {
         _ => format!("Demasiados intentos: inténtalo de nuevo en {} minutos.", (seconds + 59) / 60),
     },
     too_many_codes: "Demasiados intentos. Vuelve a empezar desde el sitio del que vienes.",
+    cannot_send_to: "No podemos enviar un código a este número.",
     unavailable: "No pudimos contactar con el servicio de verificación. Inténtalo de nuevo en un momento.",
 
     phone_empty: "Introduce tu número de teléfono.",

@@ -138,6 +138,8 @@ pub struct Text {
     pub too_soon: fn(i64) -> String,
     /// A verification that has asked for all the codes it may.
     pub too_many_codes: &'static str,
+    /// A number no code may be sent to; never says why.
+    pub cannot_send_to: &'static str,
     /// Verigator or the SMS provider failed.
     pub unavailable: &'static str,
 

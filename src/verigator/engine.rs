@@ -400,6 +400,11 @@ impl Verigator {
         let phone = PhoneNumber::try_from(user.phone_number.clone()).map_err(|_| {
             VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse"))
         })?;
+        if !phone.receives_sms() {
+            return Err(VerigatorError::Invalid(
+                "the user's phone_number is not a mobile number: no SMS is sent to it".into(),
+            ));
+        }
         self.record_send_within_limits(&user.id, &phone, now)
             .await?;
         let pin = generate_pin(self.policy.digits);

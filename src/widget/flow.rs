@@ -538,6 +538,9 @@ impl Flow {
             code => Some(CountryCode::parse(code).map_err(FlowError::Country)?),
         };
         let number = PhoneNumber::parse(&typed, country).map_err(FlowError::Phone)?;
+        if !number.receives_sms() {
+            return Err(FlowError::CannotSendTo);
+        }
         self.initiate(&session, &site, &number, by_app).await
     }
 

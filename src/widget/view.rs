@@ -81,6 +81,8 @@ pub enum FlowError {
     TooSoon(i64),
     /// This session has asked for all the codes it may.
     TooManyCodes,
+    /// No code goes to this number (a kind of line that cannot, or may not, get one).
+    CannotSendTo,
     /// Verigator or the SMS provider failed.
     Unavailable,
 }
@@ -102,6 +104,7 @@ impl FlowError {
             Self::CodeReplaced => text.code_replaced.to_owned(),
             Self::TooSoon(seconds) => (text.too_soon)(*seconds),
             Self::TooManyCodes => text.too_many_codes.to_owned(),
+            Self::CannotSendTo => text.cannot_send_to.to_owned(),
             Self::Unavailable => text.unavailable.to_owned(),
         }
     }

@@ -206,3 +206,42 @@ async fn wrong_codes_count_across_challenges_and_lock_the_user() {
     let answer = client.verify(service, user, &code(&app)).await.unwrap();
     assert_eq!(answer.status.result, AuthResult::Throttled);
 }
+
+#[tokio::test]
+async fn no_code_goes_to_premium_rate_toll_free_or_fixed_lines() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    // Premium rate, toll-free, a fixed line (libphonenumber's examples for GB).
+    for number in ["+449098765432", "+448001234567", "+442079460958"] {
+        let (status, html) = step(&app, &page, &send_to(number)).await;
+        assert_eq!(status, 422, "{number}: {html}");
+        // The same words for every refusal: nothing says which rule refused it.
+        assert!(
+            html.contains("We can&#x27;t send a code to this number.")
+                || html.contains("We can't send a code to this number."),
+            "{number}: {html}"
+        );
+    }
+    assert!(app.outbox().await.is_empty());
+
+    // The Verigator API itself sends none either, whoever asks.
+    let client = app.verigator();
+    let service = client
+        .create_service("shop.example.com", "Shop")
+        .await
+        .unwrap();
+    let user = client
+        .create_user(service.id, "premium", "+449098765432")
+        .await
+        .unwrap();
+    let refused = client.initiate(service.id, user.id, AuthMethod::Sms).await;
+    assert!(
+        matches!(
+            refused,
+            Err(phone_verify::verigator::ClientError::InvalidData(_))
+        ),
+        "{refused:?}"
+    );
+    assert!(app.outbox().await.is_empty());
+}
