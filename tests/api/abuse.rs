@@ -7,7 +7,8 @@ use phone_verify::{
     sites::SigningSecret,
     verigator::{
         totp,
-        wire::{AuthMethod, AuthResult},
+        wire::{AuthMethod, AuthResult, ServiceId, UserId},
+        ClientError, VerigatorClient,
     },
 };
 
@@ -120,91 +121,67 @@ async fn concurrent_sends_never_pass_a_cap() {
     }
 }
 
-#[tokio::test]
-async fn wrong_codes_count_across_challenges_and_lock_the_user() {
-    let app = spawn_app().await;
-    let client = app.verigator();
-    let (service, user) = service_and_user(&client).await;
-    let enrolment = client.enrol_totp(service, user).await.unwrap();
-    let key = data_encoding::BASE32_NOPAD
-        .decode(enrolment.secret.as_bytes())
-        .unwrap();
-    let code = |app: &TestApp| {
-        totp::code_at_step(&key, totp::step_at(app.clock.unix_seconds()), totp::DIGITS)
-    };
-    assert!(client
-        .confirm_totp(service, user, &code(&app))
-        .await
-        .unwrap());
-    let wrong = |right: &str| {
-        if right == "000000" {
-            "111111"
-        } else {
-            "000000"
-        }
-        .to_owned()
-    };
-
-    // Each new authentication used to bring five fresh tries: ten wrong codes an hour in
-    // all, then even the right code is refused for the rest of the hour.
-    for _ in 0..5 {
-        app.clock.advance(30);
-        client
-            .initiate(service, user, AuthMethod::Totp)
-            .await
-            .unwrap();
-        for _ in 0..2 {
-            let answer = client
-                .verify(service, user, &wrong(&code(&app)))
-                .await
-                .unwrap();
-            assert_eq!(answer.status.result, AuthResult::Invalid);
-        }
-    }
+/// Starts a TOTP authentication 30 s on and answers it with the right code or a wrong one.
+async fn totp_attempt(
+    app: &TestApp,
+    client: &VerigatorClient,
+    (service, user): (ServiceId, UserId),
+    key: &[u8],
+    right: bool,
+) -> AuthResult {
     app.clock.advance(30);
     client
         .initiate(service, user, AuthMethod::Totp)
         .await
         .unwrap();
-    let answer = client.verify(service, user, &code(&app)).await.unwrap();
-    assert_eq!(answer.status.result, AuthResult::Throttled);
+    let code = totp::code_at_step(key, totp::step_at(app.clock.unix_seconds()), totp::DIGITS);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let typed = if right { code.as_str() } else { wrong };
+    client
+        .verify(service, user, typed)
+        .await
+        .unwrap()
+        .status
+        .result
+}
+
+#[tokio::test]
+async fn wrong_codes_count_across_challenges_and_lock_the_user() {
+    let app = spawn_app().await;
+    let client = app.verigator();
+    let ids = service_and_user(&client).await;
+    let enrolment = client.enrol_totp(ids.0, ids.1).await.unwrap();
+    let key = data_encoding::BASE32_NOPAD
+        .decode(enrolment.secret.as_bytes())
+        .unwrap();
+    let now = totp::step_at(app.clock.unix_seconds());
+    let code = totp::code_at_step(&key, now, totp::DIGITS);
+    assert!(client.confirm_totp(ids.0, ids.1, &code).await.unwrap());
+
+    // Each new authentication used to bring five fresh tries. Now ten wrong codes an hour in
+    // all, one per authentication, and then even the right code is refused for the hour.
+    for _ in 0..10 {
+        let result = totp_attempt(&app, &client, ids, &key, false).await;
+        assert_eq!(result, AuthResult::Invalid);
+    }
+    let result = totp_attempt(&app, &client, ids, &key, true).await;
+    assert_eq!(result, AuthResult::Throttled);
 
     // An hour later it works again, and a right code starts the run of failures anew.
     app.clock.advance(3600);
-    client
-        .initiate(service, user, AuthMethod::Totp)
-        .await
-        .unwrap();
-    assert!(
-        client
-            .verify(service, user, &code(&app))
-            .await
-            .unwrap()
-            .verified
-    );
+    let result = totp_attempt(&app, &client, ids, &key, true).await;
+    assert_eq!(result, AuthResult::Verified);
 
     // 100 wrong codes in a row, ten an hour, refuse the user for good.
     for _ in 0..10 {
         for _ in 0..10 {
-            app.clock.advance(30);
-            client
-                .initiate(service, user, AuthMethod::Totp)
-                .await
-                .unwrap();
-            let answer = client
-                .verify(service, user, &wrong(&code(&app)))
-                .await
-                .unwrap();
-            assert_eq!(answer.status.result, AuthResult::Invalid);
+            let result = totp_attempt(&app, &client, ids, &key, false).await;
+            assert_eq!(result, AuthResult::Invalid);
         }
         app.clock.advance(3600);
     }
-    client
-        .initiate(service, user, AuthMethod::Totp)
-        .await
-        .unwrap();
-    let answer = client.verify(service, user, &code(&app)).await.unwrap();
-    assert_eq!(answer.status.result, AuthResult::Throttled);
+    let result = totp_attempt(&app, &client, ids, &key, true).await;
+    assert_eq!(result, AuthResult::Throttled);
 }
 
 #[tokio::test]
@@ -237,10 +214,7 @@ async fn no_code_goes_to_premium_rate_toll_free_or_fixed_lines() {
         .unwrap();
     let refused = client.initiate(service.id, user.id, AuthMethod::Sms).await;
     assert!(
-        matches!(
-            refused,
-            Err(phone_verify::verigator::ClientError::InvalidData(_))
-        ),
+        matches!(refused, Err(ClientError::InvalidData(_))),
         "{refused:?}"
     );
     assert!(app.outbox().await.is_empty());
