@@ -86,6 +86,9 @@ pub struct SiteOptions {
     /// Seconds before another code may be sent (at least the server's).
     #[arg(long)]
     resend_after: Option<i64>,
+    /// Codes the site's visitors may ask for in 24 hours, all together [default: 1000].
+    #[arg(long)]
+    codes_per_day: Option<i64>,
 }
 
 impl SiteOptions {
@@ -107,6 +110,7 @@ impl SiteOptions {
         limits.max_tries = self.max_tries.or(limits.max_tries);
         limits.code_lifetime_seconds = self.code_lifetime.or(limits.code_lifetime_seconds);
         limits.resend_after_seconds = self.resend_after.or(limits.resend_after_seconds);
+        limits.codes_per_day = self.codes_per_day.or(limits.codes_per_day);
         limits.validate()?;
         Ok(())
     }
@@ -201,7 +205,7 @@ fn listing(site: &Site, secrets: usize) -> String {
     let limits = site.pin_limits;
     format!(
         "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {secrets}\tlocale: {}\ttheme: {} {}\t\
-         max tries: {}, code lifetime: {}, resend after: {}",
+         max tries: {}, code lifetime: {}, resend after: {}, codes a day: {}",
         site.id,
         site.name,
         site.embed_origins.join(" "),
@@ -212,5 +216,6 @@ fn listing(site: &Site, secrets: usize) -> String {
         limit(limits.max_tries),
         limit(limits.code_lifetime_seconds),
         limit(limits.resend_after_seconds),
+        limits.codes_per_day(),
     )
 }

@@ -31,6 +31,19 @@ impl Default for SessionLimits {
     }
 }
 
+const DAY_SECONDS: i64 = 24 * 60 * 60;
+
+/// What became of a request for a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRequest {
+    /// Counted: the code may be sent.
+    Counted,
+    /// The session has asked for all the codes it may.
+    SessionSpent,
+    /// The site's visitors have asked for all the codes of its daily budget.
+    SiteSpent,
+}
+
 /// How long one session may hold the right to send through a Verigator user: longer than a
 /// Verigator call may take (its client times out after 15 s), so a claim ends only when its
 /// holder died.
@@ -226,27 +239,48 @@ impl Sessions {
         Ok(claimed.rows_affected() == 1)
     }
 
-    /// Counts a code the session asks for, to `phone`; false, counting nothing, when it has
-    /// asked for as many as `limits` allow, or would move to another number once too often.
+    /// Counts a code the session asks for, to `phone`, unless the session has asked for as
+    /// many as `limits` allow (or would move to another number once too often), or the site's
+    /// visitors together have asked for `site_codes_per_day` in the last 24 hours. The check
+    /// and the count are one write transaction.
     pub async fn count_code_request(
         &self,
-        id: &SessionId,
+        session: &Session,
         phone: &PhoneNumber,
         limits: SessionLimits,
-    ) -> Result<bool, sqlx::Error> {
+        site_codes_per_day: i64,
+        now: i64,
+    ) -> Result<CodeRequest, sqlx::Error> {
+        let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        // Every session that can have asked in the last 24 hours began at most a lifetime
+        // before them.
+        let (asked,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(SUM(codes_requested), 0) FROM sessions WHERE site_id = ? AND created_at > ?",
+        )
+        .bind(session.site_id.as_str())
+        .bind(now - DAY_SECONDS - SESSION_LIFETIME_SECONDS)
+        .fetch_one(&mut *tx)
+        .await?;
+        if asked >= site_codes_per_day {
+            return Ok(CodeRequest::SiteSpent);
+        }
         let counted = sqlx::query(
             "UPDATE sessions SET codes_requested = codes_requested + 1, \
              number_changes = number_changes + CASE WHEN phone IS NOT NULL AND phone <> ? THEN 1 ELSE 0 END \
              WHERE id = ? AND codes_requested < ? AND (phone IS NULL OR phone = ? OR number_changes < ?)",
         )
         .bind(phone.as_str())
-        .bind(id.as_str())
+        .bind(session.id.as_str())
         .bind(limits.codes)
         .bind(phone.as_str())
         .bind(limits.number_changes)
-        .execute(&self.db)
+        .execute(&mut *tx)
         .await?;
-        Ok(counted.rows_affected() == 1)
+        if counted.rows_affected() != 1 {
+            return Ok(CodeRequest::SessionSpent);
+        }
+        tx.commit().await?;
+        Ok(CodeRequest::Counted)
     }
 
     /// Takes back a code request that sent nothing (refused, or failed), so that it does not

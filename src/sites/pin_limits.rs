@@ -1,5 +1,5 @@
 //! A site's own limits on codes, stricter than the Verigator server's: fewer tries, a shorter
-//! code lifetime, a longer wait before another code.
+//! code lifetime, a longer wait before another code; and its budget of codes a day.
 
 use crate::verigator::pin_code::PinPolicy;
 
@@ -12,6 +12,9 @@ pub struct PinLimits {
     pub code_lifetime_seconds: Option<i64>,
     /// Seconds before another code may be sent.
     pub resend_after_seconds: Option<i64>,
+    /// Codes the site's visitors may ask for in 24 hours, all together; unset:
+    /// [`PinLimits::DEFAULT_CODES_PER_DAY`].
+    pub codes_per_day: Option<i64>,
 }
 
 /// Why a limit was refused.
@@ -26,9 +29,20 @@ pub enum PinLimitsError {
     /// Wait out of range.
     #[error("--resend-after must be between 0 and 3600 seconds")]
     ResendAfter,
+    /// Budget out of range.
+    #[error("--codes-per-day must be between 1 and 1000000")]
+    CodesPerDay,
 }
 
 impl PinLimits {
+    /// A site's budget of codes a day unless it sets one: a public page cannot cost more.
+    pub const DEFAULT_CODES_PER_DAY: i64 = 1000;
+
+    /// The site's budget of codes in 24 hours.
+    pub fn codes_per_day(&self) -> i64 {
+        self.codes_per_day.unwrap_or(Self::DEFAULT_CODES_PER_DAY)
+    }
+
     /// Checks each limit is in its range.
     pub fn validate(&self) -> Result<(), PinLimitsError> {
         let within = |value: Option<i64>, range: std::ops::RangeInclusive<i64>| {
@@ -42,6 +56,9 @@ impl PinLimits {
         }
         if !within(self.resend_after_seconds, 0..=3600) {
             return Err(PinLimitsError::ResendAfter);
+        }
+        if !within(self.codes_per_day, 1..=1_000_000) {
+            return Err(PinLimitsError::CodesPerDay);
         }
         Ok(())
     }
@@ -77,6 +94,7 @@ mod tests {
             max_tries: Some(3),
             code_lifetime_seconds: Some(120),
             resend_after_seconds: Some(60),
+            codes_per_day: None,
         }
         .tighten(&server);
         assert_eq!(
@@ -91,6 +109,7 @@ mod tests {
             max_tries: Some(10),
             code_lifetime_seconds: Some(1800),
             resend_after_seconds: Some(5),
+            codes_per_day: None,
         }
         .tighten(&server);
         assert_eq!(lax, server);
@@ -102,6 +121,7 @@ mod tests {
             max_tries,
             code_lifetime_seconds,
             resend_after_seconds,
+            codes_per_day: None,
         };
         assert_eq!(
             limits(Some(0), None, None).validate(),
@@ -116,5 +136,15 @@ mod tests {
             Err(PinLimitsError::ResendAfter)
         );
         assert_eq!(limits(Some(3), Some(60), Some(0)).validate(), Ok(()));
+        let budget = |codes_per_day| PinLimits {
+            codes_per_day,
+            ..PinLimits::default()
+        };
+        assert_eq!(budget(Some(0)).validate(), Err(PinLimitsError::CodesPerDay));
+        assert_eq!(budget(Some(50)).validate(), Ok(()));
+        assert_eq!(
+            budget(None).codes_per_day(),
+            PinLimits::DEFAULT_CODES_PER_DAY
+        );
     }
 }

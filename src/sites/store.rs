@@ -46,6 +46,7 @@ struct SiteRow {
     max_tries: Option<i64>,
     code_lifetime_seconds: Option<i64>,
     resend_after_seconds: Option<i64>,
+    codes_per_day: Option<i64>,
 }
 
 impl SiteRow {
@@ -98,6 +99,7 @@ impl SiteRow {
                 max_tries: self.max_tries,
                 code_lifetime_seconds: self.code_lifetime_seconds,
                 resend_after_seconds: self.resend_after_seconds,
+                codes_per_day: self.codes_per_day,
             },
             legacy: self
                 .legacy_user
@@ -113,7 +115,8 @@ async fn write_options<'c>(
 ) -> Result<(), SiteError> {
     let changed = sqlx::query(
         "UPDATE sites SET allow_totp = ?, locale = ?, color_scheme = ?, accent_color = ?, \
-         max_tries = ?, code_lifetime_seconds = ?, resend_after_seconds = ? WHERE id = ?",
+         max_tries = ?, code_lifetime_seconds = ?, resend_after_seconds = ?, codes_per_day = ? \
+         WHERE id = ?",
     )
     .bind(site.allow_totp)
     .bind(site.locale.as_str())
@@ -122,6 +125,7 @@ async fn write_options<'c>(
     .bind(site.pin_limits.max_tries)
     .bind(site.pin_limits.code_lifetime_seconds)
     .bind(site.pin_limits.resend_after_seconds)
+    .bind(site.pin_limits.codes_per_day)
     .bind(site.id.as_str())
     .execute(db)
     .await?;
@@ -139,7 +143,8 @@ const IDENTITY_COLUMNS: &str =
 const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
      verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password, \
-     locale, color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds";
+     locale, color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds, \
+     codes_per_day";
 
 impl Sites {
     /// Sites stored in `db`.

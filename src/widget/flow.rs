@@ -8,7 +8,7 @@ use crate::{
     callbacks::NewDelivery,
     clock::Clock,
     domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
-    sessions::{Session, SessionLimits, Sessions},
+    sessions::{CodeRequest, Session, SessionLimits, Sessions},
     sites::{
         legacy_signature, legacy_signature_matches, requested_site, sign, RequestError,
         SignedRequest, SigningSecret, Site, SiteError, Sites,
@@ -473,17 +473,28 @@ impl Flow {
             // Another session of this host user is sending a code right now.
             return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
         }
-        if !self
+        let request = self
             .sessions
-            .count_code_request(&session.id, phone, self.session_limits)
+            .count_code_request(
+                session,
+                phone,
+                self.session_limits,
+                site.pin_limits.codes_per_day(),
+                self.clock.unix_seconds(),
+            )
             .await
-            .map_err(internal)?
-        {
+            .map_err(internal)?;
+        if request != CodeRequest::Counted {
             self.sessions
                 .release_sending(session)
                 .await
                 .map_err(internal)?;
-            return Err(FlowError::TooManyCodes);
+            if request == CodeRequest::SessionSpent {
+                return Err(FlowError::TooManyCodes);
+            }
+            // The operator learns it; the visitor is not told which rule refused.
+            tracing::warn!(site = %site.id, "the site's daily budget of codes is spent");
+            return Err(FlowError::CannotSendTo);
         }
         let method = match client.initiate(service, user, wanted).await {
             Ok(method) => method,

@@ -1,10 +1,12 @@
 //! A signed URL in a public page must not be an SMS faucet, nor codes a guessing game: the
 //! attacks of the review, each reproduced, and caps that hold under concurrent requests.
 
-use crate::helpers::{add_site, service_and_user, spawn_app, start, step, TestApp, PHONE};
+use crate::helpers::{
+    add_site, create_site, service_and_user, shop_site, spawn_app, start, step, TestApp, PHONE,
+};
 use phone_verify::{
     clock::Clock,
-    sites::SigningSecret,
+    sites::{PinLimits, SigningSecret, Site},
     verigator::{
         totp,
         wire::{AuthMethod, AuthResult, ServiceId, UserId},
@@ -195,8 +197,7 @@ async fn no_code_goes_to_premium_rate_toll_free_or_fixed_lines() {
         assert_eq!(status, 422, "{number}: {html}");
         // The same words for every refusal: nothing says which rule refused it.
         assert!(
-            html.contains("We can&#x27;t send a code to this number.")
-                || html.contains("We can't send a code to this number."),
+            html.contains("We can't send a code to this number."),
             "{number}: {html}"
         );
     }
@@ -218,4 +219,54 @@ async fn no_code_goes_to_premium_rate_toll_free_or_fixed_lines() {
         "{refused:?}"
     );
     assert!(app.outbox().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_sites_daily_budget_of_codes_holds_under_concurrent_visitors() {
+    let app = spawn_app().await;
+    let site = Site {
+        pin_limits: PinLimits {
+            codes_per_day: Some(10),
+            ..PinLimits::default()
+        },
+        ..shop_site(None)
+    };
+    let secret = create_site(&app, site).await;
+    let number = |i: usize| format!("+372501{i:05}");
+    // The site's Verigator service exists already (issue 18).
+    let first = session_of(&app, &secret, "first").await;
+    step(&app, &first, &send_to(&number(0))).await;
+
+    // 50 visitors at once, each with a number of their own: 9 codes are left for them.
+    let mut pages = Vec::new();
+    for i in 1..=50 {
+        pages.push(session_of(&app, &secret, &format!("visitor-{i}")).await);
+    }
+    let forms: Vec<String> = (1..=pages.len()).map(|i| send_to(&number(i))).collect();
+    let burst: Vec<_> = pages
+        .iter()
+        .zip(&forms)
+        .map(|(page, form)| step(&app, page, form))
+        .collect();
+    let answers = futures::future::join_all(burst).await;
+    assert_eq!(app.outbox().await.len(), 10);
+    let refused: Vec<&String> = answers
+        .iter()
+        .filter(|(status, _)| *status != 200)
+        .map(|(_, html)| html)
+        .collect();
+    assert_eq!(refused.len(), 41);
+    assert!(
+        refused
+            .iter()
+            .all(|html| html.contains("We can't send a code to this number.")),
+        "{}",
+        refused[0]
+    );
+
+    // A day later there are codes again.
+    app.clock.advance(24 * 3600 + 30 * 60);
+    let later = session_of(&app, &secret, "a-day-later").await;
+    let (status, html) = step(&app, &later, &send_to(&number(99))).await;
+    assert_eq!(status, 200, "{html}");
 }

@@ -113,6 +113,7 @@ fn bad_site_input_is_refused_with_a_message() {
         add("--max-tries", "0"),
         add("--code-lifetime", "5"),
         add("--resend-after", "-1"),
+        add("--codes-per-day", "0"),
         add("--accent", "red"),
         add("--color-scheme", "sepia"),
         add("--locale", "xx"),
@@ -210,6 +211,8 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
         "#112233",
         "--resend-after",
         "60",
+        "--codes-per-day",
+        "250",
         "--allow-totp",
     ]);
     let site = cli.shop().await;
@@ -217,6 +220,7 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
     assert_eq!(site.theme.accent.unwrap().as_str(), "#112233");
     assert_eq!(site.pin_limits.max_tries, Some(3));
     assert_eq!(site.pin_limits.resend_after_seconds, Some(60));
+    assert_eq!(site.pin_limits.codes_per_day(), 250);
     assert!(site.allow_totp);
 
     cli.ok(&["site", "set", "shop", "--allow-totp", "false"]);
