@@ -103,6 +103,7 @@ test("a locked session inside the iframe tells the host page with an error", asy
   await frame.locator("html[data-hydrated]").waitFor();
   await frame.getByRole("textbox", { name: "Phone number" }).fill(phone.e164);
   await frame.getByRole("button", { name: "Send code" }).click();
+  await frame.getByText(`We sent a code by SMS to ${phone.masked}.`).waitFor();
   const pin = await lastPin(page, phone.e164);
   const wrong = pin === "000000" ? "111111" : "000000";
   for (const left of ["4 tries", "3 tries", "2 tries", "1 try"]) {

@@ -80,13 +80,18 @@ export function freshPhone(): { e164: string; national: string; masked: string }
   return { e164, national, masked: e164.slice(0, 3) + "•".repeat(e164.length - 5) + e164.slice(-2) };
 }
 
-/** The PIN of the newest SMS to `phone`, from the development outbox. */
+/**
+ * The PIN of the newest SMS to `phone`, from the development outbox; waits up to 5 s for one,
+ * since a click that sends it may still be on its way.
+ */
 export async function lastPin(page: Page, phone: string): Promise<string> {
-  const messages: { recipient: string; body: string }[] = await (await page.request.get("/dev/outbox.json")).json();
-  const body = messages.find((m) => m.recipient === phone)?.body ?? "";
-  const pin = body.match(/code is (\d+)/)?.[1];
-  if (!pin) throw new Error(`no PIN to ${phone} in the outbox`);
-  return pin;
+  for (let waited = 0; waited < 5_000; waited += 100) {
+    const messages: { recipient: string; body: string }[] = await (await page.request.get("/dev/outbox.json")).json();
+    const pin = messages.find((m) => m.recipient === phone)?.body.match(/code is (\d+)/)?.[1];
+    if (pin) return pin;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`no PIN to ${phone} in the outbox`);
 }
 
 /** Serves the host's callback URL; resolves with the posted fields. */
