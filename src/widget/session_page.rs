@@ -443,7 +443,8 @@ mod handlers {
     }
 
     /// Renders the session page with its status: 404 for an unknown session, 503 when the
-    /// verification service is down, 422 when a step failed or the session ended.
+    /// verification service is down, 429 with `Retry-After` when a code was asked for too
+    /// soon, 422 when another step failed or the session ended.
     async fn show(
         state: AppState,
         request: Request<axum::body::Body>,
@@ -454,8 +455,13 @@ mod handlers {
             (Err(FlowError::Unavailable), _) | (_, Some(FlowError::Unavailable)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            (_, Some(FlowError::TooSoon(_))) => StatusCode::TOO_MANY_REQUESTS,
             (Ok(_), None) => StatusCode::OK,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        let retry_after = match &shown.error {
+            Some(FlowError::TooSoon(seconds)) => Some(*seconds),
+            _ => None,
         };
         // The site's language and look, for the whole document (`<html>` is the shell's).
         let (locale, theme) = match &shown.view {
@@ -469,6 +475,12 @@ mod handlers {
         })
         .await;
         *response.status_mut() = status;
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(seconds.max(1)),
+            );
+        }
         response
     }
 }

@@ -83,7 +83,7 @@ async fn alternating_numbers_does_not_reset_a_numbers_limits() {
     assert_eq!(sms_to(&app, PHONE).await, 5);
     let page = session_of(&app, &secret, "one-more").await;
     let (status, html) = step(&app, &page, &send_to(PHONE)).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 429);
     assert!(html.contains("Too many attempts: try again in"), "{html}");
 }
 

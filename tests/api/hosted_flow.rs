@@ -190,9 +190,11 @@ async fn a_visitor_can_change_the_number_resend_and_cancel() {
     let (_, html) = step(&app, &page, "step=send_code&country=EE&phone=5123+4567").await;
     assert!(html.contains("+37•••••••67"), "{html}");
 
-    let (status, html) = step(&app, &page, "step=resend_code").await;
-    assert_eq!(status, 422);
-    assert!(html.contains("Please wait"), "{html}");
+    let response = app.post_form(&page, "step=resend_code").await;
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "30");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Please wait 30 seconds"), "{html}");
     app.clock.advance(30);
     let (status, _) = step(&app, &page, "step=resend_code").await;
     assert_eq!(status, 200);

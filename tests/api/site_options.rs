@@ -117,7 +117,7 @@ async fn a_site_with_a_longer_resend_wait_refuses_early_resends() {
     // The server would allow it after 30 s; the site asked for 90.
     app.clock.advance(31);
     let (status, html) = step(&app, &page, "step=resend_code").await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 429);
     assert!(html.contains("Please wait 59 seconds"), "{html}");
 
     app.clock.advance(59);
