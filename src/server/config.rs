@@ -5,6 +5,7 @@
 //! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
 
 use crate::{
+    sessions::SessionLimits,
     sms::{MessenteSettings, TwilioSettings},
     verigator::pin_code::PinPolicy,
     widget::WidgetSettings,
@@ -31,6 +32,17 @@ pub struct Settings {
     pub verigator: VerigatorSettings,
     /// The SMS provider of the embedded Verigator server.
     pub sms: SmsSettings,
+    /// Limits that keep a public widget from being an SMS faucet.
+    pub abuse: AbuseSettings,
+}
+
+/// `[abuse]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AbuseSettings {
+    /// `[abuse.session]`: per widget session.
+    #[serde(default)]
+    pub session: SessionLimits,
 }
 
 /// `[database]`.
@@ -118,6 +130,8 @@ struct ProductTables {
     database: DatabaseSettings,
     verigator: VerigatorSettings,
     sms: SmsSettings,
+    #[serde(default)]
+    abuse: AbuseSettings,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -167,6 +181,7 @@ impl Settings {
             database: p.database,
             verigator: p.verigator,
             sms: p.sms,
+            abuse: p.abuse,
         };
         settings.check()?;
         Ok(settings)
@@ -175,6 +190,7 @@ impl Settings {
     /// Refuses combinations that cannot work, and development defaults in production.
     fn check(&self) -> anyhow::Result<()> {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
+        self.abuse.session.validate().map_err(anyhow::Error::msg)?;
         self.verigator.pin_key_bytes()?;
         match self.sms.provider {
             SmsProvider::Messente if self.sms.messente.is_none() => {

@@ -151,6 +151,7 @@ impl Application {
             http,
             verigator_url,
             settings.verigator.pin,
+            settings.abuse.session,
         );
 
         // A development server (the outbox, the embedded API) shows the demo host at `/`.

@@ -12,8 +12,10 @@ use sqlx::SqlitePool;
 /// How long a session lives, start to finish, in seconds.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;
 /// Codes one session may ask for, and how often it may move to another number: a signed
-/// URL in a public page must not be a way to send SMS to many numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// URL in a public page must not be a way to send SMS to many numbers (`[abuse.session]` in
+/// `Leptos.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct SessionLimits {
     /// Codes asked for, resends included.
     pub codes: i64,
@@ -28,6 +30,16 @@ impl Default for SessionLimits {
             codes: 3,
             number_changes: 3,
         }
+    }
+}
+
+impl SessionLimits {
+    /// Checks the numbers are sane.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=20).contains(&self.codes) || !(0..=20).contains(&self.number_changes) {
+            return Err("abuse.session codes must be 1 to 20, number-changes 0 to 20".into());
+        }
+        Ok(())
     }
 }
 

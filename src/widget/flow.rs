@@ -56,7 +56,8 @@ fn internal(error: impl Into<anyhow::Error>) -> FlowError {
 
 impl Flow {
     /// A flow over these stores, calling the Verigator API at `verigator_url`; `policy` tells
-    /// the visitor how long a code lasts, how soon another may be sent and how many tries.
+    /// the visitor how long a code lasts, how soon another may be sent and how many tries;
+    /// `session_limits` caps the codes one session asks for.
     pub fn new(
         sites: Sites,
         sessions: Sessions,
@@ -64,6 +65,7 @@ impl Flow {
         http: reqwest::Client,
         verigator_url: String,
         policy: PinPolicy,
+        session_limits: SessionLimits,
     ) -> Self {
         Self {
             sites,
@@ -72,7 +74,7 @@ impl Flow {
             http,
             verigator_url,
             policy,
-            session_limits: SessionLimits::default(),
+            session_limits,
         }
     }
 

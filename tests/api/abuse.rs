@@ -2,10 +2,12 @@
 //! attacks of the review, each reproduced, and caps that hold under concurrent requests.
 
 use crate::helpers::{
-    add_site, create_site, service_and_user, shop_site, spawn_app, start, step, TestApp, PHONE,
+    add_site, create_site, service_and_user, shop_site, spawn_app, spawn_app_with, start, step,
+    test_settings, TestApp, PHONE,
 };
 use phone_verify::{
     clock::Clock,
+    sessions::SessionLimits,
     sites::{PinLimits, SigningSecret, Site},
     verigator::{
         totp,
@@ -269,4 +271,23 @@ async fn a_sites_daily_budget_of_codes_holds_under_concurrent_visitors() {
     let later = session_of(&app, &secret, "a-day-later").await;
     let (status, html) = step(&app, &later, &send_to(&number(99))).await;
     assert_eq!(status, 200, "{html}");
+}
+
+#[tokio::test]
+async fn the_session_caps_come_from_the_configuration() {
+    let mut settings = test_settings();
+    settings.abuse.session = SessionLimits {
+        codes: 1,
+        number_changes: 0,
+    };
+    let app = spawn_app_with(settings).await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let (status, _) = step(&app, &page, &send_to(PHONE)).await;
+    assert_eq!(status, 200);
+    step(&app, &page, "step=change_number").await;
+    let (status, html) = step(&app, &page, &send_to("+37251234598")).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Too many attempts."), "{html}");
+    assert_eq!(app.outbox().await.len(), 1);
 }
