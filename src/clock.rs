@@ -6,6 +6,11 @@ use std::sync::{
 };
 use time::OffsetDateTime;
 
+/// Seconds in an hour.
+pub const HOUR_SECONDS: i64 = 60 * 60;
+/// Seconds in a day (24 hours, as rolling limits count them).
+pub const DAY_SECONDS: i64 = 24 * HOUR_SECONDS;
+
 /// Tells the current time.
 pub trait Clock: Send + Sync {
     /// Now, in UTC.

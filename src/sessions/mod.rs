@@ -3,6 +3,7 @@
 
 use crate::{
     callbacks::{Deliveries, NewDelivery},
+    clock::DAY_SECONDS,
     domain::{PhoneNumber, SessionId, SessionStatus},
     sites::{SignedRequest, SiteId},
     verigator::wire::{AuthMethod, UserId},
@@ -11,6 +12,7 @@ use sqlx::SqlitePool;
 
 /// How long a session lives, start to finish, in seconds.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;
+
 /// Codes one session may ask for, and how often it may move to another number: a signed
 /// URL in a public page must not be a way to send SMS to many numbers (`[abuse.session]` in
 /// `Leptos.toml`).
@@ -42,8 +44,6 @@ impl SessionLimits {
         Ok(())
     }
 }
-
-const DAY_SECONDS: i64 = 24 * 60 * 60;
 
 /// What became of a request for a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use super::{
     VerigatorError,
 };
 use crate::{
-    clock::Clock,
+    clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
     domain::{PhoneNumber, Pin},
     sms::SmsSender,
 };
@@ -26,8 +26,6 @@ const CTIME_FORMAT: &[BorrowedFormatItem<'static>] =
 
 /// Longest service name, `fqdn` or `id_in_service` accepted.
 const MAX_TEXT: usize = 255;
-const HOUR_SECONDS: i64 = 3600;
-const DAY_SECONDS: i64 = 24 * HOUR_SECONDS;
 
 /// Seconds until the number may get another SMS under `policy`, given when it got its
 /// earlier ones (newest first, the last day's only); `None` when it may now.
@@ -75,6 +73,7 @@ struct UserRow {
     ctime: String,
     totp_secret: Option<String>,
     totp_confirmed: bool,
+    consecutive_failures: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -198,7 +197,7 @@ impl Verigator {
         let service = self.service_row(account, service_id).await?;
         let id = parse_path_id(user_id, "User")?;
         let user: UserRow = sqlx::query_as(
-            "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed \
+            "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
              FROM verigator_users WHERE id = ? AND service_id = ?",
         )
         .bind(&id)
@@ -295,6 +294,7 @@ impl Verigator {
             ctime: self.ctime(),
             totp_secret: None,
             totp_confirmed: false,
+            consecutive_failures: 0,
         };
         let inserted = sqlx::query(
             "INSERT INTO verigator_users (id, service_id, id_in_service, phone_number, ctime, created_at) \
@@ -322,7 +322,7 @@ impl Verigator {
     ) -> Result<UserList, VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let rows: Vec<UserRow> = sqlx::query_as(
-            "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed \
+            "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
              FROM verigator_users WHERE service_id = ? ORDER BY created_at, id_in_service",
         )
         .bind(&service.id)
@@ -465,19 +465,19 @@ impl Verigator {
         Ok(())
     }
 
-    /// Whether the user has run out of wrong codes: for this hour, or for good.
-    async fn out_of_tries(&self, user_id: &str, now: i64) -> Result<bool, VerigatorError> {
-        let (this_hour, in_a_row): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = ? AND failed_at > ?), \
-             consecutive_failures FROM verigator_users WHERE id = ?",
+    /// Whether the user has run out of wrong codes: for good, or for this hour.
+    async fn out_of_tries(&self, user: &UserRow, now: i64) -> Result<bool, VerigatorError> {
+        if user.consecutive_failures >= self.policy.max_consecutive_failures {
+            return Ok(true);
+        }
+        let (this_hour,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = ? AND failed_at > ?",
         )
-        .bind(user_id)
+        .bind(&user.id)
         .bind(now - HOUR_SECONDS)
-        .bind(user_id)
         .fetch_one(&self.db)
         .await?;
-        Ok(this_hour >= self.policy.failures_per_hour
-            || in_a_row >= self.policy.max_consecutive_failures)
+        Ok(this_hour >= self.policy.failures_per_hour)
     }
 
     /// Counts a wrong code against the user and its pending challenge.
@@ -552,7 +552,7 @@ impl Verigator {
                 .await?;
             return Ok(AuthVerified::new(method, AuthResult::Expired));
         }
-        if challenge.attempts_left <= 0 || self.out_of_tries(&user.id, now).await? {
+        if challenge.attempts_left <= 0 || self.out_of_tries(&user, now).await? {
             return Ok(AuthVerified::new(method, AuthResult::Throttled));
         }
         let right = match Pin::parse(token) {
@@ -567,10 +567,12 @@ impl Verigator {
             },
         };
         if right {
-            sqlx::query("UPDATE verigator_users SET consecutive_failures = 0 WHERE id = ?")
-                .bind(&user.id)
-                .execute(&self.db)
-                .await?;
+            if user.consecutive_failures > 0 {
+                sqlx::query("UPDATE verigator_users SET consecutive_failures = 0 WHERE id = ?")
+                    .bind(&user.id)
+                    .execute(&self.db)
+                    .await?;
+            }
             return Ok(AuthVerified::new(method, AuthResult::Verified));
         }
         self.record_failure(&user.id, now).await?;

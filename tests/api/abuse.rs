@@ -2,8 +2,8 @@
 //! attacks of the review, each reproduced, and caps that hold under concurrent requests.
 
 use crate::helpers::{
-    add_site, create_site, service_and_user, shop_site, spawn_app, spawn_app_with, start, step,
-    test_settings, TestApp, PHONE,
+    add_site, create_site, send_to, service_and_user, shop_site, spawn_app, spawn_app_with, start,
+    step, test_settings, TestApp, PHONE,
 };
 use phone_verify::{
     clock::Clock,
@@ -15,10 +15,6 @@ use phone_verify::{
         ClientError, VerigatorClient,
     },
 };
-
-fn send_to(phone: &str) -> String {
-    format!("step=send_code&phone={}", phone.replace('+', "%2B"))
-}
 
 /// SMS the development outbox holds for `phone`.
 async fn sms_to(app: &TestApp, phone: &str) -> usize {

@@ -257,6 +257,11 @@ pub async fn start(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]
     response.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// The phone step's form, sending a code to `phone` (E.164).
+pub fn send_to(phone: &str) -> String {
+    format!("step=send_code&phone={}", phone.replace('+', "%2B"))
+}
+
 /// Posts a step's form to a session page; answers with the status and the page.
 pub async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
     let response = app.post_form(page, form).await;

@@ -2,7 +2,7 @@
 //! number the code went to, and one session per signed request.
 
 use crate::helpers::{
-    add_site, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
+    add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app, start, step,
     CALLBACK, PHONE,
 };
 use phone_verify::{
@@ -19,10 +19,6 @@ use phone_verify::{
 /// A number the attacker holds.
 const ATTACKER: &str = "+37251234599";
 
-fn urlencoded(phone: &str) -> String {
-    phone.replace('+', "%2B")
-}
-
 #[tokio::test]
 async fn a_code_from_the_attackers_phone_does_not_verify_the_victims_number() {
     let app = spawn_app().await;
@@ -32,19 +28,9 @@ async fn a_code_from_the_attackers_phone_does_not_verify_the_victims_number() {
     let attacker_page = start(&app, &secret, &[("state", "c")]).await;
     assert_ne!(victim_page, attacker_page);
 
-    step(
-        &app,
-        &victim_page,
-        &format!("step=send_code&phone={}", urlencoded(PHONE)),
-    )
-    .await;
+    step(&app, &victim_page, &send_to(PHONE)).await;
     // The second session gives the host user the attacker's number.
-    let (status, _) = step(
-        &app,
-        &attacker_page,
-        &format!("step=send_code&phone={}", urlencoded(ATTACKER)),
-    )
-    .await;
+    let (status, _) = step(&app, &attacker_page, &send_to(ATTACKER)).await;
     assert_eq!(status, 200);
     let attackers_pin = app.last_pin_to(ATTACKER).await;
 
@@ -82,7 +68,7 @@ async fn two_sessions_of_one_user_never_take_each_others_code() {
     let secret = add_site(&app, None).await;
     let first = start(&app, &secret, &[("state", "1")]).await;
     let second = start(&app, &secret, &[("state", "2")]).await;
-    let send = format!("step=send_code&phone={}", urlencoded(PHONE));
+    let send = send_to(PHONE);
     step(&app, &first, &send).await;
     let first_pin = app.last_pin_to(PHONE).await;
     // The same number from the other session, after the server's wait between codes.
@@ -222,12 +208,7 @@ async fn an_authenticator_code_reports_only_the_number_of_the_authenticators_use
     // A first verification by SMS gives the host user a Verigator user at PHONE, on which
     // the host then enrols an authenticator.
     let first = start(&app, &secret, &[("state", "first")]).await;
-    step(
-        &app,
-        &first,
-        &format!("step=send_code&phone={}", urlencoded(PHONE)),
-    )
-    .await;
+    step(&app, &first, &send_to(PHONE)).await;
     let pin = app.last_pin_to(PHONE).await;
     step(&app, &first, &format!("step=check_code&code={pin}")).await;
     let site = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap())
@@ -251,7 +232,7 @@ async fn an_authenticator_code_reports_only_the_number_of_the_authenticators_use
         .await
         .unwrap());
 
-    let by_app = format!("step=send_code&channel=app&phone={}", urlencoded(PHONE));
+    let by_app = format!("{}&channel=app", send_to(PHONE));
     let verified = start(&app, &secret, &[("state", "totp")]).await;
     app.clock.advance(30);
     let (_, html) = step(&app, &verified, &by_app).await;
@@ -281,12 +262,7 @@ async fn an_authenticator_code_reports_only_the_number_of_the_authenticators_use
     app.clock.advance(30);
     step(&app, &waiting, &by_app).await;
     let attacker = start(&app, &secret, &[("state", "attacker")]).await;
-    step(
-        &app,
-        &attacker,
-        &format!("step=send_code&phone={}", urlencoded(ATTACKER)),
-    )
-    .await;
+    step(&app, &attacker, &send_to(ATTACKER)).await;
     let (status, html) = step(
         &app,
         &waiting,
