@@ -11,6 +11,8 @@ pub mod i18n;
 pub mod widget;
 
 #[cfg(feature = "ssr")]
+pub mod abuse;
+#[cfg(feature = "ssr")]
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod callbacks;

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use phone_verify::{
-    admin::{account_command, site_command, AccountAction, SiteAction},
+    admin::{abuse_command, account_command, site_command, AbuseAction, AccountAction, SiteAction},
     server::{telemetry, Application, Settings},
 };
 use std::path::PathBuf;
@@ -40,6 +40,11 @@ enum Command {
         #[command(subcommand)]
         action: SiteAction,
     },
+    /// Reports what the abuse guard decided.
+    Abuse {
+        #[command(subcommand)]
+        action: AbuseAction,
+    },
 }
 
 #[tokio::main]
@@ -57,5 +62,6 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Site { action } => site_command(&settings, action).await,
         Command::Account { action } => account_command(&settings, action).await,
+        Command::Abuse { action } => abuse_command(&settings, action).await,
     }
 }

@@ -1,7 +1,9 @@
 //! The administration commands of the binary: Verigator API accounts and host sites.
 
+mod abuse;
 mod site;
 
+pub use abuse::{abuse_command, AbuseAction};
 pub use site::{site_command, SiteAction};
 
 use crate::{

@@ -1,6 +1,7 @@
 //! `phone-verify site …`: adds, lists and changes host sites, and rotates their secrets.
 
 use crate::{
+    abuse::Rules,
     clock::{Clock, SystemClock},
     db,
     domain::{AccentColor, ColorScheme},
@@ -86,14 +87,21 @@ pub struct SiteOptions {
     /// Seconds before another code may be sent (at least the server's).
     #[arg(long)]
     resend_after: Option<i64>,
-    /// Codes the site's visitors may ask for in 24 hours, all together [default: 1000].
-    #[arg(long)]
-    codes_per_day: Option<i64>,
+    /// A setting of the abuse guard's rules for this site, over the server's `[abuse]`, as
+    /// RULE.SETTING=VALUE: `site.per-day=200`, `country.allow=EE,LV`, `ip.mode=shadow`
+    /// (repeatable; README "Abuse guard" lists them).
+    #[arg(long = "abuse", value_name = "RULE.SETTING=VALUE")]
+    abuse: Vec<String>,
+    /// Post a `verification.blocked` webhook when the guard refuses a send
+    /// (`--webhook-blocked false` to stop).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+    webhook_blocked: Option<bool>,
 }
 
 impl SiteOptions {
-    /// Writes the options given into `site`; checks the limits.
-    fn apply(self, site: &mut Site) -> anyhow::Result<()> {
+    /// Writes the options given into `site`; checks the limits, and the abuse rules against
+    /// the server's `rules`.
+    fn apply(self, site: &mut Site, rules: &Rules) -> anyhow::Result<()> {
         if let Some(allow) = self.allow_totp {
             site.allow_totp = allow;
         }
@@ -110,8 +118,13 @@ impl SiteOptions {
         limits.max_tries = self.max_tries.or(limits.max_tries);
         limits.code_lifetime_seconds = self.code_lifetime.or(limits.code_lifetime_seconds);
         limits.resend_after_seconds = self.resend_after.or(limits.resend_after_seconds);
-        limits.codes_per_day = self.codes_per_day.or(limits.codes_per_day);
         limits.validate()?;
+        for assignment in &self.abuse {
+            rules.set_site_setting(&mut site.abuse_rules, assignment)?;
+        }
+        if let Some(wanted) = self.webhook_blocked {
+            site.webhook_blocked = wanted;
+        }
         Ok(())
     }
 }
@@ -161,7 +174,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
                     settings.verigator.password.clone(),
                 )
             };
-            options.apply(&mut new)?;
+            options.apply(&mut new, &settings.abuse.rules)?;
             let secret = sites.create(new, now).await?;
             println!("site {id} added.");
             println!("signing secret: {}", secret.expose());
@@ -171,7 +184,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
         }
         SiteAction::Set { id, options } => {
             let mut site = sites.get(&site_id(&id)?).await?;
-            options.apply(&mut site)?;
+            options.apply(&mut site, &settings.abuse.rules)?;
             sites.set_options(&site).await?;
             println!("site {id} changed.");
         }
@@ -205,7 +218,7 @@ fn listing(site: &Site, secrets: usize) -> String {
     let limits = site.pin_limits;
     format!(
         "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {secrets}\tlocale: {}\ttheme: {} {}\t\
-         max tries: {}, code lifetime: {}, resend after: {}, codes a day: {}",
+         max tries: {}, code lifetime: {}, resend after: {}\tabuse rules: {}{}",
         site.id,
         site.name,
         site.embed_origins.join(" "),
@@ -216,6 +229,11 @@ fn listing(site: &Site, secrets: usize) -> String {
         limit(limits.max_tries),
         limit(limits.code_lifetime_seconds),
         limit(limits.resend_after_seconds),
-        limits.codes_per_day(),
+        site.abuse_rules,
+        if site.webhook_blocked {
+            ", blocked webhook"
+        } else {
+            ""
+        },
     )
 }

@@ -105,6 +105,22 @@ impl PhoneNumber {
         })
     }
 
+    /// The ISO 3166-1 code of the number's country (`EE`), when libphonenumber knows it.
+    #[cfg(feature = "ssr")]
+    pub fn region(&self) -> Option<String> {
+        phonenumber::parse(None, &self.0)
+            .ok()
+            .and_then(|parsed| parsed.country().id())
+            .map(|id| id.as_ref().to_owned())
+    }
+
+    /// The number without its last `hidden` digits (never fewer than the `+` and one digit):
+    /// the block of numbers it belongs to.
+    pub fn prefix(&self, hidden: usize) -> &str {
+        let keep = self.0.len().saturating_sub(hidden).max(2);
+        &self.0[..keep.min(self.0.len())]
+    }
+
     /// The number in E.164 form, e.g. `+37251234567`.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -5,7 +5,7 @@
 //! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
 
 use crate::{
-    sessions::SessionLimits,
+    abuse::{ClientIpSettings, Rules},
     sms::{MessenteSettings, TwilioSettings},
     verigator::pin_code::PinPolicy,
     widget::WidgetSettings,
@@ -36,13 +36,27 @@ pub struct Settings {
     pub abuse: AbuseSettings,
 }
 
-/// `[abuse]`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+/// `[abuse]`: the guard's rules, and where the client's address comes from.
+#[derive(Debug, Clone, Default)]
 pub struct AbuseSettings {
-    /// `[abuse.session]`: per widget session.
-    #[serde(default)]
-    pub session: SessionLimits,
+    /// `[abuse.number]`, `[abuse.session]`, `[abuse.ip]`… (every table but `client-ip`).
+    pub rules: Rules,
+    /// `[abuse.client-ip]`.
+    pub client_ip: ClientIpSettings,
+}
+
+impl AbuseSettings {
+    /// Reads the `[abuse]` table.
+    fn from_table(mut table: toml::Table) -> anyhow::Result<Self> {
+        let client_ip = match table.remove("client-ip") {
+            Some(value) => value.try_into().context("bad [abuse.client-ip]")?,
+            None => ClientIpSettings::default(),
+        };
+        let rules = toml::Value::Table(table)
+            .try_into()
+            .context("bad [abuse] rules")?;
+        Ok(Self { rules, client_ip })
+    }
 }
 
 /// `[database]`.
@@ -131,7 +145,7 @@ struct ProductTables {
     verigator: VerigatorSettings,
     sms: SmsSettings,
     #[serde(default)]
-    abuse: AbuseSettings,
+    abuse: toml::Table,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -171,6 +185,21 @@ impl Settings {
         if let Some(key) = env("PHONE_VERIFY_PIN_KEY") {
             p.verigator.pin_key = Some(key.into());
         }
+        let mut abuse = AbuseSettings::from_table(p.abuse)?;
+        if let Some(header) = env("PHONE_VERIFY_CLIENT_IP_HEADER") {
+            abuse.client_ip.header = header;
+        }
+        if let Some(proxies) = env("PHONE_VERIFY_TRUSTED_PROXIES") {
+            abuse.client_ip.trusted_proxies = proxies
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .context(
+                    "PHONE_VERIFY_TRUSTED_PROXIES takes addresses or networks, comma-separated",
+                )?;
+        }
         if let Some(provider) = env("SMS_PROVIDER") {
             p.sms.provider = serde_json::from_value(serde_json::Value::String(provider))
                 .context("SMS_PROVIDER must be outbox, messente or twilio")?;
@@ -181,7 +210,7 @@ impl Settings {
             database: p.database,
             verigator: p.verigator,
             sms: p.sms,
-            abuse: p.abuse,
+            abuse,
         };
         settings.check()?;
         Ok(settings)
@@ -190,7 +219,8 @@ impl Settings {
     /// Refuses combinations that cannot work, and development defaults in production.
     fn check(&self) -> anyhow::Result<()> {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
-        self.abuse.session.validate().map_err(anyhow::Error::msg)?;
+        self.abuse.rules.validate()?;
+        self.abuse.client_ip.validate()?;
         self.verigator.pin_key_bytes()?;
         match self.sms.provider {
             SmsProvider::Messente if self.sms.messente.is_none() => {

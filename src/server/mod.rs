@@ -1,5 +1,6 @@
 //! The server: configuration, start-up, routing and the HTTP concerns around the pages.
 
+mod client_ip;
 mod config;
 mod dev;
 mod headers;
@@ -7,6 +8,9 @@ mod pages;
 mod startup;
 pub mod telemetry;
 
-pub use config::{DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings};
+pub use client_ip::client_net;
+pub use config::{
+    AbuseSettings, DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
+};
 pub use pages::render_page;
 pub use startup::{AppState, Application};

@@ -4,6 +4,7 @@ use super::{
     config::SmsProvider, dev, headers::security_headers, pages::provide_page_context, Settings,
 };
 use crate::{
+    abuse::{ClientIpSettings, Guard},
     app::{shell, App},
     callbacks::WebhookWorker,
     clock::{Clock, SystemClock},
@@ -54,6 +55,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// The demo host at `/`, on a development server.
     pub demo: Option<Arc<DemoHost>>,
+    /// Where a request's client address comes from.
+    pub client_ip: ClientIpSettings,
 }
 
 /// A server bound to its address, ready to run, with its webhook worker.
@@ -85,6 +88,7 @@ impl Application {
             .timeout(Duration::from_secs(15))
             .build()?;
 
+        let guard = Guard::new(db.clone(), settings.abuse.rules.clone());
         let outbox = (settings.sms.provider == SmsProvider::Outbox)
             .then(|| Outbox::new(db.clone(), clock.clone()));
         let mut api = None;
@@ -134,6 +138,7 @@ impl Application {
                 sms,
                 settings.verigator.pin,
                 pin_key,
+                guard.clone(),
             );
             api = Some(verigator::http::ApiState {
                 engine: Arc::new(engine),
@@ -151,7 +156,7 @@ impl Application {
             http,
             verigator_url,
             settings.verigator.pin,
-            settings.abuse.session,
+            guard,
         );
 
         // A development server (the outbox, the embedded API) shows the demo host at `/`.
@@ -176,6 +181,7 @@ impl Application {
             flow,
             clock,
             demo,
+            client_ip: settings.abuse.client_ip,
         };
         Ok(Self {
             listener,
@@ -195,9 +201,14 @@ impl Application {
     /// flight. Webhooks not yet delivered wait in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        // The connection's address is the client's, unless a trusted proxy says otherwise.
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         worker.abort();
         served
     }

@@ -3,7 +3,6 @@
 
 use crate::{
     callbacks::{Deliveries, NewDelivery},
-    clock::DAY_SECONDS,
     domain::{PhoneNumber, SessionId, SessionStatus},
     sites::{SignedRequest, SiteId},
     verigator::wire::{AuthMethod, UserId},
@@ -12,49 +11,6 @@ use sqlx::SqlitePool;
 
 /// How long a session lives, start to finish, in seconds.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;
-
-/// Codes one session may ask for, and how often it may move to another number: a signed
-/// URL in a public page must not be a way to send SMS to many numbers (`[abuse.session]` in
-/// `Leptos.toml`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
-pub struct SessionLimits {
-    /// Codes asked for, resends included.
-    pub codes: i64,
-    /// Moves to a number other than the last one a code went to.
-    pub number_changes: i64,
-}
-
-impl Default for SessionLimits {
-    /// 3 codes and 3 changes of number.
-    fn default() -> Self {
-        Self {
-            codes: 3,
-            number_changes: 3,
-        }
-    }
-}
-
-impl SessionLimits {
-    /// Checks the numbers are sane.
-    pub fn validate(&self) -> Result<(), String> {
-        if !(1..=20).contains(&self.codes) || !(0..=20).contains(&self.number_changes) {
-            return Err("abuse.session codes must be 1 to 20, number-changes 0 to 20".into());
-        }
-        Ok(())
-    }
-}
-
-/// What became of a request for a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeRequest {
-    /// Counted: the code may be sent.
-    Counted,
-    /// The session has asked for all the codes it may.
-    SessionSpent,
-    /// The site's visitors have asked for all the codes of its daily budget.
-    SiteSpent,
-}
 
 /// How long one session may hold the right to send through a Verigator user: longer than a
 /// Verigator call may take (its client times out after 15 s), so a claim ends only when its
@@ -251,69 +207,6 @@ impl Sessions {
         Ok(claimed.rows_affected() == 1)
     }
 
-    /// Counts a code the session asks for, to `phone`, unless the session has asked for as
-    /// many as `limits` allow (or would move to another number once too often), or the site's
-    /// visitors together have asked for `site_codes_per_day` in the last 24 hours. The check
-    /// and the count are one write transaction.
-    pub async fn count_code_request(
-        &self,
-        session: &Session,
-        phone: &PhoneNumber,
-        limits: SessionLimits,
-        site_codes_per_day: i64,
-        now: i64,
-    ) -> Result<CodeRequest, sqlx::Error> {
-        let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
-        // Every session that can have asked in the last 24 hours began at most a lifetime
-        // before them.
-        let (asked,): (i64,) = sqlx::query_as(
-            "SELECT COALESCE(SUM(codes_requested), 0) FROM sessions WHERE site_id = ? AND created_at > ?",
-        )
-        .bind(session.site_id.as_str())
-        .bind(now - DAY_SECONDS - SESSION_LIFETIME_SECONDS)
-        .fetch_one(&mut *tx)
-        .await?;
-        if asked >= site_codes_per_day {
-            return Ok(CodeRequest::SiteSpent);
-        }
-        let counted = sqlx::query(
-            "UPDATE sessions SET codes_requested = codes_requested + 1, \
-             number_changes = number_changes + CASE WHEN phone IS NOT NULL AND phone <> ? THEN 1 ELSE 0 END \
-             WHERE id = ? AND codes_requested < ? AND (phone IS NULL OR phone = ? OR number_changes < ?)",
-        )
-        .bind(phone.as_str())
-        .bind(session.id.as_str())
-        .bind(limits.codes)
-        .bind(phone.as_str())
-        .bind(limits.number_changes)
-        .execute(&mut *tx)
-        .await?;
-        if counted.rows_affected() != 1 {
-            return Ok(CodeRequest::SessionSpent);
-        }
-        tx.commit().await?;
-        Ok(CodeRequest::Counted)
-    }
-
-    /// Takes back a code request that sent nothing (refused, or failed), so that it does not
-    /// use up the session's codes.
-    pub async fn refund_code_request(
-        &self,
-        id: &SessionId,
-        phone: &PhoneNumber,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE sessions SET codes_requested = codes_requested - 1, \
-             number_changes = number_changes - CASE WHEN phone IS NOT NULL AND phone <> ? THEN 1 ELSE 0 END \
-             WHERE id = ? AND codes_requested > 0",
-        )
-        .bind(phone.as_str())
-        .bind(id.as_str())
-        .execute(&self.db)
-        .await?;
-        Ok(())
-    }
-
     /// Gives up the session's claim after a send that failed.
     pub async fn release_sending(&self, session: &Session) -> Result<(), sqlx::Error> {
         sqlx::query(
@@ -421,6 +314,13 @@ impl Sessions {
         .execute(&self.db)
         .await?;
         Ok(moved.rows_affected() == 1)
+    }
+
+    /// Writes a webhook about a session that does not change its status (a refused send).
+    pub async fn notify(&self, webhook: &NewDelivery, now: i64) -> Result<(), sqlx::Error> {
+        let mut tx = self.db.begin().await?;
+        Deliveries::insert(&mut tx, webhook, now).await?;
+        tx.commit().await
     }
 
     /// Moves the session from `from` to a final `to` and, in the same transaction, writes the

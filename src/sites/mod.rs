@@ -188,6 +188,10 @@ pub struct Site {
     pub theme: Theme,
     /// Its own limits on codes.
     pub pin_limits: PinLimits,
+    /// Its own settings of the abuse guard's rules, over the server's (shaped like `[abuse]`).
+    pub abuse_rules: serde_json::Value,
+    /// Whether it wants a `verification.blocked` webhook when the guard refuses a send.
+    pub webhook_blocked: bool,
     /// For the legacy Messente widget protocol: the Messente API username and password its
     /// requests are signed with.
     pub legacy: Option<(String, SecretString)>,
@@ -216,6 +220,8 @@ impl Site {
             locale: Locale::default(),
             theme: Theme::default(),
             pin_limits: PinLimits::default(),
+            abuse_rules: serde_json::Value::Object(Default::default()),
+            webhook_blocked: false,
             legacy: None,
         }
     }

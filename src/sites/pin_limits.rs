@@ -1,5 +1,5 @@
 //! A site's own limits on codes, stricter than the Verigator server's: fewer tries, a shorter
-//! code lifetime, a longer wait before another code; and its budget of codes a day.
+//! code lifetime, a longer wait before another code.
 
 use crate::verigator::pin_code::PinPolicy;
 
@@ -10,11 +10,8 @@ pub struct PinLimits {
     pub max_tries: Option<i64>,
     /// Seconds a code works.
     pub code_lifetime_seconds: Option<i64>,
-    /// Seconds before another code may be sent.
+    /// Seconds before another code may be sent (at least the number's cooldown).
     pub resend_after_seconds: Option<i64>,
-    /// Codes the site's visitors may ask for in 24 hours, all together; unset:
-    /// [`PinLimits::DEFAULT_CODES_PER_DAY`].
-    pub codes_per_day: Option<i64>,
 }
 
 /// Why a limit was refused.
@@ -29,20 +26,9 @@ pub enum PinLimitsError {
     /// Wait out of range.
     #[error("--resend-after must be between 0 and 3600 seconds")]
     ResendAfter,
-    /// Budget out of range.
-    #[error("--codes-per-day must be between 1 and 1000000")]
-    CodesPerDay,
 }
 
 impl PinLimits {
-    /// A site's budget of codes a day unless it sets one: a public page cannot cost more.
-    pub const DEFAULT_CODES_PER_DAY: i64 = 1000;
-
-    /// The site's budget of codes in 24 hours.
-    pub fn codes_per_day(&self) -> i64 {
-        self.codes_per_day.unwrap_or(Self::DEFAULT_CODES_PER_DAY)
-    }
-
     /// Checks each limit is in its range.
     pub fn validate(&self) -> Result<(), PinLimitsError> {
         let within = |value: Option<i64>, range: std::ops::RangeInclusive<i64>| {
@@ -57,10 +43,13 @@ impl PinLimits {
         if !within(self.resend_after_seconds, 0..=3600) {
             return Err(PinLimitsError::ResendAfter);
         }
-        if !within(self.codes_per_day, 1..=1_000_000) {
-            return Err(PinLimitsError::CodesPerDay);
-        }
         Ok(())
+    }
+
+    /// Seconds the site's visitors wait between codes: the number's cooldown, or longer.
+    pub fn resend_wait(&self, number_cooldown_seconds: i64) -> i64 {
+        self.resend_after_seconds
+            .map_or(number_cooldown_seconds, |s| s.max(number_cooldown_seconds))
     }
 
     /// The policy the site's visitors get: the server's, where this site's is not stricter.
@@ -72,11 +61,6 @@ impl PinLimits {
             validity_seconds: self
                 .code_lifetime_seconds
                 .map_or(server.validity_seconds, |s| s.min(server.validity_seconds)),
-            send_cooldown_seconds: self
-                .resend_after_seconds
-                .map_or(server.send_cooldown_seconds, |s| {
-                    s.max(server.send_cooldown_seconds)
-                }),
             ..*server
         }
     }
@@ -94,25 +78,17 @@ mod tests {
             max_tries: Some(3),
             code_lifetime_seconds: Some(120),
             resend_after_seconds: Some(60),
-            codes_per_day: None,
-        }
-        .tighten(&server);
-        assert_eq!(
-            (
-                strict.max_wrong_tries,
-                strict.validity_seconds,
-                strict.send_cooldown_seconds
-            ),
-            (3, 120, 60)
-        );
+        };
+        assert_eq!(strict.resend_wait(30), 60);
+        let strict = strict.tighten(&server);
+        assert_eq!((strict.max_wrong_tries, strict.validity_seconds), (3, 120));
         let lax = PinLimits {
             max_tries: Some(10),
             code_lifetime_seconds: Some(1800),
             resend_after_seconds: Some(5),
-            codes_per_day: None,
-        }
-        .tighten(&server);
-        assert_eq!(lax, server);
+        };
+        assert_eq!(lax.resend_wait(30), 30);
+        assert_eq!(lax.tighten(&server), server);
     }
 
     #[test]
@@ -121,7 +97,6 @@ mod tests {
             max_tries,
             code_lifetime_seconds,
             resend_after_seconds,
-            codes_per_day: None,
         };
         assert_eq!(
             limits(Some(0), None, None).validate(),
@@ -136,15 +111,5 @@ mod tests {
             Err(PinLimitsError::ResendAfter)
         );
         assert_eq!(limits(Some(3), Some(60), Some(0)).validate(), Ok(()));
-        let budget = |codes_per_day| PinLimits {
-            codes_per_day,
-            ..PinLimits::default()
-        };
-        assert_eq!(budget(Some(0)).validate(), Err(PinLimitsError::CodesPerDay));
-        assert_eq!(budget(Some(50)).validate(), Ok(()));
-        assert_eq!(
-            budget(None).codes_per_day(),
-            PinLimits::DEFAULT_CODES_PER_DAY
-        );
     }
 }

@@ -46,7 +46,8 @@ struct SiteRow {
     max_tries: Option<i64>,
     code_lifetime_seconds: Option<i64>,
     resend_after_seconds: Option<i64>,
-    codes_per_day: Option<i64>,
+    abuse_rules: String,
+    webhook_blocked: bool,
 }
 
 impl SiteRow {
@@ -99,8 +100,10 @@ impl SiteRow {
                 max_tries: self.max_tries,
                 code_lifetime_seconds: self.code_lifetime_seconds,
                 resend_after_seconds: self.resend_after_seconds,
-                codes_per_day: self.codes_per_day,
             },
+            abuse_rules: serde_json::from_str(&self.abuse_rules)
+                .map_err(|_| corrupt("abuse_rules"))?,
+            webhook_blocked: self.webhook_blocked,
             legacy: self
                 .legacy_user
                 .zip(self.legacy_password.map(SecretString::from)),
@@ -115,8 +118,8 @@ async fn write_options<'c>(
 ) -> Result<(), SiteError> {
     let changed = sqlx::query(
         "UPDATE sites SET allow_totp = ?, locale = ?, color_scheme = ?, accent_color = ?, \
-         max_tries = ?, code_lifetime_seconds = ?, resend_after_seconds = ?, codes_per_day = ? \
-         WHERE id = ?",
+         max_tries = ?, code_lifetime_seconds = ?, resend_after_seconds = ?, abuse_rules = ?, \
+         webhook_blocked = ? WHERE id = ?",
     )
     .bind(site.allow_totp)
     .bind(site.locale.as_str())
@@ -125,7 +128,8 @@ async fn write_options<'c>(
     .bind(site.pin_limits.max_tries)
     .bind(site.pin_limits.code_lifetime_seconds)
     .bind(site.pin_limits.resend_after_seconds)
-    .bind(site.pin_limits.codes_per_day)
+    .bind(site.abuse_rules.to_string())
+    .bind(site.webhook_blocked)
     .bind(site.id.as_str())
     .execute(db)
     .await?;
@@ -144,7 +148,7 @@ const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
      verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password, \
      locale, color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds, \
-     codes_per_day";
+     abuse_rules, webhook_blocked";
 
 impl Sites {
     /// Sites stored in `db`.

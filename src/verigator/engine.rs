@@ -11,7 +11,8 @@ use super::{
     VerigatorError,
 };
 use crate::{
-    clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
+    abuse::{Channel, Guard, Refusal, SendAttempt},
+    clock::{Clock, HOUR_SECONDS},
     domain::{PhoneNumber, Pin},
     sms::SmsSender,
 };
@@ -27,26 +28,6 @@ const CTIME_FORMAT: &[BorrowedFormatItem<'static>] =
 /// Longest service name, `fqdn` or `id_in_service` accepted.
 const MAX_TEXT: usize = 255;
 
-/// Seconds until the number may get another SMS under `policy`, given when it got its
-/// earlier ones (newest first, the last day's only); `None` when it may now.
-fn send_wait(policy: &PinPolicy, sent_at: &[i64], now: i64) -> Option<i64> {
-    let cooldown = sent_at
-        .first()
-        .map_or(0, |newest| newest + policy.send_cooldown_seconds - now);
-    // Full when the cap-th newest send is still inside the window: wait until it leaves.
-    let window_wait = |cap: i64, window: i64| {
-        usize::try_from(cap - 1)
-            .ok()
-            .and_then(|i| sent_at.get(i))
-            .filter(|at| **at > now - window)
-            .map_or(0, |at| at + window - now)
-    };
-    let wait = cooldown
-        .max(window_wait(policy.sends_per_hour, HOUR_SECONDS))
-        .max(window_wait(policy.sends_per_day, DAY_SECONDS));
-    (wait > 0).then_some(wait)
-}
-
 /// The Verigator API's behaviour over its storage.
 pub struct Verigator {
     db: SqlitePool,
@@ -54,6 +35,7 @@ pub struct Verigator {
     sms: Arc<dyn SmsSender>,
     policy: PinPolicy,
     pin_key: PinKey,
+    guard: Guard,
 }
 
 #[derive(sqlx::FromRow)]
@@ -146,13 +128,14 @@ fn web_otp_host(fqdn: &str) -> Option<String> {
 }
 
 impl Verigator {
-    /// The API over `db`, sending SMS with `sms`.
+    /// The API over `db`, sending SMS with `sms` as `guard` allows.
     pub fn new(
         db: SqlitePool,
         clock: Arc<dyn Clock>,
         sms: Arc<dyn SmsSender>,
         policy: PinPolicy,
         pin_key: PinKey,
+        guard: Guard,
     ) -> Self {
         Self {
             db,
@@ -160,6 +143,7 @@ impl Verigator {
             sms,
             policy,
             pin_key,
+            guard,
         }
     }
 
@@ -400,13 +384,32 @@ impl Verigator {
         let phone = PhoneNumber::try_from(user.phone_number.clone()).map_err(|_| {
             VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse"))
         })?;
-        if !phone.receives_sms() {
-            return Err(VerigatorError::Invalid(
-                "the user's phone_number is not a mobile number: no SMS is sent to it".into(),
-            ));
+        let attempt = SendAttempt {
+            channel: Channel::Api,
+            rules: self.guard.rules(),
+            site: None,
+            session: None,
+            client: None,
+            phone: &phone,
+        };
+        let recorded = self.guard.decide(&attempt, now).await?;
+        if let Some(reached) = recorded
+            .decision
+            .reached
+            .filter(|_| !recorded.decision.allows())
+        {
+            return Err(
+                match (reached.limit.refusal(), reached.retry_after_seconds) {
+                    (Refusal::TryLater, Some(wait)) => VerigatorError::RateLimited {
+                        retry_after_seconds: wait,
+                    },
+                    _ => VerigatorError::Invalid(
+                        "the user's phone_number does not take SMS: it is not a mobile number"
+                            .into(),
+                    ),
+                },
+            );
         }
-        self.record_send_within_limits(&user.id, &phone, now)
-            .await?;
         let pin = generate_pin(self.policy.digits);
         let pin_hash = self.pin_key.hash(&user.id, &pin);
         self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at)
@@ -416,53 +419,17 @@ impl Verigator {
             text.push_str(&format!("\n\n@{host} #{pin}"));
         }
         if let Err(error) = self.sms.send(&phone, &text).await {
-            // The PIN never reached the user: it must not stay valid.
+            // The PIN never reached the user: it must not stay valid, nor count as sent.
             sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
                 .bind(&user.id)
                 .execute(&self.db)
                 .await?;
+            self.guard.refund(recorded.id).await?;
             return Err(VerigatorError::SmsFailed(error));
         }
         Ok(AuthInitiated {
             method: AuthMethod::Sms,
         })
-    }
-
-    /// Records an SMS to `phone` if the number's limits allow one now. The check and the
-    /// record are one write transaction, so concurrent sends cannot all pass one check.
-    async fn record_send_within_limits(
-        &self,
-        user_id: &str,
-        phone: &PhoneNumber,
-        now: i64,
-    ) -> Result<(), VerigatorError> {
-        // IMMEDIATE takes the write lock first: concurrent sends wait their turn instead of
-        // failing when a deferred read would have to become a write.
-        let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
-        let sent_at: Vec<(i64,)> = sqlx::query_as(
-            "SELECT sent_at FROM verigator_sms_sends WHERE phone_number = ? AND sent_at > ? \
-             ORDER BY sent_at DESC",
-        )
-        .bind(phone.as_str())
-        .bind(now - DAY_SECONDS)
-        .fetch_all(&mut *tx)
-        .await?;
-        let sent_at: Vec<i64> = sent_at.into_iter().map(|(at,)| at).collect();
-        if let Some(wait) = send_wait(&self.policy, &sent_at, now) {
-            return Err(VerigatorError::RateLimited {
-                retry_after_seconds: wait,
-            });
-        }
-        sqlx::query(
-            "INSERT INTO verigator_sms_sends (user_id, phone_number, sent_at) VALUES (?, ?, ?)",
-        )
-        .bind(user_id)
-        .bind(phone.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Whether the user has run out of wrong codes: for good, or for this hour.
@@ -572,6 +539,11 @@ impl Verigator {
                     .bind(&user.id)
                     .execute(&self.db)
                     .await?;
+            }
+            if method == AuthMethod::Sms {
+                if let Ok(phone) = PhoneNumber::try_from(user.phone_number.clone()) {
+                    self.guard.verified_by_api(&phone).await?;
+                }
             }
             return Ok(AuthVerified::new(method, AuthResult::Verified));
         }
@@ -697,27 +669,7 @@ impl Verigator {
 
 #[cfg(test)]
 mod tests {
-    use super::{send_wait, web_otp_host, PinPolicy};
-
-    #[test]
-    fn a_number_waits_for_its_cooldown_and_its_hourly_and_daily_caps() {
-        let policy = PinPolicy::default();
-        let now = 100_000;
-        assert_eq!(send_wait(&policy, &[], now), None);
-        assert_eq!(send_wait(&policy, &[now - 10], now), Some(20));
-        assert_eq!(send_wait(&policy, &[now - 30], now), None);
-        // Five in the last hour, the oldest 50 minutes ago: ten more minutes.
-        let hour: Vec<i64> = (0..5).map(|i| now - 60 - i * 700).collect();
-        assert_eq!(send_wait(&policy, &hour, now), Some(3600 - 60 - 4 * 700));
-        // Four in the hour: one more is fine.
-        assert_eq!(send_wait(&policy, &hour[..4], now), None);
-        // Ten in the last day, spread out: until the oldest is a day old.
-        let day: Vec<i64> = (0..10).map(|i| now - 4000 - i * 7000).collect();
-        assert_eq!(
-            send_wait(&policy, &day, now),
-            Some(86_400 - 4000 - 9 * 7000)
-        );
-    }
+    use super::web_otp_host;
 
     #[test]
     fn web_otp_host_reads_domains_and_urls() {

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-/// Limits on PINs and on SMS sends (`[verigator.pin]` in `Leptos.toml`).
+/// Limits on PINs and on guesses (`[verigator.pin]` in `Leptos.toml`); SMS sends are the
+/// abuse guard's (`[abuse]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct PinPolicy {
@@ -17,12 +18,6 @@ pub struct PinPolicy {
     pub validity_seconds: i64,
     /// Wrong tries before the PIN is dead.
     pub max_wrong_tries: i64,
-    /// Seconds between two SMS to the same number.
-    pub send_cooldown_seconds: i64,
-    /// SMS per number per hour.
-    pub sends_per_hour: i64,
-    /// SMS per number per day (24 hours).
-    pub sends_per_day: i64,
     /// Wrong codes per user per hour, across its challenges, before it is refused for the
     /// rest of the hour.
     pub failures_per_hour: i64,
@@ -32,16 +27,13 @@ pub struct PinPolicy {
 }
 
 impl Default for PinPolicy {
-    /// NIST 800-63B and OWASP-minded defaults: 6 digits, 5 minutes, 5 tries; per number 30 s
-    /// between SMS, 5 an hour, 10 a day; per user 10 wrong codes an hour, 100 in a row.
+    /// NIST 800-63B and OWASP-minded defaults: 6 digits, 5 minutes, 5 tries; per user 10
+    /// wrong codes an hour, 100 in a row.
     fn default() -> Self {
         Self {
             digits: 6,
             validity_seconds: 300,
             max_wrong_tries: 5,
-            send_cooldown_seconds: 30,
-            sends_per_hour: 5,
-            sends_per_day: 10,
             failures_per_hour: 10,
             max_consecutive_failures: 100,
         }
@@ -59,12 +51,6 @@ impl PinPolicy {
         }
         if !(1..=20).contains(&self.max_wrong_tries) {
             return Err("pin max-wrong-tries must be 1 to 20".into());
-        }
-        if self.send_cooldown_seconds < 0 || self.sends_per_hour < 1 {
-            return Err("pin send-cooldown-seconds must be >= 0 and sends-per-hour >= 1".into());
-        }
-        if self.sends_per_day < self.sends_per_hour {
-            return Err("pin sends-per-day must be at least sends-per-hour".into());
         }
         if !(1..=100).contains(&self.max_consecutive_failures)
             || !(1..=self.max_consecutive_failures).contains(&self.failures_per_hour)

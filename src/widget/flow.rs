@@ -5,10 +5,11 @@
 use super::view::{BrowserReturn, FlowError, FlowView};
 use crate::verigator::pin_code::PinPolicy;
 use crate::{
+    abuse::{Channel, ClientNet, Guard, Recorded, Refusal, Rules, SendAttempt},
     callbacks::NewDelivery,
     clock::Clock,
     domain::{CountryCode, PhoneNumber, Pin, SessionId, SessionStatus},
-    sessions::{CodeRequest, Session, SessionLimits, Sessions},
+    sessions::{Session, Sessions},
     sites::{
         legacy_signature, legacy_signature_matches, requested_site, sign, RequestError,
         SignedRequest, SigningSecret, Site, SiteError, Sites,
@@ -42,7 +43,7 @@ pub struct Flow {
     http: reqwest::Client,
     verigator_url: String,
     policy: PinPolicy,
-    session_limits: SessionLimits,
+    guard: Guard,
 }
 
 /// How soon a visitor may try again while another session of the same host user sends.
@@ -56,8 +57,7 @@ fn internal(error: impl Into<anyhow::Error>) -> FlowError {
 
 impl Flow {
     /// A flow over these stores, calling the Verigator API at `verigator_url`; `policy` tells
-    /// the visitor how long a code lasts, how soon another may be sent and how many tries;
-    /// `session_limits` caps the codes one session asks for.
+    /// the visitor how long a code lasts and how many tries; `guard` decides every send.
     pub fn new(
         sites: Sites,
         sessions: Sessions,
@@ -65,7 +65,7 @@ impl Flow {
         http: reqwest::Client,
         verigator_url: String,
         policy: PinPolicy,
-        session_limits: SessionLimits,
+        guard: Guard,
     ) -> Self {
         Self {
             sites,
@@ -74,7 +74,7 @@ impl Flow {
             http,
             verigator_url,
             policy,
-            session_limits,
+            guard,
         }
     }
 
@@ -207,9 +207,24 @@ impl Flow {
         site.pin_limits.tighten(&self.policy)
     }
 
+    /// The abuse rules for this site's sends: the server's, with the site's own over them.
+    fn rules(&self, site: &Site) -> Result<Rules, FlowError> {
+        self.guard
+            .rules()
+            .with_site(&site.abuse_rules)
+            .map_err(internal)
+    }
+
+    /// Seconds between two codes for this site's visitors.
+    fn resend_wait(&self, site: &Site) -> Result<i64, FlowError> {
+        let cooldown = self.rules(site)?.number.cooldown_seconds;
+        Ok(site.pin_limits.resend_wait(cooldown))
+    }
+
     async fn render(&self, session: &Session, site: &Site) -> Result<FlowView, FlowError> {
         let now = self.clock.unix_seconds();
         let policy = self.policy(site);
+        let resend_wait = self.resend_wait(site)?;
         let browser_return = match session.status {
             SessionStatus::Verified | SessionStatus::Cancelled => {
                 Some(self.browser_return(session, site).await?)
@@ -227,7 +242,7 @@ impl Flow {
             by_app: session.method == Some(AuthMethod::Totp),
             resend_in_seconds: session
                 .code_sent_at
-                .map_or(0, |sent| (sent + policy.send_cooldown_seconds - now).max(0)),
+                .map_or(0, |sent| (sent + resend_wait - now).max(0)),
             code_valid_for_seconds: session
                 .code_sent_at
                 .map_or(0, |sent| (sent + policy.validity_seconds - now).max(0)),
@@ -449,15 +464,123 @@ impl Flow {
         Ok(created.id)
     }
 
-    /// Sends a code through the host user's Verigator user under a claim on it, so that no
-    /// other session's send interleaves, and binds the session to that user and moment.
+    /// Asks the abuse guard for a send to `phone`; a refusal comes back as what the visitor is
+    /// told, never which rule fired, and tells the site when it asked to be told.
+    async fn guard_send(
+        &self,
+        session: &Session,
+        site: &Site,
+        phone: &PhoneNumber,
+        client: &ClientNet,
+    ) -> Result<Recorded, FlowError> {
+        let rules = self.rules(site)?;
+        let attempt = SendAttempt {
+            channel: if session.legacy {
+                Channel::Legacy
+            } else {
+                Channel::Widget
+            },
+            rules: &rules,
+            site: Some(site.id.as_str()),
+            session: Some(session.id.as_str()),
+            client: Some(client),
+            phone,
+        };
+        let recorded = self
+            .guard
+            .decide(&attempt, self.clock.unix_seconds())
+            .await
+            .map_err(internal)?;
+        let Some(reached) = recorded.decision.reached else {
+            return Ok(recorded);
+        };
+        let verdict = recorded.decision.verdict.as_str();
+        tracing::warn!(site = %site.id, phone = %phone.masked(), rule = reached.limit.as_str(), verdict, "abuse rule reached");
+        if recorded.decision.allows() {
+            return Ok(recorded);
+        }
+        if recorded.first_block_of_session {
+            if let Some(webhook) =
+                self.blocked_webhook(session, site, phone, reached.limit.as_str())
+            {
+                self.sessions
+                    .notify(&webhook, self.clock.unix_seconds())
+                    .await
+                    .map_err(internal)?;
+            }
+        }
+        Err(match reached.limit.refusal() {
+            Refusal::TryLater => FlowError::TooSoon(reached.retry_after_seconds.unwrap_or(60)),
+            Refusal::SessionSpent => FlowError::TooManyCodes,
+            Refusal::CannotSend => FlowError::CannotSendTo,
+        })
+    }
+
+    /// The `verification.blocked` webhook, when the site wants it and has a webhook URL: the
+    /// host learns which rule refused (the visitor does not).
+    fn blocked_webhook(
+        &self,
+        session: &Session,
+        site: &Site,
+        phone: &PhoneNumber,
+        rule: &str,
+    ) -> Option<NewDelivery> {
+        let url = site.webhook_url.clone().filter(|_| site.webhook_blocked)?;
+        let now = self.clock.now();
+        let body = serde_json::json!({
+            "type": "verification.blocked",
+            "timestamp": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "data": {
+                "session": session.id.as_str(),
+                "site": site.id.as_str(),
+                "user": session.host_user,
+                "rule": rule,
+                "phone_country": phone.region(),
+                "state": session.state,
+            }
+        });
+        Some(NewDelivery {
+            site_id: site.id.clone(),
+            url,
+            body: body.to_string(),
+        })
+    }
+
+    /// Sends a code to `phone` once the abuse guard allows it, through the host user's
+    /// Verigator user under a claim on it, so that no other session's send interleaves, and
+    /// binds the session to that user and moment.
     async fn initiate(
         &self,
         session: &Session,
         site: &Site,
         phone: &PhoneNumber,
         by_app: bool,
+        client: &ClientNet,
     ) -> Result<FlowView, FlowError> {
+        let recorded = self.guard_send(session, site, phone, client).await?;
+        match self.send_allowed(session, site, phone, by_app).await {
+            Ok((view, method)) => {
+                if method == AuthMethod::Totp {
+                    // No SMS went: the authenticator's code is not a send.
+                    self.guard.refund(recorded.id).await.map_err(internal)?;
+                }
+                Ok(view)
+            }
+            Err(error) => {
+                self.guard.refund(recorded.id).await.map_err(internal)?;
+                Err(error)
+            }
+        }
+    }
+
+    /// The send itself, once allowed; answers with the session after it and how the code went.
+    async fn send_allowed(
+        &self,
+        session: &Session,
+        site: &Site,
+        phone: &PhoneNumber,
+        by_app: bool,
+    ) -> Result<(FlowView, AuthMethod), FlowError> {
         let client = self.client(site);
         let service = self.service(site, &client).await?;
         let user = self.user(session, service, &client, phone).await?;
@@ -475,37 +598,9 @@ impl Flow {
             // Another session of this host user is sending a code right now.
             return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
         }
-        let request = self
-            .sessions
-            .count_code_request(
-                session,
-                phone,
-                self.session_limits,
-                site.pin_limits.codes_per_day(),
-                self.clock.unix_seconds(),
-            )
-            .await
-            .map_err(internal)?;
-        if request != CodeRequest::Counted {
-            self.sessions
-                .release_sending(session)
-                .await
-                .map_err(internal)?;
-            if request == CodeRequest::SessionSpent {
-                return Err(FlowError::TooManyCodes);
-            }
-            // The operator learns it; the visitor is not told which rule refused.
-            tracing::warn!(site = %site.id, "the site's daily budget of codes is spent");
-            return Err(FlowError::CannotSendTo);
-        }
         let method = match client.initiate(service, user, wanted).await {
             Ok(method) => method,
             Err(error) => {
-                // Under the claim the session's number has not moved: the refund matches.
-                self.sessions
-                    .refund_code_request(&session.id, phone)
-                    .await
-                    .map_err(internal)?;
                 self.sessions
                     .release_sending(session)
                     .await
@@ -515,6 +610,8 @@ impl Flow {
                         retry_after_seconds,
                         ..
                     } => FlowError::TooSoon(retry_after_seconds.unwrap_or(30) as i64),
+                    // The Verigator server refused the number (its own rules).
+                    ClientError::InvalidData(_) => FlowError::CannotSendTo,
                     error => internal(error),
                 });
             }
@@ -529,7 +626,7 @@ impl Flow {
             return Err(FlowError::OutOfStep);
         }
         tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), "code sent");
-        self.reload(&session.id).await
+        Ok((self.reload(&session.id).await?, method))
     }
 
     /// Phone step: reads the number (or takes the locked one) and sends a code.
@@ -539,6 +636,7 @@ impl Flow {
         phone: &str,
         country: &str,
         by_app: bool,
+        client: &ClientNet,
     ) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let typed = if session.phone_locked {
@@ -551,27 +649,26 @@ impl Flow {
             code => Some(CountryCode::parse(code).map_err(FlowError::Country)?),
         };
         let number = PhoneNumber::parse(&typed, country).map_err(FlowError::Phone)?;
-        if !number.receives_sms() {
-            return Err(FlowError::CannotSendTo);
-        }
-        self.initiate(&session, &site, &number, by_app).await
+        self.initiate(&session, &site, &number, by_app, client)
+            .await
     }
 
     /// Code step: sends a new code to the same number, the old one dies.
-    pub async fn resend(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+    pub async fn resend(&self, id: &SessionId, client: &ClientNet) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let (Some(phone), SessionStatus::CodeSent) = (session.phone.clone(), session.status) else {
             return Err(FlowError::OutOfStep);
         };
         let by_app = session.method == Some(AuthMethod::Totp);
         // The site may ask for a longer wait than the Verigator server enforces.
-        let wait = session.code_sent_at.map_or(0, |sent| {
-            sent + self.policy(&site).send_cooldown_seconds - self.clock.unix_seconds()
-        });
+        let resend_wait = self.resend_wait(&site)?;
+        let wait = session
+            .code_sent_at
+            .map_or(0, |sent| sent + resend_wait - self.clock.unix_seconds());
         if wait > 0 && !by_app {
             return Err(FlowError::TooSoon(wait));
         }
-        self.initiate(&session, &site, &phone, by_app).await
+        self.initiate(&session, &site, &phone, by_app, client).await
     }
 
     /// Code step: checks the code.
@@ -639,6 +736,10 @@ impl Flow {
                 {
                     return Err(FlowError::OutOfStep);
                 }
+                self.guard
+                    .verified_in_session(session.id.as_str())
+                    .await
+                    .map_err(internal)?;
                 tracing::info!(site = %site.id, "phone verified");
                 self.reload(id).await
             }

@@ -271,7 +271,7 @@ mod handlers {
     use super::{FlowError, ShownSession};
     use crate::{
         domain::SessionId,
-        server::{render_page, AppState},
+        server::{client_net, render_page, AppState},
         widget::flow::StartError,
     };
     use axum::{
@@ -411,13 +411,15 @@ mod handlers {
                 error: None,
             },
             Ok(id) => {
+                let client = client_net(&state.client_ip, &parts);
                 let result = match fields.step.as_str() {
                     "send_code" => {
-                        flow.send_code(&id, &fields.phone, &fields.country, fields.channel == "app")
+                        let by_app = fields.channel == "app";
+                        flow.send_code(&id, &fields.phone, &fields.country, by_app, &client)
                             .await
                     }
                     "check_code" => flow.check_code(&id, &fields.code).await,
-                    "resend_code" => flow.resend(&id).await,
+                    "resend_code" => flow.resend(&id, &client).await,
                     "change_number" => flow.change_number(&id).await,
                     "cancel" => flow.cancel(&id).await,
                     _ => Err(FlowError::OutOfStep),

@@ -3,12 +3,12 @@
 
 use crate::helpers::{
     add_site, create_site, send_to, service_and_user, shop_site, spawn_app, spawn_app_with, start,
-    step, test_settings, TestApp, PHONE,
+    step, step_from, test_settings, TestApp, PHONE,
 };
 use phone_verify::{
+    abuse::SessionRule,
     clock::Clock,
-    sessions::SessionLimits,
-    sites::{PinLimits, SigningSecret, Site},
+    sites::{SigningSecret, Site},
     verigator::{
         totp,
         wire::{AuthMethod, AuthResult, ServiceId, UserId},
@@ -223,17 +223,16 @@ async fn no_code_goes_to_premium_rate_toll_free_or_fixed_lines() {
 async fn a_sites_daily_budget_of_codes_holds_under_concurrent_visitors() {
     let app = spawn_app().await;
     let site = Site {
-        pin_limits: PinLimits {
-            codes_per_day: Some(10),
-            ..PinLimits::default()
-        },
+        abuse_rules: serde_json::json!({"site": {"per-day": 10}}),
         ..shop_site(None)
     };
     let secret = create_site(&app, site).await;
-    let number = |i: usize| format!("+372501{i:05}");
+    // Numbers of blocks of their own, from clients of their own: only the budget binds.
+    let number = |i: usize| format!("+3725{i:03}1234");
+    let client = |i: usize| format!("198.51.100.{i}");
     // The site's Verigator service exists already (issue 18).
     let first = session_of(&app, &secret, "first").await;
-    step(&app, &first, &send_to(&number(0))).await;
+    step_from(&app, &first, &send_to(&number(0)), Some(&client(0))).await;
 
     // 50 visitors at once, each with a number of their own: 9 codes are left for them.
     let mut pages = Vec::new();
@@ -241,10 +240,12 @@ async fn a_sites_daily_budget_of_codes_holds_under_concurrent_visitors() {
         pages.push(session_of(&app, &secret, &format!("visitor-{i}")).await);
     }
     let forms: Vec<String> = (1..=pages.len()).map(|i| send_to(&number(i))).collect();
+    let clients: Vec<String> = (1..=pages.len()).map(client).collect();
     let burst: Vec<_> = pages
         .iter()
         .zip(&forms)
-        .map(|(page, form)| step(&app, page, form))
+        .zip(&clients)
+        .map(|((page, form), client)| step_from(&app, page, form, Some(client)))
         .collect();
     let answers = futures::future::join_all(burst).await;
     assert_eq!(app.outbox().await.len(), 10);
@@ -265,16 +266,17 @@ async fn a_sites_daily_budget_of_codes_holds_under_concurrent_visitors() {
     // A day later there are codes again.
     app.clock.advance(24 * 3600 + 30 * 60);
     let later = session_of(&app, &secret, "a-day-later").await;
-    let (status, html) = step(&app, &later, &send_to(&number(99))).await;
+    let (status, html) = step_from(&app, &later, &send_to(&number(99)), Some(&client(99))).await;
     assert_eq!(status, 200, "{html}");
 }
 
 #[tokio::test]
 async fn the_session_caps_come_from_the_configuration() {
     let mut settings = test_settings();
-    settings.abuse.session = SessionLimits {
+    settings.abuse.rules.session = SessionRule {
         codes: 1,
         number_changes: 0,
+        ..SessionRule::default()
     };
     let app = spawn_app_with(settings).await;
     let secret = add_site(&app, None).await;

@@ -211,8 +211,11 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
         "#112233",
         "--resend-after",
         "60",
-        "--codes-per-day",
-        "250",
+        "--abuse",
+        "site.per-day=250",
+        "--abuse",
+        "country.allow=ee,lv",
+        "--webhook-blocked",
         "--allow-totp",
     ]);
     let site = cli.shop().await;
@@ -220,7 +223,11 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
     assert_eq!(site.theme.accent.unwrap().as_str(), "#112233");
     assert_eq!(site.pin_limits.max_tries, Some(3));
     assert_eq!(site.pin_limits.resend_after_seconds, Some(60));
-    assert_eq!(site.pin_limits.codes_per_day(), 250);
+    assert_eq!(
+        site.abuse_rules,
+        serde_json::json!({"site": {"per-day": 250}, "country": {"allow": ["EE", "LV"]}})
+    );
+    assert!(site.webhook_blocked);
     assert!(site.allow_totp);
 
     cli.ok(&["site", "set", "shop", "--allow-totp", "false"]);
@@ -230,6 +237,8 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
     for args in [
         &["site", "set", "nosuchsite", "--locale", "en"][..],
         &["site", "set", "shop", "--max-tries", "50"],
+        &["site", "set", "shop", "--abuse", "site.per-day=0"],
+        &["site", "set", "shop", "--abuse", "ip.per-year=3"],
     ] {
         let output = cli.run(args, "");
         assert!(!output.status.success(), "{args:?} succeeded");

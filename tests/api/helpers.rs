@@ -38,9 +38,15 @@ pub fn project_file(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
 }
 
-/// The settings of `Leptos.toml`, on a free port and a database of the test's own.
+/// The header through which tests say which client a request comes from (see [`step_from`]).
+pub const CLIENT_HEADER: &str = "x-forwarded-for";
+
+/// The settings of `Leptos.toml`, on a free port and a database of the test's own, behind a
+/// "proxy" on loopback: a test may name the client of a request in [`CLIENT_HEADER`].
 pub fn test_settings() -> Settings {
     let mut settings = Settings::load(&project_file("Leptos.toml")).expect("Leptos.toml loads");
+    settings.abuse.client_ip.header = CLIENT_HEADER.into();
+    settings.abuse.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
     let db_file =
         std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
@@ -264,7 +270,28 @@ pub fn send_to(phone: &str) -> String {
 
 /// Posts a step's form to a session page; answers with the status and the page.
 pub async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
-    let response = app.post_form(page, form).await;
+    step_from(app, page, form, None).await
+}
+
+/// Posts a step's form from the client at `client` (through the test's trusted proxy), or
+/// from loopback itself.
+pub async fn step_from(
+    app: &TestApp,
+    page: &str,
+    form: &str,
+    client: Option<&str>,
+) -> (u16, String) {
+    let mut request = app
+        .client
+        .post(format!("{}{page}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", format!("{}{page}", app.address))
+        .body(form.to_owned());
+    if let Some(client) = client {
+        request = request.header(CLIENT_HEADER, client);
+    }
+    let response = request.send().await.expect("POST is answered");
     let status = response.status().as_u16();
     let html = response.text().await.unwrap();
     // Whole pages: a browser without JavaScript cannot swap streamed fragments in.

@@ -1,0 +1,292 @@
+//! The guard over its record: reads a send's figures, decides, and records the decision, all
+//! in one write transaction so that concurrent sends cannot all pass one count.
+
+use super::{
+    client_ip::ClientNet,
+    decide::{decide, Decision, Figures, Verdict, COUNTRY_HISTORY_DAYS},
+    rules::{Mode, Rules},
+};
+use crate::{
+    clock::{DAY_SECONDS, HOUR_SECONDS},
+    domain::PhoneNumber,
+};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// Where a send was asked for: the widget's rules count widget sends together (whichever
+/// protocol started the session); the Verigator API's per-number limits count its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// A widget session started by a signed request or the backend API.
+    Widget,
+    /// A widget session started by the legacy Messente protocol.
+    Legacy,
+    /// The Verigator API at `/v1`.
+    Api,
+}
+
+impl Channel {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Widget => "widget",
+            Self::Legacy => "legacy",
+            Self::Api => "api",
+        }
+    }
+}
+
+/// A send about to be made, and whose it is.
+#[derive(Debug, Clone, Copy)]
+pub struct SendAttempt<'a> {
+    /// Where it was asked for.
+    pub channel: Channel,
+    /// The rules it is decided by: the server's, with the site's over them.
+    pub rules: &'a Rules,
+    /// The site, for widget sends.
+    pub site: Option<&'a str>,
+    /// The widget session.
+    pub session: Option<&'a str>,
+    /// The client's network, when known.
+    pub client: Option<&'a ClientNet>,
+    /// The number.
+    pub phone: &'a PhoneNumber,
+}
+
+/// A decision as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Its row, to take the send back if it fails.
+    pub id: i64,
+    /// What was decided.
+    pub decision: Decision,
+    /// Whether this is the first send of its session the guard refused.
+    pub first_block_of_session: bool,
+}
+
+/// The abuse guard.
+#[derive(Clone)]
+pub struct Guard {
+    pub(super) db: SqlitePool,
+    rules: Rules,
+}
+
+impl Guard {
+    /// A guard deciding by the server's `rules`, over the record in `db`.
+    pub fn new(db: SqlitePool, rules: Rules) -> Self {
+        Self { db, rules }
+    }
+
+    /// The server's rules.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Decides `attempt` at `now` and records the decision; a send it allows counts from now.
+    pub async fn decide(
+        &self,
+        attempt: &SendAttempt<'_>,
+        now: i64,
+    ) -> Result<Recorded, sqlx::Error> {
+        // IMMEDIATE takes the write lock first: concurrent sends wait their turn instead of
+        // each reading the counts before any has written.
+        let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        let figures = figures(&mut tx, attempt, now).await?;
+        let decision = decide(attempt.rules, &figures, now);
+        let first_block_of_session = match (decision.verdict, attempt.session) {
+            (Verdict::Block, Some(session)) => {
+                let (earlier,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM abuse_decisions WHERE session_id = ? AND verdict = 'block'",
+                )
+                .bind(session)
+                .fetch_one(&mut *tx)
+                .await?;
+                earlier == 0
+            }
+            _ => false,
+        };
+        let reached = decision
+            .reached
+            .map(|r| serde_json::to_string(&r))
+            .transpose();
+        let id = sqlx::query_scalar(
+            "INSERT INTO abuse_decisions (decided_at, channel, site_id, session_id, client_net, \
+             phone_number, number_prefix, country, verdict, rule, figures, counted) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(now)
+        .bind(attempt.channel.as_str())
+        .bind(attempt.site)
+        .bind(attempt.session)
+        .bind(attempt.client.map(ClientNet::as_str))
+        .bind(attempt.phone.as_str())
+        .bind(prefix(attempt))
+        .bind(figures.country.as_deref())
+        .bind(decision.verdict.as_str())
+        .bind(decision.reached.map(|r| r.limit.as_str()))
+        .bind(reached.unwrap_or_default())
+        .bind(decision.allows())
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Recorded {
+            id,
+            decision,
+            first_block_of_session,
+        })
+    }
+
+    /// Takes back a send that was allowed but never went (the provider failed, or the flow
+    /// could not go on): it stops counting.
+    pub async fn refund(&self, id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE abuse_decisions SET counted = 0 WHERE id = ?")
+            .bind(id)
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the code of the session's last send was verified: its country's record
+    /// grows, and it no longer counts as unverified.
+    pub async fn verified_in_session(&self, session: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE abuse_decisions SET verified = 1 WHERE id = \
+             (SELECT MAX(id) FROM abuse_decisions WHERE session_id = ? AND counted = 1)",
+        )
+        .bind(session)
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Records that the last code the Verigator API sent to `phone` was verified.
+    pub async fn verified_by_api(&self, phone: &PhoneNumber) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE abuse_decisions SET verified = 1 WHERE id = \
+             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = ? AND channel = 'api' AND counted = 1)",
+        )
+        .bind(phone.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+}
+
+fn prefix<'a>(attempt: &SendAttempt<'a>) -> &'a str {
+    let hidden = usize::try_from(attempt.rules.prefix.hidden_digits).unwrap_or(0);
+    attempt.phone.prefix(hidden)
+}
+
+/// Reads what the rules that are on need to know, before this send.
+async fn figures(
+    tx: &mut Transaction<'_, Sqlite>,
+    attempt: &SendAttempt<'_>,
+    now: i64,
+) -> Result<Figures, sqlx::Error> {
+    let rules = attempt.rules;
+    let phone = attempt.phone;
+    let api = attempt.channel == Channel::Api;
+    let country = phone.region();
+    let mut figures = Figures {
+        number: phone.as_str().to_owned(),
+        line_takes_sms: phone.receives_sms(),
+        country: country.clone(),
+        ..Figures::default()
+    };
+    if rules.number.mode != Mode::Off {
+        figures.number_sent_at = sqlx::query_scalar(
+            "SELECT decided_at FROM abuse_decisions WHERE phone_number = ? AND counted = 1 \
+             AND decided_at > ? AND (channel = 'api') = ? ORDER BY decided_at DESC",
+        )
+        .bind(phone.as_str())
+        .bind(now - DAY_SECONDS)
+        .bind(api)
+        .fetch_all(&mut **tx)
+        .await?;
+    }
+    if rules.prefix.mode != Mode::Off {
+        figures.prefix_sent_at = sqlx::query_scalar(
+            "SELECT decided_at FROM abuse_decisions WHERE number_prefix = ? AND counted = 1 \
+             AND decided_at > ? AND (channel = 'api') = ? ORDER BY decided_at DESC LIMIT ?",
+        )
+        .bind(prefix(attempt))
+        .bind(now - HOUR_SECONDS)
+        .bind(api)
+        .bind(rules.prefix.per_hour)
+        .fetch_all(&mut **tx)
+        .await?;
+    }
+    if let (Some(session), true) = (attempt.session, rules.session.mode != Mode::Off) {
+        figures.session_numbers = Some(
+            sqlx::query_scalar(
+                "SELECT phone_number FROM abuse_decisions WHERE session_id = ? AND counted = 1 ORDER BY id",
+            )
+            .bind(session)
+            .fetch_all(&mut **tx)
+            .await?,
+        );
+    }
+    if let (Some(client), true) = (attempt.client, rules.ip.mode != Mode::Off) {
+        // A client is one client across sites: its sends to any of them count.
+        figures.ip_sent_at = Some(
+            sqlx::query_scalar(
+                "SELECT decided_at FROM abuse_decisions WHERE client_net = ? AND counted = 1 \
+                 AND decided_at > ? ORDER BY decided_at DESC LIMIT ?",
+            )
+            .bind(client.as_str())
+            .bind(now - HOUR_SECONDS)
+            .bind(rules.ip.per_hour)
+            .fetch_all(&mut **tx)
+            .await?,
+        );
+        (figures.ip_other_numbers, figures.ip_other_countries) = sqlx::query_as(
+            "SELECT COUNT(DISTINCT CASE WHEN phone_number <> ? THEN phone_number END), \
+             COUNT(DISTINCT CASE WHEN country IS NOT ? THEN country END) \
+             FROM abuse_decisions WHERE client_net = ? AND counted = 1 AND decided_at > ?",
+        )
+        .bind(phone.as_str())
+        .bind(country.as_deref())
+        .bind(client.as_str())
+        .bind(now - DAY_SECONDS)
+        .fetch_one(&mut **tx)
+        .await?;
+    }
+    if let Some(site) = attempt.site {
+        if rules.site.mode != Mode::Off {
+            figures.site_sends = Some(
+                sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM abuse_decisions WHERE site_id = ? AND counted = 1 AND decided_at > ?",
+                )
+                .bind(site)
+                .bind(now - DAY_SECONDS)
+                .fetch_one(&mut **tx)
+                .await?,
+            );
+        }
+        if let (Some(country), true) = (&country, rules.country.mode != Mode::Off) {
+            figures.country_checked = true;
+            (figures.country_unverified_day, figures.country_unverified_hour) = sqlx::query_as(
+                "SELECT COUNT(*), COALESCE(SUM(decided_at > ?), 0) FROM abuse_decisions \
+                 WHERE site_id = ? AND country = ? AND counted = 1 AND verified = 0 AND decided_at > ?",
+            )
+            .bind(now - HOUR_SECONDS)
+            .bind(site)
+            .bind(country)
+            .bind(now - DAY_SECONDS)
+            .fetch_one(&mut **tx)
+            .await?;
+            figures.country_verified_best_day = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
+                 FROM abuse_decisions WHERE site_id = ? AND country = ? AND verified = 1 \
+                 AND decided_at > ? GROUP BY (? - decided_at) / ?)",
+            )
+            .bind(site)
+            .bind(country)
+            .bind(now - COUNTRY_HISTORY_DAYS * DAY_SECONDS)
+            .bind(now)
+            .bind(DAY_SECONDS)
+            .fetch_one(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(figures)
+}

@@ -1,0 +1,392 @@
+//! The rules and their settings: the server's (`[abuse]` in `Leptos.toml`), and each site's
+//! own over them (`phone-verify site set --abuse RULE.SETTING=VALUE`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a rule does when its limit is reached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Refuses the send.
+    #[default]
+    Enforce,
+    /// Lets the send go, and records that the rule would have refused it.
+    Shadow,
+    /// Not checked.
+    Off,
+}
+
+/// SMS to one number (E.164), whoever asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct NumberRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// Seconds between two SMS.
+    pub cooldown_seconds: i64,
+    /// SMS per hour.
+    pub per_hour: i64,
+    /// SMS per 24 hours.
+    pub per_day: i64,
+}
+
+/// Codes one widget session asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct SessionRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// Codes, resends included.
+    pub codes: i64,
+    /// Moves to a number other than the last one a code went to.
+    pub number_changes: i64,
+}
+
+/// Sends from one client network (an IPv4 address or an IPv6 /64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct IpRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// SMS per hour.
+    pub per_hour: i64,
+    /// Distinct numbers per 24 hours.
+    pub numbers_per_day: i64,
+    /// Distinct destination countries per 24 hours.
+    pub countries_per_day: i64,
+}
+
+/// Velocity on the number without its last digits: catches pumping through a block of
+/// consecutive numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct PrefixRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// Last digits left out of the prefix.
+    pub hidden_digits: i64,
+    /// SMS per hour to numbers of one prefix.
+    pub per_hour: i64,
+}
+
+/// The site's budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct SiteRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// SMS per 24 hours, all the site's visitors together.
+    pub per_day: i64,
+}
+
+/// Destination countries: an allow list, and adaptive thresholds on codes sent there and
+/// not verified, from the country's own record of verified codes (Authgear's fraud rules).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct CountryRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// ISO 3166-1 codes of the countries SMS may go to; empty allows every country.
+    pub allow: Vec<String>,
+    /// Unverified codes per country per 24 hours at least; more when the country has verified
+    /// more (a fifth of its busiest day in 14).
+    pub unverified_per_day: i64,
+    /// Unverified codes per country per hour at least; more with the daily threshold (a sixth).
+    pub unverified_per_hour: i64,
+}
+
+/// The kind of line: SMS only to mobile numbers (or fixed-line-or-mobile where the number
+/// cannot tell), never premium-rate, shared-cost, toll-free, pager, UAN or voicemail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct NumberTypeRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+}
+
+/// Every rule's settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct Rules {
+    /// Per number.
+    pub number: NumberRule,
+    /// Per widget session.
+    pub session: SessionRule,
+    /// Per client network.
+    pub ip: IpRule,
+    /// Per number prefix.
+    pub prefix: PrefixRule,
+    /// Per site.
+    pub site: SiteRule,
+    /// Per destination country.
+    pub country: CountryRule,
+    /// Per kind of line.
+    pub number_type: NumberTypeRule,
+}
+
+impl Default for NumberRule {
+    /// 1 per 30 s, 5 per hour, 10 per day.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            cooldown_seconds: 30,
+            per_hour: 5,
+            per_day: 10,
+        }
+    }
+}
+
+impl Default for SessionRule {
+    /// 3 codes, 3 changes of number.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            codes: 3,
+            number_changes: 3,
+        }
+    }
+}
+
+impl Default for IpRule {
+    /// 10 SMS per hour, to at most 10 numbers and 3 countries a day.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            per_hour: 10,
+            numbers_per_day: 10,
+            countries_per_day: 3,
+        }
+    }
+}
+
+impl Default for PrefixRule {
+    /// 10 SMS per hour to the numbers that differ only in their last 3 digits.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            hidden_digits: 3,
+            per_hour: 10,
+        }
+    }
+}
+
+impl Default for SiteRule {
+    /// 1000 SMS a day.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            per_day: 1000,
+        }
+    }
+}
+
+impl Default for CountryRule {
+    /// Every country; at least 50 unverified codes a day and 10 an hour per country (codes
+    /// still on their way count as unverified, so the floors are above Authgear's 20 and 3).
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            allow: Vec::new(),
+            unverified_per_day: 50,
+            unverified_per_hour: 10,
+        }
+    }
+}
+
+/// Why rule settings were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RulesError {
+    /// A setting out of its range, or of the wrong kind.
+    #[error("abuse rules: {0}")]
+    Invalid(String),
+}
+
+impl Rules {
+    /// Checks every setting is in its range.
+    pub fn validate(&self) -> Result<(), RulesError> {
+        let check = |ok: bool, what: &str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(RulesError::Invalid(what.to_owned()))
+            }
+        };
+        let n = &self.number;
+        check(
+            (0..=3600).contains(&n.cooldown_seconds) && n.per_hour >= 1 && n.per_day >= n.per_hour,
+            "number: cooldown-seconds 0 to 3600, per-hour at least 1, per-day at least per-hour",
+        )?;
+        check(
+            (1..=20).contains(&self.session.codes)
+                && (0..=20).contains(&self.session.number_changes),
+            "session: codes 1 to 20, number-changes 0 to 20",
+        )?;
+        let ip = &self.ip;
+        check(
+            ip.per_hour >= 1 && ip.numbers_per_day >= 1 && ip.countries_per_day >= 1,
+            "ip: per-hour, numbers-per-day and countries-per-day at least 1",
+        )?;
+        check(
+            (0..=6).contains(&self.prefix.hidden_digits) && self.prefix.per_hour >= 1,
+            "prefix: hidden-digits 0 to 6, per-hour at least 1",
+        )?;
+        check(
+            (1..=1_000_000).contains(&self.site.per_day),
+            "site: per-day 1 to 1000000",
+        )?;
+        let c = &self.country;
+        check(
+            c.allow
+                .iter()
+                .all(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())),
+            "country: allow takes ISO 3166-1 codes such as EE or US",
+        )?;
+        check(
+            c.unverified_per_day >= 1 && c.unverified_per_hour >= 1,
+            "country: unverified-per-day and unverified-per-hour at least 1",
+        )?;
+        Ok(())
+    }
+
+    /// These rules with a site's own settings over them (a JSON object shaped like
+    /// `[abuse]`), checked.
+    pub fn with_site(&self, site: &Value) -> Result<Rules, RulesError> {
+        let mut merged =
+            serde_json::to_value(self).map_err(|e| RulesError::Invalid(e.to_string()))?;
+        merge(&mut merged, site);
+        let rules: Rules =
+            serde_json::from_value(merged).map_err(|e| RulesError::Invalid(e.to_string()))?;
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    /// Sets `rule.setting` to `value` in a site's settings (`site` is a JSON object), read as
+    /// the kind of value the setting takes: a number, a mode, or a comma-separated list.
+    pub fn set_site_setting(&self, site: &mut Value, assignment: &str) -> Result<(), RulesError> {
+        let invalid = |why: String| RulesError::Invalid(why);
+        let (path, raw) = assignment
+            .split_once('=')
+            .ok_or_else(|| invalid(format!("{assignment:?} is not RULE.SETTING=VALUE")))?;
+        let (rule, setting) = path
+            .trim()
+            .split_once('.')
+            .ok_or_else(|| invalid(format!("{path:?} is not RULE.SETTING")))?;
+        let defaults = serde_json::to_value(self).map_err(|e| invalid(e.to_string()))?;
+        let Some(current) = defaults.get(rule).and_then(|r| r.get(setting)) else {
+            return Err(invalid(format!(
+                "no setting {path:?}; the settings are: {}",
+                setting_names(&defaults).join(", ")
+            )));
+        };
+        let raw = raw.trim();
+        let value = match current {
+            Value::Number(_) => raw
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| invalid(format!("{path} takes a whole number")))?,
+            Value::Array(_) => Value::Array(
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|code| !code.is_empty())
+                    .map(|code| Value::from(code.to_ascii_uppercase()))
+                    .collect(),
+            ),
+            _ => Value::from(raw.to_ascii_lowercase()),
+        };
+        if !site.is_object() {
+            *site = Value::Object(Default::default());
+        }
+        let entry = site
+            .as_object_mut()
+            .and_then(|all| {
+                all.entry(rule)
+                    .or_insert_with(|| Value::Object(Default::default()))
+                    .as_object_mut()
+            })
+            .ok_or_else(|| invalid(format!("{rule} is not a rule")))?;
+        entry.insert(setting.to_owned(), value);
+        self.with_site(site).map(|_| ())
+    }
+}
+
+/// `rule.setting` for every setting, in order.
+fn setting_names(rules: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Value::Object(all) = rules {
+        for (rule, settings) in all {
+            if let Value::Object(settings) = settings {
+                names.extend(settings.keys().map(|s| format!("{rule}.{s}")));
+            }
+        }
+    }
+    names
+}
+
+/// Writes `over` into `base`, object by object; any other value replaces.
+fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (key, value) in over {
+                merge(base.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (base, over) => *base = over.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_valid_and_documented_ones() {
+        let rules = Rules::default();
+        assert_eq!(rules.validate(), Ok(()));
+        assert_eq!(
+            (
+                rules.number.cooldown_seconds,
+                rules.number.per_hour,
+                rules.number.per_day
+            ),
+            (30, 5, 10)
+        );
+        assert_eq!((rules.session.codes, rules.session.number_changes), (3, 3));
+        assert!(rules.country.allow.is_empty());
+    }
+
+    #[test]
+    fn a_site_setting_overrides_the_server_and_is_checked() {
+        let server = Rules::default();
+        let mut site = Value::Object(Default::default());
+        server
+            .set_site_setting(&mut site, "ip.per-hour=20")
+            .unwrap();
+        server
+            .set_site_setting(&mut site, "country.allow=ee, lv")
+            .unwrap();
+        server
+            .set_site_setting(&mut site, "prefix.mode=Shadow")
+            .unwrap();
+        let rules = server.with_site(&site).unwrap();
+        assert_eq!(rules.ip.per_hour, 20);
+        assert_eq!(rules.country.allow, ["EE", "LV"]);
+        assert_eq!(rules.prefix.mode, Mode::Shadow);
+        assert_eq!(rules.number, server.number);
+
+        for bad in [
+            "ip.per-hour=0",
+            "ip.per-hour=many",
+            "ip.per-year=3",
+            "nothing",
+            "prefix.mode=loud",
+            "country.allow=EST",
+        ] {
+            let mut copy = site.clone();
+            assert!(
+                server.set_site_setting(&mut copy, bad).is_err(),
+                "{bad} was taken"
+            );
+        }
+    }
+}
