@@ -68,3 +68,34 @@ fn the_leptos_table_is_last_in_leptos_toml() {
         "a table after [package.metadata.leptos]"
     );
 }
+
+/// `Leptos.toml` with `from` replaced by `to`, loaded; answers with the error, if any.
+fn load_with(from: &str, to: &str) -> Option<String> {
+    let text = std::fs::read_to_string(project_file("Leptos.toml")).unwrap();
+    assert!(text.contains(from), "Leptos.toml has no {from:?}");
+    let file = std::env::temp_dir().join(format!("leptos-{}.toml", uuid::Uuid::new_v4()));
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    let loaded = phone_verify::server::Settings::load(&file);
+    std::fs::remove_file(&file).unwrap();
+    loaded.err().map(|e| format!("{e:#}"))
+}
+
+#[test]
+fn abuse_settings_that_cannot_work_stop_the_start() {
+    assert_eq!(load_with("per-day = 1000", "per-day = 1000"), None);
+    let error = load_with("header = \"\"", "header = \"x-real-ip\"").expect("refused");
+    assert!(
+        error.contains("a header from anyone can be forged"),
+        "{error}"
+    );
+    let error = load_with("countries-per-day = 3", "countries-per-day = 0").expect("refused");
+    assert!(error.contains("countries-per-day"), "{error}");
+    let error = load_with("[abuse.prefix]", "[abuse.prefixes]").expect("refused");
+    assert!(error.contains("prefixes"), "{error}");
+    let error = load_with(
+        "mode = \"enforce\"\n\n[abuse.client-ip]",
+        "mode = \"sometimes\"\n\n[abuse.client-ip]",
+    )
+    .expect("refused");
+    assert!(error.contains("sometimes"), "{error}");
+}

@@ -135,3 +135,30 @@ async fn legacy_requests_are_checked() {
         .unwrap()
         .contains("not on the site's list"));
 }
+
+#[tokio::test]
+async fn a_legacy_url_left_in_a_page_sends_no_more_than_the_guard_allows() {
+    let app = spawn_app().await;
+    add_legacy_site(&app).await;
+    let request = [("user", USER), ("version", "1"), ("callback_url", CALLBACK)];
+    let url = format!("/?{}&sig={}", query(&request), md5_sig(&request));
+    // The protocol has no timestamp and names no end user: every visit is a new user. The
+    // guard still counts the client: ten codes an hour, then no more.
+    let mut statuses = Vec::new();
+    for i in 0..11 {
+        let response = app.get(&url).await;
+        assert_eq!(response.status(), 303);
+        let page = response.headers()["location"].to_str().unwrap().to_owned();
+        let number = format!("+3725{i:03}1234");
+        let (status, _) = step(
+            &app,
+            &page,
+            &format!("step=send_code&phone={}", number.replace('+', "%2B")),
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert_eq!(statuses[..10], [200; 10]);
+    assert_eq!(statuses[10], 429);
+    assert_eq!(app.outbox().await.len(), 10);
+}

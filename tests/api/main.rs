@@ -1,6 +1,7 @@
 //! HTTP-level tests against the real server on a free port. One binary keeps linking fast.
 
 mod abuse;
+mod abuse_guard;
 mod cli;
 mod config;
 mod embed;

@@ -1,7 +1,10 @@
 //! Webhooks to the host: signed per Standard Webhooks, delivered from a durable outbox with
 //! retries, surviving a crash between verification and delivery.
 
-use crate::helpers::{add_site, pin_in, spawn_app, start, step, Binary, TestApp, CALLBACK, PHONE};
+use crate::helpers::{
+    add_site, create_site, pin_in, shop_site, spawn_app, start, step, Binary, TestApp, CALLBACK,
+    PHONE,
+};
 use axum::{
     body::Bytes, extract::State, http::HeaderMap, http::StatusCode, response::IntoResponse,
     routing::post, Router,
@@ -346,4 +349,55 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
         "not marked delivered: {:?}",
         deliveries(&binary.db_url).await
     );
+}
+
+#[tokio::test]
+async fn a_refused_send_is_posted_as_verification_blocked_when_the_site_asks() {
+    let app = spawn_app().await;
+    let (host, url) = Host::start(vec![]).await;
+    let site = phone_verify::sites::Site {
+        webhook_blocked: true,
+        ..shop_site(Some(&url))
+    };
+    let secret = create_site(&app, site).await;
+    let page = start(&app, &secret, &[("state", "s-9")]).await;
+    let premium = "step=send_code&phone=%2B449098765432";
+    let (status, html) = step(&app, &page, premium).await;
+    assert_eq!(status, 422);
+    // The visitor is not told which rule refused; the host is.
+    assert!(!html.contains("number-type"), "{html}");
+    let received = host.wait_for(1).await;
+    let (headers, body) = &received[0];
+    let now = app.clock.unix_seconds();
+    assert_eq!(
+        verify_webhook(
+            &secret,
+            |n| headers.get(n).and_then(|v| v.to_str().ok()),
+            body,
+            now
+        ),
+        Ok(())
+    );
+    let body: Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(body["type"], "verification.blocked");
+    assert_eq!(body["data"]["rule"], "number-type");
+    assert_eq!(body["data"]["phone_country"], "GB");
+    assert_eq!(body["data"]["user"], "alice@example.com");
+    assert_eq!(body["data"]["state"], "s-9");
+    assert!(body["data"].get("phone").is_none(), "{body}");
+
+    // One per session: a visitor retrying does not flood the host.
+    step(&app, &page, premium).await;
+    assert_eq!(deliveries(&app.db_url).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_send_is_not_posted_unless_the_site_asks() {
+    let app = spawn_app().await;
+    let (_host, url) = Host::start(vec![]).await;
+    let secret = add_site(&app, Some(&url)).await;
+    let page = start(&app, &secret, &[]).await;
+    let (status, _) = step(&app, &page, "step=send_code&phone=%2B449098765432").await;
+    assert_eq!(status, 422);
+    assert!(deliveries(&app.db_url).await.is_empty());
 }
