@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { consoleErrors, freshPhone } from "./support";
+import { expect } from "@playwright/test";
+import { consoleErrors, freshPhone, test } from "./support";
 
 // The demo host page of a development server: http://localhost:3000/ embeds the widget from
 // http://127.0.0.1:3000, and lists what it received with the signature checks.

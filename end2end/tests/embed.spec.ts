@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { expect, test, type Page } from "@playwright/test";
-import { addSite, canonical, consoleErrors, freshPhone, hmacHex, lastPin, signedVerifyUrl } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { addSite, canonical, consoleErrors, freshPhone, hmacHex, lastPin, signedVerifyUrl, test } from "./support";
 
 // The iframe on a host page of another origin (http://localhost:4000, a small HTTP server of
 // the test's own), with the widget at http://127.0.0.1:3000 loaded through embed.js.

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { addSite, captureCallback, expectSigned, freshPhone, lastPin, signedVerifyUrl } from "./support";
+import { expect } from "@playwright/test";
+import { addSite, captureCallback, expectSigned, freshPhone, lastPin, signedVerifyUrl, test } from "./support";
 
 // The hosted flow in a browser with JavaScript disabled: every step is a form post.
 

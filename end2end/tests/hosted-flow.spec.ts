@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { addSite, captureCallback, consoleErrors, expectSigned, freshPhone, lastPin, signedVerifyUrl } from "./support";
+import { expect } from "@playwright/test";
+import { addSite, captureCallback, consoleErrors, expectSigned, freshPhone, lastPin, signedVerifyUrl, test } from "./support";
 
 // The hosted flow with JavaScript: one page load, then every step in place.
 

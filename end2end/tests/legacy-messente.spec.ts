@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { addLegacySite, consoleErrors, freshPhone, lastPin, md5Sig } from "./support";
+import { expect } from "@playwright/test";
+import { addLegacySite, consoleErrors, freshPhone, lastPin, md5Sig, test } from "./support";
 
 // A site that used the Messente Verification Widget changes only the host name: the same
 // MD5-signed request, the same POST back. Signatures are computed here with Node's crypto.

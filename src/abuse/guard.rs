@@ -203,14 +203,15 @@ async fn figures(
         .fetch_all(&mut **tx)
         .await?;
     }
-    if rules.prefix.mode != Mode::Off {
+    // The rules of the widget's public pages; the Verigator API's callers are account
+    // holders, held to the number and line-type rules.
+    if rules.prefix.mode != Mode::Off && !api {
         figures.prefix_sent_at = sqlx::query_scalar(
             "SELECT decided_at FROM abuse_decisions WHERE number_prefix = ? AND counted = 1 \
-             AND decided_at > ? AND (channel = 'api') = ? ORDER BY decided_at DESC LIMIT ?",
+             AND decided_at > ? AND channel <> 'api' ORDER BY decided_at DESC LIMIT ?",
         )
         .bind(prefix(attempt))
         .bind(now - HOUR_SECONDS)
-        .bind(api)
         .bind(rules.prefix.per_hour)
         .fetch_all(&mut **tx)
         .await?;

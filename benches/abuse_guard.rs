@@ -1,0 +1,336 @@
+//! What the abuse guard costs: one decision (every rule on, against every rule off) on a
+//! record of 20 000 earlier decisions, and whole widget flows over real HTTP (start, send a
+//! code, check it) with the default rules against every rule off, side by side in one run.
+//!
+//! Run: `cargo bench --features ssr --bench abuse_guard` (after `source scripts/setup.sh`).
+//! Figures are medians of several runs, each configuration's runs interleaved with the
+//! other's; CPU is the whole process's (user + system), per operation.
+
+use phone_verify::{
+    abuse::Channel,
+    abuse::{ClientNet, Guard, Mode, Rules, SendAttempt},
+    clock::{Clock, ManualClock},
+    domain::PhoneNumber,
+    server::{Application, Settings},
+    sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
+};
+use sqlx::SqlitePool;
+use std::{path::Path, sync::Arc, time::Instant};
+
+const RUNS: usize = 7;
+const RECORD: usize = 20_000;
+const DECISIONS_PER_RUN: usize = 2_000;
+const FLOWS_PER_RUN: usize = 100;
+const START: i64 = 1_700_000_000;
+const CALLBACK: &str = "https://bench.example.com/verified";
+
+/// Seconds of CPU the process has used (user + system), from `/proc/self/stat`.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
+        .split_whitespace()
+        .collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    // The kernel's USER_HZ is 100 on Linux.
+    ticks / 100.0
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Every rule off: the guard only records.
+fn all_off() -> Rules {
+    let mut rules = Rules::default();
+    rules.number.mode = Mode::Off;
+    rules.session.mode = Mode::Off;
+    rules.ip.mode = Mode::Off;
+    rules.prefix.mode = Mode::Off;
+    rules.site.mode = Mode::Off;
+    rules.country.mode = Mode::Off;
+    rules.number_type.mode = Mode::Off;
+    rules
+}
+
+/// An Estonian mobile number in a block of its own for each `k` below 10 000.
+fn number(k: usize) -> PhoneNumber {
+    PhoneNumber::try_from(format!("+3725{:04}{:03}", k % 10_000, k / 10_000)).expect("a number")
+}
+
+async fn database(name: &str) -> (SqlitePool, String) {
+    let file = std::env::temp_dir().join(format!(
+        "phone-verify-bench-{name}-{}.db",
+        std::process::id()
+    ));
+    let url = format!("sqlite://{}", file.display());
+    (
+        phone_verify::db::connect(&url).await.expect("database"),
+        url,
+    )
+}
+
+/// `count` decisions of `guard`, each a new session, client and number; answers with
+/// (µs per decision, CPU µs per decision).
+async fn decisions(
+    guard: &Guard,
+    rules: &Rules,
+    first: usize,
+    count: usize,
+    now: i64,
+) -> (f64, f64) {
+    let started = Instant::now();
+    let cpu = cpu_seconds();
+    for k in first..first + count {
+        let phone = number(k);
+        let client = ClientNet::of(
+            format!("10.{}.{}.{}", k >> 16 & 255, k >> 8 & 255, k & 255)
+                .parse()
+                .unwrap(),
+        );
+        let session = format!("session-{k}");
+        let attempt = SendAttempt {
+            channel: Channel::Widget,
+            rules,
+            site: Some("shop"),
+            session: Some(&session),
+            client: Some(&client),
+            phone: &phone,
+        };
+        guard.decide(&attempt, now).await.expect("decided");
+    }
+    let per = |seconds: f64| seconds * 1e6 / count as f64;
+    (
+        per(started.elapsed().as_secs_f64()),
+        per(cpu_seconds() - cpu),
+    )
+}
+
+async fn guard_cost() {
+    let (db, _) = database("guard").await;
+    let on = Rules::default();
+    let off = all_off();
+    let guard = Guard::new(db, on.clone());
+    // A record of two weeks: 20 000 earlier decisions, spread over the 14 days.
+    let step = 14 * 24 * 3600 / RECORD as i64;
+    for k in 0..RECORD {
+        decisions(
+            &guard,
+            &on,
+            100_000 + k,
+            1,
+            START - 14 * 24 * 3600 + k as i64 * step,
+        )
+        .await;
+    }
+    let mut next = 0;
+    let (mut on_wall, mut on_cpu, mut off_wall, mut off_cpu) = (vec![], vec![], vec![], vec![]);
+    for run in 0..=RUNS {
+        let (wall, cpu) = decisions(&guard, &on, next, DECISIONS_PER_RUN, START + run as i64).await;
+        next += DECISIONS_PER_RUN;
+        let (wall_off, cpu_off) =
+            decisions(&guard, &off, next, DECISIONS_PER_RUN, START + run as i64).await;
+        next += DECISIONS_PER_RUN;
+        // The first run warms up and is not counted.
+        if run > 0 {
+            eprintln!(
+                "guard run {run}/{RUNS}: rules on {wall:.0} µs, off {wall_off:.0} µs per decision"
+            );
+            on_wall.push(wall);
+            on_cpu.push(cpu);
+            off_wall.push(wall_off);
+            off_cpu.push(cpu_off);
+        }
+    }
+    let (on_wall, off_wall) = (median(on_wall), median(off_wall));
+    println!("### One decision ({RECORD} earlier decisions on record; median of {RUNS} runs of {DECISIONS_PER_RUN})\n");
+    println!("| rules | µs per decision | CPU µs per decision |");
+    println!("|---|---|---|");
+    println!(
+        "| every rule on (the defaults) | {on_wall:.0} | {:.0} |",
+        median(on_cpu)
+    );
+    println!(
+        "| every rule off (record only) | {off_wall:.0} | {:.0} |",
+        median(off_cpu)
+    );
+    println!("| ratio | {:.2} | |\n", on_wall / off_wall);
+}
+
+/// A server with `rules`, trusting a client address in `x-forwarded-for` from loopback.
+struct Server {
+    base: String,
+    db: SqlitePool,
+    http: reqwest::Client,
+    clock: ManualClock,
+    sites: usize,
+}
+
+impl Server {
+    async fn start(name: &str, rules: Rules) -> Self {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut settings = Settings::load(&root.join("Leptos.toml")).expect("Leptos.toml loads");
+        settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+        let (db, url) = database(name).await;
+        settings.database.url = url;
+        settings.abuse.rules = rules;
+        settings.abuse.client_ip.header = "x-forwarded-for".into();
+        settings.abuse.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        let clock = ManualClock::at(START);
+        let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
+            .await
+            .expect("app");
+        let base = format!("http://{}", app.local_addr());
+        tokio::spawn(app.run_until_stopped());
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base,
+            db,
+            http,
+            clock,
+            sites: 0,
+        }
+    }
+
+    /// A new site (each run its own, so that no site's daily budget binds).
+    async fn site(&mut self) -> (String, SigningSecret) {
+        self.sites += 1;
+        let id = format!("bench-{}", self.sites);
+        let site = Site {
+            callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
+            ..Site::new(
+                SiteId::parse(&id).unwrap(),
+                "Bench".into(),
+                "widget".into(),
+                "development-only-password".to_owned().into(),
+            )
+        };
+        let secret = Sites::new(self.db.clone())
+            .create(site, self.clock.unix_seconds())
+            .await
+            .expect("site");
+        (id, secret)
+    }
+
+    async fn post(&self, page: &str, form: String, client: &str) -> u16 {
+        self.http
+            .post(format!("{}{page}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", client)
+            .body(form)
+            .send()
+            .await
+            .expect("answered")
+            .status()
+            .as_u16()
+    }
+
+    /// One visitor: a signed URL, a code sent, the code checked.
+    async fn flow(&self, site: &(String, SigningSecret), k: usize) {
+        let mut pairs: Vec<(String, String)> = vec![
+            ("site".into(), site.0.clone()),
+            ("user".into(), format!("visitor-{k}")),
+            ("callback_url".into(), CALLBACK.into()),
+            ("ts".into(), self.clock.unix_seconds().to_string()),
+        ];
+        let sig = sign(&site.1, &pairs);
+        pairs.push(("sig".into(), sig));
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&pairs)
+            .finish();
+        let started = self
+            .http
+            .get(format!("{}/verify?{query}", self.base))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(started.status(), 303);
+        let page = started.headers()["location"].to_str().unwrap().to_owned();
+        let phone = number(k);
+        let client = format!("10.{}.{}.{}", k >> 16 & 255, k >> 8 & 255, k & 255);
+        let sent = self
+            .post(
+                &page,
+                format!(
+                    "step=send_code&phone={}",
+                    phone.as_str().replace('+', "%2B")
+                ),
+                &client,
+            )
+            .await;
+        assert_eq!(sent, 200, "send_code");
+        let (body,): (String,) = sqlx::query_as(
+            "SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(phone.as_str())
+        .fetch_one(&self.db)
+        .await
+        .expect("an SMS in the outbox");
+        let pin: String = body
+            .split_once("code is ")
+            .expect("a code")
+            .1
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let checked = self
+            .post(&page, format!("step=check_code&code={pin}"), &client)
+            .await;
+        assert_eq!(checked, 200, "check_code");
+    }
+
+    /// `FLOWS_PER_RUN` flows one after another on a new site; answers with (flows per
+    /// second, CPU ms per flow).
+    async fn run(&mut self, first: usize) -> (f64, f64) {
+        let site = self.site().await;
+        // The site's Verigator service is made by its first visitor: not timed.
+        self.flow(&site, first).await;
+        let started = Instant::now();
+        let cpu = cpu_seconds();
+        for k in first + 1..=first + FLOWS_PER_RUN {
+            self.flow(&site, k).await;
+        }
+        let cpu = (cpu_seconds() - cpu) * 1e3 / FLOWS_PER_RUN as f64;
+        (FLOWS_PER_RUN as f64 / started.elapsed().as_secs_f64(), cpu)
+    }
+}
+
+async fn flow_rate() {
+    let mut on = Server::start("flow-on", Rules::default()).await;
+    let mut off = Server::start("flow-off", all_off()).await;
+    let mut next = 0;
+    let (mut on_rate, mut on_cpu, mut off_rate, mut off_cpu) = (vec![], vec![], vec![], vec![]);
+    for run in 0..=RUNS {
+        let (rate, cpu) = on.run(next).await;
+        next += FLOWS_PER_RUN + 1;
+        let (rate_off, cpu_off) = off.run(next).await;
+        next += FLOWS_PER_RUN + 1;
+        if run > 0 {
+            eprintln!("flow run {run}/{RUNS}: rules on {rate:.0}/s, off {rate_off:.0}/s");
+            on_rate.push(rate);
+            on_cpu.push(cpu);
+            off_rate.push(rate_off);
+            off_cpu.push(cpu_off);
+        }
+    }
+    let (on_rate, off_rate) = (median(on_rate), median(off_rate));
+    println!("### Whole flows over HTTP: start, send a code, check it (median of {RUNS} runs of {FLOWS_PER_RUN}, one after another)\n");
+    println!("| rules | flows per second | CPU ms per flow (client and server) |");
+    println!("|---|---|---|");
+    println!("| the defaults | {on_rate:.0} | {:.2} |", median(on_cpu));
+    println!(
+        "| every rule off | {off_rate:.0} | {:.2} |",
+        median(off_cpu)
+    );
+    println!("| ratio | {:.2} | |", on_rate / off_rate);
+}
+
+#[tokio::main]
+async fn main() {
+    guard_cost().await;
+    flow_rate().await;
+}
