@@ -11,6 +11,10 @@ use crate::{
     domain::PhoneNumber,
 };
 use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 
 /// Where a send was asked for: the widget's rules count widget sends together (whichever
 /// protocol started the session); the Verigator API's per-number limits count its own.
@@ -63,17 +67,26 @@ pub struct Recorded {
     pub first_block_of_session: bool,
 }
 
+/// The most codes verified on one day of the 14 before today, per (site, country), with the
+/// day it was read on: it changes once a day, and reading it scans two weeks of the record.
+type BestDays = HashMap<(String, String), (i64, i64)>;
+
 /// The abuse guard.
 #[derive(Clone)]
 pub struct Guard {
     pub(super) db: SqlitePool,
     rules: Rules,
+    best_days: Arc<Mutex<BestDays>>,
 }
 
 impl Guard {
     /// A guard deciding by the server's `rules`, over the record in `db`.
     pub fn new(db: SqlitePool, rules: Rules) -> Self {
-        Self { db, rules }
+        Self {
+            db,
+            rules,
+            best_days: Arc::default(),
+        }
     }
 
     /// The server's rules.
@@ -87,20 +100,29 @@ impl Guard {
         attempt: &SendAttempt<'_>,
         now: i64,
     ) -> Result<Recorded, sqlx::Error> {
+        let country = attempt.phone.region();
+        // Past days do not change: read outside the write lock.
+        let best_day = match (attempt.site, &country) {
+            (Some(site), Some(country)) if attempt.rules.country.mode != Mode::Off => {
+                self.verified_best_day(site, country, now).await?
+            }
+            _ => 0,
+        };
         // IMMEDIATE takes the write lock first: concurrent sends wait their turn instead of
         // each reading the counts before any has written.
         let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
-        let figures = figures(&mut tx, attempt, now).await?;
+        let mut figures = figures(&mut tx, attempt, country, now).await?;
+        figures.country_verified_best_day = best_day;
         let decision = decide(attempt.rules, &figures, now);
         let first_block_of_session = match (decision.verdict, attempt.session) {
             (Verdict::Block, Some(session)) => {
-                let (earlier,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM abuse_decisions WHERE session_id = ? AND verdict = 'block'",
+                let earlier: bool = sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM abuse_decisions WHERE session_id = ? AND verdict = 'block')",
                 )
                 .bind(session)
                 .fetch_one(&mut *tx)
                 .await?;
-                earlier == 0
+                !earlier
             }
             _ => false,
         };
@@ -133,6 +155,43 @@ impl Guard {
             decision,
             first_block_of_session,
         })
+    }
+
+    /// The most codes to `country` the site's visitors verified on one (UTC) day of the
+    /// [`COUNTRY_HISTORY_DAYS`] before today.
+    async fn verified_best_day(
+        &self,
+        site: &str,
+        country: &str,
+        now: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let today = now.div_euclid(DAY_SECONDS);
+        let key = (site.to_owned(), country.to_owned());
+        if let Some((day, best)) = self.cached_best_day(&key) {
+            if day == today {
+                return Ok(best);
+            }
+        }
+        let best: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
+             FROM abuse_decisions WHERE site_id = ? AND country = ? AND verified = 1 \
+             AND decided_at >= ? AND decided_at < ? GROUP BY decided_at / ?)",
+        )
+        .bind(site)
+        .bind(country)
+        .bind((today - COUNTRY_HISTORY_DAYS) * DAY_SECONDS)
+        .bind(today * DAY_SECONDS)
+        .bind(DAY_SECONDS)
+        .fetch_one(&self.db)
+        .await?;
+        if let Ok(mut cache) = self.best_days.lock() {
+            cache.insert(key, (today, best));
+        }
+        Ok(best)
+    }
+
+    fn cached_best_day(&self, key: &(String, String)) -> Option<(i64, i64)> {
+        self.best_days.lock().ok()?.get(key).copied()
     }
 
     /// Takes back a send that was allowed but never went (the provider failed, or the flow
@@ -180,12 +239,12 @@ fn prefix<'a>(attempt: &SendAttempt<'a>) -> &'a str {
 async fn figures(
     tx: &mut Transaction<'_, Sqlite>,
     attempt: &SendAttempt<'_>,
+    country: Option<String>,
     now: i64,
 ) -> Result<Figures, sqlx::Error> {
     let rules = attempt.rules;
     let phone = attempt.phone;
     let api = attempt.channel == Channel::Api;
-    let country = phone.region();
     let mut figures = Figures {
         number: phone.as_str().to_owned(),
         line_takes_sms: phone.receives_sms(),
@@ -273,18 +332,6 @@ async fn figures(
             .bind(site)
             .bind(country)
             .bind(now - DAY_SECONDS)
-            .fetch_one(&mut **tx)
-            .await?;
-            figures.country_verified_best_day = sqlx::query_scalar(
-                "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
-                 FROM abuse_decisions WHERE site_id = ? AND country = ? AND verified = 1 \
-                 AND decided_at > ? GROUP BY (? - decided_at) / ?)",
-            )
-            .bind(site)
-            .bind(country)
-            .bind(now - COUNTRY_HISTORY_DAYS * DAY_SECONDS)
-            .bind(now)
-            .bind(DAY_SECONDS)
             .fetch_one(&mut **tx)
             .await?;
         }
