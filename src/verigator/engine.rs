@@ -11,7 +11,7 @@ use super::{
     VerigatorError,
 };
 use crate::{
-    abuse::{Channel, Guard, Refusal, SendAttempt},
+    abuse::{Channel, Guard, Limit, SendAttempt},
     clock::{Clock, HOUR_SECONDS},
     domain::{PhoneNumber, Pin},
     sms::SmsSender,
@@ -398,17 +398,20 @@ impl Verigator {
             .reached
             .filter(|_| !recorded.decision.allows())
         {
-            return Err(
-                match (reached.limit.refusal(), reached.retry_after_seconds) {
-                    (Refusal::TryLater, Some(wait)) => VerigatorError::RateLimited {
-                        retry_after_seconds: wait,
-                    },
-                    _ => VerigatorError::Invalid(
-                        "the user's phone_number does not take SMS: it is not a mobile number"
-                            .into(),
-                    ),
+            return Err(match (reached.limit, reached.retry_after_seconds) {
+                (_, Some(wait)) => VerigatorError::RateLimited {
+                    retry_after_seconds: wait,
                 },
-            );
+                (Limit::NumberType, None) => VerigatorError::Invalid(
+                    "the user's phone_number does not take SMS: it is not a mobile number".into(),
+                ),
+                (Limit::CountryAllow, None) => VerigatorError::Invalid(
+                    "SMS to the country of the user's phone_number are not allowed".into(),
+                ),
+                (_, None) => {
+                    VerigatorError::Invalid("no SMS can be sent to the user's phone_number".into())
+                }
+            });
         }
         let pin = generate_pin(self.policy.digits);
         let pin_hash = self.pin_key.hash(&user.id, &pin);

@@ -8,6 +8,7 @@ use crate::helpers::{
 use phone_verify::{
     clock::{Clock, SystemClock},
     sites::{SigningSecret, Site},
+    verigator::{wire::AuthMethod, ClientError},
 };
 
 /// The site "shop" with `rules` of its own. Tests of other rules than the country's raise its
@@ -274,4 +275,38 @@ async fn shadow_mode_sends_and_the_report_shows_what_it_would_have_refused() {
         String::from_utf8_lossy(&unknown.stderr).contains("no site has the id nosuchsite"),
         "{unknown:?}"
     );
+}
+
+#[tokio::test]
+async fn the_verigator_api_keeps_to_the_servers_country_allow_list() {
+    let mut settings = test_settings();
+    settings.abuse.rules.country.allow = vec!["LV".into()];
+    let app = spawn_app_with(settings).await;
+    let client = app.verigator();
+    let service = client
+        .create_service("shop.example.com", "Shop")
+        .await
+        .unwrap();
+    let estonian = client
+        .create_user(service.id, "ee", "+37251234567")
+        .await
+        .unwrap();
+    let refused = client
+        .initiate(service.id, estonian.id, AuthMethod::Sms)
+        .await;
+    match refused {
+        Err(ClientError::InvalidData(message)) => {
+            assert!(message.contains("country"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let latvian = client
+        .create_user(service.id, "lv", "+37121234567")
+        .await
+        .unwrap();
+    client
+        .initiate(service.id, latvian.id, AuthMethod::Sms)
+        .await
+        .unwrap();
+    assert_eq!(sent(&app).await, 1);
 }
