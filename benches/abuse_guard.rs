@@ -173,7 +173,8 @@ struct Server {
 impl Server {
     async fn start(name: &str, rules: Rules) -> Self {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut settings = Settings::load(&root.join("Leptos.toml")).expect("Leptos.toml loads");
+        let mut settings = Settings::read(&root.join("Leptos.toml")).expect("Leptos.toml reads");
+        settings.leptos.env = leptos::config::Env::DEV;
         settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
         let (db, url) = database(name).await;
         settings.database.url = url;

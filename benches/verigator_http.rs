@@ -118,7 +118,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 #[tokio::main]
 async fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut settings = Settings::load(&root.join("Leptos.toml")).expect("Leptos.toml loads");
+    let mut settings = Settings::read(&root.join("Leptos.toml")).expect("Leptos.toml reads");
+    settings.leptos.env = leptos::config::Env::DEV;
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
     let db_file =
         std::env::temp_dir().join(format!("phone-verify-bench-{}.db", std::process::id()));

@@ -8,7 +8,7 @@ echo "==> release build"
 cargo leptos build --release 2>&1 | tail -1
 port=3099
 db=$(mktemp -d)
-LEPTOS_SITE_ADDR=127.0.0.1:$port DATABASE_URL="sqlite://$db/size.db" RUST_LOG=warn \
+LEPTOS_ENV=DEV LEPTOS_SITE_ADDR=127.0.0.1:$port DATABASE_URL="sqlite://$db/size.db" RUST_LOG=warn \
   "${CARGO_TARGET_DIR:-target}/release/phone-verify" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$db"' EXIT

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 started=$(date +%s)
+# The tests run the server in development mode (the outbox, the development password).
+export LEPTOS_ENV=DEV
 
 echo
 echo "==> setup stops at its first failure, from every entry point"

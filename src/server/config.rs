@@ -155,6 +155,14 @@ fn env(name: &str) -> Option<String> {
 impl Settings {
     /// Reads the file at `path`, then the environment overrides, then checks the result.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let settings = Self::read(path)?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Reads the file at `path` and the environment overrides, unchecked: for a caller that
+    /// changes them (tests, benchmarks) and then calls [`Settings::check`].
+    pub fn read(path: &Path) -> anyhow::Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
         let path_str = path
@@ -212,12 +220,11 @@ impl Settings {
             sms: p.sms,
             abuse,
         };
-        settings.check()?;
         Ok(settings)
     }
 
-    /// Refuses combinations that cannot work, and development defaults in production.
-    fn check(&self) -> anyhow::Result<()> {
+    /// Refuses combinations that cannot work, and development defaults outside development.
+    pub fn check(&self) -> anyhow::Result<()> {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
         self.abuse.rules.validate()?;
         self.abuse.client_ip.validate()?;
@@ -231,15 +238,24 @@ impl Settings {
             }
             _ => {}
         }
-        if matches!(self.leptos.env, Env::PROD) {
+        // Development defaults are accepted only in development, asked for explicitly: a
+        // server left on its defaults must not answer the public with them.
+        if !matches!(self.leptos.env, Env::DEV) {
+            let mut missing = Vec::new();
             if self.sms.provider == SmsProvider::Outbox {
-                bail!("the development SMS outbox cannot run in production: set SMS_PROVIDER");
+                missing.push("SMS_PROVIDER (messente or twilio, with its [sms.*] table): the development outbox sends nothing");
             }
             if self.verigator.password.expose_secret() == DEVELOPMENT_PASSWORD {
-                bail!("set VERIGATOR_PASSWORD: the development password cannot run in production");
+                missing.push("VERIGATOR_PASSWORD: the development password is public");
             }
             if self.verigator.is_embedded() && self.verigator.pin_key_bytes()?.is_none() {
-                bail!("set PHONE_VERIFY_PIN_KEY (64 hex digits) in production");
+                missing.push("PHONE_VERIFY_PIN_KEY (64 hex digits): a key drawn at start voids pending codes at each restart");
+            }
+            if !missing.is_empty() {
+                bail!(
+                    "the server is not in development mode, so set:\n  - {}\n(or, on a development machine, LEPTOS_ENV=DEV, as ./scripts/run.sh does)",
+                    missing.join("\n  - ")
+                );
             }
         }
         Ok(())

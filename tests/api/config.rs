@@ -74,7 +74,10 @@ fn load_with(from: &str, to: &str) -> Option<String> {
     let text = std::fs::read_to_string(project_file("Leptos.toml")).unwrap();
     assert!(text.contains(from), "Leptos.toml has no {from:?}");
     let file = std::env::temp_dir().join(format!("leptos-{}.toml", uuid::Uuid::new_v4()));
-    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    let text = text
+        .replacen(from, to, 1)
+        .replacen("env = \"PROD\"", "env = \"DEV\"", 1);
+    std::fs::write(&file, text).unwrap();
     let loaded = phone_verify::server::Settings::load(&file);
     std::fs::remove_file(&file).unwrap();
     loaded.err().map(|e| format!("{e:#}"))
@@ -98,4 +101,27 @@ fn abuse_settings_that_cannot_work_stop_the_start() {
     )
     .expect("refused");
     assert!(error.contains("sometimes"), "{error}");
+}
+
+#[test]
+fn outside_development_the_development_defaults_stop_the_start_and_say_what_to_set() {
+    // Leptos.toml as shipped, without LEPTOS_ENV=DEV: what a server left on its defaults gets.
+    let cli = crate::helpers::Binary::new();
+    // Every command reads the settings; this one ends by itself whatever happens.
+    let output = cli.run_outside_development(&["site", "list"]);
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    for needed in [
+        "SMS_PROVIDER",
+        "VERIGATOR_PASSWORD",
+        "PHONE_VERIFY_PIN_KEY",
+        "LEPTOS_ENV=DEV",
+    ] {
+        assert!(said.contains(needed), "{needed} not named: {said}");
+    }
+    let text = std::fs::read_to_string(project_file("Leptos.toml")).unwrap();
+    assert!(
+        text.contains("env = \"PROD\""),
+        "Leptos.toml must ship outside development"
+    );
 }

@@ -44,13 +44,15 @@ pub const CLIENT_HEADER: &str = "x-forwarded-for";
 /// The settings of `Leptos.toml`, on a free port and a database of the test's own, behind a
 /// "proxy" on loopback: a test may name the client of a request in [`CLIENT_HEADER`].
 pub fn test_settings() -> Settings {
-    let mut settings = Settings::load(&project_file("Leptos.toml")).expect("Leptos.toml loads");
+    let mut settings = Settings::read(&project_file("Leptos.toml")).expect("Leptos.toml reads");
     settings.abuse.client_ip.header = CLIENT_HEADER.into();
     settings.abuse.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+    settings.leptos.env = leptos::config::Env::DEV;
     let db_file =
         std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
     settings.database.url = format!("sqlite://{}", db_file.display());
+    settings.check().expect("the test settings are sound");
     settings
 }
 
@@ -335,14 +337,25 @@ impl Binary {
         let mut command = Command::new(env!("CARGO_BIN_EXE_phone-verify"));
         command
             .env("PHONE_VERIFY_CONFIG", project_file("Leptos.toml"))
+            .env("LEPTOS_ENV", "DEV")
             .env("DATABASE_URL", &self.db_url);
         command
     }
 
     /// Runs a command to its end, `stdin` on its standard input.
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = self
-            .command()
+        self.run_command(self.command(), args, stdin)
+    }
+
+    /// Runs a command with `Leptos.toml` as shipped, not in development mode.
+    pub fn run_outside_development(&self, args: &[&str]) -> Output {
+        let mut command = self.command();
+        command.env_remove("LEPTOS_ENV");
+        self.run_command(command, args, "")
+    }
+
+    fn run_command(&self, mut command: Command, args: &[&str], stdin: &str) -> Output {
+        let mut child = command
             .args(args)
             .env("RUST_LOG", "error")
             .stdin(Stdio::piped())
