@@ -7,10 +7,11 @@ use crate::{
     domain::{AccentColor, ColorScheme},
     i18n::Locale,
     server::Settings,
-    sites::{parse_origin, CallbackRule, Site, SiteId, Sites},
+    sites::{parse_origin, parse_webhook_url, CallbackRule, Site, SiteId, Sites},
 };
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
+use leptos::config::Env;
 
 /// `phone-verify site …`.
 #[derive(Subcommand)]
@@ -153,18 +154,35 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
                 }
                 None => None,
             };
+            let callback_urls: Vec<CallbackRule> = callbacks
+                .iter()
+                .map(|c| CallbackRule::parse(c))
+                .collect::<Result<_, _>>()
+                .map_err(anyhow::Error::msg)?;
+            let webhook_url = webhook
+                .as_deref()
+                .map(parse_webhook_url)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            // Results travel signed but readable: only over TLS, except on a developer's machine.
+            if !matches!(settings.leptos.env, Env::DEV) {
+                let plain = callback_urls
+                    .iter()
+                    .map(CallbackRule::as_written)
+                    .chain(webhook_url.clone())
+                    .find(|url| !url.starts_with("https://"));
+                if let Some(url) = plain {
+                    bail!("{url} must be https: results go there (http only in development, LEPTOS_ENV=DEV)");
+                }
+            }
             let mut new = Site {
                 embed_origins: origins
                     .iter()
                     .map(|o| parse_origin(o))
                     .collect::<Result<_, _>>()
                     .map_err(anyhow::Error::msg)?,
-                callback_urls: callbacks
-                    .iter()
-                    .map(|c| CallbackRule::parse(c))
-                    .collect::<Result<_, _>>()
-                    .map_err(anyhow::Error::msg)?,
-                webhook_url: webhook,
+                callback_urls,
+                webhook_url,
                 allow_private_callbacks,
                 legacy,
                 ..Site::new(

@@ -118,6 +118,11 @@ impl CallbackRule {
         if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
             return Err(format!("callback URL {raw:?} must be http(s) with a host"));
         }
+        if !parsed.username().is_empty() || parsed.password().is_some() || !is_plain_url(url) {
+            return Err(format!(
+                "callback URL {raw:?} must carry no credentials and no dot segments"
+            ));
+        }
         if prefix && parsed.path() == "/" && !url.ends_with('/') {
             return Err(format!(
                 "callback prefix {raw:?} must end in / before the *"
@@ -130,8 +135,13 @@ impl CallbackRule {
         })
     }
 
-    /// Whether `url` is allowed by this rule.
+    /// Whether `url` is allowed by this rule. A URL whose path could be read as another path
+    /// (dot segments, plain or encoded; encoded slashes; backslashes) is never allowed: a prefix
+    /// rule must not reach outside its prefix.
     pub fn allows(&self, url: &str) -> bool {
+        if !is_plain_url(url) {
+            return false;
+        }
         match self {
             Self::Exact(allowed) => url == allowed,
             Self::Prefix(prefix) => url.starts_with(prefix.as_str()),
@@ -145,6 +155,48 @@ impl CallbackRule {
             Self::Prefix(prefix) => format!("{prefix}*"),
         }
     }
+}
+
+/// Whether `url` means what it says to anyone who reads it: printable ASCII without spaces
+/// or backslashes, and a path of plain segments (no `.` or `..`, written or percent-encoded,
+/// no encoded slash or backslash).
+fn is_plain_url(url: &str) -> bool {
+    if !url.bytes().all(|b| b.is_ascii_graphic()) || url.contains('\\') {
+        return false;
+    }
+    let Some((_, after_scheme)) = url.split_once("://") else {
+        return false;
+    };
+    let path = after_scheme
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .split_once('/')
+        .map_or("", |(_, path)| path);
+    let lower = path.to_ascii_lowercase();
+    if lower.contains("%2f") || lower.contains("%5c") {
+        return false;
+    }
+    lower
+        .split('/')
+        .all(|segment| !matches!(segment.replace("%2e", ".").as_str(), "." | ".."))
+}
+
+/// Checks a webhook URL a site is given: `http(s)` with a host, no credentials in it.
+pub fn parse_webhook_url(raw: &str) -> Result<String, String> {
+    let parsed = reqwest::Url::parse(raw).map_err(|e| format!("webhook URL {raw:?}: {e}"))?;
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+        return Err(format!("webhook URL {raw:?} must be http(s) with a host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(format!("webhook URL {raw:?} must not carry credentials"));
+    }
+    if !is_plain_url(raw) {
+        return Err(format!(
+            "webhook URL {raw:?} has a path that reads as another path"
+        ));
+    }
+    Ok(raw.to_owned())
 }
 
 /// An origin allowed to frame `/embed`: `scheme://host[:port]`, nothing else.
@@ -273,6 +325,39 @@ mod tests {
         assert!(CallbackRule::parse("https://shop.example.com*").is_err());
         assert!(CallbackRule::parse("ftp://shop.example.com/x").is_err());
         assert!(CallbackRule::parse("not a url").is_err());
+        assert!(CallbackRule::parse("https://user:pw@shop.example.com/x").is_err());
+        assert!(CallbackRule::parse("https://shop.example.com/a/../b").is_err());
+    }
+
+    #[test]
+    fn a_prefix_rule_cannot_be_left_by_a_path_that_reads_as_another() {
+        let prefix = CallbackRule::parse("https://shop.example.com/return/*").unwrap();
+        for escape in [
+            "https://shop.example.com/return/../admin",
+            "https://shop.example.com/return/%2e%2e/admin",
+            "https://shop.example.com/return/%2E%2e/admin",
+            "https://shop.example.com/return/.%2E/admin",
+            "https://shop.example.com/return/./x",
+            "https://shop.example.com/return/..%2fadmin",
+            "https://shop.example.com/return/..%5Cadmin",
+            "https://shop.example.com/return\\..\\admin",
+            "https://shop.example.com/return/x y",
+            "https://shop.example.com/return/\u{e9}",
+        ] {
+            assert!(!prefix.allows(escape), "{escape} was allowed");
+        }
+        // Dots inside a segment, and in the query, are plain.
+        assert!(prefix.allows("https://shop.example.com/return/v1.2/ok?next=../x"));
+        assert!(prefix.allows("https://shop.example.com/return/...x"));
+    }
+
+    #[test]
+    fn webhook_urls_are_checked_when_given() {
+        assert!(parse_webhook_url("https://shop.example.com/hooks").is_ok());
+        assert!(parse_webhook_url("ftp://shop.example.com/hooks").is_err());
+        assert!(parse_webhook_url("https://user:pw@shop.example.com/hooks").is_err());
+        assert!(parse_webhook_url("https://shop.example.com/a/%2e%2e/hooks").is_err());
+        assert!(parse_webhook_url("hooks").is_err());
     }
 
     #[test]

@@ -248,10 +248,11 @@ async fn shadow_mode_sends_and_the_report_shows_what_it_would_have_refused() {
     let (status, _) = send_as(&app, &secret, 12, "+449098765432", "198.51.100.2").await;
     assert_eq!(status, 422);
 
-    let report = Binary {
+    let cli = Binary {
         db_url: app.db_url.clone(),
-    }
-    .ok(&["abuse", "report", "--site", "shop"]);
+        ..Binary::new()
+    };
+    let report = cli.ok(&["abuse", "report", "--site", "shop"]);
     assert!(
         report.contains("codes sent 12, verified 0 (conversion 0.0%), refused 1, shadow 2"),
         "{report}"
@@ -266,10 +267,7 @@ async fn shadow_mode_sends_and_the_report_shows_what_it_would_have_refused() {
     assert!(line(&["EE", "12", "0", "0", "0.0%"]), "{report}");
     assert!(line(&["GB", "0", "0", "1", "-"]), "{report}");
 
-    let unknown = Binary {
-        db_url: app.db_url.clone(),
-    }
-    .run(&["abuse", "report", "--site", "nosuchsite"], "");
+    let unknown = cli.run(&["abuse", "report", "--site", "nosuchsite"], "");
     assert!(!unknown.status.success());
     assert!(
         String::from_utf8_lossy(&unknown.stderr).contains("no site has the id nosuchsite"),

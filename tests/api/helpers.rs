@@ -321,22 +321,53 @@ pub fn return_fields(html: &str) -> Vec<(String, String)> {
 pub struct Binary {
     /// The database all its runs share.
     pub db_url: String,
+    /// Its configuration file.
+    pub config: std::path::PathBuf,
 }
 
 impl Binary {
-    /// A binary with a new, empty database.
+    /// A binary with a new, empty database, on `Leptos.toml`.
     pub fn new() -> Self {
         let file =
             std::env::temp_dir().join(format!("phone-verify-bin-{}.db", uuid::Uuid::new_v4()));
         Self {
             db_url: format!("sqlite://{}", file.display()),
+            config: project_file("Leptos.toml"),
+        }
+    }
+
+    /// A binary configured as in production: `Leptos.toml` with an SMS provider, a password
+    /// and a PIN key of its own (run it with [`Binary::run_outside_development`]).
+    pub fn in_production() -> Self {
+        let text = std::fs::read_to_string(project_file("Leptos.toml")).unwrap();
+        let edits = [
+            (
+                "provider = \"outbox\"",
+                "provider = \"twilio\"\n\n[sms.twilio]\naccount-sid = \"AC0123\"\nauth-token = \"token\"\nfrom = \"+15005550006\"",
+            ),
+            (
+                "password = \"development-only-password\"",
+                "password = \"a-password-of-production\"",
+            ),
+            ("pin-key = \"\"", "pin-key = \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\""),
+        ];
+        let text = edits.iter().fold(text, |text, (from, to)| {
+            assert!(text.contains(from), "Leptos.toml has no {from}");
+            text.replacen(from, to, 1)
+        });
+        let config =
+            std::env::temp_dir().join(format!("phone-verify-prod-{}.toml", uuid::Uuid::new_v4()));
+        std::fs::write(&config, text).unwrap();
+        Self {
+            config,
+            ..Self::new()
         }
     }
 
     fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_phone-verify"));
         command
-            .env("PHONE_VERIFY_CONFIG", project_file("Leptos.toml"))
+            .env("PHONE_VERIFY_CONFIG", &self.config)
             .env("LEPTOS_ENV", "DEV")
             .env("DATABASE_URL", &self.db_url);
         command
