@@ -7,7 +7,7 @@
 use crate::{
     callbacks::verify_webhook,
     server::{AppState, VerigatorSettings},
-    sites::{parse_origin, sign, signature_matches, CallbackRule, Site, SiteError, SiteId, Sites},
+    sites::{check_result, parse_origin, sign, CallbackRule, Site, SiteError, SiteId, Sites},
 };
 use axum::{
     body::Bytes,
@@ -24,6 +24,8 @@ use std::{
 
 const SITE: &str = "demo";
 const KEEP: usize = 20;
+/// How old a result the demo host accepts: it arrives seconds after the session ends.
+const RESULT_MAX_AGE_SECONDS: i64 = 300;
 
 /// One result the demo host received.
 #[derive(Debug, Clone)]
@@ -239,7 +241,10 @@ async fn record_fields(
         Ok(id) => sites.active_secrets(&id).await.unwrap_or_default(),
         Err(_) => Vec::new(),
     };
-    let ok = signature_matches(&secrets, &fields);
+    // As a host should: signed, a result, and fresh (the demo keeps no record of sessions
+    // seen, which a real host checks too).
+    let now = state.clock.unix_seconds();
+    let ok = check_result(&secrets, &fields, now, RESULT_MAX_AGE_SECONDS).is_ok();
     let field = |name: &str| {
         fields
             .iter()

@@ -3,12 +3,14 @@
 
 mod legacy_messente;
 mod pin_limits;
+mod result;
 mod signed_url;
 mod store;
 
 pub use legacy_messente::{legacy_signature, legacy_signature_matches};
 
 pub use pin_limits::{PinLimits, PinLimitsError};
+pub use result::{check_result, CheckedResult, ResultError, RESULT_KIND};
 pub use signed_url::{
     canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
     MAX_REQUEST_AGE_SECONDS,

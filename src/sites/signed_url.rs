@@ -141,6 +141,10 @@ impl SignedRequest {
         if !signature_matches(secrets, pairs) {
             return Err(RequestError::BadSignature);
         }
+        // Results carry a kind; a request never does, so neither can pass for the other.
+        if single(pairs, "kind")?.is_some() {
+            return Err(RequestError::Malformed("kind"));
+        }
         let ts: i64 = required(pairs, "ts")?
             .parse()
             .map_err(|_| RequestError::Malformed("ts"))?;

@@ -12,7 +12,7 @@ use crate::{
     sessions::{Session, Sessions},
     sites::{
         legacy_signature, legacy_signature_matches, requested_site, sign, RequestError,
-        SignedRequest, SigningSecret, Site, SiteError, Sites,
+        SignedRequest, SigningSecret, Site, SiteError, Sites, RESULT_KIND,
     },
     verigator::{
         wire::{AuthMethod, AuthResult, ServiceId, UserId},
@@ -303,6 +303,7 @@ impl Flow {
             "CANCELLED"
         };
         let mut fields: Vec<(String, String)> = vec![
+            ("kind".into(), RESULT_KIND.into()),
             ("session".into(), session.id.to_string()),
             ("site".into(), site.id.to_string()),
             ("user".into(), session.host_user.clone()),

@@ -1,8 +1,14 @@
 //! Issue 11's findings, each reproduced: callback paths that walk out of their rule, plain
-//! http outside development.
+//! http outside development, results that could pass for requests.
 
-use crate::helpers::{create_site, shop_site, signed_query, spawn_app, Binary};
-use phone_verify::sites::{CallbackRule, Site};
+use crate::helpers::{
+    add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app, start, step,
+    Binary, PHONE,
+};
+use phone_verify::{
+    clock::Clock,
+    sites::{check_result, CallbackRule, ResultError, Site, RESULT_KIND},
+};
 
 #[tokio::test]
 async fn a_callback_path_that_walks_out_of_its_prefix_is_refused() {
@@ -71,5 +77,36 @@ fn outside_development_results_go_over_https_only() {
         added.status.success(),
         "{}",
         String::from_utf8_lossy(&added.stderr)
+    );
+}
+
+#[tokio::test]
+async fn a_result_says_it_is_one_and_a_request_cannot_pass_for_one() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    // A request carrying a kind is refused: results and requests cannot be swapped.
+    let query = signed_query(&app, &secret, &[("kind", RESULT_KIND)]);
+    let response = app.get(&format!("/verify?{query}")).await;
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("`kind`"));
+
+    let page = start(&app, &secret, &[]).await;
+    step(&app, &page, &send_to(PHONE)).await;
+    let pin = app.last_pin_to(PHONE).await;
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    let fields = return_fields(&html);
+    let now = app.clock.unix_seconds();
+    let checked = check_result(std::slice::from_ref(&secret), &fields, now, 300).unwrap();
+    assert!(checked.verified);
+    assert_eq!(checked.user, "alice@example.com");
+    assert_eq!(checked.phone.as_deref(), Some(PHONE));
+    // The host's own request URL, signed with the same secret, is not a result.
+    let request: Vec<(String, String)> =
+        form_urlencoded::parse(signed_query(&app, &secret, &[]).as_bytes())
+            .into_owned()
+            .collect();
+    assert_eq!(
+        check_result(std::slice::from_ref(&secret), &request, now, 300),
+        Err(ResultError::NotAResult)
     );
 }
