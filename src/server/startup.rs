@@ -21,7 +21,7 @@ use crate::{
 };
 use anyhow::Context;
 use axum::{
-    extract::FromRef,
+    extract::{FromRef, MatchedPath},
     routing::{get, post},
     Router,
 };
@@ -269,8 +269,18 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     }
     app.layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// A request's span: its method and its route, never its URI. Query strings carry signatures
+/// and numbers, and a session page's path is the session's capability.
+fn request_span(request: &http::Request<axum::body::Body>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(no route)", MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 async fn shutdown_signal() {

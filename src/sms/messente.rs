@@ -1,6 +1,6 @@
 //! Messente's Omnimessage API (`POST {base}/omnimessage`, HTTP basic auth, JSON).
 
-use super::{transport_error, SmsError, SmsSender};
+use super::{redacted, transport_error, SmsError, SmsSender};
 use crate::domain::PhoneNumber;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
@@ -107,7 +107,7 @@ impl SmsSender for Messente {
                 .join("; "),
             Err(_) => "no error details".into(),
         };
-        let message = format!("messente answered {status}: {detail}");
+        let message = format!("messente answered {status}: {}", redacted(&detail));
         if status.is_server_error() {
             Err(SmsError::Unavailable(message))
         } else {

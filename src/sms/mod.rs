@@ -29,6 +29,31 @@ pub trait SmsSender: Send + Sync {
     async fn send(&self, to: &PhoneNumber, text: &str) -> Result<(), SmsError>;
 }
 
+/// A provider's error text fit for a log: runs of 6 or more digits (phone numbers, codes) are
+/// hidden, short ones (error codes) kept, and the whole cut at 200 characters.
+fn redacted(detail: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() >= 6 {
+            out.push_str("[digits]");
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    for c in detail.chars().take(200) {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
 /// Maps a reqwest failure to an [`SmsError`] without the URL (it may carry credentials).
 fn transport_error(provider: &str, error: reqwest::Error) -> SmsError {
     let kind = if error.is_timeout() {
@@ -39,4 +64,19 @@ fn transport_error(provider: &str, error: reqwest::Error) -> SmsError {
         "request failed"
     };
     SmsError::Unavailable(format!("{provider}: {kind}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn provider_texts_lose_numbers_and_codes_but_keep_error_codes() {
+        assert_eq!(
+            redacted("21211 The 'To' number +15551234567 is not a valid phone number."),
+            "21211 The 'To' number +[digits] is not a valid phone number."
+        );
+        assert_eq!(redacted("code 482913 rejected"), "code [digits] rejected");
+        assert_eq!(redacted(&"x".repeat(500)).len(), 200);
+    }
 }

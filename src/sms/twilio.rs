@@ -1,6 +1,6 @@
 //! Twilio Programmable Messaging (`POST {base}/2010-04-01/Accounts/{sid}/Messages.json`, form).
 
-use super::{transport_error, SmsError, SmsSender};
+use super::{redacted, transport_error, SmsError, SmsSender};
 use crate::domain::PhoneNumber;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
@@ -91,7 +91,7 @@ impl SmsSender for Twilio {
             ),
             Err(_) => "no error details".into(),
         };
-        let message = format!("twilio answered {status}: {}", detail.trim());
+        let message = format!("twilio answered {status}: {}", redacted(detail.trim()));
         if status.is_server_error() || status.as_u16() == 429 {
             Err(SmsError::Unavailable(message))
         } else {

@@ -3,11 +3,11 @@
 
 use crate::helpers::{
     add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app, start, step,
-    Binary, PHONE,
+    Binary, CALLBACK, PHONE,
 };
 use phone_verify::{
-    clock::Clock,
-    sites::{check_result, CallbackRule, ResultError, Site, RESULT_KIND},
+    clock::{Clock, SystemClock},
+    sites::{check_result, sign, CallbackRule, ResultError, Site, RESULT_KIND},
 };
 
 #[tokio::test]
@@ -109,4 +109,57 @@ async fn a_result_says_it_is_one_and_a_request_cannot_pass_for_one() {
         check_result(std::slice::from_ref(&secret), &request, now, 300),
         Err(ResultError::NotAResult)
     );
+}
+
+#[tokio::test]
+async fn the_log_holds_no_query_string_session_id_or_number_even_at_debug() {
+    let cli = Binary::new();
+    let secret = cli.add_shop(&[]);
+    let server = cli.serve_logging("debug");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let ts = SystemClock.unix_seconds().to_string();
+    let mut pairs: Vec<(String, String)> = [
+        ("site", "shop"),
+        ("user", "alice@example.com"),
+        ("callback_url", CALLBACK),
+        ("ts", ts.as_str()),
+        ("state", "marker-of-the-query"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sig = sign(&secret, &pairs);
+    pairs.push(("sig".into(), sig.clone()));
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish();
+    let started = http
+        .get(format!("{}/verify?{query}", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 303);
+    let page = started.headers()["location"].to_str().unwrap().to_owned();
+    let session = page.rsplit('/').next().unwrap().to_owned();
+    let sent = http
+        .post(format!("{}{page}", server.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(send_to(PHONE))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    // Let the last lines reach the log.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("code sent"), "{log}");
+    for secret_part in [&sig, "marker-of-the-query", &session, &PHONE[1..]] {
+        assert!(
+            !log.contains(secret_part),
+            "{secret_part} in the log:\n{log}"
+        );
+    }
 }

@@ -433,10 +433,16 @@ impl Binary {
 
     /// Starts the server on a free port; answers once it listens.
     pub fn serve(&self) -> ServerProcess {
+        self.serve_logging("info")
+    }
+
+    /// Starts the server on a free port, logging at `level` (`RUST_LOG`); answers once it
+    /// listens, with its log so far and to come.
+    pub fn serve_logging(&self, level: &str) -> ServerProcess {
         let mut child = self
             .command()
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", level)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -452,8 +458,20 @@ impl Binary {
             }
         };
         // Keep reading, or the server blocks on a full pipe.
-        std::thread::spawn(move || log.for_each(drop));
-        ServerProcess { child, address }
+        let kept = Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = kept.clone();
+        std::thread::spawn(move || {
+            for line in log.map_while(Result::ok) {
+                let mut kept = sink.lock().unwrap();
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        });
+        ServerProcess {
+            child,
+            address,
+            log: kept,
+        }
     }
 }
 
@@ -462,6 +480,8 @@ pub struct ServerProcess {
     child: Child,
     /// `http://127.0.0.1:<port>`.
     pub address: String,
+    /// What it logged after it began to listen.
+    pub log: Arc<std::sync::Mutex<String>>,
 }
 
 impl ServerProcess {

@@ -199,7 +199,7 @@ async fn twilio_sends_through_a_messaging_service() {
 async fn twilio_errors_are_reported_with_their_code() {
     let fake = Fake::answering(
         400,
-        json!({"code": 21211, "message": "The 'To' number is not a valid phone number.",
+        json!({"code": 21211, "message": format!("The 'To' number {} is not a valid phone number.", phone().as_str()),
                "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400}),
     );
     let error = twilio(&fake, "+15005550006")
@@ -211,6 +211,9 @@ async fn twilio_errors_are_reported_with_their_code() {
         matches!(&error, SmsError::Refused(m) if m.contains("21211") && m.contains("not a valid phone number")),
         "{error}"
     );
+    // What the operator's log gets never holds the number the provider echoed.
+    let digits: String = phone().as_str().chars().skip(1).collect();
+    assert!(!error.to_string().contains(&digits), "{error}");
 
     let fake = Fake::answering(
         429,
