@@ -1,14 +1,17 @@
 //! The webhook outbox: rows written with the session's final status, and the worker that
 //! delivers them with exponential backoff and jitter for about three days.
 
-use super::sign_webhook;
+use super::{
+    destination::{literal_host_is_public, refused_as_not_public, webhook_client},
+    sign_webhook,
+};
 use crate::{
     clock::Clock,
     sites::{SiteId, Sites},
 };
 use rand::Rng;
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use std::{net::IpAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 /// A delivery is given up this long after it was written.
 pub const GIVE_UP_AFTER_SECONDS: i64 = 3 * 24 * 60 * 60;
@@ -83,25 +86,24 @@ pub struct WebhookWorker {
     db: SqlitePool,
     sites: Sites,
     clock: Arc<dyn Clock>,
-    http: reqwest::Client,
+    /// For sites that allow only public destinations (every production site).
+    public_only: reqwest::Client,
+    /// For development sites that allow private ones.
+    private_allowed: reqwest::Client,
     poll: Duration,
 }
 
 impl WebhookWorker {
     /// A worker over `db`, looking for due deliveries every `poll`.
-    pub fn new(
-        db: SqlitePool,
-        clock: Arc<dyn Clock>,
-        http: reqwest::Client,
-        poll: Duration,
-    ) -> Self {
-        Self {
+    pub fn new(db: SqlitePool, clock: Arc<dyn Clock>, poll: Duration) -> reqwest::Result<Self> {
+        Ok(Self {
             sites: Sites::new(db.clone()),
             db,
             clock,
-            http,
+            public_only: webhook_client(false)?,
+            private_allowed: webhook_client(true)?,
             poll,
-        }
+        })
     }
 
     /// Runs until the task is dropped.
@@ -140,39 +142,46 @@ impl WebhookWorker {
             Ok(site) => site,
             Err(e) => return Outcome::Retry(format!("site: {e}"), None),
         };
-        if !site.allow_private_callbacks {
-            if let Err(reason) = public_destination(&row.url).await {
+        let http = if site.allow_private_callbacks {
+            &self.private_allowed
+        } else {
+            // A name is checked when the connection is made, by the client's resolver.
+            if let Err(reason) = literal_host_is_public(&row.url) {
                 return Outcome::Refused(reason);
             }
-        }
+            &self.public_only
+        };
         let secrets = match self.sites.active_secrets(&site_id).await {
             Ok(secrets) if !secrets.is_empty() => secrets,
             Ok(_) => return Outcome::Retry("the site has no active secret".into(), None),
             Err(e) => return Outcome::Retry(format!("secrets: {e}"), None),
         };
         let signature = sign_webhook(&secrets, &row.id, now, row.body.as_bytes());
-        let sent = self
-            .http
+        let sent = http
             .post(&row.url)
             .header("content-type", "application/json")
             .header("webhook-id", &row.id)
             .header("webhook-timestamp", now.to_string())
             .header("webhook-signature", signature)
             .body(row.body.clone())
-            .timeout(Duration::from_secs(10))
             .send()
             .await;
         let response = match sent {
             Ok(response) => response,
             Err(e) => {
+                if let Some(refused) = refused_as_not_public(&e) {
+                    return Outcome::Refused(refused);
+                }
+                // Timeouts, refused connections and names that do not resolve (yet) alike:
+                // the host may be back later.
                 return Outcome::Retry(
                     if e.is_timeout() {
                         "timed out".into()
                     } else {
-                        "connection failed".into()
+                        "connection failed (or the name did not resolve)".into()
                     },
                     None,
-                )
+                );
             }
         };
         let status = response.status();
@@ -181,6 +190,13 @@ impl WebhookWorker {
         }
         if status.as_u16() == 410 {
             return Outcome::Disabled("the host answered 410 Gone".into());
+        }
+        if status.is_redirection() {
+            // Never followed: it could lead anywhere, the host's own network included.
+            return Outcome::Retry(
+                format!("the host answered {status}; redirects are not followed"),
+                None,
+            );
         }
         let retry_after = response
             .headers()
@@ -236,47 +252,6 @@ fn backoff_seconds(attempts: i64) -> i64 {
     ((base as f64) * jitter).round().max(1.0) as i64
 }
 
-/// Refuses URLs whose host resolves to a loopback, private, link-local or unspecified
-/// address: a host must not turn our server into a probe of its network.
-async fn public_destination(url: &str) -> Result<(), String> {
-    let parsed = reqwest::Url::parse(url).map_err(|_| "bad webhook URL".to_owned())?;
-    let host = parsed.host_str().ok_or("webhook URL without a host")?;
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let addresses = tokio::net::lookup_host((host.trim_matches(['[', ']']), port))
-        .await
-        .map_err(|_| format!("cannot resolve {host}"))?;
-    for address in addresses {
-        if !is_public(address.ip()) {
-            return Err(format!(
-                "{host} resolves to a private address; the site does not allow that"
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast())
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
-                && v6
-                    .to_ipv4_mapped()
-                    .is_none_or(|v4| is_public(IpAddr::V4(v4)))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,26 +266,5 @@ mod tests {
             );
         }
         assert!(backoff_seconds(40) <= MAX_DELAY_SECONDS * 12 / 10 + 1);
-    }
-
-    #[test]
-    fn private_addresses_are_not_public() {
-        for ip in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "192.168.0.1",
-            "172.16.5.4",
-            "169.254.1.1",
-            "0.0.0.0",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-        ] {
-            assert!(!is_public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["93.184.216.34", "2606:2800:220:1::1"] {
-            assert!(is_public(ip.parse().unwrap()), "{ip}");
-        }
     }
 }

@@ -148,7 +148,8 @@ impl Application {
         } else {
             settings.verigator.url.clone()
         };
-        let worker = WebhookWorker::new(db.clone(), clock.clone(), http.clone(), WEBHOOK_POLL);
+        let worker = WebhookWorker::new(db.clone(), clock.clone(), WEBHOOK_POLL)
+            .context("cannot build the webhook client")?;
         let flow = Flow::new(
             Sites::new(db.clone()),
             Sessions::new(db.clone()),

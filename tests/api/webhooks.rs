@@ -11,7 +11,7 @@ use axum::{
 };
 use hmac::{Hmac, Mac};
 use phone_verify::{
-    callbacks::verify_webhook,
+    callbacks::{refused_as_not_public, verify_webhook, webhook_client},
     clock::{Clock, SystemClock},
     sites::{sign, SigningSecret},
 };
@@ -400,4 +400,104 @@ async fn a_refused_send_is_not_posted_unless_the_site_asks() {
     let (status, _) = step(&app, &page, "step=send_code&phone=%2B449098765432").await;
     assert_eq!(status, 422);
     assert!(deliveries(&app.db_url).await.is_empty());
+}
+
+/// Waits (in real time, the worker polling every 250 ms) until the first delivery has been
+/// attempted; answers with its status, attempts and last error.
+async fn first_attempted(db_url: &str) -> (String, i64, Option<String>) {
+    let db = phone_verify::db::connect(db_url).await.unwrap();
+    for _ in 0..100 {
+        let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT status, attempts, last_error FROM webhook_deliveries ORDER BY created_at LIMIT 1",
+        )
+        .fetch_optional(&db)
+        .await
+        .unwrap();
+        if let Some(row) = row.filter(|(_, attempts, _)| *attempts > 0) {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no delivery was attempted");
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let app = spawn_app().await;
+    let inner = Arc::new(Mutex::new(0));
+    let counted = inner.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let to_inner = format!("{base}/inner");
+    let router = Router::new()
+        .route(
+            "/hooks",
+            post(move || async move {
+                (StatusCode::TEMPORARY_REDIRECT, [("location", to_inner)]).into_response()
+            }),
+        )
+        .route(
+            "/inner",
+            post(move || async move {
+                *counted.lock().unwrap() += 1;
+                StatusCode::OK
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let secret = add_site(&app, Some(&format!("{base}/hooks"))).await;
+    verify_phone(&app, &secret).await;
+    let (status, attempts, error) = first_attempted(&app.db_url).await;
+    assert_eq!((status.as_str(), attempts), ("pending", 1));
+    assert!(
+        error
+            .unwrap_or_default()
+            .contains("redirects are not followed"),
+        "the redirect was not the reason"
+    );
+    assert_eq!(*inner.lock().unwrap(), 0, "the redirect was followed");
+}
+
+#[tokio::test]
+async fn a_name_is_checked_when_the_connection_is_made() {
+    // No check before the request: the client's resolver refuses at connect time, so a name
+    // that resolves to a public address first and a private one next (rebinding) gains nothing.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let client = webhook_client(false).unwrap();
+    let error = client
+        .post(format!("http://localhost:{port}/hooks"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(refused_as_not_public(&error).is_some(), "{error:?}");
+    let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+    assert!(
+        accepted.is_err(),
+        "a connection reached the private address"
+    );
+    // A site that allows private destinations (development) gets there.
+    let allowed = webhook_client(true).unwrap();
+    let _ = allowed
+        .post(format!("http://localhost:{port}/hooks"))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), listener.accept())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn a_name_that_does_not_resolve_is_retried_not_dropped() {
+    let app = spawn_app().await;
+    let site = phone_verify::sites::Site {
+        allow_private_callbacks: false,
+        ..shop_site(Some("https://hooks.nonexistent.invalid/hooks"))
+    };
+    let secret = create_site(&app, site).await;
+    verify_phone(&app, &secret).await;
+    let (status, attempts, _) = first_attempted(&app.db_url).await;
+    assert_eq!((status.as_str(), attempts), ("pending", 1));
 }
