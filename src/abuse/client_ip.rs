@@ -66,6 +66,27 @@ impl ClientIpSettings {
         client
     }
 
+    /// The network of the client behind a request from `peer` (the connection's address,
+    /// `None` when unknown: every such request then counts as one client, which is stricter,
+    /// never laxer) with `headers`.
+    pub fn client_net(&self, peer: Option<IpAddr>, headers: &http::HeaderMap) -> ClientNet {
+        let Some(peer) = peer else {
+            return ClientNet::unknown();
+        };
+        let name = self.header.trim();
+        let values: Vec<&str> = if name.is_empty() {
+            Vec::new()
+        } else {
+            headers
+                .get_all(name)
+                .iter()
+                // A value that is not text does not parse: the proxy counts as the client.
+                .map(|value| value.to_str().unwrap_or(""))
+                .collect()
+        };
+        ClientNet::of(self.client(peer, &values))
+    }
+
     fn trusts(&self, address: IpAddr) -> bool {
         let address = address.to_canonical();
         self.trusted_proxies
@@ -113,6 +134,20 @@ impl ClientNet {
                 Self(format!("{network}/64"))
             }
         }
+    }
+
+    /// The client the server found for a request (put in its extensions by the server's
+    /// middleware); a request that did not pass it counts as the unknown client.
+    pub fn of_request(extensions: &http::Extensions) -> Self {
+        extensions
+            .get::<Self>()
+            .cloned()
+            .unwrap_or_else(Self::unknown)
+    }
+
+    /// The client of a request whose address is unknown: all such requests are one client.
+    pub fn unknown() -> Self {
+        Self::of(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
     }
 
     /// As stored.

@@ -8,7 +8,6 @@ mod pages;
 mod startup;
 pub mod telemetry;
 
-pub use client_ip::client_net;
 pub use config::{
     AbuseSettings, DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
 };

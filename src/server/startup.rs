@@ -1,7 +1,8 @@
 //! Building the application and serving it; tests build the same application on port 0.
 
 use super::{
-    config::SmsProvider, dev, headers::security_headers, pages::provide_page_context, Settings,
+    client_ip::resolve_client, config::SmsProvider, dev, headers::security_headers,
+    pages::provide_page_context, Settings,
 };
 use crate::{
     abuse::{ClientIpSettings, Guard},
@@ -143,6 +144,7 @@ impl Application {
             api = Some(verigator::http::ApiState {
                 engine: Arc::new(engine),
                 accounts,
+                clock: clock.clone(),
             });
             format!("http://{address}/v1")
         } else {
@@ -268,10 +270,14 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     if let Some(api) = api {
         app = app.nest("/v1", verigator::http::router(api));
     }
-    app.layer(axum::middleware::from_fn(security_headers))
-        .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
-        .with_state(state)
+    app.layer(axum::middleware::from_fn_with_state(
+        state.client_ip.clone(),
+        resolve_client,
+    ))
+    .layer(axum::middleware::from_fn(security_headers))
+    .layer(CompressionLayer::new())
+    .layer(TraceLayer::new_for_http().make_span_with(request_span))
+    .with_state(state)
 }
 
 /// A request's span: its method and its route, never its URI. Query strings carry signatures

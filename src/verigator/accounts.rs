@@ -1,6 +1,7 @@
 //! API accounts: `X-Service-Auth: username:password`, passwords stored as Argon2id hashes.
 
 use super::VerigatorError;
+use crate::abuse::ClientNet;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
@@ -8,8 +9,12 @@ use argon2::{
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
 use subtle::ConstantTimeEq;
+use tokio::sync::Semaphore;
 
 /// The name of an authenticated account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -22,26 +27,46 @@ impl AccountName {
     }
 }
 
+/// Failed checks one client network may make in a window before it waits.
+pub const FAILURES_PER_CLIENT: u32 = 10;
+/// Failed checks against one username in a window before it waits (whoever tries).
+pub const FAILURES_PER_USERNAME: u32 = 20;
+/// The window, in seconds.
+pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// Entries the failure log holds before it drops the ones whose window has passed.
+const FAILURE_LOG_PRUNE_AT: usize = 10_000;
+
+/// Failed checks per key (`client:…`, `user:…`) in fixed windows: (window start, failures).
+type FailureLog = HashMap<String, (i64, u32)>;
+
 /// Checks credentials against the stored hashes.
 ///
 /// Argon2 is slow on purpose (tens of milliseconds), too slow to run on every API call, so a
-/// successful check is remembered as a SHA-256 digest of the password, compared in constant
-/// time; a changed password in the database is picked up at the next failed match.
+/// successful check is remembered as a SHA-256 digest of the password together with the
+/// stored hash it matched: a changed hash (a new password, set by any process) misses at once.
+/// Argon2 runs on blocking threads, at most one per core, never on the async workers. Failed
+/// checks are counted per client network and per username; past the limits the caller waits,
+/// unless it presents the password that last matched (no Argon2 is run for that).
 pub struct Accounts {
     db: SqlitePool,
-    verified: Mutex<HashMap<String, [u8; 32]>>,
+    verified: Mutex<HashMap<String, (String, [u8; 32])>>,
     /// Verified against when the username is unknown, so both cases take as long.
     decoy_hash: String,
+    hashing: Arc<Semaphore>,
+    failures: Mutex<FailureLog>,
 }
 
 impl Accounts {
     /// Accounts stored in `db`.
     pub fn new(db: SqlitePool) -> Self {
         let decoy_hash = hash_password("decoy password").expect("hashing a constant works");
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
             db,
             verified: Mutex::new(HashMap::new()),
             decoy_hash,
+            hashing: Arc::new(Semaphore::new(cores)),
+            failures: Mutex::new(HashMap::new()),
         }
     }
 
@@ -68,7 +93,6 @@ impl Accounts {
         .bind(now)
         .execute(&self.db)
         .await?;
-        self.verified.lock().expect("not poisoned").remove(username);
         Ok(())
     }
 
@@ -82,36 +106,113 @@ impl Accounts {
         Ok(found.is_some())
     }
 
-    /// Checks an `X-Service-Auth` header value (`username:password`, split at the first colon).
-    pub async fn authenticate(&self, header: Option<&str>) -> Result<AccountName, VerigatorError> {
+    /// Checks an `X-Service-Auth` header value (`username:password`, split at the first colon)
+    /// from `client` at `now`.
+    pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        client: &ClientNet,
+        now: i64,
+    ) -> Result<AccountName, VerigatorError> {
         let header = header.ok_or(VerigatorError::Unauthenticated)?;
         let (username, password) = header
             .split_once(':')
             .ok_or(VerigatorError::Unauthenticated)?;
-        let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
-        if let Some(known) = self.verified.lock().expect("not poisoned").get(username) {
-            if bool::from(known.ct_eq(&digest)) {
-                return Ok(AccountName(username.to_owned()));
-            }
-        }
-        let stored: Option<(String,)> =
-            sqlx::query_as("SELECT password_hash FROM verigator_accounts WHERE username = ?")
+        let keys = [
+            format!("client:{client}"),
+            format!("user:{}", username.chars().take(64).collect::<String>()),
+        ];
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT password_hash FROM verigator_accounts WHERE username = ?")
                 .bind(username)
                 .fetch_optional(&self.db)
                 .await?;
-        let (hash, known) = match &stored {
-            Some((hash,)) => (hash.as_str(), true),
-            None => (self.decoy_hash.as_str(), false),
-        };
-        let matches = verify_password(hash, password);
+        let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
+        if let Some(hash) = &stored {
+            if let Some((known_hash, known)) =
+                self.verified.lock().expect("not poisoned").get(username)
+            {
+                if known_hash == hash && bool::from(known.ct_eq(&digest)) {
+                    return Ok(AccountName(username.to_owned()));
+                }
+            }
+        }
+        // Only now the throttle: the password that last matched this very hash passed above,
+        // so failures from others lock out no one who knows it (the widget's own account).
+        // The attempt counts as a failure before Argon2 runs, so that concurrent guesses
+        // cannot all pass one check; a right password takes it back.
+        self.count_attempt(&keys, now)?;
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| self.decoy_hash.clone());
+        let matches = self
+            .verify_off_the_workers(hash.clone(), password.to_owned())
+            .await?;
         if !(known && matches) {
             return Err(VerigatorError::Unauthenticated);
         }
+        self.take_back_attempt(&keys);
         self.verified
             .lock()
             .expect("not poisoned")
-            .insert(username.to_owned(), digest);
+            .insert(username.to_owned(), (hash, digest));
         Ok(AccountName(username.to_owned()))
+    }
+
+    /// Argon2 on a blocking thread, at most one per core at a time.
+    async fn verify_off_the_workers(
+        &self,
+        hash: String,
+        password: String,
+    ) -> Result<bool, VerigatorError> {
+        let _permit = self
+            .hashing
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| VerigatorError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+            .await
+            .map_err(|e| VerigatorError::Internal(e.into()))
+    }
+
+    /// Counts an attempt against each key, unless one has failed too often in its window:
+    /// then refuses, with how long to wait. Check and count are one step under the lock.
+    fn count_attempt(&self, keys: &[String; 2], now: i64) -> Result<(), VerigatorError> {
+        let mut log = self.failures.lock().expect("not poisoned");
+        if log.len() >= FAILURE_LOG_PRUNE_AT {
+            log.retain(|_, (start, _)| now < *start + FAILURE_WINDOW_SECONDS);
+        }
+        for (key, limit) in keys
+            .iter()
+            .zip([FAILURES_PER_CLIENT, FAILURES_PER_USERNAME])
+        {
+            if let Some((start, failures)) = log.get(key) {
+                let ends = start + FAILURE_WINDOW_SECONDS;
+                if *failures >= limit && now < ends {
+                    return Err(VerigatorError::RateLimited {
+                        retry_after_seconds: ends - now,
+                    });
+                }
+            }
+        }
+        for key in keys {
+            let entry = log.entry(key.clone()).or_insert((now, 0));
+            if now >= entry.0 + FAILURE_WINDOW_SECONDS {
+                *entry = (now, 0);
+            }
+            entry.1 += 1;
+        }
+        Ok(())
+    }
+
+    /// Takes back the attempt a right password counted.
+    fn take_back_attempt(&self, keys: &[String; 2]) {
+        let mut log = self.failures.lock().expect("not poisoned");
+        for key in keys {
+            if let Some(entry) = log.get_mut(key) {
+                entry.1 = entry.1.saturating_sub(1);
+            }
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use super::{
     wire::{ConfirmTotp, CreateService, CreateUser, Empty, ErrorBody, InitiateAuth, VerifyAuth},
     AccountName, Accounts, Verigator, VerigatorError,
 };
+use crate::{abuse::ClientNet, clock::Clock};
 use axum::{
     extract::{
         rejection::{JsonRejection, PathRejection},
@@ -30,6 +31,8 @@ pub struct ApiState {
     pub engine: Arc<Verigator>,
     /// Credentials.
     pub accounts: Arc<Accounts>,
+    /// The clock of the failed-login windows.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// The API's routes, to nest under `/v1`.
@@ -188,7 +191,11 @@ impl FromRequestParts<ApiState> for Caller {
             .headers
             .get("x-service-auth")
             .and_then(|v| v.to_str().ok());
-        Ok(Self(state.accounts.authenticate(header).await?))
+        let client = ClientNet::of_request(&parts.extensions);
+        let now = state.clock.unix_seconds();
+        Ok(Self(
+            state.accounts.authenticate(header, &client, now).await?,
+        ))
     }
 }
 

@@ -270,8 +270,9 @@ pub use handlers::{get_embed, get_root, get_session_page, get_verify, post_sessi
 mod handlers {
     use super::{FlowError, ShownSession};
     use crate::{
+        abuse::ClientNet,
         domain::SessionId,
-        server::{client_net, render_page, AppState},
+        server::{render_page, AppState},
         widget::flow::StartError,
     };
     use axum::{
@@ -411,7 +412,7 @@ mod handlers {
                 error: None,
             },
             Ok(id) => {
-                let client = client_net(&state.client_ip, &parts);
+                let client = ClientNet::of_request(&parts.extensions);
                 let result = match fields.step.as_str() {
                     "send_code" => {
                         let by_app = fields.channel == "app";

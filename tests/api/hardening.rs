@@ -1,9 +1,10 @@
 //! Issue 11's findings, each reproduced: callback paths that walk out of their rule, plain
-//! http outside development, results that could pass for requests.
+//! http outside development, results that could pass for requests, secrets in the log,
+//! passwords that outlive their change, unlimited password guesses.
 
 use crate::helpers::{
     add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app, start, step,
-    Binary, CALLBACK, PHONE,
+    Binary, TestApp, CALLBACK, CLIENT_HEADER, PHONE,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
@@ -162,4 +163,115 @@ async fn the_log_holds_no_query_string_session_id_or_number_even_at_debug() {
             "{secret_part} in the log:\n{log}"
         );
     }
+}
+
+/// `GET` a service that does not exist, as `credentials` from `client`: 404 when the
+/// credentials are good, 401 when not, 429 while throttled.
+async fn probe(app: &TestApp, credentials: &str, client: &str) -> (u16, Option<String>) {
+    let response = app
+        .client
+        .get(format!(
+            "{}/service/service/00000000-0000-0000-0000-000000000000",
+            app.verigator_url()
+        ))
+        .header("x-service-auth", credentials)
+        .header(CLIENT_HEADER, client)
+        .send()
+        .await
+        .unwrap();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (response.status().as_u16(), retry_after)
+}
+
+#[tokio::test]
+async fn a_changed_password_stops_the_old_one_at_once_even_from_another_process() {
+    let app = spawn_app().await;
+    let cli = Binary {
+        db_url: app.db_url.clone(),
+        ..Binary::new()
+    };
+    let set = |password: &str| {
+        let output = cli.run(&["account", "set", "acme"], &format!("{password}\n"));
+        assert!(output.status.success(), "{output:?}");
+    };
+    set("the-first-password");
+    assert_eq!(
+        probe(&app, "acme:the-first-password", "198.51.100.1")
+            .await
+            .0,
+        404
+    );
+    set("the-second-password");
+    assert_eq!(
+        probe(&app, "acme:the-first-password", "198.51.100.1")
+            .await
+            .0,
+        401
+    );
+    assert_eq!(
+        probe(&app, "acme:the-second-password", "198.51.100.1")
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn failed_logins_are_throttled_per_client_and_per_username() {
+    let app = spawn_app().await;
+    app.other_account("acme").await;
+    let good = "acme:password-of-acme";
+    for _ in 0..10 {
+        assert_eq!(probe(&app, "acme:wrong", "198.51.100.1").await.0, 401);
+    }
+    // The client waits, even with the right password; another client does not.
+    let (status, retry_after) = probe(&app, good, "198.51.100.1").await;
+    assert_eq!(status, 429);
+    assert_eq!(retry_after.as_deref(), Some("900"));
+    assert_eq!(probe(&app, good, "198.51.100.2").await.0, 404);
+    // Its window over, the client may try again.
+    app.clock.advance(900);
+    assert_eq!(probe(&app, good, "198.51.100.1").await.0, 404);
+
+    // Twenty failures against one username, from twenty clients: the name waits.
+    for i in 0..20 {
+        let client = format!("203.0.113.{i}");
+        assert_eq!(probe(&app, "acme:wrong", &client).await.0, 401);
+    }
+    assert_eq!(
+        probe(&app, "acme:another-guess", "203.0.113.99").await.0,
+        429
+    );
+    // The password that last matched still passes: others' failures lock nobody out.
+    assert_eq!(probe(&app, good, "203.0.113.99").await.0, 404);
+    // Other accounts are not held up.
+    app.other_account("globex").await;
+    assert_eq!(
+        probe(&app, "globex:password-of-globex", "203.0.113.99")
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn concurrent_guesses_cannot_all_pass_one_throttle_check() {
+    let app = spawn_app().await;
+    app.other_account("acme").await;
+    let guesses: Vec<_> = (0..50)
+        .map(|i| {
+            let app = &app;
+            async move {
+                probe(app, &format!("acme:guess-{i}"), "198.51.100.9")
+                    .await
+                    .0
+            }
+        })
+        .collect();
+    let statuses = futures::future::join_all(guesses).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 10);
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40);
 }
