@@ -194,6 +194,17 @@ impl Guard {
         self.best_days.lock().ok()?.get(key).copied()
     }
 
+    /// Deletes decisions made before `cutoff`; answers how many. The rules read two weeks at
+    /// most, so a cutoff later than that is refused.
+    pub async fn prune(&self, cutoff: i64, now: i64) -> Result<u64, sqlx::Error> {
+        let cutoff = cutoff.min(now - (COUNTRY_HISTORY_DAYS + 1) * DAY_SECONDS);
+        let deleted = sqlx::query("DELETE FROM abuse_decisions WHERE decided_at < ?")
+            .bind(cutoff)
+            .execute(&self.db)
+            .await?;
+        Ok(deleted.rows_affected())
+    }
+
     /// Takes back a send that was allowed but never went (the provider failed, or the flow
     /// could not go on): it stops counting.
     pub async fn refund(&self, id: i64) -> Result<(), sqlx::Error> {

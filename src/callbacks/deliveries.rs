@@ -57,6 +57,18 @@ impl Deliveries {
         .await?;
         Ok(id)
     }
+
+    /// Deletes deliveries written before `cutoff` that are done with (delivered, given up or
+    /// disabled); answers how many. Pending ones stay, whatever their age.
+    pub async fn prune(db: &SqlitePool, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let deleted = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ?",
+        )
+        .bind(cutoff)
+        .execute(db)
+        .await?;
+        Ok(deleted.rows_affected())
+    }
 }
 
 #[derive(sqlx::FromRow)]

@@ -4,6 +4,7 @@
 //! table holds Leptos's own options, read by `leptos_config` (which also applies `LEPTOS_*`
 //! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
 
+use super::retention::RetentionSettings;
 use crate::{
     abuse::{ClientIpSettings, Rules},
     sms::{MessenteSettings, TwilioSettings},
@@ -34,6 +35,8 @@ pub struct Settings {
     pub sms: SmsSettings,
     /// Limits that keep a public widget from being an SMS faucet.
     pub abuse: AbuseSettings,
+    /// How long records are kept.
+    pub retention: RetentionSettings,
 }
 
 /// `[abuse]`: the guard's rules, and where the client's address comes from.
@@ -146,6 +149,8 @@ struct ProductTables {
     sms: SmsSettings,
     #[serde(default)]
     abuse: toml::Table,
+    #[serde(default)]
+    retention: RetentionSettings,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -219,6 +224,7 @@ impl Settings {
             verigator: p.verigator,
             sms: p.sms,
             abuse,
+            retention: p.retention,
         };
         Ok(settings)
     }
@@ -228,6 +234,7 @@ impl Settings {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
         self.abuse.rules.validate()?;
         self.abuse.client_ip.validate()?;
+        self.retention.validate().map_err(anyhow::Error::msg)?;
         self.verigator.pin_key_bytes()?;
         match self.sms.provider {
             SmsProvider::Messente if self.sms.messente.is_none() => {

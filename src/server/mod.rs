@@ -5,6 +5,7 @@ mod config;
 mod dev;
 mod headers;
 mod pages;
+mod retention;
 mod startup;
 pub mod telemetry;
 
@@ -12,4 +13,5 @@ pub use config::{
     AbuseSettings, DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
 };
 pub use pages::render_page;
+pub use retention::{Pruned, Retention, RetentionSettings};
 pub use startup::{AppState, Application};

@@ -2,7 +2,7 @@
 
 use super::{
     client_ip::resolve_client, config::SmsProvider, dev, headers::security_headers,
-    pages::provide_page_context, Settings,
+    pages::provide_page_context, retention::Retention, Settings,
 };
 use crate::{
     abuse::{ClientIpSettings, Guard},
@@ -65,6 +65,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     worker: WebhookWorker,
+    retention: Retention,
 }
 
 impl Application {
@@ -93,6 +94,7 @@ impl Application {
         let outbox = (settings.sms.provider == SmsProvider::Outbox)
             .then(|| Outbox::new(db.clone(), clock.clone()));
         let mut api = None;
+        let mut verigator_engine = None;
         let verigator_url = if settings.verigator.is_embedded() {
             let sms: Arc<dyn SmsSender> = match settings.sms.provider {
                 SmsProvider::Outbox => {
@@ -141,8 +143,10 @@ impl Application {
                 pin_key,
                 guard.clone(),
             );
+            let engine = Arc::new(engine);
+            verigator_engine = Some(engine.clone());
             api = Some(verigator::http::ApiState {
-                engine: Arc::new(engine),
+                engine,
                 accounts,
                 clock: clock.clone(),
             });
@@ -152,6 +156,14 @@ impl Application {
         };
         let worker = WebhookWorker::new(db.clone(), clock.clone(), WEBHOOK_POLL)
             .context("cannot build the webhook client")?;
+        let retention = Retention::new(
+            db.clone(),
+            settings.retention,
+            guard.clone(),
+            outbox.clone(),
+            verigator_engine,
+            clock.clone(),
+        );
         let flow = Flow::new(
             Sites::new(db.clone()),
             Sessions::new(db.clone()),
@@ -190,6 +202,7 @@ impl Application {
             listener,
             router: router(state, api),
             worker,
+            retention,
         })
     }
 
@@ -200,10 +213,17 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
-    /// Serves and delivers webhooks until SIGINT or SIGTERM, then finishes the requests in
-    /// flight. Webhooks not yet delivered wait in the database for the next start.
+    /// The retention job (tests run its passes at the times they choose).
+    pub fn retention(&self) -> Retention {
+        self.retention.clone()
+    }
+
+    /// Serves, delivers webhooks and prunes old records until SIGINT or SIGTERM, then
+    /// finishes the requests in flight. Webhooks not yet delivered wait in the database for
+    /// the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
+        let retention = tokio::spawn(self.retention.run());
         // The connection's address is the client's, unless a trusted proxy says otherwise.
         let served = axum::serve(
             self.listener,
@@ -213,6 +233,7 @@ impl Application {
         .with_graceful_shutdown(shutdown_signal())
         .await;
         worker.abort();
+        retention.abort();
         served
     }
 }

@@ -316,6 +316,15 @@ impl Sessions {
         Ok(moved.rows_affected() == 1)
     }
 
+    /// Deletes the sessions that ended (or expired) before `cutoff`; answers how many.
+    pub async fn prune(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let deleted = sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
+            .bind(cutoff)
+            .execute(&self.db)
+            .await?;
+        Ok(deleted.rows_affected())
+    }
+
     /// Writes a webhook about a session that does not change its status (a refused send).
     pub async fn notify(&self, webhook: &NewDelivery, now: i64) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin().await?;

@@ -33,6 +33,15 @@ impl Outbox {
         Self { db, clock }
     }
 
+    /// Deletes messages stored before `cutoff`; answers how many.
+    pub async fn prune(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let deleted = sqlx::query("DELETE FROM sms_outbox WHERE created_at < ?")
+            .bind(cutoff)
+            .execute(&self.db)
+            .await?;
+        Ok(deleted.rows_affected())
+    }
+
     /// The newest messages first, at most `limit`.
     pub async fn latest(&self, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
         sqlx::query_as(

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     abuse::{Channel, Guard, Limit, SendAttempt},
-    clock::{Clock, HOUR_SECONDS},
+    clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
     domain::{PhoneNumber, Pin},
     sms::SmsSender,
 };
@@ -145,6 +145,21 @@ impl Verigator {
             pin_key,
             guard,
         }
+    }
+
+    /// Deletes what no check will read again at `now`: expired challenges (a missing one
+    /// answers `EXPIRED` as well), and wrong codes older than a day (the hourly limit reads
+    /// one hour; the run of failures in a row is kept on the user). Answers how many rows went.
+    pub async fn prune(&self, now: i64) -> Result<u64, sqlx::Error> {
+        let challenges = sqlx::query("DELETE FROM verigator_challenges WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.db)
+            .await?;
+        let failures = sqlx::query("DELETE FROM verigator_code_failures WHERE failed_at < ?")
+            .bind(now - DAY_SECONDS)
+            .execute(&self.db)
+            .await?;
+        Ok(challenges.rows_affected() + failures.rows_affected())
     }
 
     fn ctime(&self) -> String {

@@ -84,7 +84,7 @@ fn load_with(from: &str, to: &str) -> Option<String> {
 }
 
 #[test]
-fn abuse_settings_that_cannot_work_stop_the_start() {
+fn abuse_and_retention_settings_that_cannot_work_stop_the_start() {
     assert_eq!(load_with("per-day = 1000", "per-day = 1000"), None);
     let error = load_with("header = \"\"", "header = \"x-real-ip\"").expect("refused");
     assert!(
@@ -93,6 +93,8 @@ fn abuse_settings_that_cannot_work_stop_the_start() {
     );
     let error = load_with("countries-per-day = 3", "countries-per-day = 0").expect("refused");
     assert!(error.contains("countries-per-day"), "{error}");
+    let error = load_with("decisions-days = 90", "decisions-days = 7").expect("refused");
+    assert!(error.contains("decisions-days at least 15"), "{error}");
     let error = load_with("[abuse.prefix]", "[abuse.prefixes]").expect("refused");
     assert!(error.contains("prefixes"), "{error}");
     let error = load_with(

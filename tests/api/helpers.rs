@@ -2,7 +2,7 @@
 
 use phone_verify::{
     clock::{Clock, ManualClock},
-    server::{Application, Settings},
+    server::{Application, Retention, Settings},
     sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
     verigator::{
         wire::{AuthMethod, ServiceId, UserId},
@@ -31,6 +31,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub db_url: String,
+    /// The server's retention job, to run a pass when the test says.
+    pub retention: Retention,
 }
 
 /// Path of a file at the crate's root.
@@ -69,6 +71,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         .await
         .expect("the application builds");
     let address = format!("http://{}", app.local_addr());
+    let retention = app.retention();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -79,6 +82,7 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         client,
         clock,
         db_url,
+        retention,
     }
 }
 

@@ -11,6 +11,7 @@ mod hosted_flow;
 mod legacy_messente;
 mod pages;
 mod phone_step;
+mod retention;
 mod site_options;
 mod sms_providers;
 mod trust;
