@@ -4,7 +4,7 @@
 //! table holds Leptos's own options, read by `leptos_config` (which also applies `LEPTOS_*`
 //! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
 
-use super::retention::RetentionSettings;
+use super::{retention::RetentionSettings, serve::ServerTimeouts};
 use crate::{
     abuse::{ClientIpSettings, Rules},
     sms::{MessenteSettings, TwilioSettings},
@@ -37,6 +37,8 @@ pub struct Settings {
     pub abuse: AbuseSettings,
     /// How long records are kept.
     pub retention: RetentionSettings,
+    /// How long a client may take.
+    pub server: ServerTimeouts,
 }
 
 /// `[abuse]`: the guard's rules, and where the client's address comes from.
@@ -151,6 +153,8 @@ struct ProductTables {
     abuse: toml::Table,
     #[serde(default)]
     retention: RetentionSettings,
+    #[serde(default)]
+    server: ServerTimeouts,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -225,6 +229,7 @@ impl Settings {
             sms: p.sms,
             abuse,
             retention: p.retention,
+            server: p.server,
         };
         Ok(settings)
     }
@@ -235,6 +240,7 @@ impl Settings {
         self.abuse.rules.validate()?;
         self.abuse.client_ip.validate()?;
         self.retention.validate().map_err(anyhow::Error::msg)?;
+        self.server.validate().map_err(anyhow::Error::msg)?;
         self.verigator.pin_key_bytes()?;
         match self.sms.provider {
             SmsProvider::Messente if self.sms.messente.is_none() => {

@@ -6,6 +6,7 @@ mod dev;
 mod headers;
 mod pages;
 mod retention;
+mod serve;
 mod startup;
 pub mod telemetry;
 
@@ -14,4 +15,5 @@ pub use config::{
 };
 pub use pages::render_page;
 pub use retention::{Pruned, Retention, RetentionSettings};
+pub use serve::ServerTimeouts;
 pub use startup::{AppState, Application};

@@ -1,8 +1,14 @@
 //! Building the application and serving it; tests build the same application on port 0.
 
 use super::{
-    client_ip::resolve_client, config::SmsProvider, dev, headers::security_headers,
-    pages::provide_page_context, retention::Retention, Settings,
+    client_ip::resolve_client,
+    config::SmsProvider,
+    dev,
+    headers::security_headers,
+    pages::provide_page_context,
+    retention::Retention,
+    serve::{serve, ServerTimeouts},
+    Settings,
 };
 use crate::{
     abuse::{ClientIpSettings, Guard},
@@ -23,6 +29,7 @@ use crate::{
 use anyhow::Context;
 use axum::{
     extract::{FromRef, MatchedPath},
+    http::StatusCode,
     routing::{get, post},
     Router,
 };
@@ -31,7 +38,12 @@ use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use sqlx::SqlitePool;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
+    trace::TraceLayer,
+};
 
 /// How often the webhook worker looks for due deliveries.
 const WEBHOOK_POLL: Duration = Duration::from_millis(250);
@@ -66,6 +78,7 @@ pub struct Application {
     router: Router,
     worker: WebhookWorker,
     retention: Retention,
+    timeouts: ServerTimeouts,
 }
 
 impl Application {
@@ -200,9 +213,10 @@ impl Application {
         };
         Ok(Self {
             listener,
-            router: router(state, api),
+            router: router(state, api, settings.server),
             worker,
             retention,
+            timeouts: settings.server,
         })
     }
 
@@ -224,14 +238,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
         let retention = tokio::spawn(self.retention.run());
-        // The connection's address is the client's, unless a trusted proxy says otherwise.
-        let served = axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+        let served = serve(self.listener, self.router, self.timeouts, shutdown_signal()).await;
         worker.abort();
         retention.abort();
         served
@@ -240,7 +247,11 @@ impl Application {
 
 /// All routes: Leptos pages and server functions, form posts, static files, and the embedded
 /// Verigator API when there is one.
-fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
+fn router(
+    state: AppState,
+    api: Option<verigator::http::ApiState>,
+    timeouts: ServerTimeouts,
+) -> Router {
     // GET /, /verify and /embed are ours: a signed (or legacy) request starts a session
     // before any page renders.
     // So are the session pages: their handlers run the posted step, or load the session, and
@@ -297,6 +308,13 @@ fn router(state: AppState, api: Option<verigator::http::ApiState>) -> Router {
     ))
     .layer(axum::middleware::from_fn(security_headers))
     .layer(CompressionLayer::new())
+    .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+        timeouts.body_read_seconds,
+    )))
+    .layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(timeouts.request_seconds),
+    ))
     .layer(TraceLayer::new_for_http().make_span_with(request_span))
     .with_state(state)
 }

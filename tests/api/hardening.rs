@@ -3,13 +3,14 @@
 //! passwords that outlive their change, unlimited password guesses.
 
 use crate::helpers::{
-    add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app, start, step,
-    Binary, TestApp, CALLBACK, CLIENT_HEADER, PHONE,
+    add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app,
+    spawn_app_with, start, step, test_settings, Binary, TestApp, CALLBACK, CLIENT_HEADER, PHONE,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
     sites::{check_result, sign, CallbackRule, ResultError, Site, RESULT_KIND},
 };
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
 async fn a_callback_path_that_walks_out_of_its_prefix_is_refused() {
@@ -274,4 +275,67 @@ async fn concurrent_guesses_cannot_all_pass_one_throttle_check() {
     let statuses = futures::future::join_all(guesses).await;
     assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 10);
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40);
+}
+
+/// A server that gives a client 1 s for its headers and 1 s for its body.
+async fn impatient_app() -> TestApp {
+    let mut settings = test_settings();
+    settings.server.header_read_seconds = 1;
+    settings.server.body_read_seconds = 1;
+    spawn_app_with(settings).await
+}
+
+/// Waits up to 5 s for the server to answer or hang up; answers with what it sent.
+async fn what_the_server_does(stream: &mut tokio::net::TcpStream) -> String {
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server still holds the connection after 5 s"
+    );
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_dropped() {
+    let app = impatient_app().await;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /verify HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .await
+        .unwrap();
+    what_the_server_does(&mut stream).await;
+
+    // An idle kept-alive connection goes the same way.
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /verify HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = what_the_server_does(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
+    let app = impatient_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST {page} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nstep=send_"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let answer = what_the_server_does(&mut stream).await;
+    assert!(
+        answer.starts_with("HTTP/1.1 408") || answer.starts_with("HTTP/1.1 400"),
+        "{answer}"
+    );
+    assert!(app.outbox().await.is_empty());
 }

@@ -1,0 +1,113 @@
+//! The accept loop: the router on hyper, with the timeouts `axum::serve` does not set, so a
+//! slow or idle client cannot hold a connection as long as it likes.
+
+use axum::{body::Body, extract::ConnectInfo, Router};
+use hyper::{body::Incoming, Request};
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::{conn::auto, graceful::GracefulShutdown},
+    service::TowerToHyperService,
+};
+use serde::Deserialize;
+use std::{future::Future, pin::pin, time::Duration};
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// `[server]`: how long a client may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct ServerTimeouts {
+    /// Seconds to send a request's headers, and to start the next request on a kept-alive
+    /// connection (an idle connection is closed after it).
+    pub header_read_seconds: u64,
+    /// Seconds to send a request's body.
+    pub body_read_seconds: u64,
+    /// Seconds a whole request may take, answer included (a code sent through a slow SMS
+    /// provider must fit).
+    pub request_seconds: u64,
+}
+
+impl Default for ServerTimeouts {
+    /// 10 s for headers (and idle), 10 s for a body, 30 s for a whole request.
+    fn default() -> Self {
+        Self {
+            header_read_seconds: 10,
+            body_read_seconds: 10,
+            request_seconds: 30,
+        }
+    }
+}
+
+impl ServerTimeouts {
+    /// Each at least a second, the whole request at least as long as its parts.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.header_read_seconds < 1
+            || self.body_read_seconds < 1
+            || self.request_seconds < self.body_read_seconds.max(20)
+        {
+            return Err(
+                "server: header-read-seconds and body-read-seconds at least 1, \
+                        request-seconds at least 20 and at least body-read-seconds"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets the connections in
+/// flight finish (for at most the request timeout).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    timeouts: ServerTimeouts,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = pin!(shutdown);
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(timeouts.header_read_seconds));
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // The connection's address, for the handlers (`ConnectInfo`), as axum::serve gives it.
+        let service = router
+            .clone()
+            .map_request(move |request: Request<Incoming>| {
+                let mut request = request.map(Body::new);
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            });
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    let drain = Duration::from_secs(timeouts.request_seconds);
+    if tokio::time::timeout(drain, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open at shutdown were dropped");
+    }
+    Ok(())
+}
