@@ -11,15 +11,18 @@ use crate::{
 };
 use rand::Rng;
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
+use tokio::task::JoinSet;
 
 /// A delivery is given up this long after it was written.
 pub const GIVE_UP_AFTER_SECONDS: i64 = 3 * 24 * 60 * 60;
 /// The first retry waits this long; each next one twice as long, up to [`MAX_DELAY_SECONDS`].
 const FIRST_DELAY_SECONDS: i64 = 5;
 const MAX_DELAY_SECONDS: i64 = 6 * 60 * 60;
-/// How many due deliveries one pass takes.
-const BATCH: i64 = 20;
+/// Deliveries in flight at once, all destinations together.
+const CONCURRENCY: usize = 16;
+/// Deliveries in flight at once to one URL: a slow host holds up only its own.
+const PER_DESTINATION: usize = 2;
 
 /// A webhook to deliver.
 #[derive(Debug, Clone)]
@@ -92,6 +95,35 @@ enum Outcome {
     Refused(String),
 }
 
+/// The deliveries in flight: their tasks, and (per task) the delivery and its URL.
+#[derive(Default)]
+pub struct Running {
+    tasks: JoinSet<()>,
+    in_flight: HashMap<tokio::task::Id, (String, String)>,
+}
+
+impl Running {
+    /// Deliveries in flight to `url`.
+    fn to(&self, url: &str) -> usize {
+        self.in_flight.values().filter(|(_, u)| u == url).count()
+    }
+
+    /// Waits for one delivery to end; answers its id, or `None` when none is in flight. A
+    /// delivery task that panicked is logged (its row stays pending and is tried again).
+    pub async fn finish_one(&mut self) -> Option<String> {
+        let ended = self.tasks.join_next_with_id().await?;
+        let task = match &ended {
+            Ok((task, ())) => *task,
+            Err(error) => error.id(),
+        };
+        let (id, _) = self.in_flight.remove(&task)?;
+        if let Err(error) = ended {
+            tracing::error!(webhook = %id, %error, "a webhook delivery task failed");
+        }
+        Some(id)
+    }
+}
+
 /// Delivers due webhooks, forever.
 #[derive(Clone)]
 pub struct WebhookWorker {
@@ -118,32 +150,71 @@ impl WebhookWorker {
         })
     }
 
-    /// Runs until the task is dropped.
+    /// Runs until the task is dropped: starts what is due whenever a delivery ends or the
+    /// poll interval passes, never waiting for a slow host before starting the others.
     pub async fn run(self) {
+        let mut running = Running::default();
         loop {
-            if let Err(error) = self.deliver_due().await {
+            if let Err(error) = self.start_due(&mut running).await {
                 tracing::error!(%error, "webhook delivery pass failed");
             }
-            tokio::time::sleep(self.poll).await;
+            tokio::select! {
+                () = tokio::time::sleep(self.poll) => {}
+                Some(_) = running.finish_one() => {}
+            }
         }
     }
 
-    /// One pass: attempts every due delivery once; answers how many it attempted.
-    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+    /// One step: starts the due deliveries that fit (at most [`CONCURRENCY`] in flight, at
+    /// most [`PER_DESTINATION`] per URL, oldest first) as tasks in `running`; answers how
+    /// many it started.
+    pub async fn start_due(&self, running: &mut Running) -> Result<usize, sqlx::Error> {
         let now = self.clock.unix_seconds();
+        let free = CONCURRENCY.saturating_sub(running.in_flight.len());
+        if free == 0 {
+            return Ok(0);
+        }
+        // A few per URL, so that one URL's backlog cannot fill the batch.
         let due: Vec<DueRow> = sqlx::query_as(
-            "SELECT id, site_id, url, body, created_at, attempts FROM webhook_deliveries \
-             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?",
+            "SELECT id, site_id, url, body, created_at, attempts FROM ( \
+               SELECT *, ROW_NUMBER() OVER (PARTITION BY url ORDER BY next_attempt_at) AS nth \
+               FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?) \
+             WHERE nth <= ? ORDER BY next_attempt_at LIMIT ?",
         )
         .bind(now)
-        .bind(BATCH)
+        .bind((PER_DESTINATION + CONCURRENCY) as i64)
+        .bind((CONCURRENCY * (PER_DESTINATION + 1)) as i64)
         .fetch_all(&self.db)
         .await?;
-        for row in &due {
-            let outcome = self.attempt(row, now).await;
-            self.record(row, outcome, now).await?;
+        let mut started = 0;
+        for row in due {
+            if started == free
+                || running.in_flight.values().any(|(id, _)| *id == row.id)
+                || running.to(&row.url) >= PER_DESTINATION
+            {
+                continue;
+            }
+            let worker = self.clone();
+            let (id, url) = (row.id.clone(), row.url.clone());
+            let task = running.tasks.spawn(async move {
+                let outcome = worker.attempt(&row, now).await;
+                if let Err(error) = worker.record(&row, outcome, now).await {
+                    tracing::error!(webhook = %row.id, %error, "cannot record a delivery attempt");
+                }
+            });
+            running.in_flight.insert(task.id(), (id, url));
+            started += 1;
         }
-        Ok(due.len())
+        Ok(started)
+    }
+
+    /// One pass for tests and tools: starts what is due and waits for it; answers how many
+    /// it attempted.
+    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+        let mut running = Running::default();
+        let started = self.start_due(&mut running).await?;
+        while running.finish_one().await.is_some() {}
+        Ok(started)
     }
 
     async fn attempt(&self, row: &DueRow, now: i64) -> Outcome {

@@ -4,6 +4,6 @@ mod deliveries;
 mod destination;
 mod standard_webhooks;
 
-pub use deliveries::{Deliveries, NewDelivery, WebhookWorker, GIVE_UP_AFTER_SECONDS};
+pub use deliveries::{Deliveries, NewDelivery, Running, WebhookWorker, GIVE_UP_AFTER_SECONDS};
 pub use destination::{is_public, refused_as_not_public, webhook_client};
 pub use standard_webhooks::{sign_webhook, verify_webhook, WebhookError, TOLERANCE_SECONDS};

@@ -8,6 +8,7 @@ mod pages;
 mod retention;
 mod serve;
 mod startup;
+mod supervise;
 pub mod telemetry;
 
 pub use config::{

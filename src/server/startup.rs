@@ -8,6 +8,7 @@ use super::{
     pages::provide_page_context,
     retention::Retention,
     serve::{serve, ServerTimeouts},
+    supervise::supervised,
     Settings,
 };
 use crate::{
@@ -236,8 +237,9 @@ impl Application {
     /// finishes the requests in flight. Webhooks not yet delivered wait in the database for
     /// the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = tokio::spawn(self.worker.run());
-        let retention = tokio::spawn(self.retention.run());
+        let (worker, retention) = (self.worker, self.retention);
+        let worker = tokio::spawn(supervised("webhook delivery", move || worker.clone().run()));
+        let retention = tokio::spawn(supervised("retention", move || retention.clone().run()));
         let served = serve(self.listener, self.router, self.timeouts, shutdown_signal()).await;
         worker.abort();
         retention.abort();

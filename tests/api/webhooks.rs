@@ -11,7 +11,9 @@ use axum::{
 };
 use hmac::{Hmac, Mac};
 use phone_verify::{
-    callbacks::{refused_as_not_public, verify_webhook, webhook_client},
+    callbacks::{
+        refused_as_not_public, verify_webhook, webhook_client, Deliveries, Running, WebhookWorker,
+    },
     clock::{Clock, SystemClock},
     sites::{sign, SigningSecret},
 };
@@ -500,4 +502,78 @@ async fn a_name_that_does_not_resolve_is_retried_not_dropped() {
     verify_phone(&app, &secret).await;
     let (status, attempts, _) = first_attempted(&app.db_url).await;
     assert_eq!((status.as_str(), attempts), ("pending", 1));
+}
+
+#[tokio::test]
+async fn a_slow_host_holds_up_only_its_own_deliveries() {
+    // The worker is driven step by step on a database of its own (no server, no polling).
+    let db_file =
+        std::env::temp_dir().join(format!("phone-verify-worker-{}.db", uuid::Uuid::new_v4()));
+    let db = phone_verify::db::connect(&format!("sqlite://{}", db_file.display()))
+        .await
+        .unwrap();
+    let clock = Arc::new(phone_verify::clock::ManualClock::at(1_700_000_010));
+    let sites = phone_verify::sites::Sites::new(db.clone());
+    sites
+        .create(shop_site(Some("http://127.0.0.1/")), 0)
+        .await
+        .unwrap();
+
+    // A host that answers only when the test lets it, and one that answers at once.
+    let release = Arc::new(tokio::sync::Semaphore::new(0));
+    let waiting = release.clone();
+    let slow = Router::new().route(
+        "/hooks",
+        post(move || {
+            let waiting = waiting.clone();
+            async move {
+                let _let_through = waiting.acquire().await.unwrap();
+                StatusCode::OK
+            }
+        }),
+    );
+    let fast = Router::new().route("/hooks", post(|| async { StatusCode::OK }));
+    let serve = |router: Router| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        url
+    };
+    let (slow_url, fast_url) = (serve(slow).await, serve(fast).await);
+    let mut tx = db.begin().await.unwrap();
+    let delivery = |url: &str| phone_verify::callbacks::NewDelivery {
+        site_id: phone_verify::sites::SiteId::parse("shop").unwrap(),
+        url: url.to_owned(),
+        body: "{}".into(),
+    };
+    for _ in 0..10 {
+        Deliveries::insert(&mut tx, &delivery(&slow_url), 1_700_000_000)
+            .await
+            .unwrap();
+    }
+    let fast_id = Deliveries::insert(&mut tx, &delivery(&fast_url), 1_700_000_001)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let worker = WebhookWorker::new(db.clone(), clock, Duration::from_secs(3600)).unwrap();
+    let mut running = Running::default();
+    // Two to the slow host (its share), and the fast host's one, although it is the newest.
+    assert_eq!(worker.start_due(&mut running).await.unwrap(), 3);
+    assert_eq!(
+        running.finish_one().await.as_deref(),
+        Some(fast_id.as_str())
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM webhook_deliveries WHERE id = ?")
+        .bind(&fast_id)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(status, "delivered");
+    // The slow host's two are still in flight; nothing more goes to it meanwhile.
+    assert_eq!(worker.start_due(&mut running).await.unwrap(), 0);
+    release.add_permits(10);
+    running.finish_one().await.unwrap();
+    running.finish_one().await.unwrap();
+    assert_eq!(worker.start_due(&mut running).await.unwrap(), 2);
 }
