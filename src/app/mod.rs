@@ -7,9 +7,9 @@ pub use outbox_page::{outbox_entries, OutboxEntry, OutboxPage};
 use crate::{
     domain::Theme,
     i18n::Locale,
-    widget::{SessionPage, VerifyPage},
+    widget::{set_page_policy, SessionPage, VerifyPage},
 };
-use leptos::prelude::*;
+use leptos::{nonce::use_nonce, prelude::*};
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
@@ -22,13 +22,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // provide both); the other pages are English, in the widget's own colors.
     let lang = use_context::<Locale>().unwrap_or_default().as_str();
     let theme = use_context::<Theme>().unwrap_or_default();
+    // Not framed, forms post here: a session page widens this for its site.
+    set_page_policy(&[], &[]);
+    // The site's colors as a style element with the response's nonce: the policy allows no
+    // inline style attribute.
+    let colors = theme.css_variables().map(|variables| {
+        view! { <style nonce=use_nonce()>{format!(":root {{ {variables} }}")}</style> }
+    });
     view! {
         <!DOCTYPE html>
-        <html lang=lang data-theme=theme.scheme.as_str() style=theme.css_variables()>
+        <html lang=lang data-theme=theme.scheme.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                {colors}
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options islands=true islands_router=true/>
                 <MetaTags/>

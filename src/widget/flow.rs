@@ -248,6 +248,7 @@ impl Flow {
                 .map_or(0, |sent| (sent + policy.validity_seconds - now).max(0)),
             attempts_left: (policy.max_wrong_tries - session.wrong_codes).max(0),
             browser_return,
+            callback_url: session.callback_url.clone(),
             frame_ancestors: site.embed_origins.clone(),
             theme: site.theme.clone(),
             locale: site.locale,

@@ -6,11 +6,13 @@ pub mod backend_api;
 pub mod enhance;
 #[cfg(feature = "ssr")]
 pub mod flow;
+mod page_policy;
 mod phone_step;
 mod session_page;
 mod verify_page;
 mod view;
 
+pub use page_policy::set_page_policy;
 pub use phone_step::{check_phone, PhoneFieldError, PhoneForm, PhoneSubmission};
 pub use session_page::{SessionPage, ShownSession};
 pub use verify_page::VerifyPage;

@@ -6,6 +6,7 @@
 //! attributes and done by `enhance.rs`.
 
 use super::{
+    page_policy::set_page_policy,
     phone_step::country_options,
     view::{BrowserReturn, FlowError, FlowView},
     WidgetSettings,
@@ -40,8 +41,11 @@ pub fn SessionPage(
     let text = use_context::<Locale>().unwrap_or_default().text();
     let content = match shown.view {
         Ok(flow) => {
+            // Framed by the site's origins only, and only the embedded page; the session's
+            // last step posts its result to its callback.
+            let framers: &[String] = if embedded { &flow.frame_ancestors } else { &[] };
+            set_page_policy(framers, std::slice::from_ref(&flow.callback_url));
             let frame = embedded.then(|| {
-                allow_framing_by(&flow.frame_ancestors);
                 let origins = flow.frame_ancestors.join(" ");
                 view! {
                     <div id="phone-verify-frame" hidden data-origins=origins data-session=flow.session.to_string()></div>
@@ -66,23 +70,6 @@ pub fn SessionPage(
             <section class="card" aria-labelledby="verify-title">{content}</section>
         </main>
     }
-}
-
-/// Lets the listed origins (and only them) frame the page being rendered.
-fn allow_framing_by(origins: &[String]) {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let sources = if origins.is_empty() {
-            "'none'".to_owned()
-        } else {
-            origins.join(" ")
-        };
-        if let Ok(value) = http::HeaderValue::from_str(&format!("frame-ancestors {sources}")) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = origins;
 }
 
 /// A form that posts one step to the session page. (No field may be called `action` or

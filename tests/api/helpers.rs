@@ -502,3 +502,12 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The value of `name` in a Content-Security-Policy (`frame-ancestors`, `script-src`…).
+pub fn csp_directive(policy: &str, name: &str) -> Option<String> {
+    policy
+        .split(';')
+        .map(str::trim)
+        .find_map(|d| d.strip_prefix(name).map(|rest| rest.trim().to_owned()))
+        .filter(|_| !name.is_empty())
+}

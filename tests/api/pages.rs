@@ -1,6 +1,6 @@
 //! Pages and the headers that protect them.
 
-use crate::helpers::{service_and_user, spawn_app};
+use crate::helpers::{add_site, csp_directive, service_and_user, spawn_app, start};
 
 #[tokio::test]
 async fn verify_page_renders_the_phone_form_on_the_server() {
@@ -36,8 +36,8 @@ async fn pages_carry_the_security_headers() {
                 .unwrap_or_default()
         };
         assert_eq!(
-            header("content-security-policy"),
-            "frame-ancestors 'none'",
+            csp_directive(&header("content-security-policy"), "frame-ancestors").as_deref(),
+            Some("'none'"),
             "{path}"
         );
         assert_eq!(header("x-frame-options"), "DENY", "{path}");
@@ -171,4 +171,63 @@ async fn the_demo_host_signs_its_links_and_checks_what_comes_back() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     panic!("the webhook was not listed as received and valid");
+}
+
+#[tokio::test]
+async fn a_page_runs_only_its_own_scripts_and_the_ones_with_its_nonce() {
+    let app = spawn_app().await;
+    let response = app.get("/verify").await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = response.text().await.unwrap();
+    let nonce = html
+        .split("nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an inline script with a nonce");
+    assert_eq!(
+        csp_directive(&policy, "script-src").as_deref(),
+        Some(format!("'self' 'nonce-{nonce}' 'wasm-unsafe-eval'").as_str())
+    );
+    for (name, value) in [
+        ("default-src", "'self'"),
+        ("object-src", "'none'"),
+        ("base-uri", "'none'"),
+        ("form-action", "'self'"),
+    ] {
+        assert_eq!(
+            csp_directive(&policy, name).as_deref(),
+            Some(value),
+            "{policy}"
+        );
+    }
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    // Every inline script carries the nonce; no inline style attribute is left.
+    for script in html.split("<script").skip(1) {
+        let tag = script.split('>').next().unwrap();
+        assert!(
+            tag.contains("src=") || tag.contains(&format!("nonce=\"{nonce}\"")),
+            "{tag}"
+        );
+    }
+    assert!(!html.contains(" style=\""), "an inline style attribute");
+}
+
+#[tokio::test]
+async fn a_session_page_may_post_to_its_callback_from_the_first_step() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let response = app.get(&page).await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    // The last step is patched into this very page, under this policy.
+    assert_eq!(
+        csp_directive(&policy, "form-action").as_deref(),
+        Some("'self' https://shop.example.com")
+    );
 }

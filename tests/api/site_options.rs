@@ -28,19 +28,20 @@ async fn the_page_takes_the_sites_color_scheme_and_accent() {
     let secret = create_site(&app, site).await;
     let page = start(&app, &secret, &[]).await;
     let html = app.get(&page).await.text().await.unwrap();
-    let root = &html[html.find("<html").unwrap()..html.find("<head").unwrap()];
+    let root = &html[html.find("<html").unwrap()..html.find("</head>").unwrap()];
     assert!(root.contains(r#"data-theme="dark""#), "{root}");
-    // Black text reads better than white on yellow.
+    // Black text reads better than white on yellow; a style element with the page's nonce.
     assert!(
-        root.contains("--accent: #ffd400; --accent-text: #000000"),
+        root.contains(":root { --accent: #ffd400; --accent-text: #000000 }</style>"),
         "{root}"
     );
+    assert!(root.contains("<style nonce=\""), "{root}");
 
     let default = spawn_app().await;
     let secret = create_site(&default, shop_site(None)).await;
     let page = start(&default, &secret, &[]).await;
     let html = default.get(&page).await.text().await.unwrap();
-    let root = &html[html.find("<html").unwrap()..html.find("<head").unwrap()];
+    let root = &html[html.find("<html").unwrap()..html.find("</head>").unwrap()];
     assert!(root.contains(r#"data-theme="auto""#), "{root}");
     assert!(!root.contains("--accent"), "{root}");
 }
