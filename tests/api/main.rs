@@ -5,6 +5,7 @@ mod abuse_guard;
 mod cli;
 mod config;
 mod embed;
+mod fuzz;
 mod hardening;
 mod helpers;
 mod hosted_flow;
