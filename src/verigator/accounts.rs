@@ -181,6 +181,18 @@ impl Accounts {
         let mut log = self.failures.lock().expect("not poisoned");
         if log.len() >= FAILURE_LOG_PRUNE_AT {
             log.retain(|_, (start, _)| now < *start + FAILURE_WINDOW_SECONDS);
+            // Still full (many clients failing at once): keep the newer half, so that the
+            // log stays bounded and the next prune is far off.
+            if log.len() >= FAILURE_LOG_PRUNE_AT / 2 {
+                let mut oldest: Vec<(i64, String)> = log
+                    .iter()
+                    .map(|(key, (start, _))| (*start, key.clone()))
+                    .collect();
+                oldest.sort_unstable();
+                for (_, key) in oldest.into_iter().take(log.len() / 2) {
+                    log.remove(&key);
+                }
+            }
         }
         for (key, limit) in keys
             .iter()

@@ -99,13 +99,24 @@ fn fuzz_legacy_messente_requests() {
 fn fuzz_phone_numbers() {
     let countries = ["US", "EE", "GB", "DE", "IN", "xx", ""];
     let ran = AtomicUsize::new(0);
+    // Mostly what a phone field receives: digits and the punctuation people type, so that
+    // libphonenumber's deeper paths run, not only the refusal of letters.
+    const TYPED: &[u8] = b"0123456789+ -().#*x";
     check!()
-        .with_type::<(String, u8, u8)>()
+        .with_type::<(Vec<u8>, String, bool, u8, u8)>()
         .with_iterations(SLOW_INPUTS)
-        .for_each(|(raw, country, hidden)| {
+        .for_each(|(digits, any, typed, country, hidden)| {
             ran.fetch_add(1, Ordering::Relaxed);
+            let raw: String = if *typed {
+                digits
+                    .iter()
+                    .map(|b| TYPED[*b as usize % TYPED.len()] as char)
+                    .collect()
+            } else {
+                any.clone()
+            };
             let country = CountryCode::parse(countries[*country as usize % countries.len()]).ok();
-            if let Ok(number) = PhoneNumber::parse(raw, country) {
+            if let Ok(number) = PhoneNumber::parse(&raw, country) {
                 let _ = number.receives_sms();
                 let _ = number.region();
                 let _ = number.prefix(*hidden as usize);
@@ -114,7 +125,7 @@ fn fuzz_phone_numbers() {
         });
     assert_eq!(
         ran.load(Ordering::Relaxed),
-        SLOW_INPUTS,
+        budget(SLOW_INPUTS),
         "the whole budget ran"
     );
 }
@@ -186,19 +197,30 @@ fn fuzz_service_auth_headers() {
     );
     let ran = AtomicUsize::new(0);
     check!()
-        .with_type::<(String, u8)>()
+        .with_type::<(String, String, bool, u8)>()
         .with_iterations(SLOW_INPUTS)
-        .for_each(|(header, client)| {
+        .for_each(|(user, password, split, client)| {
             ran.fetch_add(1, Ordering::Relaxed);
-            let client =
-                phone_verify::abuse::ClientNet::of(std::net::IpAddr::from([198, 51, 100, *client]));
-            // Mostly refused by the throttle after a few tries per client: the parsing and
-            // the throttle's bookkeeping are what is fuzzed here, not Argon2.
+            // Half the headers have the `username:password` shape, for the paths after it.
+            let header = if *split {
+                format!("{user}:{password}")
+            } else {
+                user.clone()
+            };
+            let header = &header;
+            let client = phone_verify::abuse::ClientNet::of(std::net::IpAddr::from([
+                198,
+                51,
+                100,
+                *client % 4,
+            ]));
+            // Four clients, each throttled after 10 failures: Argon2 runs some 40 times, and
+            // the rest is the parsing and the throttle's bookkeeping, which is what is fuzzed.
             let _ = runtime.block_on(accounts.authenticate(Some(header), &client, NOW));
         });
     assert_eq!(
         ran.load(Ordering::Relaxed),
-        SLOW_INPUTS,
+        budget(SLOW_INPUTS),
         "the whole budget ran"
     );
 }
