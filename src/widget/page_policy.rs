@@ -4,6 +4,7 @@
 
 /// The policy for a page whose inline scripts and styles carry `nonce`, framed only by
 /// `frame_ancestors` (none when empty), whose forms may also post to `form_origins`.
+#[cfg(any(feature = "ssr", test))]
 pub fn policy(nonce: &str, frame_ancestors: &[String], form_origins: &[String]) -> String {
     let list = |sources: &[String], empty: &str| {
         if sources.is_empty() {
