@@ -17,6 +17,9 @@ use phone_verify::{
 };
 use sqlx::SqlitePool;
 use std::{path::Path, sync::Arc, time::Instant};
+use support::median;
+
+mod support;
 
 const RUNS: usize = 7;
 const RECORD: usize = 20_000;
@@ -36,11 +39,6 @@ fn cpu_seconds() -> f64 {
     let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
     // The kernel's USER_HZ is 100 on Linux.
     ticks / 100.0
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 /// Every rule off: the guard only records.
@@ -267,20 +265,7 @@ impl Server {
             )
             .await;
         assert_eq!(sent, 200, "send_code");
-        let (body,): (String,) = sqlx::query_as(
-            "SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
-        )
-        .bind(phone.as_str())
-        .fetch_one(&self.db)
-        .await
-        .expect("an SMS in the outbox");
-        let pin: String = body
-            .split_once("code is ")
-            .expect("a code")
-            .1
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
+        let pin = support::last_pin(&self.db, phone.as_str()).await;
         let checked = self
             .post(&page, format!("step=check_code&code={pin}"), &client)
             .await;

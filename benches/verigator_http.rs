@@ -14,6 +14,9 @@ use phone_verify::{
 };
 use sqlx::SqlitePool;
 use std::{path::Path, sync::Arc, time::Instant};
+use support::median;
+
+mod support;
 
 const RUNS: usize = 5;
 const PAIRS_PER_RUN: usize = 200;
@@ -56,19 +59,7 @@ async fn pair(
         .initiate(service, user, AuthMethod::Sms)
         .await
         .expect("initiated");
-    let (body,): (String,) =
-        sqlx::query_as("SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1")
-            .bind(phone)
-            .fetch_one(db)
-            .await
-            .expect("an SMS in the outbox");
-    let pin: String = body
-        .split_once("code is ")
-        .expect("a code")
-        .1
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let pin = support::last_pin(db, phone).await;
     assert!(
         client
             .verify(service, user, &pin)
@@ -108,11 +99,6 @@ async fn concurrent(bench: &mut Bench) -> f64 {
         task.await.expect("a caller finished");
     }
     PAIRS_PER_RUN as f64 / started.elapsed().as_secs_f64()
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 #[tokio::main]
