@@ -8,6 +8,7 @@
 pub mod app;
 pub mod domain;
 pub mod i18n;
+pub mod paths;
 pub mod widget;
 
 #[cfg(feature = "ssr")]
@@ -21,8 +22,6 @@ pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod demo;
-#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sessions;
@@ -32,6 +31,8 @@ pub mod sites;
 pub mod sms;
 #[cfg(feature = "ssr")]
 pub mod verigator;
+#[cfg(feature = "ssr")]
+pub mod web;
 
 /// Browser entry point: applies what the server's pages ask of the browser (`widget::enhance`),
 /// then marks the page as interactive. No client framework runs: the server renders every

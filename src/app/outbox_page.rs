@@ -20,10 +20,11 @@ pub struct OutboxEntry {
 /// The newest messages first; `None` when the outbox is not the SMS provider.
 #[server(endpoint = "dev/outbox")]
 pub async fn outbox_entries() -> Result<Option<Vec<OutboxEntry>>, ServerFnError> {
-    use crate::server::AppState;
+    use crate::sms::Outbox;
     use time::{format_description::well_known::Rfc3339, OffsetDateTime};
 
-    let Some(outbox) = expect_context::<AppState>().outbox else {
+    // The page context holds the outbox when it is the SMS provider.
+    let Some(outbox) = use_context::<Option<Outbox>>().flatten() else {
         return Ok(None);
     };
     let messages = outbox.latest(50).await.map_err(|error| {

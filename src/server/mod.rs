@@ -1,10 +1,9 @@
-//! The server: configuration, start-up, routing and the HTTP concerns around the pages.
+//! The server: configuration, start-up (composing the web layer, the Verigator API, the
+//! layers and the background jobs), the accept loop and the HTTP concerns around them.
 
 mod client_ip;
 mod config;
-mod dev;
 mod headers;
-mod pages;
 mod retention;
 mod serve;
 mod startup;
@@ -14,7 +13,6 @@ pub mod telemetry;
 pub use config::{
     AbuseSettings, DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
 };
-pub use pages::render_page;
 pub use retention::{Pruned, Retention, RetentionSettings};
 pub use serve::ServerTimeouts;
-pub use startup::{AppState, Application};
+pub use startup::Application;

@@ -3,40 +3,26 @@
 use super::{
     client_ip::resolve_client,
     config::SmsProvider,
-    dev,
     headers::security_headers,
-    pages::provide_page_context,
     retention::Retention,
     serve::{serve, ServerTimeouts},
     supervise::supervised,
     Settings,
 };
 use crate::{
-    abuse::{ClientIpSettings, Guard},
-    app::{shell, App},
+    abuse::Guard,
     callbacks::WebhookWorker,
     clock::{Clock, SystemClock},
-    db,
-    demo::{ensure_demo_site, DemoHost},
+    db, paths,
     sessions::Sessions,
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, Verigator},
-    widget::{
-        flow::Flow, get_embed, get_root, get_session_page, get_verify, post_session_step,
-        post_verify_form, WidgetSettings,
-    },
+    web::{self, ensure_demo_site, AppState, DemoHost},
+    widget::flow::Flow,
 };
 use anyhow::Context;
-use axum::{
-    extract::{FromRef, MatchedPath},
-    http::StatusCode,
-    routing::{get, post},
-    Router,
-};
-use leptos::config::LeptosOptions;
-use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
-use sqlx::SqlitePool;
+use axum::{extract::MatchedPath, http::StatusCode, Router};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower_http::{
@@ -51,27 +37,6 @@ const WEBHOOK_POLL: Duration = Duration::from_millis(250);
 
 /// The largest request body the pages accept: their forms are tiny.
 const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
-
-/// State shared by every handler and server function.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    /// Leptos's site options.
-    pub leptos_options: LeptosOptions,
-    /// The widget's defaults.
-    pub widget: WidgetSettings,
-    /// The database.
-    pub db: SqlitePool,
-    /// The development SMS outbox, when it is the provider.
-    pub outbox: Option<Outbox>,
-    /// The visitor's flow.
-    pub flow: Flow,
-    /// Every time-dependent part's clock.
-    pub clock: Arc<dyn Clock>,
-    /// The demo host at `/`, on a development server.
-    pub demo: Option<Arc<DemoHost>>,
-    /// Where a request's client address comes from.
-    pub client_ip: ClientIpSettings,
-}
 
 /// A server bound to its address, ready to run, with its webhook worker.
 pub struct Application {
@@ -192,7 +157,8 @@ impl Application {
         let demo = if outbox.is_some() && api.is_some() {
             ensure_demo_site(
                 &Sites::new(db.clone()),
-                &settings.verigator,
+                &settings.verigator.username,
+                &settings.verigator.password,
                 address.port(),
                 clock.unix_seconds(),
             )
@@ -254,55 +220,9 @@ fn router(
     api: Option<verigator::http::ApiState>,
     timeouts: ServerTimeouts,
 ) -> Router {
-    // GET /, /verify and /embed are ours: a signed (or legacy) request starts a session
-    // before any page renders.
-    // So are the session pages: their handlers run the posted step, or load the session, and
-    // render the page with it.
-    let own = [
-        "/",
-        "/verify",
-        "/embed",
-        "/verify/{session}",
-        "/embed/{session}",
-    ]
-    .map(str::to_owned)
-    .to_vec();
-    let routes = generate_route_list_with_exclusions(App, Some(own));
-    let page_state = state.clone();
-    let options = state.leptos_options.clone();
-    let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_page_context(&page_state),
-            move || shell(options.clone()),
-        )
-        .route("/verify", get(get_verify).post(post_verify_form))
-        .route(
-            "/verify/{session}",
-            get(get_session_page).post(post_session_step),
-        )
-        .route("/", get(get_root))
-        .route("/embed", get(get_embed))
-        .route(
-            "/api/v1/sessions",
-            post(crate::widget::backend_api::create_session),
-        )
-        .route(
-            "/embed/{session}",
-            get(get_session_page).post(post_session_step),
-        )
-        .merge(dev::routes(&state))
-        .merge(if state.demo.is_some() {
-            crate::demo::routes()
-        } else {
-            Router::new()
-        })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
-    let mut app = pages;
+    let mut app = web::routes(&state).layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
     if let Some(api) = api {
-        app = app.nest("/v1", verigator::http::router(api));
+        app = app.nest(paths::VERIGATOR_API, verigator::http::router(api));
     }
     app.layer(axum::middleware::from_fn_with_state(
         state.client_ip.clone(),

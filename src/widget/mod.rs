@@ -1,7 +1,5 @@
 //! The verification widget: the hosted page, its steps, and their server functions.
 
-#[cfg(feature = "ssr")]
-pub mod backend_api;
 #[cfg(feature = "hydrate")]
 pub mod enhance;
 #[cfg(feature = "ssr")]
@@ -13,6 +11,8 @@ mod verify_page;
 mod view;
 
 pub use page_policy::set_page_policy;
+#[cfg(feature = "ssr")]
+pub use phone_step::read_phone_fields;
 pub use phone_step::{check_phone, PhoneFieldError, PhoneForm, PhoneSubmission};
 pub use session_page::{SessionPage, ShownSession};
 pub use verify_page::VerifyPage;
@@ -32,8 +32,3 @@ pub struct WidgetSettings {
 /// Why a verification request was refused, for the page that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRefused(pub String);
-
-#[cfg(feature = "ssr")]
-pub use phone_step::post_verify_form;
-#[cfg(feature = "ssr")]
-pub use session_page::{get_embed, get_root, get_session_page, get_verify, post_session_step};

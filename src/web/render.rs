@@ -1,4 +1,5 @@
-//! Rendering pages outside Leptos's own routes (answers to form posts).
+//! Rendering pages outside Leptos's own routes (answers to form posts), and what every page
+//! reads while rendering.
 
 use super::AppState;
 use crate::app::shell;
@@ -6,8 +7,9 @@ use axum::{extract::Request, response::IntoResponse, response::Response};
 use leptos::prelude::provide_context;
 
 /// Provides what every page reads while rendering.
-pub(super) fn provide_page_context(state: &AppState) {
+pub fn provide_page_context(state: &AppState) {
     provide_context(state.widget.clone());
+    provide_context(state.outbox.clone());
 }
 
 /// Renders the app for `request` with the usual context plus `extra`, whole (not streamed):

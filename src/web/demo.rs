@@ -6,8 +6,8 @@
 
 use crate::{
     callbacks::verify_webhook,
-    server::{AppState, VerigatorSettings},
     sites::{check_result, parse_origin, sign, CallbackRule, Site, SiteError, SiteId, Sites},
+    web::AppState,
 };
 use axum::{
     body::Bytes,
@@ -17,6 +17,7 @@ use axum::{
     routing::post,
     Router,
 };
+use secrecy::SecretString;
 use std::{
     collections::VecDeque,
     sync::{Arc, Mutex},
@@ -54,7 +55,8 @@ impl DemoHost {
 /// `localhost` and `127.0.0.1` origins, webhooks to `/demo/webhook`.
 pub async fn ensure_demo_site(
     sites: &Sites,
-    verigator: &VerigatorSettings,
+    verigator_username: &str,
+    verigator_password: &SecretString,
     port: u16,
     now: i64,
 ) -> anyhow::Result<()> {
@@ -80,8 +82,8 @@ pub async fn ensure_demo_site(
         ..Site::new(
             id,
             "Demo Shop".into(),
-            verigator.username.clone(),
-            verigator.password.clone(),
+            verigator_username.to_owned(),
+            verigator_password.clone(),
         )
     };
     match sites.create(site, now).await {

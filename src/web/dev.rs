@@ -9,7 +9,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     if state.outbox.is_none() {
         return Router::new();
     }
-    Router::new().route("/dev/outbox.json", get(outbox_json))
+    Router::new().route(crate::paths::DEV_OUTBOX_JSON, get(outbox_json))
 }
 
 /// `GET /dev/outbox.json`: the 50 newest messages, newest first.

@@ -1,8 +1,8 @@
 //! `POST /api/v1/sessions`: the host's backend starts a session and gets the URL to open.
 //! Authenticated with a site secret (`Authorization: Bearer whsec_…`); errors are JSON.
 
-use super::flow::StartError;
-use crate::{server::AppState, sites::RequestError};
+use super::AppState;
+use crate::{paths, sites::RequestError, widget::flow::StartError};
 use axum::{
     extract::{rejection::JsonRejection, State},
     http::{header, HeaderMap, StatusCode},
@@ -84,8 +84,8 @@ pub async fn create_session(
                 .unwrap_or("http");
             let body = json!({
                 "session": session.as_str(),
-                "url": format!("{scheme}://{host}/verify/{session}"),
-                "embed_url": format!("{scheme}://{host}/embed/{session}"),
+                "url": format!("{scheme}://{host}{}", paths::session_page(false, session.as_str())),
+                "embed_url": format!("{scheme}://{host}{}", paths::session_page(true, session.as_str())),
             });
             (StatusCode::CREATED, Json(body)).into_response()
         }

@@ -1,0 +1,224 @@
+//! The session pages' handlers: a signed (or legacy) request starts a session and goes to its
+//! page; every step is a form posted back to the page, run by the flow, and answered with the
+//! page again (with why, when it failed).
+
+use super::{render_page, AppState};
+use crate::{
+    abuse::ClientNet,
+    domain::SessionId,
+    paths,
+    widget::{flow::StartError, FlowError, ShownSession},
+};
+use axum::{
+    extract::{Form, Path, Query, State},
+    http::{request::Parts, Request, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+
+/// The fields of every step's form; each step reads its own.
+#[derive(Deserialize)]
+pub struct StepFields {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `GET /verify`: a signed request starts a session and goes to its page; without
+/// parameters, the phone check page.
+pub async fn get_verify(
+    State(state): State<AppState>,
+    Query(query): Query<Vec<(String, String)>>,
+    request: Request<axum::body::Body>,
+) -> Response {
+    if query.is_empty() {
+        return render_page(state, request, || {}).await;
+    }
+    start(state, query, request, false).await
+}
+
+/// `GET /embed`: a signed request starts a session and goes to its page in the iframe.
+pub async fn get_embed(
+    State(state): State<AppState>,
+    Query(query): Query<Vec<(String, String)>>,
+    request: Request<axum::body::Body>,
+) -> Response {
+    start(state, query, request, true).await
+}
+
+/// Starts a session for a signed request and redirects to its page (in the iframe when
+/// `embedded`); a refused request gets a page that names the problem, and nothing is created.
+async fn start(
+    state: AppState,
+    query: Vec<(String, String)>,
+    request: Request<axum::body::Body>,
+    embedded: bool,
+) -> Response {
+    let started = state.flow.start(&query).await;
+    answer_start(state, request, embedded, started).await
+}
+
+/// `GET /`: a legacy Messente widget request (its host changed only the host name) starts
+/// a session on the hosted page; otherwise the demo host on a development server, or the
+/// landing page.
+pub async fn get_root(
+    State(state): State<AppState>,
+    Query(query): Query<Vec<(String, String)>>,
+    headers: axum::http::HeaderMap,
+    request: Request<axum::body::Body>,
+) -> Response {
+    if query.iter().any(|(k, _)| k == "version") && query.iter().any(|(k, _)| k == "sig") {
+        let started = state.flow.start_legacy(&query).await;
+        // A refusal is shown by the hosted page's route.
+        let (mut parts, body) = request.into_parts();
+        parts.uri = axum::http::Uri::from_static(paths::VERIFY);
+        return answer_start(state, Request::from_parts(parts, body), false, started).await;
+    }
+    if state.demo.is_some() {
+        return super::demo::signup_page(state, &headers).await;
+    }
+    render_page(state, request, || {}).await
+}
+
+/// Redirects to a started session's page, or renders the page that says why the request
+/// was refused.
+async fn answer_start(
+    state: AppState,
+    request: Request<axum::body::Body>,
+    embedded: bool,
+    started: Result<SessionId, StartError>,
+) -> Response {
+    match started {
+        Ok(session) => {
+            Redirect::to(&paths::session_page(embedded, session.as_str())).into_response()
+        }
+        Err(StartError::Request(error)) => {
+            tracing::info!(%error, "verification request refused");
+            let status = match error {
+                crate::sites::RequestError::UnknownSite => StatusCode::NOT_FOUND,
+                crate::sites::RequestError::BadSignature => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            let refused = crate::widget::RequestRefused(error.to_string());
+            let mut response =
+                render_page(state, request, move || provide_context(refused.clone())).await;
+            *response.status_mut() = status;
+            response
+        }
+        Err(StartError::Internal(error)) => {
+            tracing::error!(cause = format!("{error:#}"), "cannot start a session");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /verify/{session}` or `/embed/{session}`: the session's current step.
+pub async fn get_session_page(
+    State(state): State<AppState>,
+    Path(session): Path<String>,
+    request: Request<axum::body::Body>,
+) -> Response {
+    let view = match SessionId::parse(&session) {
+        Ok(id) => state.flow.view(&id).await,
+        Err(_) => Err(FlowError::NoSession),
+    };
+    show(state, request, ShownSession { view, error: None }).await
+}
+
+/// `POST /verify/{session}` or `/embed/{session}`: runs the posted step and shows the
+/// session after it (the same step again, with why, when it failed).
+pub async fn post_session_step(
+    State(state): State<AppState>,
+    Path(session): Path<String>,
+    parts: Parts,
+    Form(fields): Form<StepFields>,
+) -> Response {
+    let flow = state.flow.clone();
+    let shown = match SessionId::parse(&session) {
+        Err(_) => ShownSession {
+            view: Err(FlowError::NoSession),
+            error: None,
+        },
+        Ok(id) => {
+            let client = ClientNet::of_request(&parts.extensions);
+            let result = match fields.step.as_str() {
+                "send_code" => {
+                    let by_app = fields.channel == "app";
+                    flow.send_code(&id, &fields.phone, &fields.country, by_app, &client)
+                        .await
+                }
+                "check_code" => flow.check_code(&id, &fields.code).await,
+                "resend_code" => flow.resend(&id, &client).await,
+                "change_number" => flow.change_number(&id).await,
+                "cancel" => flow.cancel(&id).await,
+                _ => Err(FlowError::OutOfStep),
+            };
+            match result {
+                Ok(view) => ShownSession {
+                    view: Ok(view),
+                    error: None,
+                },
+                Err(error @ (FlowError::NoSession | FlowError::Ended)) => ShownSession {
+                    view: Err(error),
+                    error: None,
+                },
+                Err(error) => ShownSession {
+                    view: flow.view(&id).await,
+                    error: Some(error),
+                },
+            }
+        }
+    };
+    let request = Request::from_parts(parts, axum::body::Body::empty());
+    show(state, request, shown).await
+}
+
+/// Renders the session page with its status: 404 for an unknown session, 503 when the
+/// verification service is down, 429 with `Retry-After` when a code was asked for too
+/// soon, 422 when another step failed or the session ended.
+async fn show(
+    state: AppState,
+    request: Request<axum::body::Body>,
+    shown: ShownSession,
+) -> Response {
+    let status = match (&shown.view, &shown.error) {
+        (Err(FlowError::NoSession), _) => StatusCode::NOT_FOUND,
+        (Err(FlowError::Unavailable), _) | (_, Some(FlowError::Unavailable)) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        (_, Some(FlowError::TooSoon(_))) => StatusCode::TOO_MANY_REQUESTS,
+        (Ok(_), None) => StatusCode::OK,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let retry_after = match &shown.error {
+        Some(FlowError::TooSoon(seconds)) => Some(*seconds),
+        _ => None,
+    };
+    // The site's language and look, for the whole document (`<html>` is the shell's).
+    let (locale, theme) = match &shown.view {
+        Ok(flow) => (flow.locale, flow.theme.clone()),
+        Err(_) => Default::default(),
+    };
+    let mut response = render_page(state, request, move || {
+        provide_context(shown.clone());
+        provide_context(locale);
+        provide_context(theme.clone());
+    })
+    .await;
+    *response.status_mut() = status;
+    if let Some(seconds) = retry_after {
+        response.headers_mut().insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(seconds.max(1)),
+        );
+    }
+    response
+}
