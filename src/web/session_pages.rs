@@ -10,26 +10,49 @@ use crate::{
     widget::{flow::StartError, FlowError, ShownSession},
 };
 use axum::{
-    extract::{Form, Path, Query, State},
+    extract::{rejection::FormRejection, Form, Path, Query, State},
     http::{request::Parts, Request, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
 use leptos::prelude::provide_context;
 use serde::Deserialize;
 
-/// The fields of every step's form; each step reads its own.
-#[derive(Deserialize)]
-pub struct StepFields {
-    #[serde(default)]
-    step: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    country: String,
-    #[serde(default)]
-    channel: String,
-    #[serde(default)]
-    code: String,
+/// A step's form, parsed once: which step, with its own fields (a missing field reads as
+/// empty, and the flow says what is wrong with it).
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// The phone step.
+    SendCode {
+        #[serde(default)]
+        phone: String,
+        #[serde(default)]
+        country: String,
+        #[serde(default)]
+        channel: CodeChannel,
+    },
+    /// The code step.
+    CheckCode {
+        #[serde(default)]
+        code: String,
+    },
+    /// Another code to the same number.
+    ResendCode {},
+    /// Back to the phone step.
+    ChangeNumber {},
+    /// The visitor gives up.
+    Cancel {},
+}
+
+/// How the visitor wants the code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeChannel {
+    /// By SMS.
+    #[default]
+    Sms,
+    /// From an authenticator app.
+    App,
 }
 
 /// `GET /verify`: a signed request starts a session and goes to its page; without
@@ -139,7 +162,7 @@ pub async fn post_session_step(
     State(state): State<AppState>,
     Path(session): Path<String>,
     parts: Parts,
-    Form(fields): Form<StepFields>,
+    step: Result<Form<Step>, FormRejection>,
 ) -> Response {
     let flow = state.flow.clone();
     let shown = match SessionId::parse(&session) {
@@ -149,17 +172,26 @@ pub async fn post_session_step(
         },
         Ok(id) => {
             let client = ClientNet::of_request(&parts.extensions);
-            let result = match fields.step.as_str() {
-                "send_code" => {
-                    let by_app = fields.channel == "app";
-                    flow.send_code(&id, &fields.phone, &fields.country, by_app, &client)
-                        .await
+            let result = match step {
+                Ok(Form(Step::SendCode {
+                    phone,
+                    country,
+                    channel,
+                })) => {
+                    let by_app = channel == CodeChannel::App;
+                    flow.send_code(&id, &phone, &country, by_app, &client).await
                 }
-                "check_code" => flow.check_code(&id, &fields.code).await,
-                "resend_code" => flow.resend(&id, &client).await,
-                "change_number" => flow.change_number(&id).await,
-                "cancel" => flow.cancel(&id).await,
-                _ => Err(FlowError::OutOfStep),
+                Ok(Form(Step::CheckCode { code })) => flow.check_code(&id, &code).await,
+                Ok(Form(Step::ResendCode {})) => flow.resend(&id, &client).await,
+                Ok(Form(Step::ChangeNumber {})) => flow.change_number(&id).await,
+                Ok(Form(Step::Cancel {})) => flow.cancel(&id).await,
+                // No step, or one this page does not have: the page says it, nothing moves.
+                Err(
+                    FormRejection::FailedToDeserializeForm(_)
+                    | FormRejection::FailedToDeserializeFormBody(_),
+                ) => Err(FlowError::OutOfStep),
+                // Not a form at all, or a body that never came: the extractor's own answer.
+                Err(rejection) => return rejection.into_response(),
             };
             match result {
                 Ok(view) => ShownSession {
@@ -221,4 +253,49 @@ async fn show(
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CodeChannel, Step};
+
+    fn parse(form: &str) -> Option<Step> {
+        serde_urlencoded::from_str(form).ok()
+    }
+
+    #[test]
+    fn each_steps_form_parses_into_its_own_fields() {
+        assert_eq!(
+            parse("step=send_code&phone=%2B37251234567&channel=app"),
+            Some(Step::SendCode {
+                phone: "+37251234567".into(),
+                country: String::new(),
+                channel: CodeChannel::App,
+            })
+        );
+        assert_eq!(
+            parse("step=check_code&code=123456"),
+            Some(Step::CheckCode {
+                code: "123456".into()
+            })
+        );
+        // Fields of another step are ignored; a missing field reads as empty.
+        assert_eq!(parse("step=cancel&phone=x"), Some(Step::Cancel {}));
+        assert_eq!(
+            parse("step=check_code"),
+            Some(Step::CheckCode {
+                code: String::new()
+            })
+        );
+        assert_eq!(parse("step=resend_code"), Some(Step::ResendCode {}));
+        assert_eq!(parse("step=change_number"), Some(Step::ChangeNumber {}));
+        for bad in [
+            "",
+            "step=launch",
+            "phone=1",
+            "step=send_code&channel=pigeon",
+        ] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
 }
