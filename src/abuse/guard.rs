@@ -95,6 +95,7 @@ impl Guard {
     }
 
     /// Decides `attempt` at `now` and records the decision; a send it allows counts from now.
+    #[tracing::instrument(name = "abuse_guard", skip_all, fields(channel = attempt.channel.as_str()))]
     pub async fn decide(
         &self,
         attempt: &SendAttempt<'_>,

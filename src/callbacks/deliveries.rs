@@ -217,6 +217,7 @@ impl WebhookWorker {
         Ok(started)
     }
 
+    #[tracing::instrument(name = "delivery", skip_all, fields(webhook = %row.id, site = %row.site_id))]
     async fn attempt(&self, row: &DueRow, now: i64) -> Outcome {
         let Ok(site_id) = SiteId::parse(&row.site_id) else {
             return Outcome::Refused("unknown site".into());

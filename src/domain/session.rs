@@ -37,6 +37,12 @@ impl SessionId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Its first 8 characters, for logs: enough to follow one session, too little to open it
+    /// (the whole id is the visitor's handle on the session).
+    pub fn log_ref(&self) -> &str {
+        &self.0[..8]
+    }
 }
 
 /// Not a session id.

@@ -101,6 +101,7 @@ impl VerigatorClient {
         }
     }
 
+    #[tracing::instrument(name = "verigator", skip_all, fields(%method, path))]
     async fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,

@@ -181,6 +181,7 @@ impl Flow {
             .map_err(internal)?
             .ok_or(FlowError::NoSession)?;
         let site = self.sites.get(&session.site_id).await.map_err(internal)?;
+        tracing::Span::current().record("site", site.id.as_str());
         Ok((session, site))
     }
 
@@ -632,6 +633,7 @@ impl Flow {
     }
 
     /// Phone step: reads the number (or takes the locked one) and sends a code.
+    #[tracing::instrument(name = "send_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn send_code(
         &self,
         id: &SessionId,
@@ -656,6 +658,7 @@ impl Flow {
     }
 
     /// Code step: sends a new code to the same number, the old one dies.
+    #[tracing::instrument(name = "resend_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn resend(&self, id: &SessionId, client: &ClientNet) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let (Some(phone), SessionStatus::CodeSent) = (session.phone.clone(), session.status) else {
@@ -674,6 +677,7 @@ impl Flow {
     }
 
     /// Code step: checks the code.
+    #[tracing::instrument(name = "check_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn check_code(&self, id: &SessionId, code: &str) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         if session.status != SessionStatus::CodeSent {
@@ -770,6 +774,7 @@ impl Flow {
     }
 
     /// Code step: back to the phone step, unless the number is locked.
+    #[tracing::instrument(name = "change_number", skip_all, fields(session = id.log_ref(), site))]
     pub async fn change_number(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         let (session, _) = self.load_open(id).await?;
         if session.phone_locked {
@@ -784,6 +789,7 @@ impl Flow {
     }
 
     /// Any step: the visitor gives up.
+    #[tracing::instrument(name = "cancel", skip_all, fields(session = id.log_ref(), site))]
     pub async fn cancel(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let now = self.clock.unix_seconds();
