@@ -105,11 +105,41 @@ impl SessionStatus {
     pub fn from_stored(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|s| s.as_str() == name)
     }
+
+    /// The word a result carries to the host: `VERIFIED`, or `CANCELLED` for any other end
+    /// (a result is only ever made for those two).
+    pub fn result_word(self) -> &'static str {
+        if self == Self::Verified {
+            "VERIFIED"
+        } else {
+            "CANCELLED"
+        }
+    }
+
+    /// Reads a result's word back: `VERIFIED` or `CANCELLED`.
+    pub fn from_result_word(word: &str) -> Option<Self> {
+        [Self::Verified, Self::Cancelled]
+            .into_iter()
+            .find(|s| s.result_word() == word)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_results_word_is_read_back_as_its_status() {
+        assert_eq!(SessionStatus::Verified.result_word(), "VERIFIED");
+        assert_eq!(SessionStatus::Cancelled.result_word(), "CANCELLED");
+        for status in [SessionStatus::Verified, SessionStatus::Cancelled] {
+            assert_eq!(
+                SessionStatus::from_result_word(status.result_word()),
+                Some(status)
+            );
+        }
+        assert_eq!(SessionStatus::from_result_word("verified"), None);
+    }
 
     #[test]
     fn ids_are_22_url_safe_characters() {

@@ -2,6 +2,7 @@
 //! same signature as requests, so the fields must also say they are a result, and be fresh.
 
 use super::{signature_matches, SigningSecret};
+use crate::domain::SessionStatus;
 
 /// The `kind` every signed result carries; a request carrying any `kind` is refused, so that
 /// neither can pass for the other.
@@ -72,11 +73,9 @@ pub fn check_result(
     if ts < now - max_age_seconds || ts > now + 60 {
         return Err(ResultError::Stale);
     }
-    let verified = match required("status")?.as_str() {
-        "VERIFIED" => true,
-        "CANCELLED" => false,
-        _ => return Err(ResultError::Malformed("status")),
-    };
+    let verified = SessionStatus::from_result_word(&required("status")?)
+        .ok_or(ResultError::Malformed("status"))?
+        == SessionStatus::Verified;
     Ok(CheckedResult {
         session: required("session")?,
         user: required("user")?,

@@ -1,0 +1,110 @@
+//! Admission: a signed request, the host backend's call or a legacy Messente request becomes a
+//! session, or is refused with a message that names the problem.
+
+use super::{Flow, StartError};
+use crate::{
+    domain::SessionId,
+    sites::{
+        legacy_signature_matches, requested_site, sign, RequestError, SignedRequest, SigningSecret,
+        SiteError,
+    },
+};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+
+impl Flow {
+    /// Checks a signed request's query and starts a session for it.
+    pub async fn start(&self, query: &[(String, String)]) -> Result<SessionId, StartError> {
+        let site_id = requested_site(query)?;
+        let site = match self.sites.get(&site_id).await {
+            Ok(site) => site,
+            Err(SiteError::NotFound) => return Err(RequestError::UnknownSite.into()),
+            Err(e) => return Err(anyhow::Error::new(e).into()),
+        };
+        let secrets = self
+            .sites
+            .active_secrets(&site.id)
+            .await
+            .context("site secrets")?;
+        let request = SignedRequest::verify(query, &site, &secrets, self.clock.unix_seconds())?;
+        let id = self
+            .sessions
+            .create(&request, false, self.clock.unix_seconds())
+            .await
+            .context("new session")?;
+        tracing::info!(site = %site.id, "verification session started");
+        Ok(id)
+    }
+
+    /// Starts a session for a legacy Messente widget request (`user`, `version=1`,
+    /// `callback_url`, optional `phone`, `sig`).
+    pub async fn start_legacy(&self, query: &[(String, String)]) -> Result<SessionId, StartError> {
+        let field = |name: &'static str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let user = field("user").ok_or(RequestError::Missing("user"))?;
+        if field("version") != Some("1") {
+            return Err(RequestError::Malformed("version").into());
+        }
+        let callback_url = field("callback_url").ok_or(RequestError::Missing("callback_url"))?;
+        field("sig").ok_or(RequestError::Missing("sig"))?;
+        let site = match self.sites.by_legacy_user(user).await {
+            Ok(site) => site,
+            Err(SiteError::NotFound) => return Err(RequestError::UnknownSite.into()),
+            Err(e) => return Err(anyhow::Error::new(e).into()),
+        };
+        let password = site
+            .legacy
+            .as_ref()
+            .map(|(_, p)| p.expose_secret().to_owned())
+            .unwrap_or_default();
+        if !legacy_signature_matches(query, &password) {
+            return Err(RequestError::BadSignature.into());
+        }
+        if !site.allows_callback(callback_url) {
+            return Err(RequestError::CallbackNotAllowed.into());
+        }
+        let now = self.clock.unix_seconds();
+        // The protocol names no end user: each visit is a user of its own.
+        let request = SignedRequest {
+            site: site.id.clone(),
+            user: format!("messente-widget-{}", SessionId::generate()),
+            phone: field("phone").filter(|p| !p.is_empty()).map(str::to_owned),
+            phone_locked: false,
+            callback_url: callback_url.to_owned(),
+            state: None,
+            ts: now,
+            key: None,
+        };
+        let id = self
+            .sessions
+            .create(&request, true, now)
+            .await
+            .context("new session")?;
+        tracing::info!(site = %site.id, "legacy widget session started");
+        Ok(id)
+    }
+
+    /// Starts a session for the host's backend, which authenticates with a site secret: its
+    /// fields become a request signed with that secret now, checked like any other.
+    pub async fn start_for_backend(
+        &self,
+        secret: &str,
+        fields: Vec<(String, String)>,
+    ) -> Result<SessionId, StartError> {
+        let secret = SigningSecret::parse(secret).map_err(|_| RequestError::BadSignature)?;
+        let mut pairs: Vec<(String, String)> = fields
+            .into_iter()
+            .filter(|(k, _)| k != "ts" && k != "sig" && k != "nonce")
+            .collect();
+        pairs.push(("ts".into(), self.clock.unix_seconds().to_string()));
+        // One signed request starts one session: a nonce makes each call a request of its own.
+        pairs.push(("nonce".into(), SessionId::generate().to_string()));
+        let sig = sign(&secret, &pairs);
+        pairs.push(("sig".into(), sig));
+        self.start(&pairs).await
+    }
+}

@@ -1,0 +1,158 @@
+//! The visitor's flow over a session: phone → code → verified, cancelled at any time. Calls
+//! Verigator only through the typed client, so any compatible server will do. No HTTP
+//! framework in here: pages, server functions and form posts all call these methods.
+
+mod admission;
+mod code_step;
+mod outcome;
+mod sending;
+mod verigator_link;
+
+use super::view::{FlowError, FlowView};
+use crate::{
+    abuse::{Guard, Rules},
+    clock::Clock,
+    domain::{PhoneNumber, SessionId, SessionStatus},
+    sessions::{Session, Sessions},
+    sites::{RequestError, Site, Sites},
+    verigator::{pin_code::PinPolicy, wire::AuthMethod},
+};
+use std::sync::Arc;
+
+/// Why a request could not start a session.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The request itself is wrong; the message says how.
+    #[error(transparent)]
+    Request(#[from] RequestError),
+    /// Storage failed.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+/// The flow's dependencies and limits.
+#[derive(Clone)]
+pub struct Flow {
+    sites: Sites,
+    sessions: Sessions,
+    clock: Arc<dyn Clock>,
+    http: reqwest::Client,
+    verigator_url: String,
+    policy: PinPolicy,
+    guard: Guard,
+}
+
+/// How soon a visitor may try again while another session of the same host user sends.
+const BUSY_RETRY_SECONDS: i64 = 5;
+
+fn internal(error: impl Into<anyhow::Error>) -> FlowError {
+    let error = error.into();
+    tracing::error!(cause = format!("{error:#}"), "widget flow failed");
+    FlowError::Unavailable
+}
+
+impl Flow {
+    /// A flow over these stores, calling the Verigator API at `verigator_url`; `policy` tells
+    /// the visitor how long a code lasts and how many tries; `guard` decides every send.
+    pub fn new(
+        sites: Sites,
+        sessions: Sessions,
+        clock: Arc<dyn Clock>,
+        http: reqwest::Client,
+        verigator_url: String,
+        policy: PinPolicy,
+        guard: Guard,
+    ) -> Self {
+        Self {
+            sites,
+            sessions,
+            clock,
+            http,
+            verigator_url,
+            policy,
+            guard,
+        }
+    }
+    async fn load(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {
+        let session = self
+            .sessions
+            .get(id, self.clock.unix_seconds())
+            .await
+            .map_err(internal)?
+            .ok_or(FlowError::NoSession)?;
+        let site = self.sites.get(&session.site_id).await.map_err(internal)?;
+        tracing::Span::current().record("site", site.id.as_str());
+        Ok((session, site))
+    }
+
+    async fn load_open(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {
+        let (session, site) = self.load(id).await?;
+        if session.status.is_final() {
+            return Err(FlowError::Ended);
+        }
+        Ok((session, site))
+    }
+
+    /// The session as the visitor sees it.
+    pub async fn view(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (session, site) = self.load(id).await?;
+        self.render(&session, &site).await
+    }
+
+    async fn reload(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        self.view(id).await
+    }
+
+    /// The policy for this site's visitors: the server's, tightened by the site's own limits.
+    fn policy(&self, site: &Site) -> PinPolicy {
+        site.pin_limits.tighten(&self.policy)
+    }
+
+    /// The abuse rules for this site's sends: the server's, with the site's own over them.
+    fn rules(&self, site: &Site) -> Result<Rules, FlowError> {
+        self.guard
+            .rules()
+            .with_site(&site.abuse_rules)
+            .map_err(internal)
+    }
+
+    /// Seconds between two codes for this site's visitors.
+    fn resend_wait(&self, site: &Site) -> Result<i64, FlowError> {
+        let cooldown = self.rules(site)?.number.cooldown_seconds;
+        Ok(site.pin_limits.resend_wait(cooldown))
+    }
+
+    async fn render(&self, session: &Session, site: &Site) -> Result<FlowView, FlowError> {
+        let now = self.clock.unix_seconds();
+        let policy = self.policy(site);
+        let resend_wait = self.resend_wait(site)?;
+        let browser_return = match session.status {
+            SessionStatus::Verified | SessionStatus::Cancelled => {
+                Some(self.browser_return(session, site).await?)
+            }
+            _ => None,
+        };
+        Ok(FlowView {
+            session: session.id.clone(),
+            status: session.status,
+            site_name: site.name.clone(),
+            prefill_phone: session.prefill_phone.clone(),
+            phone_locked: session.phone_locked,
+            allow_totp: site.allow_totp,
+            masked_phone: session.phone.as_ref().map(PhoneNumber::masked),
+            by_app: session.method == Some(AuthMethod::Totp),
+            resend_in_seconds: session
+                .code_sent_at
+                .map_or(0, |sent| (sent + resend_wait - now).max(0)),
+            code_valid_for_seconds: session
+                .code_sent_at
+                .map_or(0, |sent| (sent + policy.validity_seconds - now).max(0)),
+            attempts_left: (policy.max_wrong_tries - session.wrong_codes).max(0),
+            browser_return,
+            callback_url: session.callback_url.clone(),
+            frame_ancestors: site.embed_origins.clone(),
+            theme: site.theme.clone(),
+            locale: site.locale,
+        })
+    }
+}

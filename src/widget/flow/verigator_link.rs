@@ -1,0 +1,111 @@
+//! The site's Verigator service and the host user's Verigator user, created on first use.
+
+use super::{internal, Flow};
+use crate::{
+    domain::PhoneNumber,
+    sessions::Session,
+    sites::Site,
+    verigator::{
+        wire::{ServiceId, UserId},
+        ClientError, VerigatorClient,
+    },
+    widget::view::FlowError,
+};
+use secrecy::SecretString;
+
+impl Flow {
+    pub(super) fn client(&self, site: &Site) -> VerigatorClient {
+        let password: SecretString = site.verigator_password.clone();
+        VerigatorClient::with_http(
+            &self.verigator_url,
+            &site.verigator_username,
+            &password,
+            self.http.clone(),
+        )
+    }
+
+    /// The site's Verigator service, created on first use.
+    pub(super) async fn service(
+        &self,
+        site: &Site,
+        client: &VerigatorClient,
+    ) -> Result<ServiceId, FlowError> {
+        if let Some(service) = site.verigator_service {
+            return Ok(service);
+        }
+        let fqdn = site
+            .callback_urls
+            .first()
+            .and_then(|rule| reqwest::Url::parse(rule.as_written().trim_end_matches('*')).ok())
+            .and_then(|url| url.host_str().map(str::to_owned))
+            .unwrap_or_else(|| site.id.to_string());
+        let created = match client.create_service(&fqdn, &site.name).await {
+            Err(ClientError::Conflict(_)) => {
+                client
+                    .create_service(&fqdn, &format!("{} ({})", site.name, site.id))
+                    .await
+            }
+            other => other,
+        }
+        .map_err(internal)?;
+        self.sites
+            .set_service(&site.id, created.id)
+            .await
+            .map_err(internal)?;
+        Ok(created.id)
+    }
+
+    /// The Verigator user for the session's host user at `phone`: the API cannot change a
+    /// user's number, so a new number replaces the user.
+    pub(super) async fn user(
+        &self,
+        session: &Session,
+        service: ServiceId,
+        client: &VerigatorClient,
+        phone: &PhoneNumber,
+    ) -> Result<UserId, FlowError> {
+        let known = self
+            .sessions
+            .site_user(&session.site_id, &session.host_user)
+            .await
+            .map_err(internal)?;
+        if let Some((user, number)) = &known {
+            if number == phone.as_str() {
+                return Ok(*user);
+            }
+            match client.delete_user(service, *user).await {
+                Ok(()) | Err(ClientError::NotFound(_)) => {}
+                Err(e) => return Err(internal(e)),
+            }
+        }
+        let created = match client
+            .create_user(service, &session.host_user, phone.as_str())
+            .await
+        {
+            Err(ClientError::Conflict(_)) => {
+                // Known to Verigator but not here (a reset database): replace it.
+                let stale = client.list_users(service).await.map_err(internal)?;
+                if let Some(old) = stale
+                    .users
+                    .iter()
+                    .find(|u| u.id_in_service == session.host_user)
+                {
+                    client
+                        .delete_user(service, old.id)
+                        .await
+                        .map_err(internal)?;
+                }
+                client
+                    .create_user(service, &session.host_user, phone.as_str())
+                    .await
+            }
+            other => other,
+        }
+        .map_err(internal)?;
+        self.sessions
+            .set_site_user(&session.site_id, &session.host_user, created.id, phone)
+            .await
+            .map_err(internal)?;
+        Ok(created.id)
+    }
+}
