@@ -27,8 +27,63 @@ pub struct CreateSession {
     state: Option<String>,
 }
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "message": message.into() }))).into_response()
+/// What the backend API answers when it cannot start a session: a status and a message for
+/// the host's developer; an internal cause is logged here, once, and never sent.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendApiError {
+    /// No `Authorization: Bearer` header.
+    #[error("Send the site secret as Authorization: Bearer whsec_…")]
+    NoSecret,
+    /// The body is not JSON.
+    #[error("Send the body as JSON with Content-Type: application/json")]
+    NotJson,
+    /// The JSON is not a session request.
+    #[error("Invalid request body: {0}")]
+    BadBody(String),
+    /// The secret is not one of the site's.
+    #[error("The secret is not an active secret of this site.")]
+    WrongSecret,
+    /// The request is wrong; the message says how.
+    #[error(transparent)]
+    Request(RequestError),
+    /// Storage failed.
+    #[error("Internal error")]
+    Internal(anyhow::Error),
+}
+
+impl From<StartError> for BackendApiError {
+    fn from(error: StartError) -> Self {
+        match error {
+            StartError::Request(RequestError::BadSignature) => Self::WrongSecret,
+            StartError::Request(error) => Self::Request(error),
+            StartError::Internal(error) => Self::Internal(error),
+        }
+    }
+}
+
+impl From<JsonRejection> for BackendApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::NotJson,
+            rejection => Self::BadBody(rejection.body_text()),
+        }
+    }
+}
+
+impl IntoResponse for BackendApiError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            Self::NoSecret | Self::WrongSecret => StatusCode::UNAUTHORIZED,
+            Self::NotJson => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Request(RequestError::UnknownSite) => StatusCode::NOT_FOUND,
+            Self::BadBody(_) | Self::Request(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal(cause) => {
+                tracing::error!(cause = format!("{cause:#}"), "cannot start a session");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        (status, Json(json!({ "message": self.to_string() }))).into_response()
+    }
 }
 
 /// `POST /api/v1/sessions`.
@@ -36,32 +91,13 @@ pub async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<CreateSession>, JsonRejection>,
-) -> Response {
-    let Some(secret) = headers
+) -> Result<(StatusCode, Json<serde_json::Value>), BackendApiError> {
+    let secret = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "Send the site secret as Authorization: Bearer whsec_…",
-        );
-    };
-    let Json(body) = match body {
-        Ok(body) => body,
-        Err(JsonRejection::MissingJsonContentType(_)) => {
-            return error(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "Send the body as JSON with Content-Type: application/json",
-            )
-        }
-        Err(rejection) => {
-            return error(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("Invalid request body: {}", rejection.body_text()),
-            )
-        }
-    };
+        .ok_or(BackendApiError::NoSecret)?;
+    let Json(body) = body?;
     let mut fields = vec![
         ("site".to_owned(), body.site),
         ("user".to_owned(), body.user),
@@ -72,39 +108,25 @@ pub async fn create_session(
         fields.push(("phone_locked".to_owned(), "1".to_owned()));
     }
     fields.extend(body.state.map(|s| ("state".to_owned(), s)));
-    match state.flow.start_for_backend(secret, fields).await {
-        Ok(session) => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("127.0.0.1:3000");
-            let scheme = headers
-                .get("x-forwarded-proto")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("http");
-            let body = json!({
-                "session": session.as_str(),
-                "url": format!("{scheme}://{host}{}", paths::session_page(false, session.as_str())),
-                "embed_url": format!("{scheme}://{host}{}", paths::session_page(true, session.as_str())),
-            });
-            (StatusCode::CREATED, Json(body)).into_response()
-        }
-        Err(StartError::Request(e)) => {
-            let status = match e {
-                RequestError::UnknownSite => StatusCode::NOT_FOUND,
-                RequestError::BadSignature => {
-                    return error(
-                        StatusCode::UNAUTHORIZED,
-                        "The secret is not an active secret of this site.",
-                    )
-                }
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            error(status, e.to_string())
-        }
-        Err(StartError::Internal(e)) => {
-            tracing::error!(cause = format!("{e:#}"), "cannot start a session");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
-        }
-    }
+    let session = state.flow.start_for_backend(secret, fields).await?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1:3000");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("http");
+    let url = |embedded| {
+        format!(
+            "{scheme}://{host}{}",
+            paths::session_page(embedded, session.as_str())
+        )
+    };
+    let body = json!({
+        "session": session.as_str(),
+        "url": url(false),
+        "embed_url": url(true),
+    });
+    Ok((StatusCode::CREATED, Json(body)))
 }
