@@ -4,7 +4,7 @@
 //! table holds Leptos's own options, read by `leptos_config` (which also applies `LEPTOS_*`
 //! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
 
-use super::{retention::RetentionSettings, serve::ServerTimeouts};
+use super::{retention::RetentionSettings, serve::ServerSettings};
 use crate::{
     abuse::{ClientIpSettings, Rules},
     sms::{MessenteSettings, TwilioSettings},
@@ -38,7 +38,7 @@ pub struct Settings {
     /// How long records are kept.
     pub retention: RetentionSettings,
     /// How long a client may take.
-    pub server: ServerTimeouts,
+    pub server: ServerSettings,
 }
 
 /// `[abuse]`: the guard's rules, and where the client's address comes from.
@@ -154,7 +154,7 @@ struct ProductTables {
     #[serde(default)]
     retention: RetentionSettings,
     #[serde(default)]
-    server: ServerTimeouts,
+    server: ServerSettings,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -217,6 +217,9 @@ impl Settings {
                     "PHONE_VERIFY_TRUSTED_PROXIES takes addresses or networks, comma-separated",
                 )?;
         }
+        if let Some(url) = env("PHONE_VERIFY_PUBLIC_URL") {
+            p.server.public_url = url;
+        }
         if let Some(provider) = env("SMS_PROVIDER") {
             p.sms.provider = serde_json::from_value(serde_json::Value::String(provider))
                 .context("SMS_PROVIDER must be outbox, messente or twilio")?;
@@ -263,6 +266,9 @@ impl Settings {
             }
             if self.verigator.is_embedded() && self.verigator.pin_key_bytes()?.is_none() {
                 missing.push("PHONE_VERIFY_PIN_KEY (64 hex digits): a key drawn at start voids pending codes at each restart");
+            }
+            if self.server.public_origin().is_none() {
+                missing.push("PHONE_VERIFY_PUBLIC_URL (or [server] public-url): the URLs handed out must not come from a request's Host header");
             }
             if !missing.is_empty() {
                 bail!(

@@ -14,5 +14,5 @@ pub use config::{
     AbuseSettings, DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
 };
 pub use retention::{Pruned, Retention, RetentionSettings};
-pub use serve::ServerTimeouts;
+pub use serve::ServerSettings;
 pub use startup::Application;

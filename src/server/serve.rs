@@ -13,10 +13,13 @@ use std::{future::Future, pin::pin, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// `[server]`: how long a client may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// `[server]`: the address the server is known by, and how long a client may take.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
-pub struct ServerTimeouts {
+pub struct ServerSettings {
+    /// The server's public origin (`https://verify.example.com`), for every URL it hands out;
+    /// required outside development, where a request's `Host` header is taken instead.
+    pub public_url: String,
     /// Seconds to send a request's headers, and to start the next request on a kept-alive
     /// connection (an idle connection is closed after it).
     pub header_read_seconds: u64,
@@ -27,10 +30,11 @@ pub struct ServerTimeouts {
     pub request_seconds: u64,
 }
 
-impl Default for ServerTimeouts {
+impl Default for ServerSettings {
     /// 10 s for headers (and idle), 10 s for a body, 30 s for a whole request.
     fn default() -> Self {
         Self {
+            public_url: String::new(),
             header_read_seconds: 10,
             body_read_seconds: 10,
             request_seconds: 30,
@@ -38,9 +42,26 @@ impl Default for ServerTimeouts {
     }
 }
 
-impl ServerTimeouts {
-    /// Each at least a second, the whole request at least as long as its parts.
+impl ServerSettings {
+    /// The public origin, when set: `http(s)://host[:port]`, nothing after it.
+    pub fn public_origin(&self) -> Option<&str> {
+        let url = self.public_url.trim().trim_end_matches('/');
+        (!url.is_empty()).then_some(url)
+    }
+
+    /// Each at least a second, the whole request at least as long as its parts; a public URL
+    /// that is an origin.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(url) = self.public_origin() {
+            let origin = reqwest::Url::parse(url)
+                .map(|parsed| parsed.origin().ascii_serialization())
+                .unwrap_or_default();
+            if origin != url || !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(format!(
+                    "server: public-url {url:?} must be an origin such as https://verify.example.com"
+                ));
+            }
+        }
         if self.header_read_seconds < 1
             || self.body_read_seconds < 1
             || self.request_seconds < self.body_read_seconds.max(20)
@@ -60,7 +81,7 @@ impl ServerTimeouts {
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    timeouts: ServerTimeouts,
+    timeouts: &ServerSettings,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();

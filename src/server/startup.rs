@@ -5,7 +5,7 @@ use super::{
     config::SmsProvider,
     headers::security_headers,
     retention::Retention,
-    serve::{serve, ServerTimeouts},
+    serve::{serve, ServerSettings},
     supervise::supervised,
     Settings,
 };
@@ -44,7 +44,7 @@ pub struct Application {
     router: Router,
     worker: WebhookWorker,
     retention: Retention,
-    timeouts: ServerTimeouts,
+    server: ServerSettings,
 }
 
 impl Application {
@@ -177,13 +177,14 @@ impl Application {
             clock,
             demo,
             client_ip: settings.abuse.client_ip,
+            public_origin: settings.server.public_origin().map(str::to_owned),
         };
         Ok(Self {
             listener,
-            router: router(state, api, settings.server),
+            router: router(state, api, &settings.server),
             worker,
             retention,
-            timeouts: settings.server,
+            server: settings.server,
         })
     }
 
@@ -206,7 +207,7 @@ impl Application {
         let (worker, retention) = (self.worker, self.retention);
         let worker = tokio::spawn(supervised("webhook delivery", move || worker.clone().run()));
         let retention = tokio::spawn(supervised("retention", move || retention.clone().run()));
-        let served = serve(self.listener, self.router, self.timeouts, shutdown_signal()).await;
+        let served = serve(self.listener, self.router, &self.server, shutdown_signal()).await;
         worker.abort();
         retention.abort();
         served
@@ -218,7 +219,7 @@ impl Application {
 fn router(
     state: AppState,
     api: Option<verigator::http::ApiState>,
-    timeouts: ServerTimeouts,
+    timeouts: &ServerSettings,
 ) -> Router {
     let mut app = web::routes(&state).layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
     if let Some(api) = api {

@@ -49,6 +49,8 @@ pub struct AppState {
     pub demo: Option<Arc<DemoHost>>,
     /// Where a request's client address comes from.
     pub client_ip: ClientIpSettings,
+    /// The server's public origin, for the URLs it hands out (development: the `Host` header).
+    pub public_origin: Option<String>,
 }
 
 /// Every page and form route: Leptos's pages, the session pages' handlers, the backend API,

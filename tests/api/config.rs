@@ -95,6 +95,12 @@ fn abuse_and_retention_settings_that_cannot_work_stop_the_start() {
     assert!(error.contains("countries-per-day"), "{error}");
     let error = load_with("decisions-days = 90", "decisions-days = 7").expect("refused");
     assert!(error.contains("decisions-days at least 15"), "{error}");
+    let error = load_with(
+        "public-url = \"\"",
+        "public-url = \"https://verify.example.com/widget\"",
+    )
+    .expect("refused");
+    assert!(error.contains("must be an origin"), "{error}");
     let error = load_with("[abuse.prefix]", "[abuse.prefixes]").expect("refused");
     assert!(error.contains("prefixes"), "{error}");
     let error = load_with(
@@ -117,6 +123,7 @@ fn outside_development_the_development_defaults_stop_the_start_and_say_what_to_s
         "SMS_PROVIDER",
         "VERIGATOR_PASSWORD",
         "PHONE_VERIFY_PIN_KEY",
+        "PHONE_VERIFY_PUBLIC_URL",
         "LEPTOS_ENV=DEV",
     ] {
         assert!(said.contains(needed), "{needed} not named: {said}");

@@ -339,3 +339,36 @@ async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
     );
     assert!(app.outbox().await.is_empty());
 }
+
+#[tokio::test]
+async fn the_urls_handed_out_use_the_public_origin_not_the_requests_host() {
+    let mut settings = test_settings();
+    settings.server.public_url = "https://verify.example.com".into();
+    let app = spawn_app_with(settings).await;
+    let secret = add_site(&app, None).await;
+    let created: serde_json::Value = app
+        .client
+        .post(format!("{}/api/v1/sessions", app.address))
+        .header("authorization", format!("Bearer {}", secret.expose()))
+        // Anyone can write a Host header: a host backend must not hand its users this one.
+        .header("host", "evil.test")
+        .json(&serde_json::json!({
+            "site": "shop", "user": "alice@example.com", "callback_url": CALLBACK
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = created["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://verify.example.com/verify/"),
+        "{url}"
+    );
+    let embed = created["embed_url"].as_str().unwrap();
+    assert!(
+        embed.starts_with("https://verify.example.com/embed/"),
+        "{embed}"
+    );
+}

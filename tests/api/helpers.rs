@@ -354,6 +354,10 @@ impl Binary {
                 "password = \"a-password-of-production\"",
             ),
             ("pin-key = \"\"", "pin-key = \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\""),
+            (
+                "public-url = \"\"",
+                "public-url = \"https://verify.example.com\"",
+            ),
         ];
         let text = edits.iter().fold(text, |text, (from, to)| {
             assert!(text.contains(from), "Leptos.toml has no {from}");
