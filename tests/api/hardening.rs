@@ -3,12 +3,13 @@
 //! passwords that outlive their change, unlimited password guesses.
 
 use crate::helpers::{
-    add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app,
-    spawn_app_with, start, step, test_settings, Binary, TestApp, CALLBACK, CLIENT_HEADER, PHONE,
+    add_site, create_site, return_fields, send_to, shop_site, signed_query, signed_query_at,
+    spawn_app, spawn_app_with, start, step, test_settings, Binary, TestApp, CALLBACK,
+    CLIENT_HEADER, PHONE,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
-    sites::{check_result, sign, CallbackRule, ResultError, Site, RESULT_KIND},
+    sites::{check_result, CallbackRule, ResultError, Site, RESULT_KIND},
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -122,22 +123,15 @@ async fn the_log_holds_no_query_string_session_id_or_number_even_at_debug() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let ts = SystemClock.unix_seconds().to_string();
-    let mut pairs: Vec<(String, String)> = [
-        ("site", "shop"),
-        ("user", "alice@example.com"),
-        ("callback_url", CALLBACK),
-        ("ts", ts.as_str()),
-        ("state", "marker-of-the-query"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    let sig = sign(&secret, &pairs);
-    pairs.push(("sig".into(), sig.clone()));
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(&pairs)
-        .finish();
+    let query = signed_query_at(
+        &secret,
+        SystemClock.unix_seconds(),
+        &[("state", "marker-of-the-query")],
+    );
+    let sig = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "sig")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
     let started = http
         .get(format!("{}/verify?{query}", server.address))
         .send()

@@ -241,7 +241,12 @@ pub fn shop_site(webhook_url: Option<&str>) -> Site {
 /// The query string of a request signed with `secret`, with `extra` parameters (which
 /// replace the defaults of the same name).
 pub fn signed_query(app: &TestApp, secret: &SigningSecret, extra: &[(&str, &str)]) -> String {
-    let ts = app.clock.unix_seconds().to_string();
+    signed_query_at(secret, app.clock.unix_seconds(), extra)
+}
+
+/// The same, signed at `ts` (for a server process on the wall clock).
+pub fn signed_query_at(secret: &SigningSecret, ts: i64, extra: &[(&str, &str)]) -> String {
+    let ts = ts.to_string();
     let mut pairs: Vec<(String, String)> = [
         ("site", "shop"),
         ("user", "alice@example.com"),

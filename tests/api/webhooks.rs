@@ -2,8 +2,8 @@
 //! retries, surviving a crash between verification and delivery.
 
 use crate::helpers::{
-    add_site, create_site, pin_in, shop_site, spawn_app, start, step, Binary, TestApp, CALLBACK,
-    PHONE,
+    add_site, create_site, pin_in, shop_site, signed_query_at, spawn_app, start, step, Binary,
+    TestApp, PHONE,
 };
 use axum::{
     body::Bytes, extract::State, http::HeaderMap, http::StatusCode, response::IntoResponse,
@@ -15,7 +15,7 @@ use phone_verify::{
         refused_as_not_public, verify_webhook, webhook_client, Deliveries, Running, WebhookWorker,
     },
     clock::{Clock, SystemClock},
-    sites::{sign, SigningSecret},
+    sites::SigningSecret,
 };
 use serde_json::Value;
 use sha2::Sha256;
@@ -106,6 +106,19 @@ async fn deliveries(db_url: &str) -> Vec<(String, i64)> {
         .unwrap()
 }
 
+/// Checks a delivery's signature with the product's host helper, as a host would.
+fn assert_signed(secret: &SigningSecret, headers: &HeaderMap, body: &[u8], now: i64) {
+    assert_eq!(
+        verify_webhook(
+            secret,
+            |n| headers.get(n).and_then(|v| v.to_str().ok()),
+            body,
+            now
+        ),
+        Ok(())
+    );
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers[name].to_str().unwrap()
 }
@@ -127,15 +140,7 @@ async fn a_verification_is_posted_signed_to_the_webhook_url() {
     assert_eq!(header(headers, "content-type"), "application/json");
     // The product's host helper and an HMAC of the test's own agree.
     let now = app.clock.unix_seconds();
-    assert_eq!(
-        verify_webhook(
-            &secret,
-            |n| headers.get(n).and_then(|v| v.to_str().ok()),
-            body,
-            now
-        ),
-        Ok(())
-    );
+    assert_signed(&secret, headers, body, now);
     let mut mac = Hmac::<Sha256>::new_from_slice(&secret.key()).unwrap();
     mac.update(
         format!(
@@ -274,19 +279,7 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let mut pairs: Vec<(String, String)> = [
-        ("site", "shop"),
-        ("user", "alice@example.com"),
-        ("callback_url", CALLBACK),
-        ("ts", &SystemClock.unix_seconds().to_string()),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    pairs.push(("sig".into(), sign(&secret, &pairs)));
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
+    let query = signed_query_at(&secret, SystemClock.unix_seconds(), &[]);
     let started = client
         .get(format!("{}/verify?{query}", first.address))
         .send()
@@ -329,15 +322,7 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
     let received = host.wait_for(2).await;
     let (headers, body) = &received[1];
     assert_eq!(header(headers, "webhook-id"), id);
-    assert_eq!(
-        verify_webhook(
-            &secret,
-            |n| headers.get(n).and_then(|v| v.to_str().ok()),
-            body,
-            SystemClock.unix_seconds()
-        ),
-        Ok(())
-    );
+    assert_signed(&secret, headers, body, SystemClock.unix_seconds());
     let body: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(body["data"]["status"], "VERIFIED");
     assert_eq!(body, serde_json::from_slice::<Value>(&failed[0].1).unwrap());
@@ -371,15 +356,7 @@ async fn a_refused_send_is_posted_as_verification_blocked_when_the_site_asks() {
     let received = host.wait_for(1).await;
     let (headers, body) = &received[0];
     let now = app.clock.unix_seconds();
-    assert_eq!(
-        verify_webhook(
-            &secret,
-            |n| headers.get(n).and_then(|v| v.to_str().ok()),
-            body,
-            now
-        ),
-        Ok(())
-    );
+    assert_signed(&secret, headers, body, now);
     let body: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(body["type"], "verification.blocked");
     assert_eq!(body["data"]["rule"], "number-type");
