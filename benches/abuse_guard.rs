@@ -176,9 +176,9 @@ impl Server {
         settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
         let (db, url) = database(name).await;
         settings.database.url = url;
-        settings.abuse.rules = rules;
-        settings.abuse.client_ip.header = "x-forwarded-for".into();
-        settings.abuse.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        settings.abuse = rules;
+        settings.server.client_ip.header = "x-forwarded-for".into();
+        settings.server.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
         let clock = ManualClock::at(START);
         let app = Application::build_with_clock(settings, Arc::new(clock.clone()))
             .await

@@ -26,6 +26,8 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]
+pub mod setting_formats;
+#[cfg(feature = "ssr")]
 pub mod sites;
 #[cfg(feature = "ssr")]
 pub mod sms;

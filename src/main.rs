@@ -45,14 +45,22 @@ enum Command {
         #[command(subcommand)]
         action: AbuseAction,
     },
+    /// Prints the settings in effect (defaults, then the file, then the environment), secrets
+    /// as `[set]`, then checks them.
+    Config,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
     let cli = Cli::parse();
-    let settings = Settings::load(&cli.config)?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let settings = Settings::read(&cli.config)?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    // `config` shows settings even when they would not start, then says why.
+    if !matches!(command, Command::Config) {
+        settings.check()?;
+    }
+    match command {
         Command::Serve => {
             let app = Application::build(settings)
                 .await
@@ -63,5 +71,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Site { action } => site_command(&settings, action).await,
         Command::Account { action } => account_command(&settings, action).await,
         Command::Abuse { action } => abuse_command(&settings, action).await,
+        Command::Config => {
+            print!("{}", settings.to_toml()?);
+            settings.check()
+        }
     }
 }

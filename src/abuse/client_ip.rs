@@ -2,14 +2,14 @@
 //! comes from a proxy the operator trusts, and the network it counts as.
 
 use ipnet::IpNet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::{
     fmt,
     net::{IpAddr, Ipv6Addr},
 };
 
-/// `[abuse.client-ip]`: where the client's address comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// `[server.client-ip]`: where the client's address comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct ClientIpSettings {
     /// A header a reverse proxy sets (`x-forwarded-for`, `x-real-ip`, `cf-connecting-ip`…);
@@ -17,12 +17,13 @@ pub struct ClientIpSettings {
     pub header: String,
     /// Addresses or networks (`10.0.0.0/8`) of the proxies whose header is believed; a
     /// request from anywhere else counts as its connection's address.
+    #[serde(deserialize_with = "crate::setting_formats::comma_list")]
     pub trusted_proxies: Vec<IpNet>,
 }
 
 /// Why the client-ip settings were refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("abuse.client-ip: {0}")]
+#[error("server.client-ip: {0}")]
 pub struct ClientIpSettingsError(&'static str);
 
 impl ClientIpSettings {

@@ -88,6 +88,7 @@ pub struct CountryRule {
     /// Enforce, shadow or off.
     pub mode: Mode,
     /// ISO 3166-1 codes of the countries SMS may go to; empty allows every country.
+    #[serde(deserialize_with = "crate::setting_formats::comma_list")]
     pub allow: Vec<String>,
     /// Unverified codes per country per 24 hours at least; more when the country has verified
     /// more (a fifth of its busiest day in 14).

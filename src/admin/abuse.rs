@@ -35,7 +35,7 @@ pub async fn abuse_command(settings: &Settings, action: AbuseAction) -> anyhow::
         Err(SiteError::NotFound) => bail!("no site has the id {site}"),
         Err(error) => return Err(error.into()),
     }
-    let guard = Guard::new(db, settings.abuse.rules.clone());
+    let guard = Guard::new(db, settings.abuse.clone());
     let report = guard
         .report(id.as_str(), days, SystemClock.unix_seconds())
         .await?;

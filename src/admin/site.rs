@@ -192,7 +192,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
                     settings.verigator.password.clone(),
                 )
             };
-            options.apply(&mut new, &settings.abuse.rules)?;
+            options.apply(&mut new, &settings.abuse)?;
             let secret = sites.create(new, now).await?;
             println!("site {id} added.");
             println!("signing secret: {}", secret.expose());
@@ -202,7 +202,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
         }
         SiteAction::Set { id, options } => {
             let mut site = sites.get(&site_id(&id)?).await?;
-            options.apply(&mut site, &settings.abuse.rules)?;
+            options.apply(&mut site, &settings.abuse)?;
             sites.set_options(&site).await?;
             println!("site {id} changed.");
         }

@@ -11,7 +11,8 @@ mod supervise;
 pub mod telemetry;
 
 pub use config::{
-    AbuseSettings, DatabaseSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
+    variable_for, DatabaseSettings, ProductSettings, Settings, SmsProvider, SmsSettings,
+    VerigatorSettings, ENV_PREFIX, ENV_SHORT_NAMES,
 };
 pub use retention::{Pruned, Retention, RetentionSettings};
 pub use serve::ServerSettings;

@@ -9,12 +9,12 @@ use crate::{
     sms::Outbox,
     verigator::Verigator,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 use std::{sync::Arc, time::Duration};
 
 /// `[retention]`: how long each kind of record is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct RetentionSettings {
     /// Days a session is kept after it ended (or expired).

@@ -1,6 +1,7 @@
 //! The accept loop: the router on hyper, with the timeouts `axum::serve` does not set, so a
 //! slow or idle client cannot hold a connection as long as it likes.
 
+use crate::abuse::ClientIpSettings;
 use axum::{body::Body, extract::ConnectInfo, Router};
 use hyper::{body::Incoming, Request};
 use hyper_util::{
@@ -8,13 +9,14 @@ use hyper_util::{
     server::{conn::auto, graceful::GracefulShutdown},
     service::TowerToHyperService,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::{future::Future, pin::pin, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// `[server]`: the address the server is known by, and how long a client may take.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// `[server]`: the address the server is known by, who its clients are, and how long a client
+/// may take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct ServerSettings {
     /// The server's public origin (`https://verify.example.com`), for every URL it hands out;
@@ -28,6 +30,8 @@ pub struct ServerSettings {
     /// Seconds a whole request may take, answer included (a code sent through a slow SMS
     /// provider must fit).
     pub request_seconds: u64,
+    /// `[server.client-ip]`: the client's address, behind a reverse proxy.
+    pub client_ip: ClientIpSettings,
 }
 
 impl Default for ServerSettings {
@@ -38,6 +42,7 @@ impl Default for ServerSettings {
             header_read_seconds: 10,
             body_read_seconds: 10,
             request_seconds: 30,
+            client_ip: ClientIpSettings::default(),
         }
     }
 }

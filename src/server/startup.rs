@@ -69,7 +69,7 @@ impl Application {
             .timeout(Duration::from_secs(15))
             .build()?;
 
-        let guard = Guard::new(db.clone(), settings.abuse.rules.clone());
+        let guard = Guard::new(db.clone(), settings.abuse.clone());
         let outbox = (settings.sms.provider == SmsProvider::Outbox)
             .then(|| Outbox::new(db.clone(), clock.clone()));
         let mut api = None;
@@ -176,7 +176,7 @@ impl Application {
             flow,
             clock,
             demo,
-            client_ip: settings.abuse.client_ip,
+            client_ip: settings.server.client_ip.clone(),
             public_origin: settings.server.public_origin().map(str::to_owned),
         };
         Ok(Self {

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 /// Account and sender for Messente.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct MessenteSettings {
     /// API base URL, `https://api.messente.com/v1` in production.
@@ -16,6 +16,7 @@ pub struct MessenteSettings {
     /// API username.
     pub username: String,
     /// API password.
+    #[serde(serialize_with = "crate::setting_formats::redacted")]
     pub password: SecretString,
     /// Registered sender name or number.
     pub sender: String,

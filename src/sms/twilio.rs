@@ -4,10 +4,10 @@ use super::{redacted, transport_error, SmsError, SmsSender};
 use crate::domain::PhoneNumber;
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Account and sender for Twilio.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct TwilioSettings {
     /// API base URL, `https://api.twilio.com` in production.
@@ -16,6 +16,7 @@ pub struct TwilioSettings {
     /// Account SID (`AC…`).
     pub account_sid: String,
     /// Auth token.
+    #[serde(serialize_with = "crate::setting_formats::redacted")]
     pub auth_token: SecretString,
     /// Sender: a Twilio number in E.164, or a Messaging Service SID (`MG…`).
     pub from: String,

@@ -3,13 +3,13 @@
 use hmac::{Hmac, Mac};
 use rand::{rngs::OsRng, Rng};
 use secrecy::{ExposeSecret, SecretSlice};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 /// Limits on PINs and on guesses (`[verigator.pin]` in `Leptos.toml`); SMS sends are the
 /// abuse guard's (`[abuse]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct PinPolicy {
     /// Digits per PIN.

@@ -273,7 +273,7 @@ async fn a_sites_daily_budget_of_codes_holds_under_concurrent_visitors() {
 #[tokio::test]
 async fn the_session_caps_come_from_the_configuration() {
     let mut settings = test_settings();
-    settings.abuse.rules.session = SessionRule {
+    settings.abuse.session = SessionRule {
         codes: 1,
         number_changes: 0,
         ..SessionRule::default()

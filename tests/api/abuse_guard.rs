@@ -144,7 +144,7 @@ async fn a_client_reaches_three_countries_a_day_at_most() {
 async fn the_proxy_header_is_believed_from_trusted_proxies_only() {
     let mut settings = test_settings();
     // The proxy is elsewhere: loopback's header is anyone's to forge.
-    settings.abuse.client_ip.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
+    settings.server.client_ip.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
     let app = spawn_app_with(settings).await;
     let secret = shop_with(&app, serde_json::json!({})).await;
     for i in 0..10 {
@@ -278,7 +278,7 @@ async fn shadow_mode_sends_and_the_report_shows_what_it_would_have_refused() {
 #[tokio::test]
 async fn the_verigator_api_keeps_to_the_servers_country_allow_list() {
     let mut settings = test_settings();
-    settings.abuse.rules.country.allow = vec!["LV".into()];
+    settings.abuse.country.allow = vec!["LV".into()];
     let app = spawn_app_with(settings).await;
     let client = app.verigator();
     let service = client

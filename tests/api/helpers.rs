@@ -47,8 +47,8 @@ pub const CLIENT_HEADER: &str = "x-forwarded-for";
 /// "proxy" on loopback: a test may name the client of a request in [`CLIENT_HEADER`].
 pub fn test_settings() -> Settings {
     let mut settings = Settings::read(&project_file("Leptos.toml")).expect("Leptos.toml reads");
-    settings.abuse.client_ip.header = CLIENT_HEADER.into();
-    settings.abuse.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+    settings.server.client_ip.header = CLIENT_HEADER.into();
+    settings.server.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
     settings.leptos.env = leptos::config::Env::DEV;
     let db_file =
@@ -389,6 +389,13 @@ impl Binary {
     /// Runs a command to its end, `stdin` on its standard input.
     pub fn run(&self, args: &[&str], stdin: &str) -> Output {
         self.run_command(self.command(), args, stdin)
+    }
+
+    /// Runs a command to its end with these environment variables set.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.command();
+        command.envs(env.iter().copied());
+        self.run_command(command, args, "")
     }
 
     /// Runs a command with `Leptos.toml` as shipped, not in development mode.

@@ -1,20 +1,27 @@
-//! Settings, read from `Leptos.toml` with environment overrides.
+//! Settings: defaults, then `Leptos.toml`, then the environment, each over the one before.
 //!
 //! `Leptos.toml` is the server's one runtime configuration file. Its `[package.metadata.leptos]`
 //! table holds Leptos's own options, read by `leptos_config` (which also applies `LEPTOS_*`
-//! environment overrides, as cargo-leptos sets them). The tables above it are the product's.
+//! environment overrides, as cargo-leptos sets them). The tables above it are the product's,
+//! and every key of them can be set by an environment variable (`environment.rs`).
+
+mod environment;
+
+pub use environment::{variable_for, PREFIX as ENV_PREFIX, SHORT_NAMES as ENV_SHORT_NAMES};
 
 use super::{retention::RetentionSettings, serve::ServerSettings};
 use crate::{
-    abuse::{ClientIpSettings, Rules},
+    abuse::Rules,
+    setting_formats::{redacted, redacted_option},
     sms::{MessenteSettings, TwilioSettings},
     verigator::pin_code::PinPolicy,
     widget::WidgetSettings,
 };
 use anyhow::{bail, Context};
+use figment::{providers::Format, Figment};
 use leptos::config::{Env, LeptosOptions};
 use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The Verigator password shipped in `Leptos.toml` for development; refused in production.
@@ -33,60 +40,38 @@ pub struct Settings {
     pub verigator: VerigatorSettings,
     /// The SMS provider of the embedded Verigator server.
     pub sms: SmsSettings,
-    /// Limits that keep a public widget from being an SMS faucet.
-    pub abuse: AbuseSettings,
+    /// The abuse guard's rules: limits that keep a public widget from being an SMS faucet.
+    pub abuse: Rules,
     /// How long records are kept.
     pub retention: RetentionSettings,
-    /// How long a client may take.
+    /// The public address, the clients' addresses, and how long a client may take.
     pub server: ServerSettings,
 }
 
-/// `[abuse]`: the guard's rules, and where the client's address comes from.
-#[derive(Debug, Clone, Default)]
-pub struct AbuseSettings {
-    /// `[abuse.number]`, `[abuse.session]`, `[abuse.ip]`… (every table but `client-ip`).
-    pub rules: Rules,
-    /// `[abuse.client-ip]`.
-    pub client_ip: ClientIpSettings,
-}
-
-impl AbuseSettings {
-    /// Reads the `[abuse]` table.
-    fn from_table(mut table: toml::Table) -> anyhow::Result<Self> {
-        let client_ip = match table.remove("client-ip") {
-            Some(value) => value.try_into().context("bad [abuse.client-ip]")?,
-            None => ClientIpSettings::default(),
-        };
-        let rules = toml::Value::Table(table)
-            .try_into()
-            .context("bad [abuse] rules")?;
-        Ok(Self { rules, client_ip })
-    }
-}
-
 /// `[database]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// `sqlite://path/file.db`; override: `DATABASE_URL`.
+    /// `sqlite://path/file.db`.
     pub url: String,
 }
 
 /// `[verigator]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct VerigatorSettings {
     /// A remote Verigator-compatible API (up to `/v1`); empty serves the embedded one at
-    /// `/v1` and uses it. Override: `VERIGATOR_URL`.
+    /// `/v1` and uses it.
     #[serde(default)]
     pub url: String,
-    /// The account the widget uses. Override: `VERIGATOR_USERNAME`.
+    /// The account the widget uses.
     pub username: String,
-    /// Its password. Override: `VERIGATOR_PASSWORD`.
+    /// Its password.
+    #[serde(serialize_with = "redacted")]
     pub password: SecretString,
     /// Hex key of the PIN hashes (32 bytes); empty draws one at start-up, which voids pending
-    /// PINs at each restart. Override: `PHONE_VERIFY_PIN_KEY`.
-    #[serde(default)]
+    /// PINs at each restart.
+    #[serde(default, serialize_with = "redacted_option")]
     pub pin_key: Option<SecretString>,
     /// PIN and send limits.
     #[serde(default)]
@@ -119,7 +104,7 @@ impl VerigatorSettings {
 }
 
 /// Which SMS provider sends PINs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SmsProvider {
     /// Development: stored and listed at `/dev/outbox`, never sent.
@@ -131,10 +116,10 @@ pub enum SmsProvider {
 }
 
 /// `[sms]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SmsSettings {
-    /// Override: `SMS_PROVIDER`.
+    /// `outbox`, `messente` or `twilio`.
     pub provider: SmsProvider,
     /// `[sms.messente]`, needed when the provider is `messente`.
     pub messente: Option<MessenteSettings>,
@@ -142,23 +127,79 @@ pub struct SmsSettings {
     pub twilio: Option<TwilioSettings>,
 }
 
-/// The product's tables of the file; Leptos's table is read by `leptos_config`.
-#[derive(Deserialize)]
-struct ProductTables {
-    widget: WidgetSettings,
-    database: DatabaseSettings,
-    verigator: VerigatorSettings,
-    sms: SmsSettings,
+/// The product's settings: every table of the file but Leptos's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ProductSettings {
+    /// `[widget]`.
+    pub widget: WidgetSettings,
+    /// `[database]`.
+    pub database: DatabaseSettings,
+    /// `[verigator]`.
+    pub verigator: VerigatorSettings,
+    /// `[sms]`.
+    pub sms: SmsSettings,
+    /// `[abuse.*]`.
     #[serde(default)]
-    abuse: toml::Table,
+    pub abuse: Rules,
+    /// `[retention]`.
     #[serde(default)]
-    retention: RetentionSettings,
+    pub retention: RetentionSettings,
+    /// `[server]`.
     #[serde(default)]
-    server: ServerSettings,
+    pub server: ServerSettings,
+    /// Leptos's table, read by `leptos_config`.
+    #[serde(default, rename = "package", skip_serializing)]
+    _package: serde::de::IgnoredAny,
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
+impl ProductSettings {
+    /// The product's settings from `figment`: the settings' own types read every value, so
+    /// an environment variable's `"30"` is a number where a number is wanted.
+    pub fn extract(figment: &Figment) -> anyhow::Result<Self> {
+        figment
+            .extract_lossy()
+            .map_err(|error| anyhow::anyhow!("bad settings: {}", errors(error)))
+    }
+}
+
+/// Every error figment found, each naming its key and where its value came from (or, for a
+/// missing one, where to set it).
+fn errors(error: figment::Error) -> String {
+    use figment::error::Kind;
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let in_file = |m: &figment::Metadata| match &m.source {
+                Some(figment::Source::File(path)) => Some(path.display().to_string()),
+                _ => None,
+            };
+            match (&e.kind, e.metadata.as_ref()) {
+                (Kind::MissingField(field), _) => {
+                    let key = [key.as_str(), field].join(".");
+                    let key = key.trim_start_matches('.');
+                    format!(
+                        "{key} is missing: set it in the file or as {}",
+                        variable_for(key)
+                    )
+                }
+                (kind, Some(m)) if in_file(m).is_some() => {
+                    format!("{key}: {kind} (in {})", in_file(m).unwrap_or_default())
+                }
+                (kind, Some(_)) => {
+                    let short = ENV_SHORT_NAMES.iter().find(|(_, k)| *k == key);
+                    let names = match short {
+                        Some((name, _)) => format!("{} or {name}", variable_for(&key)),
+                        None => variable_for(&key),
+                    };
+                    format!("{key}: {kind} (from the environment: {names})")
+                }
+                (kind, None) => format!("{key}: {kind}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Settings {
@@ -172,76 +213,51 @@ impl Settings {
     /// Reads the file at `path` and the environment overrides, unchecked: for a caller that
     /// changes them (tests, benchmarks) and then calls [`Settings::check`].
     pub fn read(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        if !path.is_file() {
+            bail!("cannot read the configuration file {}", path.display());
+        }
         let path_str = path
             .to_str()
             .context("the configuration path is not UTF-8")?;
         let leptos = leptos::config::get_configuration(Some(path_str))
             .with_context(|| format!("bad [package.metadata.leptos] table in {}", path.display()))?
             .leptos_options;
-        let mut p: ProductTables =
-            toml::from_str(&text).with_context(|| format!("bad settings in {}", path.display()))?;
-        if let Some(code) = env("PHONE_VERIFY_DEFAULT_COUNTRY") {
-            p.widget.default_country = code
-                .try_into()
-                .context("PHONE_VERIFY_DEFAULT_COUNTRY is not a country code from the list")?;
-        }
-        if let Some(url) = env("DATABASE_URL") {
-            p.database.url = url;
-        }
-        if let Some(url) = env("VERIGATOR_URL") {
-            p.verigator.url = url;
-        }
-        if let Some(username) = env("VERIGATOR_USERNAME") {
-            p.verigator.username = username;
-        }
-        if let Some(password) = env("VERIGATOR_PASSWORD") {
-            p.verigator.password = password.into();
-        }
-        if let Some(key) = env("PHONE_VERIFY_PIN_KEY") {
-            p.verigator.pin_key = Some(key.into());
-        }
-        let mut abuse = AbuseSettings::from_table(p.abuse)?;
-        if let Some(header) = env("PHONE_VERIFY_CLIENT_IP_HEADER") {
-            abuse.client_ip.header = header;
-        }
-        if let Some(proxies) = env("PHONE_VERIFY_TRUSTED_PROXIES") {
-            abuse.client_ip.trusted_proxies = proxies
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::parse)
-                .collect::<Result<_, _>>()
-                .context(
-                    "PHONE_VERIFY_TRUSTED_PROXIES takes addresses or networks, comma-separated",
-                )?;
-        }
-        if let Some(url) = env("PHONE_VERIFY_PUBLIC_URL") {
-            p.server.public_url = url;
-        }
-        if let Some(provider) = env("SMS_PROVIDER") {
-            p.sms.provider = serde_json::from_value(serde_json::Value::String(provider))
-                .context("SMS_PROVIDER must be outbox, messente or twilio")?;
-        }
-        let settings = Self {
+        let figment = Figment::new()
+            .merge(figment::providers::Toml::file_exact(path))
+            .merge(environment::Environment);
+        let p = ProductSettings::extract(&figment)?;
+        Ok(Self {
             leptos,
             widget: p.widget,
             database: p.database,
             verigator: p.verigator,
             sms: p.sms,
-            abuse,
+            abuse: p.abuse,
             retention: p.retention,
             server: p.server,
+        })
+    }
+
+    /// The product's settings in effect, as TOML: secrets show whether they are set only.
+    pub fn to_toml(&self) -> anyhow::Result<String> {
+        let product = ProductSettings {
+            widget: self.widget.clone(),
+            database: self.database.clone(),
+            verigator: self.verigator.clone(),
+            sms: self.sms.clone(),
+            abuse: self.abuse.clone(),
+            retention: self.retention,
+            server: self.server.clone(),
+            _package: serde::de::IgnoredAny,
         };
-        Ok(settings)
+        toml::to_string(&product).context("settings as TOML")
     }
 
     /// Refuses combinations that cannot work, and development defaults outside development.
     pub fn check(&self) -> anyhow::Result<()> {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
-        self.abuse.rules.validate()?;
-        self.abuse.client_ip.validate()?;
+        self.abuse.validate()?;
+        self.server.client_ip.validate()?;
         self.retention.validate().map_err(anyhow::Error::msg)?;
         self.server.validate().map_err(anyhow::Error::msg)?;
         self.verigator.pin_key_bytes()?;
