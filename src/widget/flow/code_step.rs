@@ -62,7 +62,7 @@ impl Flow {
                 {
                     return Err(FlowError::CodeReplaced);
                 }
-                let webhook = self.webhook(&session, &site, SessionStatus::Verified);
+                let webhook = self.webhook(&session, &site, SessionStatus::Verified)?;
                 if !self
                     .sessions
                     .finish(
@@ -128,7 +128,7 @@ impl Flow {
     pub async fn cancel(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let now = self.clock.unix_seconds();
-        let webhook = self.webhook(&session, &site, SessionStatus::Cancelled);
+        let webhook = self.webhook(&session, &site, SessionStatus::Cancelled)?;
         if !self
             .sessions
             .finish(id, session.status, SessionStatus::Cancelled, now, webhook)
