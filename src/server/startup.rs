@@ -17,7 +17,7 @@ use crate::{
     sessions::Sessions,
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
-    verigator::{self, pin_code::PinKey, Accounts, Verigator},
+    verigator::{self, pin_code::PinKey, Accounts, HttpVerigator, Verigator},
     web::{self, ensure_demo_site, AppState, DemoHost},
     widget::flow::Flow,
 };
@@ -147,8 +147,7 @@ impl Application {
             Sites::new(db.clone()),
             Sessions::new(db.clone()),
             clock.clone(),
-            http,
-            verigator_url,
+            Arc::new(HttpVerigator::new(verigator_url, http)),
             settings.verigator.pin,
             guard,
         );

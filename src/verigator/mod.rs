@@ -6,12 +6,14 @@ pub mod client;
 mod engine;
 pub mod http;
 pub mod pin_code;
+mod port;
 pub mod totp;
 pub mod wire;
 
 pub use accounts::{AccountName, Accounts};
 pub use client::{ClientError, VerigatorClient};
 pub use engine::Verigator;
+pub use port::{HttpVerigator, VerigatorApi, VerigatorConnector};
 
 use crate::sms::SmsError;
 

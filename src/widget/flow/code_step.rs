@@ -44,7 +44,7 @@ impl Flow {
             return Err(FlowError::CodeReplaced);
         }
         let client = self.client(&site);
-        let service = self.service(&site, &client).await?;
+        let service = self.service(&site, &*client).await?;
         let answer = match client.verify(service, user, pin.as_str()).await {
             Ok(answer) => answer,
             // The user is gone: another session gave the host user a new number.

@@ -6,6 +6,8 @@ mod admission;
 mod code_step;
 mod outcome;
 mod sending;
+#[cfg(test)]
+mod tests;
 mod verigator_link;
 
 use super::view::{FlowError, FlowView};
@@ -15,7 +17,7 @@ use crate::{
     domain::{PhoneNumber, SessionId, SessionStatus},
     sessions::{Session, Sessions},
     sites::{RequestError, Site, Sites},
-    verigator::{pin_code::PinPolicy, wire::AuthMethod},
+    verigator::{pin_code::PinPolicy, wire::AuthMethod, VerigatorConnector},
 };
 use std::sync::Arc;
 
@@ -36,8 +38,7 @@ pub struct Flow {
     sites: Sites,
     sessions: Sessions,
     clock: Arc<dyn Clock>,
-    http: reqwest::Client,
-    verigator_url: String,
+    verigator: Arc<dyn VerigatorConnector>,
     policy: PinPolicy,
     guard: Guard,
 }
@@ -52,14 +53,14 @@ fn internal(error: impl Into<anyhow::Error>) -> FlowError {
 }
 
 impl Flow {
-    /// A flow over these stores, calling the Verigator API at `verigator_url`; `policy` tells
-    /// the visitor how long a code lasts and how many tries; `guard` decides every send.
+    /// A flow over these stores, calling the Verigator API through `verigator` as each
+    /// site's account; `policy` tells the visitor how long a code lasts and how many tries;
+    /// `guard` decides every send.
     pub fn new(
         sites: Sites,
         sessions: Sessions,
         clock: Arc<dyn Clock>,
-        http: reqwest::Client,
-        verigator_url: String,
+        verigator: Arc<dyn VerigatorConnector>,
         policy: PinPolicy,
         guard: Guard,
     ) -> Self {
@@ -67,8 +68,7 @@ impl Flow {
             sites,
             sessions,
             clock,
-            http,
-            verigator_url,
+            verigator,
             policy,
             guard,
         }

@@ -100,8 +100,8 @@ impl Flow {
         by_app: bool,
     ) -> Result<(FlowView, AuthMethod), FlowError> {
         let client = self.client(site);
-        let service = self.service(site, &client).await?;
-        let user = self.user(session, service, &client, phone).await?;
+        let service = self.service(site, &*client).await?;
+        let user = self.user(session, service, &*client, phone).await?;
         let wanted = if by_app && site.allow_totp {
             AuthMethod::Totp
         } else {

@@ -7,28 +7,24 @@ use crate::{
     sites::Site,
     verigator::{
         wire::{ServiceId, UserId},
-        ClientError, VerigatorClient,
+        ClientError, VerigatorApi,
     },
     widget::view::FlowError,
 };
-use secrecy::SecretString;
+use std::sync::Arc;
 
 impl Flow {
-    pub(super) fn client(&self, site: &Site) -> VerigatorClient {
-        let password: SecretString = site.verigator_password.clone();
-        VerigatorClient::with_http(
-            &self.verigator_url,
-            &site.verigator_username,
-            &password,
-            self.http.clone(),
-        )
+    /// The Verigator API as the site's account.
+    pub(super) fn client(&self, site: &Site) -> Arc<dyn VerigatorApi> {
+        self.verigator
+            .connect(&site.verigator_username, &site.verigator_password)
     }
 
     /// The site's Verigator service, created on first use.
     pub(super) async fn service(
         &self,
         site: &Site,
-        client: &VerigatorClient,
+        client: &dyn VerigatorApi,
     ) -> Result<ServiceId, FlowError> {
         if let Some(service) = site.verigator_service {
             return Ok(service);
@@ -61,7 +57,7 @@ impl Flow {
         &self,
         session: &Session,
         service: ServiceId,
-        client: &VerigatorClient,
+        client: &dyn VerigatorApi,
         phone: &PhoneNumber,
     ) -> Result<UserId, FlowError> {
         let known = self

@@ -1,0 +1,399 @@
+//! The step machine, driven with a fake Verigator (a small in-memory one behind the same
+//! trait as the HTTP client), a manual clock and a real SQLite database.
+
+use super::Flow;
+use crate::{
+    abuse::{ClientNet, Guard, Rules},
+    clock::{Clock, ManualClock},
+    domain::{SessionId, SessionStatus},
+    sessions::Sessions,
+    sites::{CallbackRule, SignedRequest, Site, SiteId, Sites},
+    verigator::{
+        pin_code::PinPolicy,
+        wire::{AuthMethod, AuthResult, AuthVerified, Service, ServiceId, User, UserId, UserList},
+        ClientError, VerigatorApi, VerigatorConnector,
+    },
+    widget::view::FlowError,
+};
+use async_trait::async_trait;
+use secrecy::SecretString;
+use sqlx::SqlitePool;
+use std::{
+    collections::HashMap,
+    net::{IpAddr, Ipv4Addr},
+    sync::{Arc, Mutex},
+};
+
+/// What the fake knows: users and their numbers, the pending code of each, what it sent.
+#[derive(Default)]
+struct FakeState {
+    users: HashMap<UserId, (String, String)>,
+    pending: HashMap<UserId, String>,
+    sent: Vec<(String, String)>,
+    /// Answers the next send with this error instead of sending.
+    fail_next_send: Option<ClientError>,
+}
+
+/// A Verigator that keeps one pending code per user, as the real one does.
+#[derive(Clone, Default)]
+struct FakeVerigator(Arc<Mutex<FakeState>>);
+
+impl FakeVerigator {
+    /// The last code sent to `phone`.
+    fn code_to(&self, phone: &str) -> String {
+        let state = self.0.lock().unwrap();
+        let sent = state.sent.iter().rev().find(|(to, _)| to == phone);
+        sent.map(|(_, code)| code.clone())
+            .expect("a code went there")
+    }
+
+    fn sends(&self) -> usize {
+        self.0.lock().unwrap().sent.len()
+    }
+}
+
+impl VerigatorConnector for FakeVerigator {
+    fn connect(&self, _: &str, _: &SecretString) -> Arc<dyn VerigatorApi> {
+        Arc::new(self.clone())
+    }
+}
+
+#[async_trait]
+impl VerigatorApi for FakeVerigator {
+    async fn create_service(&self, fqdn: &str, name: &str) -> Result<Service, ClientError> {
+        Ok(Service {
+            id: ServiceId(uuid::Uuid::new_v4()),
+            name: name.into(),
+            fqdn: fqdn.into(),
+            ctime: String::new(),
+        })
+    }
+
+    async fn create_user(
+        &self,
+        _: ServiceId,
+        id_in_service: &str,
+        phone_number: &str,
+    ) -> Result<User, ClientError> {
+        let id = UserId(uuid::Uuid::new_v4());
+        let user = (id_in_service.to_owned(), phone_number.to_owned());
+        self.0.lock().unwrap().users.insert(id, user);
+        Ok(User {
+            id,
+            id_in_service: id_in_service.into(),
+            ctime: String::new(),
+        })
+    }
+
+    async fn list_users(&self, _: ServiceId) -> Result<UserList, ClientError> {
+        Ok(UserList {
+            users: Vec::new(),
+            count: 0,
+            total: 0,
+        })
+    }
+
+    async fn delete_user(&self, _: ServiceId, user: UserId) -> Result<(), ClientError> {
+        let mut state = self.0.lock().unwrap();
+        state.pending.remove(&user);
+        match state.users.remove(&user) {
+            Some(_) => Ok(()),
+            None => Err(ClientError::NotFound("user".into())),
+        }
+    }
+
+    async fn initiate(
+        &self,
+        _: ServiceId,
+        user: UserId,
+        method: AuthMethod,
+    ) -> Result<AuthMethod, ClientError> {
+        let mut state = self.0.lock().unwrap();
+        if let Some(error) = state.fail_next_send.take() {
+            return Err(error);
+        }
+        let (_, phone) = state
+            .users
+            .get(&user)
+            .cloned()
+            .ok_or(ClientError::NotFound("user".into()))?;
+        let code = format!("{:06}", state.sent.len() * 7919 % 1_000_000);
+        state.pending.insert(user, code.clone());
+        state.sent.push((phone, code));
+        // No authenticator is enrolled: an app code falls back to SMS, as Verigator does.
+        let _ = method;
+        Ok(AuthMethod::Sms)
+    }
+
+    async fn verify(
+        &self,
+        _: ServiceId,
+        user: UserId,
+        token: &str,
+    ) -> Result<AuthVerified, ClientError> {
+        let mut state = self.0.lock().unwrap();
+        if !state.users.contains_key(&user) {
+            return Err(ClientError::NotFound("user".into()));
+        }
+        let result = match state.pending.get(&user) {
+            Some(code) if code == token => {
+                state.pending.remove(&user);
+                AuthResult::Verified
+            }
+            Some(_) => AuthResult::Invalid,
+            None => AuthResult::Expired,
+        };
+        Ok(AuthVerified::new(AuthMethod::Sms, result))
+    }
+}
+
+const START: i64 = 1_800_000_000;
+const VICTIM: &str = "+37251234567";
+const ATTACKER: &str = "+37251234999";
+
+struct Harness {
+    flow: Flow,
+    fake: FakeVerigator,
+    clock: ManualClock,
+    sessions: Sessions,
+    db: SqlitePool,
+}
+
+impl Harness {
+    async fn new() -> Self {
+        let file = std::env::temp_dir().join(format!("flow-test-{}.db", uuid::Uuid::new_v4()));
+        let db = crate::db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        let clock = ManualClock::at(START);
+        let sites = Sites::new(db.clone());
+        let mut site = Site::new(
+            SiteId::parse("shop").unwrap(),
+            "Shop".into(),
+            "widget".into(),
+            SecretString::from("password"),
+        );
+        site.callback_urls = vec![CallbackRule::parse("https://shop.example.com/done").unwrap()];
+        site.webhook_url = Some("https://hooks.example.com/verify".into());
+        sites.create(site, START).await.unwrap();
+        let fake = FakeVerigator::default();
+        let sessions = Sessions::new(db.clone());
+        let flow = Flow::new(
+            sites,
+            sessions.clone(),
+            Arc::new(clock.clone()),
+            Arc::new(fake.clone()),
+            PinPolicy::default(),
+            Guard::new(db.clone(), Rules::default()),
+        );
+        Self {
+            flow,
+            fake,
+            clock,
+            sessions,
+            db,
+        }
+    }
+
+    /// A session for the host user `user`, as a checked request would start it.
+    async fn session(&self, user: &str) -> SessionId {
+        let request = SignedRequest {
+            site: SiteId::parse("shop").unwrap(),
+            user: user.into(),
+            phone: None,
+            phone_locked: false,
+            callback_url: "https://shop.example.com/done".into(),
+            state: Some("cart=42".into()),
+            ts: self.clock.unix_seconds(),
+            key: Some(SessionId::generate().to_string()),
+        };
+        self.sessions
+            .create(&request, false, self.clock.unix_seconds())
+            .await
+            .unwrap()
+    }
+
+    async fn send(&self, id: &SessionId, phone: &str) -> Result<SessionStatus, FlowError> {
+        let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+        self.flow
+            .send_code(id, phone, "", false, &client)
+            .await
+            .map(|view| view.status)
+    }
+
+    async fn check(&self, id: &SessionId, code: &str) -> Result<SessionStatus, FlowError> {
+        self.flow.check_code(id, code).await.map(|view| view.status)
+    }
+
+    /// The webhook bodies written, oldest first.
+    async fn webhooks(&self) -> Vec<serde_json::Value> {
+        let bodies: Vec<(String,)> =
+            sqlx::query_as("SELECT body FROM webhook_deliveries ORDER BY rowid")
+                .fetch_all(&self.db)
+                .await
+                .unwrap();
+        bodies
+            .into_iter()
+            .map(|(b,)| serde_json::from_str(&b).unwrap())
+            .collect()
+    }
+}
+
+fn wrong(code: &str) -> String {
+    format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000)
+}
+
+#[tokio::test]
+async fn a_right_code_verifies_the_number_it_went_to_and_the_webhook_says_so() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    assert_eq!(h.send(&id, VICTIM).await, Ok(SessionStatus::CodeSent));
+    let code = h.fake.code_to(VICTIM);
+    assert_eq!(h.check(&id, &code).await, Ok(SessionStatus::Verified));
+
+    let view = h.flow.view(&id).await.unwrap();
+    let fields = view
+        .browser_return
+        .expect("an ended session returns")
+        .fields;
+    assert!(
+        fields.contains(&("phone".into(), VICTIM.into())),
+        "{fields:?}"
+    );
+    let webhooks = h.webhooks().await;
+    assert_eq!(webhooks.len(), 1);
+    assert_eq!(webhooks[0]["type"], "verification.verified");
+    assert_eq!(webhooks[0]["data"]["phone"], VICTIM);
+    // Ended: no step moves it again.
+    assert_eq!(h.check(&id, &code).await, Err(FlowError::Ended));
+    assert_eq!(
+        h.flow.cancel(&id).await.map(|v| v.status),
+        Err(FlowError::Ended)
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_count_down_and_the_last_one_locks_the_session() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    h.send(&id, VICTIM).await.unwrap();
+    let bad = wrong(&h.fake.code_to(VICTIM));
+    for left in (1..=4).rev() {
+        assert_eq!(
+            h.check(&id, &bad).await,
+            Err(FlowError::WrongCode {
+                attempts_left: left
+            })
+        );
+    }
+    assert_eq!(h.check(&id, &bad).await, Ok(SessionStatus::Locked));
+    // Even the right code does nothing now.
+    assert_eq!(
+        h.check(&id, &h.fake.code_to(VICTIM)).await,
+        Err(FlowError::Ended)
+    );
+    assert!(
+        h.webhooks().await.is_empty(),
+        "a locked session is not a result"
+    );
+}
+
+#[tokio::test]
+async fn a_code_past_its_validity_is_refused_by_the_flow_itself() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    h.send(&id, VICTIM).await.unwrap();
+    h.clock.advance(PinPolicy::default().validity_seconds);
+    assert_eq!(
+        h.check(&id, &h.fake.code_to(VICTIM)).await,
+        Err(FlowError::CodeExpired)
+    );
+}
+
+#[tokio::test]
+async fn another_sessions_send_for_the_same_host_user_cannot_verify_this_sessions_number() {
+    // The review's attack: session A sends to the victim, session C (same host user) to the
+    // attacker, whose code is then typed into A.
+    let h = Harness::new().await;
+    let a = h.session("alice").await;
+    let c = h.session("alice").await;
+    h.send(&a, VICTIM).await.unwrap();
+    h.send(&c, ATTACKER).await.unwrap();
+    let attackers_code = h.fake.code_to(ATTACKER);
+    assert_eq!(
+        h.check(&a, &attackers_code).await,
+        Err(FlowError::CodeReplaced)
+    );
+    assert_eq!(
+        h.flow.view(&a).await.unwrap().status,
+        SessionStatus::CodeSent
+    );
+    assert!(h.webhooks().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_resend_waits_its_turn_and_a_new_code_replaces_the_old() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    h.send(&id, VICTIM).await.unwrap();
+    let first = h.fake.code_to(VICTIM);
+    let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+    assert!(matches!(
+        h.flow.resend(&id, &client).await,
+        Err(FlowError::TooSoon(30))
+    ));
+    h.clock.advance(30);
+    h.flow.resend(&id, &client).await.unwrap();
+    let second = h.fake.code_to(VICTIM);
+    assert_ne!(first, second);
+    assert!(matches!(
+        h.check(&id, &first).await,
+        Err(FlowError::WrongCode { .. })
+    ));
+    assert_eq!(h.check(&id, &second).await, Ok(SessionStatus::Verified));
+}
+
+#[tokio::test]
+async fn verigators_refusals_become_the_visitors_messages_and_cost_no_send() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    h.fake.0.lock().unwrap().fail_next_send = Some(ClientError::RateLimited {
+        message: "slow down".into(),
+        retry_after_seconds: Some(42),
+    });
+    assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::TooSoon(42)));
+    h.fake.0.lock().unwrap().fail_next_send = Some(ClientError::InvalidData("no".into()));
+    assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::CannotSendTo));
+    assert_eq!(h.fake.sends(), 0);
+    // Neither counted against the session's three codes.
+    for _ in 0..3 {
+        h.send(&id, VICTIM).await.unwrap();
+        h.flow.change_number(&id).await.unwrap();
+        h.clock.advance(60);
+    }
+    assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::TooManyCodes));
+}
+
+#[tokio::test]
+async fn steps_out_of_order_are_refused_and_cancel_ends_any_step() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    assert_eq!(h.check(&id, "123456").await, Err(FlowError::OutOfStep));
+    assert!(matches!(
+        h.send(&id, "not a number").await,
+        Err(FlowError::Phone(_))
+    ));
+    h.send(&id, VICTIM).await.unwrap();
+    assert_eq!(
+        h.flow.cancel(&id).await.map(|v| v.status),
+        Ok(SessionStatus::Cancelled)
+    );
+    let webhooks = h.webhooks().await;
+    assert_eq!(webhooks[0]["type"], "verification.cancelled");
+    assert_eq!(webhooks[0]["data"]["phone"], serde_json::Value::Null);
+    let unknown = SessionId::generate();
+    assert_eq!(
+        h.flow.view(&unknown).await.map(|v| v.status),
+        Err(FlowError::NoSession)
+    );
+}
