@@ -7,7 +7,7 @@ pub use outbox_page::{outbox_entries, OutboxEntry, OutboxPage};
 use crate::{
     domain::Theme,
     i18n::Locale,
-    widget::{set_page_policy, SessionPage, VerifyPage},
+    widget::{set_page_policy, RefusalPage, RequestRefused, SessionPage, VerifyPage},
 };
 use leptos::{nonce::use_nonce, prelude::*};
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -74,6 +74,10 @@ pub fn App() -> impl IntoView {
 /// Landing page of a running server: where to go next.
 #[component]
 fn HomePage() -> impl IntoView {
+    // A legacy Messente request comes to `/`; when it is refused, this page says why.
+    if let Some(RequestRefused(reason)) = use_context::<RequestRefused>() {
+        return view! { <RefusalPage reason/> }.into_any();
+    }
     view! {
         <main class="page">
             <h1>"Phone verification"</h1>
@@ -84,6 +88,7 @@ fn HomePage() -> impl IntoView {
             </ul>
         </main>
     }
+    .into_any()
 }
 
 /// Any unknown path: a 404 with a way back.

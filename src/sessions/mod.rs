@@ -4,7 +4,7 @@
 use crate::{
     callbacks::{Deliveries, NewDelivery},
     domain::{PhoneNumber, SessionId, SessionStatus},
-    sites::{SignedRequest, SiteId},
+    sites::{SiteId, VerificationRequest},
     verigator::wire::{AuthMethod, UserId},
 };
 use sqlx::SqlitePool;
@@ -127,7 +127,7 @@ impl Sessions {
     /// widget protocol.
     pub async fn create(
         &self,
-        request: &SignedRequest,
+        request: &VerificationRequest,
         legacy: bool,
         now: i64,
     ) -> Result<SessionId, sqlx::Error> {

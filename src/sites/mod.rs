@@ -12,7 +12,7 @@ pub use legacy_messente::{legacy_signature, legacy_signature_matches};
 pub use pin_limits::{PinLimits, PinLimitsError};
 pub use result::{check_result, CheckedResult, ResultError, RESULT_KIND};
 pub use signed_url::{
-    canonical_form, requested_site, sign, signature_matches, RequestError, SignedRequest,
+    canonical_form, requested_site, sign, signature_matches, RequestError, VerificationRequest,
     MAX_REQUEST_AGE_SECONDS,
 };
 pub use store::{SiteError, Sites};

@@ -48,9 +48,10 @@ pub enum RequestError {
     CallbackNotAllowed,
 }
 
-/// A request whose signature, age and callback URL were checked.
+/// What a session is started from, whichever way it came (a signed URL, the host backend's
+/// call, a legacy Messente request): checked before it exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SignedRequest {
+pub struct VerificationRequest {
     /// The site.
     pub site: SiteId,
     /// The host's id for its user (Verigator's `id_in_service`).
@@ -126,7 +127,7 @@ pub fn signature_matches(secrets: &[SigningSecret], pairs: &[(String, String)]) 
         .any(|secret| bool::from(sign(secret, pairs).as_bytes().ct_eq(sig.as_bytes())))
 }
 
-impl SignedRequest {
+impl VerificationRequest {
     /// Checks a request's parameters against `site` and its active `secrets` at `now`.
     pub fn verify(
         pairs: &[(String, String)],
@@ -280,7 +281,7 @@ mod tests {
 
     #[test]
     fn a_well_signed_request_is_accepted() {
-        let request = SignedRequest::verify(
+        let request = VerificationRequest::verify(
             &pairs(&[
                 ("state", "xyz"),
                 ("phone", "+37251234567"),
@@ -300,7 +301,7 @@ mod tests {
     #[test]
     fn copies_of_one_request_share_a_key_and_other_requests_do_not() {
         let key = |pairs: &[(String, String)]| {
-            SignedRequest::verify(pairs, &site(), &[secret()], NOW)
+            VerificationRequest::verify(pairs, &site(), &[secret()], NOW)
                 .unwrap()
                 .key
                 .expect("a signed request has a key")
@@ -317,14 +318,15 @@ mod tests {
     fn any_active_secret_signs_and_others_do_not() {
         let other = SigningSecret::generate();
         assert!(
-            SignedRequest::verify(&pairs(&[]), &site(), &[other.clone(), secret()], NOW).is_ok()
+            VerificationRequest::verify(&pairs(&[]), &site(), &[other.clone(), secret()], NOW)
+                .is_ok()
         );
         assert_eq!(
-            SignedRequest::verify(&pairs(&[]), &site(), &[other], NOW),
+            VerificationRequest::verify(&pairs(&[]), &site(), &[other], NOW),
             Err(RequestError::BadSignature)
         );
         assert_eq!(
-            SignedRequest::verify(&pairs(&[]), &site(), &[], NOW),
+            VerificationRequest::verify(&pairs(&[]), &site(), &[], NOW),
             Err(RequestError::BadSignature)
         );
     }
@@ -334,13 +336,13 @@ mod tests {
         let mut tampered = pairs(&[]);
         tampered[1].1 = "mallory@example.com".into();
         assert_eq!(
-            SignedRequest::verify(&tampered, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&tampered, &site(), &[secret()], NOW),
             Err(RequestError::BadSignature)
         );
         let mut added = pairs(&[]);
         added.push(("phone".into(), "+14155552671".into()));
         assert_eq!(
-            SignedRequest::verify(&added, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&added, &site(), &[secret()], NOW),
             Err(RequestError::BadSignature)
         );
     }
@@ -348,13 +350,13 @@ mod tests {
     #[test]
     fn old_and_future_requests_are_refused() {
         let request = pairs(&[]);
-        assert!(SignedRequest::verify(&request, &site(), &[secret()], NOW + 600).is_ok());
+        assert!(VerificationRequest::verify(&request, &site(), &[secret()], NOW + 600).is_ok());
         assert_eq!(
-            SignedRequest::verify(&request, &site(), &[secret()], NOW + 601),
+            VerificationRequest::verify(&request, &site(), &[secret()], NOW + 601),
             Err(RequestError::Expired)
         );
         assert_eq!(
-            SignedRequest::verify(&request, &site(), &[secret()], NOW - 61),
+            VerificationRequest::verify(&request, &site(), &[secret()], NOW - 61),
             Err(RequestError::FromTheFuture)
         );
     }
@@ -367,7 +369,7 @@ mod tests {
         let sig = sign(&secret(), &request);
         request.push(("sig".into(), sig));
         assert_eq!(
-            SignedRequest::verify(&request, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&request, &site(), &[secret()], NOW),
             Err(RequestError::CallbackNotAllowed)
         );
     }
@@ -379,22 +381,22 @@ mod tests {
             .filter(|(k, _)| k != "user")
             .collect();
         assert_eq!(
-            SignedRequest::verify(&without_user, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&without_user, &site(), &[secret()], NOW),
             Err(RequestError::BadSignature)
         );
         let unsigned: Vec<_> = pairs(&[]).into_iter().filter(|(k, _)| k != "sig").collect();
         assert_eq!(
-            SignedRequest::verify(&unsigned, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&unsigned, &site(), &[secret()], NOW),
             Err(RequestError::Missing("sig"))
         );
         let doubled = pairs(&[("state", "a"), ("state", "b")]);
         assert_eq!(
-            SignedRequest::verify(&doubled, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&doubled, &site(), &[secret()], NOW),
             Err(RequestError::Malformed("state"))
         );
         let locked_without_phone = pairs(&[("phone_locked", "1")]);
         assert_eq!(
-            SignedRequest::verify(&locked_without_phone, &site(), &[secret()], NOW),
+            VerificationRequest::verify(&locked_without_phone, &site(), &[secret()], NOW),
             Err(RequestError::Missing("phone"))
         );
         assert_eq!(requested_site(&[]), Err(RequestError::Missing("site")));

@@ -55,6 +55,9 @@ pub enum CodeChannel {
     App,
 }
 
+/// What a visitor is told when a session cannot be started for a reason of ours.
+const UNAVAILABLE: &str = "Something went wrong on our side. Please try again in a moment.";
+
 /// `GET /verify`: a signed request starts a session and goes to its page; without
 /// parameters, the phone check page.
 pub async fn get_verify(
@@ -100,10 +103,7 @@ pub async fn get_root(
 ) -> Response {
     if query.iter().any(|(k, _)| k == "version") && query.iter().any(|(k, _)| k == "sig") {
         let started = state.flow.start_legacy(&query).await;
-        // A refusal is shown by the hosted page's route.
-        let (mut parts, body) = request.into_parts();
-        parts.uri = axum::http::Uri::from_static(paths::VERIFY);
-        return answer_start(state, Request::from_parts(parts, body), false, started).await;
+        return answer_start(state, request, false, started).await;
     }
     if state.demo.is_some() {
         return super::demo::signup_page(state, &headers).await;
@@ -138,7 +138,12 @@ async fn answer_start(
         }
         Err(StartError::Internal(error)) => {
             tracing::error!(cause = format!("{error:#}"), "cannot start a session");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            // The visitor sees the page, never the cause.
+            let refused = crate::widget::RequestRefused(UNAVAILABLE.into());
+            let mut response =
+                render_page(state, request, move || provide_context(refused.clone())).await;
+            *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            response
         }
     }
 }

@@ -15,7 +15,7 @@ pub use page_policy::set_page_policy;
 pub use phone_step::read_phone_fields;
 pub use phone_step::{check_phone, PhoneFieldError, PhoneForm, PhoneSubmission};
 pub use session_page::{SessionPage, ShownSession};
-pub use verify_page::VerifyPage;
+pub use verify_page::{RefusalPage, VerifyPage};
 pub use view::{BrowserReturn, FlowError, FlowView};
 
 use crate::domain::CountryCode;

@@ -9,8 +9,8 @@ use phone_verify::{
     domain::{CountryCode, PhoneNumber, Pin, SessionId},
     sites::{
         canonical_form, check_result, legacy_signature, legacy_signature_matches, parse_origin,
-        parse_webhook_url, requested_site, sign, CallbackRule, SignedRequest, SigningSecret, Site,
-        SiteId,
+        parse_webhook_url, requested_site, sign, CallbackRule, SigningSecret, Site, SiteId,
+        VerificationRequest,
     },
     verigator::wire::{ConfirmTotp, CreateService, CreateUser, InitiateAuth, VerifyAuth},
 };
@@ -66,7 +66,7 @@ fn fuzz_signed_request_queries() {
                 let sig = sign(&secret, &fields);
                 fields.push(("sig".into(), sig));
             }
-            let _ = SignedRequest::verify(&fields, &site, std::slice::from_ref(&secret), NOW);
+            let _ = VerificationRequest::verify(&fields, &site, std::slice::from_ref(&secret), NOW);
             let _ = check_result(std::slice::from_ref(&secret), &fields, NOW, 300);
         });
     assert_eq!(

@@ -9,7 +9,7 @@ use phone_verify::{
     clock::Clock,
     domain::PhoneNumber,
     sessions::{Session, Sessions},
-    sites::{SignedRequest, Site, SiteId, Sites},
+    sites::{Site, SiteId, Sites, VerificationRequest},
     verigator::{
         totp,
         wire::{AuthMethod, UserId},
@@ -126,7 +126,7 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
     let site = SiteId::parse("shop").unwrap();
     let open = |state: &'static str| {
         let sessions = sessions.clone();
-        let request = SignedRequest {
+        let request = VerificationRequest {
             site: site.clone(),
             user: "alice".into(),
             phone: None,

@@ -5,8 +5,8 @@ use super::{Flow, StartError};
 use crate::{
     domain::SessionId,
     sites::{
-        legacy_signature_matches, requested_site, sign, RequestError, SignedRequest, SigningSecret,
-        SiteError,
+        legacy_signature_matches, requested_site, sign, RequestError, SigningSecret, SiteError,
+        VerificationRequest,
     },
 };
 use anyhow::Context;
@@ -26,7 +26,8 @@ impl Flow {
             .active_secrets(&site.id)
             .await
             .context("site secrets")?;
-        let request = SignedRequest::verify(query, &site, &secrets, self.clock.unix_seconds())?;
+        let request =
+            VerificationRequest::verify(query, &site, &secrets, self.clock.unix_seconds())?;
         let id = self
             .sessions
             .create(&request, false, self.clock.unix_seconds())
@@ -69,7 +70,7 @@ impl Flow {
         }
         let now = self.clock.unix_seconds();
         // The protocol names no end user: each visit is a user of its own.
-        let request = SignedRequest {
+        let request = VerificationRequest {
             site: site.id.clone(),
             user: format!("messente-widget-{}", SessionId::generate()),
             phone: field("phone").filter(|p| !p.is_empty()).map(str::to_owned),

@@ -4,11 +4,14 @@
 use super::{internal, Flow, BUSY_RETRY_SECONDS};
 use crate::{
     abuse::{Channel, ClientNet, Recorded, Refusal, SendAttempt},
-    domain::{CountryCode, PhoneNumber, SessionId, SessionStatus},
+    domain::{PhoneNumber, SessionId, SessionStatus},
     sessions::Session,
     sites::Site,
     verigator::{wire::AuthMethod, ClientError},
-    widget::view::{FlowError, FlowView},
+    widget::{
+        phone_step::{read_phone_fields, PhoneFieldError},
+        view::{FlowError, FlowView},
+    },
 };
 
 impl Flow {
@@ -163,11 +166,12 @@ impl Flow {
         } else {
             phone.to_owned()
         };
-        let country = match country.trim() {
-            "" => None,
-            code => Some(CountryCode::parse(code).map_err(FlowError::Country)?),
-        };
-        let number = PhoneNumber::parse(&typed, country).map_err(FlowError::Phone)?;
+        // The same reading as the phone check's, so both say the same of a number.
+        let number = read_phone_fields(&typed, country).map_err(|error| match error {
+            PhoneFieldError::Phone(error) => FlowError::Phone(error),
+            PhoneFieldError::Country(error) => FlowError::Country(error),
+            PhoneFieldError::Unexpected => FlowError::Unavailable,
+        })?;
         self.initiate(&session, &site, &number, by_app, client)
             .await
     }

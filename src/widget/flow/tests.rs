@@ -7,7 +7,7 @@ use crate::{
     clock::{Clock, ManualClock},
     domain::{SessionId, SessionStatus},
     sessions::Sessions,
-    sites::{CallbackRule, SignedRequest, Site, SiteId, Sites},
+    sites::{CallbackRule, Site, SiteId, Sites, VerificationRequest},
     verigator::{
         pin_code::PinPolicy,
         wire::{AuthMethod, AuthResult, AuthVerified, Service, ServiceId, User, UserId, UserList},
@@ -197,7 +197,7 @@ impl Harness {
 
     /// A session for the host user `user`, as a checked request would start it.
     async fn session(&self, user: &str) -> SessionId {
-        let request = SignedRequest {
+        let request = VerificationRequest {
             site: SiteId::parse("shop").unwrap(),
             user: user.into(),
             phone: None,
