@@ -82,6 +82,41 @@ mod tests {
         assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
+    /// Ours and the specification authors' library (`standardwebhooks`) accept each other's
+    /// signatures, on bodies and secrets of every shape; each refuses a changed body.
+    #[test]
+    fn interoperates_with_the_specification_authors_library() {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        for round in 0..200u32 {
+            let secret = SigningSecret::generate();
+            let theirs = standardwebhooks::Webhook::new(secret.expose()).unwrap();
+            let id = format!("msg_{round}");
+            let body = format!(
+                r#"{{"round":{round},"text":"{}"}}"#,
+                "é\\u0000<>".repeat(round as usize % 7)
+            );
+            let ours = sign_webhook(std::slice::from_ref(&secret), &id, now, body.as_bytes());
+            assert_eq!(ours, theirs.sign(&id, now, body.as_bytes()).unwrap());
+
+            let mut headers = http::HeaderMap::new();
+            headers.insert("webhook-id", id.parse().unwrap());
+            headers.insert("webhook-timestamp", now.to_string().parse().unwrap());
+            headers.insert("webhook-signature", ours.parse().unwrap());
+            assert!(theirs.verify(body.as_bytes(), &headers).is_ok());
+            assert!(theirs.verify(b"{}", &headers).is_err());
+            let sig = theirs.sign(&id, now, body.as_bytes()).unwrap();
+            assert_eq!(
+                verify_webhook(
+                    &secret,
+                    self::headers(&id, &now.to_string(), &sig),
+                    body.as_bytes(),
+                    now
+                ),
+                Ok(())
+            );
+        }
+    }
+
     fn headers<'a>(id: &'a str, ts: &'a str, sig: &'a str) -> impl Fn(&str) -> Option<&'a str> {
         move |name| match name {
             "webhook-id" => Some(id),

@@ -136,6 +136,31 @@ mod tests {
         assert_eq!(matching_step(RFC_SECRET, "000000x", now), None);
     }
 
+    /// The same codes as totp-rs, an independent implementation, for random secrets and
+    /// times, and the same step accepted for a code within the drift.
+    #[test]
+    fn agrees_with_totp_rs() {
+        use rand::{Rng, RngCore};
+        let mut rng = rand::thread_rng();
+        for _ in 0..2000 {
+            let mut secret = [0u8; 20];
+            rng.fill_bytes(&mut secret);
+            let time: i64 = rng.gen_range(0..4_000_000_000);
+            let theirs = totp_rs::Builder::new()
+                .with_secret(secret.to_vec())
+                .build()
+                .unwrap();
+            let code = code_at_step(&secret, step_at(time), DIGITS);
+            assert_eq!(code, theirs.generate(time as u64).to_string());
+            let later = time + rng.gen_range(-STEP_SECONDS..=STEP_SECONDS);
+            assert_eq!(
+                matching_step(&secret, &code, later).map(|s| s as u64),
+                theirs.check(&code, later as u64),
+                "time {time}, checked at {later}"
+            );
+        }
+    }
+
     #[test]
     fn otpauth_uri_names_issuer_and_account() {
         let uri = otpauth_uri(b"\x00\x01\x02\x03\x04", "Coffee Shop", "john@example.com");
