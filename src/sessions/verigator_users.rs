@@ -1,0 +1,166 @@
+//! The Verigator user behind each host user (one per site and host user, replaced when the
+//! number changes), which session may send through it now, and whose code is the current one.
+
+use super::{Session, Sessions};
+use crate::{
+    domain::PhoneNumber,
+    sites::SiteId,
+    verigator::wire::{AuthMethod, UserId},
+};
+
+/// How long one session may hold the right to send through a Verigator user: longer than a
+/// Verigator call may take (its client times out after 15 s), so a claim ends only when its
+/// holder died.
+const SENDING_CLAIM_SECONDS: i64 = 30;
+
+impl Sessions {
+    /// Claims the right to send a code through `user`, the Verigator user of the session's
+    /// host user; false while another session is sending through it, or when the host user
+    /// has another Verigator user by now.
+    pub async fn claim_sending(
+        &self,
+        session: &Session,
+        user: UserId,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let claimed = sqlx::query(
+            "UPDATE site_users SET sending_session = ?, sending_until = ? \
+             WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? \
+             AND (sending_until IS NULL OR sending_until <= ?)",
+        )
+        .bind(session.id.as_str())
+        .bind(now + SENDING_CLAIM_SECONDS)
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(user.to_string())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    /// Gives up the session's claim after a send that failed.
+    pub async fn release_sending(&self, session: &Session) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE site_users SET sending_session = NULL, sending_until = NULL \
+             WHERE site_id = ? AND host_user = ? AND sending_session = ?",
+        )
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(session.id.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a code sent to `phone` through `user` under the session's claim, which it
+    /// ends: the code becomes the user's pending one, and the session's. False, recording
+    /// nothing, when the session is no longer in `started` or `code_sent` or its claim was
+    /// lost.
+    pub async fn code_sent(
+        &self,
+        session: &Session,
+        phone: &PhoneNumber,
+        user: UserId,
+        method: AuthMethod,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.db.begin().await?;
+        let owned = sqlx::query(
+            "UPDATE site_users SET challenge_session = ?, challenge_sent_at = ?, \
+             sending_session = NULL, sending_until = NULL \
+             WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? AND sending_session = ?",
+        )
+        .bind(session.id.as_str())
+        .bind(now)
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(user.to_string())
+        .bind(session.id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let moved = sqlx::query(
+            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, verigator_user_id = ?, \
+             code_sent_at = ?, wrong_codes = 0 \
+             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
+        )
+        .bind(phone.as_str())
+        .bind(method.as_str())
+        .bind(user.to_string())
+        .bind(now)
+        .bind(session.id.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if owned.rows_affected() != 1 || moved.rows_affected() != 1 {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Whether the session's code is still the pending one of its Verigator user: the same
+    /// user (so the same number), sent by this session at the moment the session recorded,
+    /// and no other session sending through it now.
+    pub async fn code_is_current(&self, session: &Session, now: i64) -> Result<bool, sqlx::Error> {
+        let (Some(user), Some(phone), Some(sent_at)) =
+            (session.verigator_user, &session.phone, session.code_sent_at)
+        else {
+            return Ok(false);
+        };
+        let current: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM site_users WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? \
+             AND phone = ? AND challenge_session = ? AND challenge_sent_at = ? \
+             AND (sending_until IS NULL OR sending_until <= ?)",
+        )
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(user.to_string())
+        .bind(phone.as_str())
+        .bind(session.id.as_str())
+        .bind(sent_at)
+        .bind(now)
+        .fetch_optional(&self.db)
+        .await?;
+        Ok(current.is_some())
+    }
+
+    /// The Verigator user behind a site's user, and the number it has.
+    pub async fn site_user(
+        &self,
+        site: &SiteId,
+        host_user: &str,
+    ) -> Result<Option<(UserId, String)>, sqlx::Error> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT verigator_user_id, phone FROM site_users WHERE site_id = ? AND host_user = ?",
+        )
+        .bind(site.as_str())
+        .bind(host_user)
+        .fetch_optional(&self.db)
+        .await?;
+        Ok(row.and_then(|(id, phone)| id.parse().ok().map(|id| (UserId(id), phone))))
+    }
+
+    /// Remembers the Verigator user behind a site's user.
+    pub async fn set_site_user(
+        &self,
+        site: &SiteId,
+        host_user: &str,
+        user: UserId,
+        phone: &PhoneNumber,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO site_users (site_id, host_user, verigator_user_id, phone) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (site_id, host_user) DO UPDATE SET verigator_user_id = excluded.verigator_user_id, \
+             phone = excluded.phone, challenge_session = NULL, challenge_sent_at = NULL, \
+             sending_session = NULL, sending_until = NULL",
+        )
+        .bind(site.as_str())
+        .bind(host_user)
+        .bind(user.to_string())
+        .bind(phone.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+}

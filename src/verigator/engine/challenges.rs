@@ -1,0 +1,250 @@
+//! Codes: E8 sends one (an SMS PIN, or the authenticator's), E9 checks it, with the limits
+//! on sends and on wrong codes.
+
+use super::*;
+
+impl Verigator {
+    /// E8: starts an authentication. `totp` uses the user's confirmed authenticator, or falls
+    /// back to an SMS PIN; a new PIN replaces the one pending.
+    pub async fn initiate(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+        method: AuthMethod,
+    ) -> Result<AuthInitiated, VerigatorError> {
+        let (service, user) = self.user_row(account, service_id, user_id).await?;
+        let now = self.clock.unix_seconds();
+        let expires_at = now + self.policy.validity_seconds;
+        if method == AuthMethod::Totp && user.totp_confirmed {
+            self.replace_challenge(&user.id, AuthMethod::Totp, None, expires_at)
+                .await?;
+            return Ok(AuthInitiated {
+                method: AuthMethod::Totp,
+            });
+        }
+        let phone = PhoneNumber::try_from(user.phone_number.clone()).map_err(|_| {
+            VerigatorError::Internal(anyhow::anyhow!("stored phone number does not parse"))
+        })?;
+        let attempt = SendAttempt {
+            channel: Channel::Api,
+            rules: self.guard.rules(),
+            site: None,
+            session: None,
+            client: None,
+            phone: &phone,
+        };
+        let recorded = self.guard.decide(&attempt, now).await?;
+        if let Some(reached) = recorded
+            .decision
+            .reached
+            .filter(|_| !recorded.decision.allows())
+        {
+            return Err(match (reached.limit, reached.retry_after_seconds) {
+                (_, Some(wait)) => VerigatorError::RateLimited {
+                    retry_after_seconds: wait,
+                },
+                (Limit::NumberType, None) => VerigatorError::Invalid(
+                    "the user's phone_number does not take SMS: it is not a mobile number".into(),
+                ),
+                (Limit::CountryAllow, None) => VerigatorError::Invalid(
+                    "SMS to the country of the user's phone_number are not allowed".into(),
+                ),
+                (_, None) => {
+                    VerigatorError::Invalid("no SMS can be sent to the user's phone_number".into())
+                }
+            });
+        }
+        let pin = generate_pin(self.policy.digits);
+        let pin_hash = self.pin_key.hash(&user.id, &pin);
+        self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at)
+            .await?;
+        let mut text = format!("Your {} code is {pin}", service.name);
+        if let Some(host) = web_otp_host(&service.fqdn) {
+            text.push_str(&format!("\n\n@{host} #{pin}"));
+        }
+        if let Err(error) = self.sms.send(&phone, &text).await {
+            // The PIN never reached the user: it must not stay valid, nor count as sent.
+            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
+                .bind(&user.id)
+                .execute(&self.db)
+                .await?;
+            self.guard.refund(recorded.id).await?;
+            return Err(VerigatorError::SmsFailed(error));
+        }
+        Ok(AuthInitiated {
+            method: AuthMethod::Sms,
+        })
+    }
+
+    /// Whether the user has run out of wrong codes: for good, or for this hour.
+    async fn out_of_tries(&self, user: &UserRow, now: i64) -> Result<bool, VerigatorError> {
+        if user.consecutive_failures >= self.policy.max_consecutive_failures {
+            return Ok(true);
+        }
+        let (this_hour,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = ? AND failed_at > ?",
+        )
+        .bind(&user.id)
+        .bind(now - HOUR_SECONDS)
+        .fetch_one(&self.db)
+        .await?;
+        Ok(this_hour >= self.policy.failures_per_hour)
+    }
+
+    /// Counts a wrong code against the user and its pending challenge.
+    async fn record_failure(&self, user_id: &str, now: i64) -> Result<(), VerigatorError> {
+        let mut tx = self.db.begin().await?;
+        sqlx::query("INSERT INTO verigator_code_failures (user_id, failed_at) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE verigator_users SET consecutive_failures = consecutive_failures + 1 WHERE id = ?",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE verigator_challenges SET attempts_left = attempts_left - 1 WHERE user_id = ? AND attempts_left > 0")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn replace_challenge(
+        &self,
+        user_id: &str,
+        method: AuthMethod,
+        pin_hash: Option<&str>,
+        expires_at: i64,
+    ) -> Result<(), VerigatorError> {
+        sqlx::query(
+            "INSERT INTO verigator_challenges (user_id, method, pin_hash, expires_at, attempts_left) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (user_id) DO UPDATE SET method = excluded.method, pin_hash = excluded.pin_hash, \
+             expires_at = excluded.expires_at, attempts_left = excluded.attempts_left",
+        )
+        .bind(user_id)
+        .bind(method.as_str())
+        .bind(pin_hash)
+        .bind(expires_at)
+        .bind(self.policy.max_wrong_tries)
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// E9: checks a code against the pending authentication. A right code is spent at once,
+    /// atomically, so two requests with it cannot both succeed.
+    pub async fn verify(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+        token: &str,
+    ) -> Result<AuthVerified, VerigatorError> {
+        let (_, user) = self.user_row(account, service_id, user_id).await?;
+        let now = self.clock.unix_seconds();
+        let challenge: Option<ChallengeRow> = sqlx::query_as(
+            "SELECT method, pin_hash, expires_at, attempts_left FROM verigator_challenges WHERE user_id = ?",
+        )
+        .bind(&user.id)
+        .fetch_optional(&self.db)
+        .await?;
+        let Some(challenge) = challenge else {
+            return Ok(AuthVerified::new(AuthMethod::Sms, AuthResult::Expired));
+        };
+        let method = AuthMethod::from_stored(&challenge.method);
+        if challenge.expires_at <= now {
+            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
+                .bind(&user.id)
+                .execute(&self.db)
+                .await?;
+            return Ok(AuthVerified::new(method, AuthResult::Expired));
+        }
+        if challenge.attempts_left <= 0 || self.out_of_tries(&user, now).await? {
+            return Ok(AuthVerified::new(method, AuthResult::Throttled));
+        }
+        let right = match Pin::parse(token) {
+            Err(_) => false,
+            Ok(pin) => match method {
+                AuthMethod::Sms => {
+                    let stored = challenge.pin_hash.as_deref().unwrap_or_default();
+                    self.pin_key.matches(&user.id, pin.as_str(), stored)
+                        && self.spend_challenge(&user.id, Some(stored), now).await?
+                }
+                AuthMethod::Totp => self.spend_totp(&user, pin.as_str(), now).await?,
+            },
+        };
+        if right {
+            if user.consecutive_failures > 0 {
+                sqlx::query("UPDATE verigator_users SET consecutive_failures = 0 WHERE id = ?")
+                    .bind(&user.id)
+                    .execute(&self.db)
+                    .await?;
+            }
+            if method == AuthMethod::Sms {
+                if let Ok(phone) = PhoneNumber::try_from(user.phone_number.clone()) {
+                    self.guard.verified_by_api(&phone).await?;
+                }
+            }
+            return Ok(AuthVerified::new(method, AuthResult::Verified));
+        }
+        self.record_failure(&user.id, now).await?;
+        Ok(AuthVerified::new(method, AuthResult::Invalid))
+    }
+
+    /// Deletes the pending challenge if it is still the one checked; true for the one caller
+    /// that did.
+    async fn spend_challenge(
+        &self,
+        user_id: &str,
+        pin_hash: Option<&str>,
+        now: i64,
+    ) -> Result<bool, VerigatorError> {
+        let spent = sqlx::query(
+            "DELETE FROM verigator_challenges WHERE user_id = ? AND (pin_hash = ? OR (pin_hash IS NULL AND ? IS NULL)) \
+             AND attempts_left > 0 AND expires_at > ?",
+        )
+        .bind(user_id)
+        .bind(pin_hash)
+        .bind(pin_hash)
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(spent.rows_affected() == 1)
+    }
+
+    /// Accepts a TOTP code once: its step must be later than the last one used.
+    async fn spend_totp(
+        &self,
+        user: &UserRow,
+        code: &str,
+        now: i64,
+    ) -> Result<bool, VerigatorError> {
+        let Some(secret) = user
+            .totp_secret
+            .as_deref()
+            .and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok())
+        else {
+            return Ok(false);
+        };
+        let Some(step) = totp::matching_step(&secret, code, now) else {
+            return Ok(false);
+        };
+        let used = sqlx::query(
+            "UPDATE verigator_users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+        )
+        .bind(step)
+        .bind(&user.id)
+        .bind(step)
+        .execute(&self.db)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Ok(false);
+        }
+        self.spend_challenge(&user.id, None, now).await
+    }
+}

@@ -1,0 +1,175 @@
+//! Services and users: E1–E7.
+
+use super::*;
+
+impl Verigator {
+    /// E1: creates a service; its name is unique in the account.
+    pub async fn create_service(
+        &self,
+        account: &AccountName,
+        request: CreateService,
+    ) -> Result<Service, VerigatorError> {
+        let name = required_text(&request.name, "name")?;
+        let fqdn = required_text(&request.fqdn, "fqdn")?;
+        let row = ServiceRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            account: account.as_str().to_owned(),
+            name,
+            fqdn,
+            ctime: self.ctime(),
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO verigator_services (id, account, name, fqdn, ctime, created_at) VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (account, name) DO NOTHING",
+        )
+        .bind(&row.id)
+        .bind(&row.account)
+        .bind(&row.name)
+        .bind(&row.fqdn)
+        .bind(&row.ctime)
+        .bind(self.clock.unix_seconds())
+        .execute(&self.db)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(VerigatorError::Conflict("Service already exists"));
+        }
+        row.to_wire()
+    }
+
+    /// E2: reads a service.
+    pub async fn get_service(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<Service, VerigatorError> {
+        self.service_row(account, service_id).await?.to_wire()
+    }
+
+    /// E3: deletes a service that has no users left.
+    pub async fn delete_service(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<(), VerigatorError> {
+        let service = self.service_row(account, service_id).await?;
+        let deleted = sqlx::query(
+            "DELETE FROM verigator_services WHERE id = ? \
+             AND NOT EXISTS (SELECT 1 FROM verigator_users WHERE service_id = ?)",
+        )
+        .bind(&service.id)
+        .bind(&service.id)
+        .execute(&self.db)
+        .await?;
+        if deleted.rows_affected() == 0 {
+            return Err(VerigatorError::Conflict(
+                "Service still has users: delete them first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// E4: adds a user to a service; `id_in_service` is unique in the service.
+    pub async fn create_user(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        request: CreateUser,
+    ) -> Result<User, VerigatorError> {
+        let service = self.service_row(account, service_id).await?;
+        let id_in_service = required_text(&request.id_in_service, "id_in_service")?;
+        let phone = PhoneNumber::parse(&request.phone_number, None).map_err(|e| {
+            VerigatorError::Invalid(format!(
+                "phone_number must be an international number starting with +: {e}"
+            ))
+        })?;
+        let user = UserRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            id_in_service,
+            phone_number: phone.as_str().to_owned(),
+            ctime: self.ctime(),
+            totp_secret: None,
+            totp_confirmed: false,
+            consecutive_failures: 0,
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO verigator_users (id, service_id, id_in_service, phone_number, ctime, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (service_id, id_in_service) DO NOTHING",
+        )
+        .bind(&user.id)
+        .bind(&service.id)
+        .bind(&user.id_in_service)
+        .bind(&user.phone_number)
+        .bind(&user.ctime)
+        .bind(self.clock.unix_seconds())
+        .execute(&self.db)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(VerigatorError::Conflict("User already exists"));
+        }
+        user.to_wire()
+    }
+
+    /// E5: the service's users, oldest first.
+    pub async fn list_users(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<UserList, VerigatorError> {
+        let service = self.service_row(account, service_id).await?;
+        let rows: Vec<UserRow> = sqlx::query_as(
+            "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
+             FROM verigator_users WHERE service_id = ? ORDER BY created_at, id_in_service",
+        )
+        .bind(&service.id)
+        .fetch_all(&self.db)
+        .await?;
+        let users = rows
+            .iter()
+            .map(UserRow::to_wire)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(UserList {
+            count: users.len(),
+            total: users.len(),
+            users,
+        })
+    }
+
+    /// E6: reads a user.
+    pub async fn get_user(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<User, VerigatorError> {
+        self.user_row(account, service_id, user_id)
+            .await?
+            .1
+            .to_wire()
+    }
+
+    /// E7: deletes a user and whatever it had pending.
+    pub async fn delete_user(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<(), VerigatorError> {
+        let (_, user) = self.user_row(account, service_id, user_id).await?;
+        let mut tx = self.db.begin().await?;
+        sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        // Its SMS sends stay: the limits belong to the number, not to the user.
+        sqlx::query("DELETE FROM verigator_code_failures WHERE user_id = ?")
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM verigator_users WHERE id = ?")
+            .bind(&user.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

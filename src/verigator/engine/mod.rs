@@ -1,0 +1,238 @@
+//! What the Verigator API does, with no HTTP in it: the engine's state and storage rows here;
+//! services and users (E1–E7) in `directory.rs`, codes sent and checked (E8, E9) in
+//! `challenges.rs`, authenticator enrolment in `authenticator.rs`.
+
+mod authenticator;
+mod challenges;
+mod directory;
+
+use super::{
+    accounts::AccountName,
+    pin_code::{generate_pin, PinKey, PinPolicy},
+    totp,
+    wire::{
+        AuthInitiated, AuthMethod, AuthResult, AuthVerified, CreateService, CreateUser, Service,
+        ServiceId, TotpConfirmed, TotpEnrolment, User, UserId, UserList,
+    },
+    VerigatorError,
+};
+use crate::{
+    abuse::{Channel, Guard, Limit, SendAttempt},
+    clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
+    domain::{PhoneNumber, Pin},
+    sms::SmsSender,
+};
+use rand::{rngs::OsRng, RngCore};
+use sqlx::SqlitePool;
+use std::sync::Arc;
+use time::{format_description::BorrowedFormatItem, macros::format_description, OffsetDateTime};
+
+/// `2017-07-06T13:12:03.141Z`: RFC 3339, UTC, milliseconds, as Verigator's documentation shows.
+const CTIME_FORMAT: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// Longest service name, `fqdn` or `id_in_service` accepted.
+const MAX_TEXT: usize = 255;
+
+/// The Verigator API's behaviour over its storage.
+pub struct Verigator {
+    db: SqlitePool,
+    clock: Arc<dyn Clock>,
+    sms: Arc<dyn SmsSender>,
+    policy: PinPolicy,
+    pin_key: PinKey,
+    guard: Guard,
+}
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: String,
+    account: String,
+    name: String,
+    fqdn: String,
+    ctime: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: String,
+    id_in_service: String,
+    phone_number: String,
+    ctime: String,
+    totp_secret: Option<String>,
+    totp_confirmed: bool,
+    consecutive_failures: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChallengeRow {
+    method: String,
+    pin_hash: Option<String>,
+    expires_at: i64,
+    attempts_left: i64,
+}
+
+impl ServiceRow {
+    fn to_wire(&self) -> Result<Service, VerigatorError> {
+        Ok(Service {
+            id: ServiceId(parse_stored_id(&self.id)?),
+            name: self.name.clone(),
+            fqdn: self.fqdn.clone(),
+            ctime: self.ctime.clone(),
+        })
+    }
+}
+
+impl UserRow {
+    fn to_wire(&self) -> Result<User, VerigatorError> {
+        Ok(User {
+            id: UserId(parse_stored_id(&self.id)?),
+            id_in_service: self.id_in_service.clone(),
+            ctime: self.ctime.clone(),
+        })
+    }
+}
+
+fn parse_stored_id(id: &str) -> Result<uuid::Uuid, VerigatorError> {
+    id.parse()
+        .map_err(|e| VerigatorError::Internal(anyhow::anyhow!("stored id {id:?}: {e}")))
+}
+
+/// Ids in paths: anything that is not a UUID names nothing.
+fn parse_path_id(id: &str, what: &'static str) -> Result<String, VerigatorError> {
+    id.parse::<uuid::Uuid>()
+        .map(|u| u.to_string())
+        .map_err(|_| VerigatorError::NotFound(what))
+}
+
+fn required_text(value: &str, field: &str) -> Result<String, VerigatorError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(VerigatorError::Invalid(format!("{field} is required")));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(VerigatorError::Invalid(format!(
+            "{field} is longer than {MAX_TEXT} characters"
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+/// The host of a service's `fqdn` (`coffeeshop.com`, or the host of a URL), for the WebOTP line.
+fn web_otp_host(fqdn: &str) -> Option<String> {
+    let rest = fqdn.split_once("://").map_or(fqdn, |(_, rest)| rest);
+    let host = rest
+        .split(['/', ':', '?', '#'])
+        .next()?
+        .to_ascii_lowercase();
+    let valid = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && (host.contains('.') || host == "localhost");
+    valid.then_some(host)
+}
+
+impl Verigator {
+    /// The API over `db`, sending SMS with `sms` as `guard` allows.
+    pub fn new(
+        db: SqlitePool,
+        clock: Arc<dyn Clock>,
+        sms: Arc<dyn SmsSender>,
+        policy: PinPolicy,
+        pin_key: PinKey,
+        guard: Guard,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            sms,
+            policy,
+            pin_key,
+            guard,
+        }
+    }
+
+    /// Deletes what no check will read again at `now`: expired challenges (a missing one
+    /// answers `EXPIRED` as well), and wrong codes older than a day (the hourly limit reads
+    /// one hour; the run of failures in a row is kept on the user). Answers how many rows went.
+    pub async fn prune(&self, now: i64) -> Result<u64, sqlx::Error> {
+        let challenges = sqlx::query("DELETE FROM verigator_challenges WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.db)
+            .await?;
+        let failures = sqlx::query("DELETE FROM verigator_code_failures WHERE failed_at < ?")
+            .bind(now - DAY_SECONDS)
+            .execute(&self.db)
+            .await?;
+        Ok(challenges.rows_affected() + failures.rows_affected())
+    }
+
+    fn ctime(&self) -> String {
+        let now: OffsetDateTime = self.clock.now();
+        now.format(CTIME_FORMAT)
+            .expect("the format has only fields a date has")
+    }
+
+    async fn service_row(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+    ) -> Result<ServiceRow, VerigatorError> {
+        let id = parse_path_id(service_id, "Service")?;
+        let row: ServiceRow = sqlx::query_as(
+            "SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = ?",
+        )
+        .bind(&id)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(VerigatorError::NotFound("Service"))?;
+        if row.account != account.as_str() {
+            return Err(VerigatorError::Forbidden);
+        }
+        Ok(row)
+    }
+
+    async fn user_row(
+        &self,
+        account: &AccountName,
+        service_id: &str,
+        user_id: &str,
+    ) -> Result<(ServiceRow, UserRow), VerigatorError> {
+        let service = self.service_row(account, service_id).await?;
+        let id = parse_path_id(user_id, "User")?;
+        let user: UserRow = sqlx::query_as(
+            "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
+             FROM verigator_users WHERE id = ? AND service_id = ?",
+        )
+        .bind(&id)
+        .bind(&service.id)
+        .fetch_optional(&self.db)
+        .await?
+        .ok_or(VerigatorError::NotFound("User"))?;
+        Ok((service, user))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::web_otp_host;
+
+    #[test]
+    fn web_otp_host_reads_domains_and_urls() {
+        assert_eq!(
+            web_otp_host("coffeeshop.com").as_deref(),
+            Some("coffeeshop.com")
+        );
+        assert_eq!(
+            web_otp_host("http://Example.com/path").as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            web_otp_host("https://localhost:3000").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(web_otp_host("not a host"), None);
+        assert_eq!(web_otp_host(""), None);
+    }
+}
