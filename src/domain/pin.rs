@@ -8,7 +8,7 @@ use std::fmt;
 pub struct Pin(String);
 
 /// Why a typed code is not a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PinError {
     /// Nothing was typed.
     Empty,

@@ -1,6 +1,7 @@
 //! The server: configuration, start-up (composing the web layer, the Verigator API, the
 //! layers and the background jobs), the accept loop and the HTTP concerns around them.
 
+mod bodies;
 mod client_ip;
 mod config;
 mod headers;

@@ -1,6 +1,7 @@
 //! Building the application and serving it; tests build the same application on port 0.
 
 use super::{
+    bodies::read_whole_body,
     client_ip::resolve_client,
     config::SmsProvider,
     headers::security_headers,
@@ -220,7 +221,9 @@ fn router(
     api: Option<verigator::http::ApiState>,
     timeouts: &ServerSettings,
 ) -> Router {
-    let mut app = web::routes(&state).layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
+    let mut app = web::routes(&state)
+        .layer(axum::middleware::from_fn(read_whole_body))
+        .layer(RequestBodyLimitLayer::new(MAX_PAGE_BODY_BYTES));
     if let Some(api) = api {
         app = app.nest(paths::VERIGATOR_API, verigator::http::router(api));
     }

@@ -258,4 +258,38 @@ impl Sessions {
             .await?;
         Ok(())
     }
+
+    /// Keeps why the session's last step failed (as the page will show it), replacing any
+    /// earlier one not shown yet.
+    pub async fn remember_step_error(
+        &self,
+        id: &SessionId,
+        error: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET step_error = ? WHERE id = ?")
+            .bind(error)
+            .bind(id.as_str())
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Why the session's last step failed, if its page has not shown it yet; it is shown once.
+    pub async fn take_step_error(&self, id: &SessionId) -> Result<Option<String>, sqlx::Error> {
+        let error: Option<Option<String>> =
+            sqlx::query_scalar("SELECT step_error FROM sessions WHERE id = ?")
+                .bind(id.as_str())
+                .fetch_optional(&self.db)
+                .await?;
+        let Some(error) = error.flatten() else {
+            return Ok(None);
+        };
+        // Clears this error only: one a later step wrote meanwhile waits for the next view.
+        sqlx::query("UPDATE sessions SET step_error = NULL WHERE id = ? AND step_error = ?")
+            .bind(id.as_str())
+            .bind(&error)
+            .execute(&self.db)
+            .await?;
+        Ok(Some(error))
+    }
 }

@@ -57,8 +57,9 @@ pub struct AppState {
 /// the development routes and the demo host; files and unknown paths last.
 pub fn routes(state: &AppState) -> Router<AppState> {
     // GET /, /verify and /embed are ours: a signed (or legacy) request starts a session
-    // before any page renders. So are the session pages: their handlers run the posted step,
-    // or load the session, and render the page with it.
+    // before any page renders. So are the session pages: their handler loads the session
+    // (and the last step's error) and renders the page with it. The steps' server functions
+    // are routed by Leptos, with the pages' context.
     let own = paths::HANDLED_BEFORE_PAGES.map(str::to_owned).to_vec();
     let leptos_routes = generate_route_list_with_exclusions(App, Some(own));
     let page_state = state.clone();
@@ -76,14 +77,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route(paths::ROOT, get(session_pages::get_root))
         .route(paths::EMBED, get(session_pages::get_embed))
-        .route(
-            paths::VERIFY_SESSION,
-            get(session_pages::get_session_page).post(session_pages::post_session_step),
-        )
-        .route(
-            paths::EMBED_SESSION,
-            get(session_pages::get_session_page).post(session_pages::post_session_step),
-        )
+        .route(paths::VERIFY_SESSION, get(session_pages::get_session_page))
+        .route(paths::EMBED_SESSION, get(session_pages::get_session_page))
         .route(paths::API_SESSIONS, post(backend_api::create_session))
         .merge(dev::routes(state))
         .merge(if state.demo.is_some() {

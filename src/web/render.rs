@@ -6,10 +6,12 @@ use crate::app::shell;
 use axum::{extract::Request, response::IntoResponse, response::Response};
 use leptos::prelude::provide_context;
 
-/// Provides what every page reads while rendering.
+/// Provides what every page reads while rendering, and the flow the steps' server functions
+/// run (Leptos gives server functions the pages' context).
 pub fn provide_page_context(state: &AppState) {
     provide_context(state.widget.clone());
     provide_context(state.outbox.clone());
+    provide_context(state.flow.clone());
 }
 
 /// Renders the app for `request` with the usual context plus `extra`, whole (not streamed):

@@ -7,6 +7,7 @@ pub mod flow;
 mod page_policy;
 mod phone_step;
 mod session_page;
+mod steps;
 mod verify_page;
 mod view;
 
@@ -15,6 +16,7 @@ pub use page_policy::set_page_policy;
 pub use phone_step::read_phone_fields;
 pub use phone_step::{check_phone, PhoneFieldError, PhoneForm, PhoneSubmission};
 pub use session_page::{SessionPage, ShownSession};
+pub use steps::StepUnavailable;
 pub use verify_page::{RefusalPage, VerifyPage};
 pub use view::{BrowserReturn, FlowError, FlowView};
 

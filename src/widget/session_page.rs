@@ -1,13 +1,15 @@
 //! The session page, `/verify/{session}` (hosted) or `/embed/{session}` (in the host's
-//! iframe): the server renders the current step, and every step is a form posted back to the
-//! page. Without JavaScript the browser loads the answer; with it, Leptos's islands router posts
-//! the form and patches the page in place, so both run the same code on the server. What the
+//! iframe): the server renders the current step, and every step is a form posted to its
+//! server function (`steps.rs`), which redirects back here. Without JavaScript the browser
+//! follows; with it, Leptos's islands router posts the form, follows, and patches the page in
+//! place, so both run the same code on the server. What the
 //! browser adds (a countdown, focus, the return to the host) is asked for with `data-*`
 //! attributes and done by `enhance.rs`.
 
 use super::{
     page_policy::set_page_policy,
     phone_step::country_options,
+    steps::{Cancel, ChangeNumber, CheckCode, ResendCode, SendCode},
     view::{BrowserReturn, FlowError, FlowView},
     WidgetSettings,
 };
@@ -15,7 +17,7 @@ use crate::{
     domain::{CountryCode, SessionStatus},
     i18n::Locale,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 /// The session to show, and why the last step failed if it did; the page's handlers provide it.
@@ -72,19 +74,24 @@ pub fn SessionPage(
     }
 }
 
-/// A form that posts one step to the session page. (No field may be called `action` or
-/// `method`: such a field hides the form's property of that name from scripts, the islands
-/// router's among them.)
+/// A form that posts one step to its server function (`steps.rs`), naming the session and
+/// whether the page is framed; the function answers with a redirect back to this page. (No
+/// field may be called `action` or `method`: such a field hides the form's property of that
+/// name from scripts, the islands router's among them.)
 #[component]
 fn StepForm(
-    /// The session page's path.
-    page: String,
-    step: &'static str,
+    /// The step's server function, as `<Step as ServerFn>::PATH`.
+    action: &'static str,
+    /// The session.
+    session: String,
+    /// Whether the page is in the host's iframe.
+    embedded: bool,
     children: Children,
 ) -> impl IntoView {
     view! {
-        <form method="post" action=page>
-            <input type="hidden" name="step" value=step/>
+        <form method="post" action=action>
+            <input type="hidden" name="session" value=session/>
+            <input type="hidden" name="frame" value=if embedded { "1" } else { "0" }/>
             {children()}
         </form>
     }
@@ -103,13 +110,11 @@ fn VerificationFlow(
     embedded: bool,
 ) -> impl IntoView {
     let text = flow.locale.text();
-    let page = crate::paths::session_page(embedded, flow.session.as_str());
+    let session = flow.session.to_string();
     let finished = flow.status.is_final();
     let step = match flow.status {
-        SessionStatus::Started => {
-            view! { <PhoneStep flow page=page.clone() default_country/> }.into_any()
-        }
-        SessionStatus::CodeSent => view! { <CodeStep flow page=page.clone()/> }.into_any(),
+        SessionStatus::Started => view! { <PhoneStep flow embedded default_country/> }.into_any(),
+        SessionStatus::CodeSent => view! { <CodeStep flow embedded/> }.into_any(),
         SessionStatus::Verified | SessionStatus::Cancelled => {
             view! { <Finished flow embedded/> }.into_any()
         }
@@ -130,7 +135,7 @@ fn VerificationFlow(
             {error.map(|e| e.message(text))}
         </p>
         {(!finished).then(|| view! {
-            <StepForm page step="cancel">
+            <StepForm action=Cancel::PATH session embedded>
                 <button type="submit" class="link cancel">{text.cancel}</button>
             </StepForm>
         })}
@@ -139,12 +144,13 @@ fn VerificationFlow(
 
 /// The phone step: country, number, and (when the site allows it) how to get the code.
 #[component]
-fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl IntoView {
+fn PhoneStep(flow: FlowView, embedded: bool, default_country: CountryCode) -> impl IntoView {
     let text = flow.locale.text();
+    let session = flow.session.to_string();
     view! {
         <h1 id="verify-title">{text.verify_title}</h1>
         <p class="lead">{(text.lead)(&flow.site_name)}</p>
-        <StepForm page step="send_code">
+        <StepForm action=SendCode::PATH session embedded>
             <label for="country">{text.country}</label>
             <select id="country" name="country" disabled=flow.phone_locked>
                 {country_options(default_country.as_str(), text)}
@@ -167,8 +173,9 @@ fn PhoneStep(flow: FlowView, page: String, default_country: CountryCode) -> impl
 
 /// The code step: one field, where the code went, tries left, a new code, another number.
 #[component]
-fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
+fn CodeStep(flow: FlowView, embedded: bool) -> impl IntoView {
     let text = flow.locale.text();
+    let session = flow.session.to_string();
     let mut hint = (text.tries_left)(flow.attempts_left);
     if !flow.by_app {
         hint.push(' ');
@@ -191,7 +198,7 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
         // The browser counts the seconds down (`enhance.rs`); without JavaScript the label
         // says how long to wait.
         view! {
-            <StepForm page=page.clone() step="resend_code">
+            <StepForm action=ResendCode::PATH session=session.clone() embedded>
                 <button type="submit" class="link" disabled={wait > 0} data-countdown=wait
                     data-ready=text.send_new_code data-waiting=text.send_new_code_in>{label}</button>
             </StepForm>
@@ -200,7 +207,7 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
     view! {
         <h1 id="verify-title">{text.enter_code_title}</h1>
         <p class="lead">{sent_to}</p>
-        <StepForm page=page.clone() step="check_code">
+        <StepForm action=CheckCode::PATH session=session.clone() embedded>
             <label for="code">{text.code}</label>
             <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
                 maxlength="12" required aria-describedby="flow-message attempts" data-focus-on-arrival/>
@@ -210,7 +217,7 @@ fn CodeStep(flow: FlowView, page: String) -> impl IntoView {
         <div class="secondary-actions">
             {resend}
             {(!flow.phone_locked).then(|| view! {
-                <StepForm page step="change_number">
+                <StepForm action=ChangeNumber::PATH session embedded>
                     <button type="submit" class="link">{text.change_number}</button>
                 </StepForm>
             })}

@@ -56,8 +56,9 @@ pub struct BrowserReturn {
     pub token: String,
 }
 
-/// Why a step failed; each message is for the visitor.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a step failed; each message is for the visitor. Kept with the session (as JSON) until
+/// its page has shown it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FlowError {
     /// Unknown session.
     NoSession,

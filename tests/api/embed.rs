@@ -33,9 +33,14 @@ async fn the_embed_page_may_be_framed_by_the_sites_origins_only() {
         html.contains(r#"data-origins="https://shop.example.com""#),
         "{html}"
     );
+    // Each step posts to its server function, saying the page is framed, and comes back here.
     assert!(
-        html.contains(&format!(r#"action="{page}""#)),
-        "forms post to the embed page: {html}"
+        html.contains(r#"action="/api/step/send_code""#),
+        "forms post to the steps' server functions: {html}"
+    );
+    assert!(
+        html.contains(r#"<input type="hidden" name="frame" value="1""#),
+        "{html}"
     );
 
     // The hosted page of the same session refuses framing.

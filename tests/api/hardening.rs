@@ -140,14 +140,15 @@ async fn the_log_holds_no_query_string_session_id_or_number_even_at_debug() {
     assert_eq!(started.status(), 303);
     let page = started.headers()["location"].to_str().unwrap().to_owned();
     let session = page.rsplit('/').next().unwrap().to_owned();
+    let (step, fields) = crate::helpers::step_fields(&page, &send_to(PHONE));
     let sent = http
-        .post(format!("{}{page}", server.address))
+        .post(format!("{}/api/step/{step}", server.address))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(send_to(PHONE))
+        .body(fields)
         .send()
         .await
         .unwrap();
-    assert_eq!(sent.status(), 200);
+    assert_eq!(sent.status(), 303);
     // Let the last lines reach the log.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let log = server.log.lock().unwrap().clone();
@@ -322,8 +323,9 @@ async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
     let page = start(&app, &secret, &[]).await;
     let address = app.address.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let session = page.trim_start_matches("/verify/");
     let head = format!(
-        "POST {page} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nstep=send_"
+        "POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nsession={session}&phone="
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     let answer = what_the_server_does(&mut stream).await;

@@ -279,30 +279,21 @@ pub fn send_to(phone: &str) -> String {
     format!("step=send_code&phone={}", phone.replace('+', "%2B"))
 }
 
-/// Posts a step's form to a session page; answers with the status and the page.
+/// Posts a step's form (`step=NAME&field=…`, the step naming its server function) from the
+/// session page at `page`, as a browser without JavaScript does; checks the answer is a
+/// `303 See Other` back to the page, follows it, and answers with the page's status and HTML.
 pub async fn step(app: &TestApp, page: &str, form: &str) -> (u16, String) {
     step_from(app, page, form, None).await
 }
 
-/// Posts a step's form from the client at `client` (through the test's trusted proxy), or
-/// from loopback itself.
+/// [`step`] from the client at `client` (through the test's trusted proxy), or from loopback.
 pub async fn step_from(
     app: &TestApp,
     page: &str,
     form: &str,
     client: Option<&str>,
 ) -> (u16, String) {
-    let mut request = app
-        .client
-        .post(format!("{}{page}", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "text/html")
-        .header("referer", format!("{}{page}", app.address))
-        .body(form.to_owned());
-    if let Some(client) = client {
-        request = request.header(CLIENT_HEADER, client);
-    }
-    let response = request.send().await.expect("POST is answered");
+    let response = step_response(app, page, form, client).await;
     let status = response.status().as_u16();
     let html = response.text().await.unwrap();
     // Whole pages: a browser without JavaScript cannot swap streamed fragments in.
@@ -310,10 +301,73 @@ pub async fn step_from(
     (status, html)
 }
 
-/// The hidden fields of the return form, in page order.
+/// [`step_from`], answering with the page's whole response (its headers too).
+pub async fn step_response(
+    app: &TestApp,
+    page: &str,
+    form: &str,
+    client: Option<&str>,
+) -> reqwest::Response {
+    let redirect = post_step(app, page, form, client).await;
+    assert_eq!(redirect.status(), 303, "a step answers See Other");
+    let location = redirect.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, page, "a step redirects to its page");
+    app.get(&location).await
+}
+
+/// Posts a step's form to its server function, as the page's form does; answers with the
+/// server function's own answer (a redirect).
+pub async fn post_step(
+    app: &TestApp,
+    page: &str,
+    form: &str,
+    client: Option<&str>,
+) -> reqwest::Response {
+    let (step, fields) = step_fields(page, form);
+    let mut request = app
+        .client
+        .post(format!("{}/api/step/{step}", app.address))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .header("referer", format!("{}{page}", app.address))
+        .body(fields);
+    if let Some(client) = client {
+        request = request.header(CLIENT_HEADER, client);
+    }
+    request.send().await.expect("POST is answered")
+}
+
+/// The step's name, and the form the page's step form posts: its fields, the session and
+/// whether the page is framed.
+pub fn step_fields(page: &str, form: &str) -> (String, String) {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(form.as_bytes())
+        .into_owned()
+        .collect();
+    let step = pairs
+        .iter()
+        .find(|(k, _)| k == "step")
+        .map(|(_, v)| v.clone())
+        .expect("the form names its step");
+    let (frame, session) = page
+        .strip_prefix("/embed/")
+        .map(|s| ("1", s))
+        .or_else(|| page.strip_prefix("/verify/").map(|s| ("0", s)))
+        .expect("a session page");
+    let fields = form_urlencoded::Serializer::new(String::new())
+        .append_pair("session", session)
+        .append_pair("frame", frame)
+        .extend_pairs(pairs.iter().filter(|(k, _)| k != "step"))
+        .finish();
+    (step, fields)
+}
+
+/// The hidden fields of the return form (the one form that is not a step's), in page order.
 pub fn return_fields(html: &str) -> Vec<(String, String)> {
-    html.split("<input type=\"hidden\" name=\"")
+    html.split("<form ")
         .skip(1)
+        .filter_map(|form| form.split_once("</form>").map(|(inside, _)| inside))
+        .filter(|form| !form.contains(r#"action="/api/step/"#))
+        .flat_map(|form| form.split("<input type=\"hidden\" name=\"").skip(1))
         .filter_map(|rest| {
             let (name, rest) = rest.split_once('"')?;
             let value = rest.split_once("value=\"")?.1.split_once('"')?.0;
@@ -322,7 +376,6 @@ pub fn return_fields(html: &str) -> Vec<(String, String)> {
                 value.replace("&amp;", "&").replace("&#x2B;", "+"),
             ))
         })
-        .filter(|(name, _)| name != "step")
         .collect()
 }
 

@@ -3,7 +3,7 @@
 
 use crate::helpers::{
     add_site, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
-    CALLBACK, PHONE,
+    step_response, CALLBACK, PHONE,
 };
 use hmac::{Hmac, Mac};
 use phone_verify::sites::{sign, SigningSecret, Site};
@@ -43,7 +43,7 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
         "{html}"
     );
     assert!(
-        html.contains(r#"<input type="hidden" name="step" value="send_code""#),
+        html.contains(r#"<form method="post" action="/api/step/send_code">"#),
         "{html}"
     );
 
@@ -114,19 +114,11 @@ async fn steps_answer_the_islands_router_with_pages_it_can_patch() {
     // The router script is on the page; with JavaScript it posts the forms itself.
     assert!(html.contains("Islands-Router"), "{html}");
 
-    // The posted step comes back as a whole page whose branches are marked, so the router
-    // replaces the phone step with the code step instead of patching one into the other.
-    let response = app
-        .client
-        .post(format!("{}{page}", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("islands-router", "true")
-        .body("step=send_code&phone=%2B37251234567&country=")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let html = response.text().await.unwrap();
+    // The router posts the step's form to its server function and follows the See Other to
+    // the page, which comes back whole with its branches marked, so the router replaces the
+    // phone step with the code step instead of patching one into the other.
+    let (status, html) = step(&app, &page, "step=send_code&phone=%2B37251234567&country=").await;
+    assert_eq!(status, 200);
     assert!(html.contains("<!--bo-"), "{html}");
     assert!(
         html.contains("We sent a code by SMS to +37•••••••67."),
@@ -190,7 +182,7 @@ async fn a_visitor_can_change_the_number_resend_and_cancel() {
     let (_, html) = step(&app, &page, "step=send_code&country=EE&phone=5123+4567").await;
     assert!(html.contains("+37•••••••67"), "{html}");
 
-    let response = app.post_form(&page, "step=resend_code").await;
+    let response = step_response(&app, &page, "step=resend_code", None).await;
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "30");
     let html = response.text().await.unwrap();

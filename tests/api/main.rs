@@ -15,6 +15,7 @@ mod phone_step;
 mod retention;
 mod site_options;
 mod sms_providers;
+mod steps;
 mod trust;
 mod verigator_client;
 mod verigator_contract;

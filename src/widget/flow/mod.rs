@@ -99,6 +99,26 @@ impl Flow {
         self.render(&session, &site).await
     }
 
+    /// Keeps why a step of the session failed, for its page to show once (no-JavaScript
+    /// visitors get the page by a redirect after the step).
+    pub async fn remember_error(&self, id: &SessionId, error: &FlowError) {
+        let stored = serde_json::to_string(error).unwrap_or_default();
+        if let Err(cause) = self.sessions.remember_step_error(id, &stored).await {
+            internal(cause);
+        }
+    }
+
+    /// Why the session's last step failed, if its page has not shown it yet.
+    pub async fn take_error(&self, id: &SessionId) -> Option<FlowError> {
+        match self.sessions.take_step_error(id).await {
+            Ok(stored) => stored.and_then(|text| serde_json::from_str(&text).ok()),
+            Err(cause) => {
+                internal(cause);
+                None
+            }
+        }
+    }
+
     async fn reload(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         self.view(id).await
     }

@@ -161,6 +161,10 @@ impl Flow {
         client: &ClientNet,
     ) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
+        // The phone step only: a form posted again from a stale page sends nothing.
+        if session.status != SessionStatus::Started {
+            return Err(FlowError::OutOfStep);
+        }
         let typed = if session.phone_locked {
             session.prefill_phone.clone().unwrap_or_default()
         } else {

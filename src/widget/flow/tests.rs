@@ -397,3 +397,14 @@ async fn steps_out_of_order_are_refused_and_cancel_ends_any_step() {
         Err(FlowError::NoSession)
     );
 }
+
+#[tokio::test]
+async fn the_phone_step_posted_again_sends_nothing() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    h.send(&id, VICTIM).await.unwrap();
+    // Past the number's cooldown: still not the phone step, so nothing goes.
+    h.clock.advance(60);
+    assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::OutOfStep));
+    assert_eq!(h.fake.sends(), 1);
+}
