@@ -15,7 +15,7 @@ pub use signed_url::{
     canonical_form, requested_site, sign, signature_matches, RequestError, VerificationRequest,
     MAX_REQUEST_AGE_SECONDS,
 };
-pub use store::{SiteError, Sites};
+pub use store::{SiteError, Sites, SERVICE_CLAIM_SECONDS};
 
 use crate::{domain::Theme, i18n::Locale, verigator::wire::ServiceId};
 use secrecy::{ExposeSecret, SecretString};

@@ -150,6 +150,10 @@ const SITE_COLUMNS: &str =
      locale, color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds, \
      abuse_rules, webhook_blocked";
 
+/// How long one caller may hold the right to create a site's Verigator service: longer than a
+/// Verigator call may take (the client gives up after 15 s).
+pub const SERVICE_CLAIM_SECONDS: i64 = 30;
+
 impl Sites {
     /// Sites stored in `db`.
     pub fn new(db: SqlitePool) -> Self {
@@ -282,13 +286,44 @@ impl Sites {
         Ok(revoked.rows_affected())
     }
 
-    /// Records the Verigator service created for the site.
-    pub async fn set_service(&self, id: &SiteId, service: ServiceId) -> Result<(), SiteError> {
-        sqlx::query("UPDATE sites SET verigator_service_id = ? WHERE id = ?")
-            .bind(service.to_string())
-            .bind(id.as_str())
-            .execute(&self.db)
-            .await?;
+    /// Claims the right to create the site's Verigator service: true for one caller at a time
+    /// (a claim lapses after [`SERVICE_CLAIM_SECONDS`], in case its holder died); false when
+    /// the site has its service, or another caller is creating it.
+    pub async fn claim_service_creation(&self, id: &SiteId, now: i64) -> Result<bool, SiteError> {
+        let claimed = sqlx::query(
+            "UPDATE sites SET service_claim_until = ? WHERE id = ? AND verigator_service_id IS NULL \
+             AND (service_claim_until IS NULL OR service_claim_until <= ?)",
+        )
+        .bind(now + SERVICE_CLAIM_SECONDS)
+        .bind(id.as_str())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    /// Gives up a claim whose holder could not create the service.
+    pub async fn release_service_claim(&self, id: &SiteId) -> Result<(), SiteError> {
+        sqlx::query(
+            "UPDATE sites SET service_claim_until = NULL WHERE id = ? AND verigator_service_id IS NULL",
+        )
+        .bind(id.as_str())
+        .execute(&self.db)
+        .await?;
         Ok(())
+    }
+
+    /// Records the Verigator service created for the site, unless it has one already (then
+    /// false: the caller's service is not the site's).
+    pub async fn set_service(&self, id: &SiteId, service: ServiceId) -> Result<bool, SiteError> {
+        let set = sqlx::query(
+            "UPDATE sites SET verigator_service_id = ?, service_claim_until = NULL \
+             WHERE id = ? AND verigator_service_id IS NULL",
+        )
+        .bind(service.to_string())
+        .bind(id.as_str())
+        .execute(&self.db)
+        .await?;
+        Ok(set.rows_affected() == 1)
     }
 }

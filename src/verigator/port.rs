@@ -15,6 +15,8 @@ use std::sync::Arc;
 pub trait VerigatorApi: Send + Sync {
     /// E1: creates a service.
     async fn create_service(&self, fqdn: &str, name: &str) -> Result<Service, ClientError>;
+    /// E3: deletes a service without users.
+    async fn delete_service(&self, service: ServiceId) -> Result<(), ClientError>;
     /// E4: adds a user with a number.
     async fn create_user(
         &self,
@@ -76,6 +78,10 @@ impl VerigatorConnector for HttpVerigator {
 impl VerigatorApi for VerigatorClient {
     async fn create_service(&self, fqdn: &str, name: &str) -> Result<Service, ClientError> {
         VerigatorClient::create_service(self, fqdn, name).await
+    }
+
+    async fn delete_service(&self, service: ServiceId) -> Result<(), ClientError> {
+        VerigatorClient::delete_service(self, service).await
     }
 
     async fn create_user(

@@ -12,6 +12,7 @@ mod hosted_flow;
 mod legacy_messente;
 mod pages;
 mod phone_step;
+mod provisioning;
 mod retention;
 mod site_options;
 mod sms_providers;

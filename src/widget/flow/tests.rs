@@ -69,6 +69,10 @@ impl VerigatorApi for FakeVerigator {
         })
     }
 
+    async fn delete_service(&self, _: ServiceId) -> Result<(), ClientError> {
+        Ok(())
+    }
+
     async fn create_user(
         &self,
         _: ServiceId,
@@ -407,4 +411,25 @@ async fn the_phone_step_posted_again_sends_nothing() {
     h.clock.advance(60);
     assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::OutOfStep));
     assert_eq!(h.fake.sends(), 1);
+}
+
+#[tokio::test]
+async fn a_service_claim_whose_holder_died_lapses_and_the_next_visitor_creates_the_service() {
+    let h = Harness::new().await;
+    let sites = Sites::new(h.db.clone());
+    let shop = SiteId::parse("shop").unwrap();
+    // A request claimed the creation, then its process died.
+    assert!(sites.claim_service_creation(&shop, START).await.unwrap());
+    assert!(!sites
+        .claim_service_creation(&shop, START + 1)
+        .await
+        .unwrap());
+    h.clock.advance(crate::sites::SERVICE_CLAIM_SECONDS);
+    let id = h.session("alice").await;
+    assert_eq!(h.send(&id, VICTIM).await, Ok(SessionStatus::CodeSent));
+    let site = sites.get(&shop).await.unwrap();
+    assert!(site.verigator_service.is_some());
+    // Set once: a late holder's service is not taken.
+    let late = ServiceId(uuid::Uuid::new_v4());
+    assert!(!sites.set_service(&shop, late).await.unwrap());
 }

@@ -1,6 +1,12 @@
 //! The site's Verigator service and the host user's Verigator user, created on first use.
 
-use super::{internal, Flow};
+use super::{internal, Flow, BUSY_RETRY_SECONDS};
+use std::time::Duration;
+
+/// How long a request waits for another one's creation of the site's service.
+const SERVICE_WAIT: Duration = Duration::from_secs(10);
+/// How often it looks.
+const SERVICE_POLL: Duration = Duration::from_millis(50);
 use crate::{
     domain::PhoneNumber,
     sessions::Session,
@@ -20,7 +26,8 @@ impl Flow {
             .connect(&site.verigator_username, &site.verigator_password)
     }
 
-    /// The site's Verigator service, created on first use.
+    /// The site's Verigator service, created on first use by one request only: the site's
+    /// first visitors, arriving at once, wait for that one and use its service.
     pub(super) async fn service(
         &self,
         site: &Site,
@@ -29,6 +36,44 @@ impl Flow {
         if let Some(service) = site.verigator_service {
             return Ok(service);
         }
+        let waiting_since = tokio::time::Instant::now();
+        loop {
+            // Another request may have created it since this one read the site.
+            let current = self.sites.get(&site.id).await.map_err(internal)?;
+            if let Some(service) = current.verigator_service {
+                return Ok(service);
+            }
+            let now = self.clock.unix_seconds();
+            if self
+                .sites
+                .claim_service_creation(&site.id, now)
+                .await
+                .map_err(internal)?
+            {
+                let created = self.create_service(site, client).await;
+                if created.is_err() {
+                    // Let the next visitor try at once rather than when the claim lapses.
+                    self.sites
+                        .release_service_claim(&site.id)
+                        .await
+                        .map_err(internal)?;
+                }
+                return created;
+            }
+            if waiting_since.elapsed() >= SERVICE_WAIT {
+                return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
+            }
+            tokio::time::sleep(SERVICE_POLL).await;
+        }
+    }
+
+    /// Creates the site's service, under the claim: named after the site, or "Name (id)" when
+    /// the account has a service of that name already (another site's).
+    async fn create_service(
+        &self,
+        site: &Site,
+        client: &dyn VerigatorApi,
+    ) -> Result<ServiceId, FlowError> {
         let fqdn = site
             .callback_urls
             .first()
@@ -44,11 +89,23 @@ impl Flow {
             other => other,
         }
         .map_err(internal)?;
-        self.sites
+        if self
+            .sites
             .set_service(&site.id, created.id)
             .await
-            .map_err(internal)?;
-        Ok(created.id)
+            .map_err(internal)?
+        {
+            return Ok(created.id);
+        }
+        // The claim lapsed while this request waited on Verigator, and another request's
+        // service became the site's: this one goes, and that one serves.
+        if let Err(error) = client.delete_service(created.id).await {
+            tracing::warn!(error = %error, "could not delete a service the site did not take");
+        }
+        let current = self.sites.get(&site.id).await.map_err(internal)?;
+        current
+            .verigator_service
+            .ok_or_else(|| internal(anyhow::anyhow!("site {} lost its service", site.id)))
     }
 
     /// The Verigator user for the session's host user at `phone`: the API cannot change a
