@@ -9,6 +9,15 @@ use std::{str::FromStr, time::Duration};
 
 /// Opens the database at `url` (creating the file and its folder if needed) and migrates it.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
+    // Any other URL would be read as a file name: refuse it, naming its scheme only (a URL
+    // may carry a password).
+    if !url.starts_with("sqlite:") {
+        let scheme = url.split_once(':').map_or("that", |(scheme, _)| scheme);
+        anyhow::bail!(
+            "the database URL is a {scheme}: URL, and this server stores in SQLite only: set \
+             DATABASE_URL (or [database] url) to sqlite://path/file.db"
+        );
+    }
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("bad database URL {url:?}"))?
         .create_if_missing(true)

@@ -6,7 +6,7 @@ use phone_verify::{
     admin::{abuse_command, account_command, site_command, AbuseAction, AccountAction, SiteAction},
     server::{telemetry, Application, Settings},
 };
-use std::path::PathBuf;
+use std::{path::PathBuf, process::ExitCode};
 
 /// Phone verification widget and Verigator-compatible API.
 #[derive(Parser)]
@@ -51,9 +51,18 @@ enum Command {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     telemetry::init();
-    let cli = Cli::parse();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprint!("{}", telemetry::error_report(&error));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::read(&cli.config)?;
     let command = cli.command.unwrap_or(Command::Serve);
     // `config` shows settings even when they would not start, then says why.

@@ -245,3 +245,102 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
         assert!(!output.stderr.is_empty(), "{args:?} said nothing");
     }
 }
+
+/// Standard error of a failed run.
+fn failure(output: std::process::Output) -> String {
+    assert!(!output.status.success());
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_start_that_fails_says_why_one_cause_a_line_without_a_backtrace() {
+    let cli = Binary::new();
+    // A PostgreSQL URL: refused by name (never read as a folder called "postgres:"), its
+    // password not repeated; RUST_BACKTRACE, as developers set it, brings no backtrace.
+    let said = failure(cli.run_with_env(
+        &["serve"],
+        &[
+            (
+                "DATABASE_URL",
+                "postgres://postgres:s3cret@127.0.0.1:5432/verify",
+            ),
+            ("RUST_BACKTRACE", "1"),
+        ],
+    ));
+    assert!(
+        said.starts_with(
+            "error: cannot start the server\n  because: the database URL is a postgres: URL, \
+             and this server stores in SQLite only: set DATABASE_URL"
+        ),
+        "{said}"
+    );
+    assert!(
+        !said.contains("s3cret") && !said.to_lowercase().contains("backtrace"),
+        "{said}"
+    );
+    assert!(!std::path::Path::new("postgres:").exists());
+
+    // A database that cannot be reached: the folder, and the system's reason.
+    let said = failure(cli.run_with_env(
+        &["serve"],
+        &[(
+            "DATABASE_URL",
+            "sqlite:///proc/no-such-folder/phone-verify.db",
+        )],
+    ));
+    assert!(
+        said.contains(
+            "  because: cannot create the database folder /proc/no-such-folder\n  because: "
+        ),
+        "{said}"
+    );
+
+    // A broken Leptos table: the file, the key and what is wrong with it.
+    let text = std::fs::read_to_string(crate::helpers::project_file("Leptos.toml")).unwrap();
+    let config = std::env::temp_dir().join(format!("broken-{}.toml", uuid::Uuid::new_v4()));
+    std::fs::write(
+        &config,
+        text.replace(
+            r#"site-addr = "127.0.0.1:3000""#,
+            r#"site-addr = "nowhere""#,
+        ),
+    )
+    .unwrap();
+    let broken = Binary {
+        config: config.clone(),
+        ..Binary::new()
+    };
+    let said = failure(broken.run(&["site", "list"], ""));
+    std::fs::remove_file(&config).unwrap();
+    assert!(
+        said.starts_with("error: bad [package.metadata.leptos] table in "),
+        "{said}"
+    );
+    assert!(
+        said.contains("\n  because: ") && said.contains("site-addr"),
+        "{said}"
+    );
+}
+
+#[test]
+fn logs_written_to_a_file_carry_no_colour_codes_and_can_be_json() {
+    let cli = Binary::new();
+    let plain = cli.run_with_env(&["site", "list"], &[("RUST_LOG", "debug")]);
+    let log = String::from_utf8_lossy(&plain.stderr);
+    assert!(log.lines().count() > 3, "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a log that is not a terminal"
+    );
+    let json = cli.run_with_env(
+        &["site", "list"],
+        &[("RUST_LOG", "debug"), ("PHONE_VERIFY_LOG_FORMAT", "json")],
+    );
+    for line in String::from_utf8_lossy(&json.stderr).lines() {
+        let event: serde_json::Value = serde_json::from_str(line).expect("one JSON object a line");
+        assert!(
+            event["level"].is_string() && event["timestamp"].is_string(),
+            "{line}"
+        );
+    }
+}

@@ -435,7 +435,8 @@ impl Binary {
         command
             .env("PHONE_VERIFY_CONFIG", &self.config)
             .env("LEPTOS_ENV", "DEV")
-            .env("DATABASE_URL", &self.db_url);
+            .env("DATABASE_URL", &self.db_url)
+            .env("RUST_LOG", "error");
         command
     }
 
@@ -461,7 +462,6 @@ impl Binary {
     fn run_command(&self, mut command: Command, args: &[&str], stdin: &str) -> Output {
         let mut child = command
             .args(args)
-            .env("RUST_LOG", "error")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
