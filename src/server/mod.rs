@@ -12,8 +12,8 @@ mod supervise;
 pub mod telemetry;
 
 pub use config::{
-    variable_for, DatabaseSettings, ProductSettings, Settings, SmsProvider, SmsSettings,
-    VerigatorSettings, ENV_PREFIX, ENV_SHORT_NAMES,
+    DatabaseSettings, ProductSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
+    ENV_SHORT_NAMES,
 };
 pub use retention::{Pruned, Retention, RetentionSettings};
 pub use serve::ServerSettings;

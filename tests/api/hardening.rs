@@ -140,11 +140,7 @@ async fn the_log_holds_no_query_string_session_id_or_number_even_at_debug() {
     assert_eq!(started.status(), 303);
     let page = started.headers()["location"].to_str().unwrap().to_owned();
     let session = page.rsplit('/').next().unwrap().to_owned();
-    let (step, fields) = crate::helpers::step_fields(&page, &send_to(PHONE));
-    let sent = http
-        .post(format!("{}/api/step/{step}", server.address))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(fields)
+    let sent = crate::helpers::step_request(&http, &server.address, &page, &send_to(PHONE))
         .send()
         .await
         .unwrap();

@@ -323,18 +323,27 @@ pub async fn post_step(
     form: &str,
     client: Option<&str>,
 ) -> reqwest::Response {
-    let (step, fields) = step_fields(page, form);
-    let mut request = app
-        .client
-        .post(format!("{}/api/step/{step}", app.address))
-        .header("content-type", "application/x-www-form-urlencoded")
+    let mut request = step_request(&app.client, &app.address, page, form)
         .header("accept", "text/html")
-        .header("referer", format!("{}{page}", app.address))
-        .body(fields);
+        .header("referer", format!("{}{page}", app.address));
     if let Some(client) = client {
         request = request.header(CLIENT_HEADER, client);
     }
     request.send().await.expect("POST is answered")
+}
+
+/// The POST of a step's form (`step=NAME&…`) from the session page at `page` to its server
+/// function on the server at `address`, as the page's form sends it.
+pub fn step_request(
+    http: &reqwest::Client,
+    address: &str,
+    page: &str,
+    form: &str,
+) -> reqwest::RequestBuilder {
+    let (step, fields) = step_fields(page, form);
+    http.post(format!("{address}/api/step/{step}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(fields)
 }
 
 /// The step's name, and the form the page's step form posts: its fields, the session and

@@ -291,14 +291,8 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
         .unwrap();
     let page = started.headers()["location"].to_str().unwrap().to_owned();
     // Each step's form goes to its server function, which answers See Other to the page.
-    let post = |form: String| {
-        let (step, fields) = crate::helpers::step_fields(&page, &form);
-        client
-            .post(format!("{}/api/step/{step}", first.address))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(fields)
-            .send()
-    };
+    let post =
+        |form: String| crate::helpers::step_request(&client, &first.address, &page, &form).send();
     post("step=send_code&phone=%2B37251234567".into())
         .await
         .unwrap();

@@ -7,7 +7,8 @@
 
 mod environment;
 
-pub use environment::{variable_for, PREFIX as ENV_PREFIX, SHORT_NAMES as ENV_SHORT_NAMES};
+use environment::variable_for;
+pub use environment::SHORT_NAMES as ENV_SHORT_NAMES;
 
 use super::{retention::RetentionSettings, serve::ServerSettings};
 use crate::{
@@ -171,11 +172,12 @@ fn errors(error: figment::Error) -> String {
         .into_iter()
         .map(|e| {
             let key = e.path.join(".");
-            let in_file = |m: &figment::Metadata| match &m.source {
+            // Where the value came from: the file, the environment, or no source (a default).
+            let source = e.metadata.as_ref().map(|m| match &m.source {
                 Some(figment::Source::File(path)) => Some(path.display().to_string()),
                 _ => None,
-            };
-            match (&e.kind, e.metadata.as_ref()) {
+            });
+            match (&e.kind, source) {
                 (Kind::MissingField(field), _) => {
                     let key = [key.as_str(), field].join(".");
                     let key = key.trim_start_matches('.');
@@ -184,10 +186,8 @@ fn errors(error: figment::Error) -> String {
                         variable_for(key)
                     )
                 }
-                (kind, Some(m)) if in_file(m).is_some() => {
-                    format!("{key}: {kind} (in {})", in_file(m).unwrap_or_default())
-                }
-                (kind, Some(_)) => {
+                (kind, Some(Some(file))) => format!("{key}: {kind} (in {file})"),
+                (kind, Some(None)) => {
                     let short = ENV_SHORT_NAMES.iter().find(|(_, k)| *k == key);
                     let names = match short {
                         Some((name, _)) => format!("{} or {name}", variable_for(&key)),
