@@ -10,6 +10,7 @@ use crate::{
 use sqlx::SqlitePool;
 
 mod verigator_users;
+pub use verigator_users::KnownUser;
 
 /// How long a session lives, start to finish, in seconds.
 pub const SESSION_LIFETIME_SECONDS: i64 = 30 * 60;

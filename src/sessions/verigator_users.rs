@@ -4,39 +4,57 @@
 use super::{Session, Sessions};
 use crate::{
     domain::PhoneNumber,
-    sites::SiteId,
     verigator::wire::{AuthMethod, UserId},
 };
 
-/// How long one session may hold the right to send through a Verigator user: longer than a
-/// Verigator call may take (its client times out after 15 s), so a claim ends only when its
-/// holder died.
+/// How long one session may hold the right to send through its host user's Verigator user:
+/// longer than the Verigator calls of one send may take (its client times out after 15 s),
+/// so a claim ends early only when its holder died.
 const SENDING_CLAIM_SECONDS: i64 = 30;
 
+/// The Verigator user a host user has now, and the number it was created with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownUser {
+    /// The Verigator user.
+    pub user: UserId,
+    /// Its number, E.164: the API cannot change it.
+    pub phone: String,
+}
+
 impl Sessions {
-    /// Claims the right to send a code through `user`, the Verigator user of the session's
-    /// host user; false while another session is sending through it, or when the host user
-    /// has another Verigator user by now.
-    pub async fn claim_sending(
+    /// Claims the right to send a code for the session's host user, before it has a
+    /// Verigator user or while it has one: `None` while another session holds the claim;
+    /// otherwise the host user's Verigator user, if it has one yet. Taking the claim first is
+    /// what keeps two sessions of one host user from both creating a user.
+    pub async fn claim_host_user(
         &self,
         session: &Session,
-        user: UserId,
         now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let claimed = sqlx::query(
-            "UPDATE site_users SET sending_session = ?, sending_until = ? \
-             WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? \
-             AND (sending_until IS NULL OR sending_until <= ?)",
+    ) -> Result<Option<Option<KnownUser>>, sqlx::Error> {
+        let claimed: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+            "INSERT INTO site_users (site_id, host_user, sending_session, sending_until) \
+             VALUES (?, ?, ?, ?) \
+             ON CONFLICT (site_id, host_user) DO UPDATE \
+             SET sending_session = excluded.sending_session, sending_until = excluded.sending_until \
+             WHERE site_users.sending_until IS NULL OR site_users.sending_until <= ? \
+             RETURNING verigator_user_id, phone",
         )
-        .bind(session.id.as_str())
-        .bind(now + SENDING_CLAIM_SECONDS)
         .bind(session.site_id.as_str())
         .bind(&session.host_user)
-        .bind(user.to_string())
+        .bind(session.id.as_str())
+        .bind(now + SENDING_CLAIM_SECONDS)
         .bind(now)
-        .execute(&self.db)
+        .fetch_optional(&self.db)
         .await?;
-        Ok(claimed.rows_affected() == 1)
+        Ok(claimed.map(
+            |(user, phone)| match (user.and_then(|id| id.parse().ok()), phone) {
+                (Some(id), Some(phone)) => Some(KnownUser {
+                    user: UserId(id),
+                    phone,
+                }),
+                _ => None,
+            },
+        ))
     }
 
     /// Gives up the session's claim after a send that failed.
@@ -125,42 +143,27 @@ impl Sessions {
         Ok(current.is_some())
     }
 
-    /// The Verigator user behind a site's user, and the number it has.
-    pub async fn site_user(
+    /// Records the host user's new Verigator user, under the session's claim, which it keeps:
+    /// the old user's pending code dies with it. False, recording nothing, when the claim was
+    /// lost (it lapsed, and another session holds it now).
+    pub async fn set_host_user(
         &self,
-        site: &SiteId,
-        host_user: &str,
-    ) -> Result<Option<(UserId, String)>, sqlx::Error> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT verigator_user_id, phone FROM site_users WHERE site_id = ? AND host_user = ?",
-        )
-        .bind(site.as_str())
-        .bind(host_user)
-        .fetch_optional(&self.db)
-        .await?;
-        Ok(row.and_then(|(id, phone)| id.parse().ok().map(|id| (UserId(id), phone))))
-    }
-
-    /// Remembers the Verigator user behind a site's user.
-    pub async fn set_site_user(
-        &self,
-        site: &SiteId,
-        host_user: &str,
+        session: &Session,
         user: UserId,
         phone: &PhoneNumber,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO site_users (site_id, host_user, verigator_user_id, phone) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (site_id, host_user) DO UPDATE SET verigator_user_id = excluded.verigator_user_id, \
-             phone = excluded.phone, challenge_session = NULL, challenge_sent_at = NULL, \
-             sending_session = NULL, sending_until = NULL",
+    ) -> Result<bool, sqlx::Error> {
+        let set = sqlx::query(
+            "UPDATE site_users SET verigator_user_id = ?, phone = ?, \
+             challenge_session = NULL, challenge_sent_at = NULL \
+             WHERE site_id = ? AND host_user = ? AND sending_session = ?",
         )
-        .bind(site.as_str())
-        .bind(host_user)
         .bind(user.to_string())
         .bind(phone.as_str())
+        .bind(session.site_id.as_str())
+        .bind(&session.host_user)
+        .bind(session.id.as_str())
         .execute(&self.db)
         .await?;
-        Ok(())
+        Ok(set.rows_affected() == 1)
     }
 }

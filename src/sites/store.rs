@@ -313,6 +313,19 @@ impl Sites {
         Ok(())
     }
 
+    /// Forgets the site's service when the Verigator server no longer knows it (deleted
+    /// there), unless the site has moved on to another one; the next send creates a new one.
+    pub async fn forget_service(&self, id: &SiteId, service: ServiceId) -> Result<(), SiteError> {
+        sqlx::query(
+            "UPDATE sites SET verigator_service_id = NULL WHERE id = ? AND verigator_service_id = ?",
+        )
+        .bind(id.as_str())
+        .bind(service.to_string())
+        .execute(&self.db)
+        .await?;
+        Ok(())
+    }
+
     /// Records the Verigator service created for the site, unless it has one already (then
     /// false: the caller's service is not the site's).
     pub async fn set_service(&self, id: &SiteId, service: ServiceId) -> Result<bool, SiteError> {

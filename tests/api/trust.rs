@@ -8,7 +8,7 @@ use crate::helpers::{
 use phone_verify::{
     clock::Clock,
     domain::PhoneNumber,
-    sessions::{Session, Sessions},
+    sessions::{KnownUser, Session, Sessions},
     sites::{Site, SiteId, Sites, VerificationRequest},
     verigator::{
         totp,
@@ -148,16 +148,19 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
     };
     let phone = PhoneNumber::parse(PHONE, None).unwrap();
     let user = UserId(uuid::Uuid::new_v4());
-    sessions
-        .set_site_user(&site, "alice", user, &phone)
-        .await
-        .unwrap();
 
-    assert!(sessions.claim_sending(&a, user, now).await.unwrap());
-    assert!(
-        !sessions.claim_sending(&b, user, now).await.unwrap(),
+    // The claim comes before the host user has a Verigator user: only its holder makes one.
+    assert_eq!(sessions.claim_host_user(&a, now).await.unwrap(), Some(None));
+    assert_eq!(
+        sessions.claim_host_user(&b, now).await.unwrap(),
+        None,
         "a is sending"
     );
+    assert!(
+        !sessions.set_host_user(&b, user, &phone).await.unwrap(),
+        "only the claim's holder records the host user's Verigator user"
+    );
+    assert!(sessions.set_host_user(&a, user, &phone).await.unwrap());
     assert!(sessions
         .code_sent(&a, &phone, user, AuthMethod::Sms, now)
         .await
@@ -166,32 +169,40 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
     assert!(sessions.code_is_current(&a, now).await.unwrap());
 
     // While b sends, a's code may be replaced at any moment: it does not count.
-    assert!(sessions.claim_sending(&b, user, now + 1).await.unwrap());
+    let known = KnownUser {
+        user,
+        phone: PHONE.into(),
+    };
+    assert_eq!(
+        sessions.claim_host_user(&b, now + 1).await.unwrap(),
+        Some(Some(known.clone()))
+    );
     assert!(!sessions.code_is_current(&a, now + 1).await.unwrap());
     // b's send failed: a's code is still the pending one.
     sessions.release_sending(&b).await.unwrap();
     assert!(sessions.code_is_current(&a, now + 1).await.unwrap());
 
     // A claim whose holder died ends after its time, and the late holder records nothing.
-    assert!(sessions.claim_sending(&b, user, now + 2).await.unwrap());
-    assert!(!sessions.claim_sending(&a, user, now + 3).await.unwrap());
     assert!(sessions
-        .claim_sending(&a, user, now + 2 + 30)
+        .claim_host_user(&b, now + 2)
         .await
-        .unwrap());
+        .unwrap()
+        .is_some());
+    assert_eq!(sessions.claim_host_user(&a, now + 3).await.unwrap(), None);
+    assert_eq!(
+        sessions.claim_host_user(&a, now + 2 + 30).await.unwrap(),
+        Some(Some(known))
+    );
     assert!(!sessions
         .code_sent(&b, &phone, user, AuthMethod::Sms, now + 33)
         .await
         .unwrap());
 
-    // A new Verigator user (a new number) ends every claim and code of the old one.
+    // A new Verigator user (a new number) ends the old one's pending code.
     let other = UserId(uuid::Uuid::new_v4());
-    sessions
-        .set_site_user(&site, "alice", other, &phone)
-        .await
-        .unwrap();
+    assert!(sessions.set_host_user(&a, other, &phone).await.unwrap());
+    sessions.release_sending(&a).await.unwrap();
     assert!(!sessions.code_is_current(&a, now + 40).await.unwrap());
-    assert!(!sessions.claim_sending(&b, user, now + 40).await.unwrap());
 }
 
 #[tokio::test]

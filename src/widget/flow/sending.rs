@@ -1,13 +1,16 @@
 //! Sending a code: the phone step and resends, through the abuse guard and a claim on the host
 //! user's Verigator user.
 
-use super::{internal, Flow, BUSY_RETRY_SECONDS};
+use super::{internal, verigator_link::LinkError, Flow, BUSY_RETRY_SECONDS};
 use crate::{
     abuse::{Channel, ClientNet, Recorded, Refusal, SendAttempt},
     domain::{PhoneNumber, SessionId, SessionStatus},
-    sessions::Session,
+    sessions::{KnownUser, Session},
     sites::Site,
-    verigator::{wire::AuthMethod, ClientError},
+    verigator::{
+        wire::{AuthMethod, ServiceId, UserId},
+        ClientError, VerigatorApi,
+    },
     widget::{
         phone_step::{read_phone_fields, PhoneFieldError},
         view::{FlowError, FlowView},
@@ -95,6 +98,9 @@ impl Flow {
     }
 
     /// The send itself, once allowed; answers with the session after it and how the code went.
+    /// The session first claims its host user, so that no other session's send interleaves
+    /// and no two sessions create the host user's Verigator user, and gives the claim up
+    /// whenever the send does not happen.
     pub(super) async fn send_allowed(
         &self,
         session: &Session,
@@ -103,51 +109,84 @@ impl Flow {
         by_app: bool,
     ) -> Result<(FlowView, AuthMethod), FlowError> {
         let client = self.client(site);
-        let service = self.service(site, &*client).await?;
-        let user = self.user(session, service, &*client, phone).await?;
         let wanted = if by_app && site.allow_totp {
             AuthMethod::Totp
         } else {
             AuthMethod::Sms
         };
-        if !self
-            .sessions
-            .claim_sending(session, user, self.clock.unix_seconds())
-            .await
-            .map_err(internal)?
-        {
-            // Another session of this host user is sending a code right now.
-            return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
-        }
-        let method = match client.initiate(service, user, wanted).await {
-            Ok(method) => method,
-            Err(error) => {
+        let mut site = site.clone();
+        let mut service_lost = false;
+        loop {
+            let service = self.service(&site, &*client).await?;
+            let Some(known) = self
+                .sessions
+                .claim_host_user(session, self.clock.unix_seconds())
+                .await
+                .map_err(internal)?
+            else {
+                // Another session of this host user is sending a code right now.
+                return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
+            };
+            let sent = self
+                .send_claimed(session, service, &*client, phone, known.as_ref(), wanted)
+                .await;
+            let recorded = match sent {
+                Ok((user, method)) => self
+                    .sessions
+                    .code_sent(session, phone, user, method, self.clock.unix_seconds())
+                    .await
+                    .map_err(|error| LinkError::Failed(error.into()))
+                    .map(|recorded| recorded.then_some(method)),
+                Err(error) => Err(error),
+            };
+            if !matches!(recorded, Ok(Some(_))) {
                 self.sessions
                     .release_sending(session)
                     .await
                     .map_err(internal)?;
-                return Err(match error {
-                    ClientError::RateLimited {
-                        retry_after_seconds,
-                        ..
-                    } => FlowError::TooSoon(retry_after_seconds.unwrap_or(30) as i64),
-                    // The Verigator server refused the number (its own rules).
-                    ClientError::InvalidData(_) => FlowError::CannotSendTo,
-                    error => internal(error),
-                });
             }
-        };
-        let now = self.clock.unix_seconds();
-        if !self
-            .sessions
-            .code_sent(session, phone, user, method, now)
-            .await
-            .map_err(internal)?
-        {
-            return Err(FlowError::OutOfStep);
+            match recorded {
+                Ok(Some(method)) => {
+                    tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), "code sent");
+                    return Ok((self.reload(&session.id).await?, method));
+                }
+                // The session moved on (cancelled, expired) while the code went.
+                Ok(None) => return Err(FlowError::OutOfStep),
+                // The Verigator server no longer knows the site's service (deleted there):
+                // the site forgets it, and a new one is made, once.
+                Err(LinkError::Verigator(ClientError::NotFound(_))) if !service_lost => {
+                    tracing::warn!(site = %site.id, "the Verigator server lost the site's service; creating another");
+                    self.sites
+                        .forget_service(&site.id, service)
+                        .await
+                        .map_err(internal)?;
+                    site.verigator_service = None;
+                    service_lost = true;
+                }
+                Err(error) => return Err(send_error(error)),
+            }
         }
-        tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), "code sent");
-        Ok((self.reload(&session.id).await?, method))
+    }
+
+    /// Under the claim: the host user's Verigator user at `phone` (made again, once, when the
+    /// Verigator server no longer knows it), and the code sent through it.
+    async fn send_claimed(
+        &self,
+        session: &Session,
+        service: ServiceId,
+        client: &dyn VerigatorApi,
+        phone: &PhoneNumber,
+        known: Option<&KnownUser>,
+        wanted: AuthMethod,
+    ) -> Result<(UserId, AuthMethod), LinkError> {
+        let user = self.user(session, service, client, phone, known).await?;
+        match client.initiate(service, user, wanted).await {
+            Err(ClientError::NotFound(_)) if known.is_some_and(|known| known.user == user) => {
+                let user = self.new_user(session, service, client, phone).await?;
+                Ok((user, client.initiate(service, user, wanted).await?))
+            }
+            sent => Ok((user, sent?)),
+        }
     }
 
     /// Phone step: reads the number (or takes the locked one) and sends a code.
@@ -197,5 +236,20 @@ impl Flow {
             return Err(FlowError::TooSoon(wait));
         }
         self.initiate(&session, &site, &phone, by_app, client).await
+    }
+}
+
+/// What the visitor is told when a send could not go.
+fn send_error(error: LinkError) -> FlowError {
+    match error {
+        LinkError::Verigator(ClientError::RateLimited {
+            retry_after_seconds,
+            ..
+        }) => FlowError::TooSoon(retry_after_seconds.unwrap_or(30) as i64),
+        // The Verigator server refused the number (its own rules).
+        LinkError::Verigator(ClientError::InvalidData(_)) => FlowError::CannotSendTo,
+        LinkError::Busy => FlowError::TooSoon(BUSY_RETRY_SECONDS),
+        LinkError::Verigator(error) => internal(error),
+        LinkError::Failed(error) => internal(error),
     }
 }

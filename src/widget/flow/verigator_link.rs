@@ -9,7 +9,7 @@ const SERVICE_WAIT: Duration = Duration::from_secs(10);
 const SERVICE_POLL: Duration = Duration::from_millis(50);
 use crate::{
     domain::PhoneNumber,
-    sessions::Session,
+    sessions::{KnownUser, Session},
     sites::Site,
     verigator::{
         wire::{ServiceId, UserId},
@@ -108,57 +108,86 @@ impl Flow {
             .ok_or_else(|| internal(anyhow::anyhow!("site {} lost its service", site.id)))
     }
 
-    /// The Verigator user for the session's host user at `phone`: the API cannot change a
-    /// user's number, so a new number replaces the user.
+    /// The Verigator user for the session's host user at `phone`, under the session's claim
+    /// on its host user (so no other session creates one meanwhile): `known` if it has that
+    /// number, otherwise a new one, since the API cannot change a user's number.
     pub(super) async fn user(
         &self,
         session: &Session,
         service: ServiceId,
         client: &dyn VerigatorApi,
         phone: &PhoneNumber,
-    ) -> Result<UserId, FlowError> {
-        let known = self
-            .sessions
-            .site_user(&session.site_id, &session.host_user)
-            .await
-            .map_err(internal)?;
-        if let Some((user, number)) = &known {
-            if number == phone.as_str() {
-                return Ok(*user);
-            }
-            match client.delete_user(service, *user).await {
+        known: Option<&KnownUser>,
+    ) -> Result<UserId, LinkError> {
+        match known {
+            Some(known) if known.phone == phone.as_str() => return Ok(known.user),
+            Some(known) => match client.delete_user(service, known.user).await {
                 Ok(()) | Err(ClientError::NotFound(_)) => {}
-                Err(e) => return Err(internal(e)),
-            }
+                Err(error) => return Err(error.into()),
+            },
+            None => {}
         }
+        self.new_user(session, service, client, phone).await
+    }
+
+    /// Creates the host user's Verigator user at `phone` and records it, under the claim.
+    pub(super) async fn new_user(
+        &self,
+        session: &Session,
+        service: ServiceId,
+        client: &dyn VerigatorApi,
+        phone: &PhoneNumber,
+    ) -> Result<UserId, LinkError> {
         let created = match client
             .create_user(service, &session.host_user, phone.as_str())
             .await
         {
             Err(ClientError::Conflict(_)) => {
-                // Known to Verigator but not here (a reset database): replace it.
-                let stale = client.list_users(service).await.map_err(internal)?;
+                // Known to Verigator but not here (a reset database, or a holder that died
+                // before recording it): replace it.
+                let stale = client.list_users(service).await?;
                 if let Some(old) = stale
                     .users
                     .iter()
                     .find(|u| u.id_in_service == session.host_user)
                 {
-                    client
-                        .delete_user(service, old.id)
-                        .await
-                        .map_err(internal)?;
+                    client.delete_user(service, old.id).await?;
                 }
                 client
                     .create_user(service, &session.host_user, phone.as_str())
                     .await
             }
             other => other,
-        }
-        .map_err(internal)?;
-        self.sessions
-            .set_site_user(&session.site_id, &session.host_user, created.id, phone)
+        }?;
+        if self
+            .sessions
+            .set_host_user(session, created.id, phone)
             .await
-            .map_err(internal)?;
-        Ok(created.id)
+            .map_err(|error| LinkError::Failed(error.into()))?
+        {
+            return Ok(created.id);
+        }
+        // The claim lapsed and another session holds it: this user goes, that session's serves.
+        if let Err(error) = client.delete_user(service, created.id).await {
+            tracing::warn!(error = %error, "could not delete a user the host user did not take");
+        }
+        Err(LinkError::Busy)
+    }
+}
+
+/// Why the site's service or the host user's Verigator user could not be had.
+#[derive(Debug)]
+pub(super) enum LinkError {
+    /// The Verigator server answered, and refused.
+    Verigator(ClientError),
+    /// Another session of the host user holds its claim now.
+    Busy,
+    /// Storage failed.
+    Failed(anyhow::Error),
+}
+
+impl From<ClientError> for LinkError {
+    fn from(error: ClientError) -> Self {
+        Self::Verigator(error)
     }
 }
