@@ -6,12 +6,13 @@ use crate::{
     callbacks::Deliveries,
     clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
     sessions::Sessions,
+    sites::Sites,
     sms::Outbox,
     verigator::Verigator,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 /// `[retention]`: how long each kind of record is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +71,8 @@ pub struct Pruned {
     pub outbox: u64,
     /// Verigator challenges and wrong-code records.
     pub verigator: u64,
+    /// Verigator services no site uses, named as a site's (twins from a creation race).
+    pub services: u64,
 }
 
 /// The stores it prunes, and how long each keeps its rows.
@@ -82,6 +85,10 @@ pub struct Retention {
     engine: Option<Arc<Verigator>>,
     clock: Arc<dyn Clock>,
 }
+
+/// How old an unused service must be before it goes: far longer than a service's creation
+/// may take (the claim on it lapses after 30 s), so that no creation in progress loses its.
+const UNUSED_SERVICE_AGE_SECONDS: i64 = 10 * 60;
 
 /// How often the job runs.
 const EVERY: Duration = Duration::from_secs(HOUR_SECONDS as u64);
@@ -107,7 +114,7 @@ impl Retention {
     }
 
     /// One pass at the clock's now.
-    pub async fn prune(&self) -> Result<Pruned, sqlx::Error> {
+    pub async fn prune(&self) -> anyhow::Result<Pruned> {
         let now = self.clock.unix_seconds();
         let days = |n: i64| now - n * DAY_SECONDS;
         let mut pruned = Pruned {
@@ -128,8 +135,42 @@ impl Retention {
         }
         if let Some(engine) = &self.engine {
             pruned.verigator = engine.prune(now).await?;
+            pruned.services = self
+                .delete_unused_services(engine, now - UNUSED_SERVICE_AGE_SECONDS)
+                .await?;
         }
         Ok(pruned)
+    }
+
+    /// Deletes the embedded Verigator server's services that carry a site's name ("Name", or
+    /// "Name (id)" when that was taken) in the site's account but that no site uses: the
+    /// twins that earlier versions left when a site's first visitors raced, with the users
+    /// stranded in them. A remote Verigator server cannot list services, so only the
+    /// embedded one is swept; today's creation leaves no twin with users anywhere.
+    async fn delete_unused_services(
+        &self,
+        engine: &Verigator,
+        created_before: i64,
+    ) -> anyhow::Result<u64> {
+        let sites = Sites::new(self.db.clone()).list().await?;
+        let in_use: HashSet<String> = sites
+            .iter()
+            .filter_map(|site| site.verigator_service.map(|id| id.to_string()))
+            .collect();
+        let mut deleted = 0;
+        for site in &sites {
+            for name in [site.name.clone(), format!("{} ({})", site.name, site.id)] {
+                deleted += engine
+                    .delete_unused_services(
+                        &site.verigator_username,
+                        &name,
+                        &in_use,
+                        created_before,
+                    )
+                    .await?;
+            }
+        }
+        Ok(deleted)
     }
 
     /// Prunes every hour, until the task is dropped.
@@ -137,7 +178,9 @@ impl Retention {
         loop {
             match self.prune().await {
                 Ok(pruned) => tracing::info!(?pruned, "retention pass"),
-                Err(error) => tracing::error!(%error, "retention pass failed"),
+                Err(error) => {
+                    tracing::error!(cause = format!("{error:#}"), "retention pass failed")
+                }
             }
             tokio::time::sleep(EVERY).await;
         }

@@ -82,3 +82,51 @@ async fn old_records_go_and_recent_ones_stay() {
     assert!(pruned.verigator >= 1, "{pruned:?}");
     assert_eq!(count(&app, "abuse_decisions").await, 2);
 }
+
+#[tokio::test]
+async fn services_no_site_uses_that_carry_a_sites_name_go_with_their_users() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    step(&app, &page, &send_to(PHONE)).await;
+    let verigator = app.verigator();
+    // The twin an earlier version left when the site's first visitors raced, with a user
+    // stranded in it; and a service of the same account that is not named as a site.
+    let twin = verigator
+        .create_service("shop.example.com", "Shop (shop)")
+        .await
+        .unwrap();
+    verigator
+        .create_user(twin.id, "stranded", PHONE)
+        .await
+        .unwrap();
+    let other = verigator
+        .create_service("other.example.com", "Other")
+        .await
+        .unwrap();
+    assert_eq!(count(&app, "verigator_services").await, 3);
+
+    // Young, it may be a creation in progress: it stays.
+    let pruned = app.retention.prune().await.unwrap();
+    assert_eq!(pruned.services, 0, "{pruned:?}");
+
+    app.clock.advance(11 * 60);
+    let pruned = app.retention.prune().await.unwrap();
+    assert_eq!(pruned.services, 1, "{pruned:?}");
+    assert!(verigator.get_service(twin.id).await.is_err());
+    assert!(verigator.get_service(other.id).await.is_ok());
+    assert_eq!(count(&app, "verigator_services").await, 2);
+    assert_eq!(
+        count(&app, "verigator_users").await,
+        1,
+        "the site's user stays"
+    );
+
+    // The site's own service and user still serve.
+    let page = start(&app, &secret, &[("state", "after")]).await;
+    let (status, _) = step(&app, &page, &send_to(PHONE)).await;
+    assert_eq!(status, 200);
+    let pin = app.last_pin_to(PHONE).await;
+    let (status, _) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    assert_eq!(status, 200);
+}

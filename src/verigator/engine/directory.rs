@@ -1,6 +1,7 @@
 //! Services and users: E1–E7.
 
 use super::*;
+use std::collections::HashSet;
 
 impl Verigator {
     /// E1: creates a service; its name is unique in the account.
@@ -171,5 +172,49 @@ impl Verigator {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Deletes, with their users, the services of `account` named `name` that were created
+    /// before `created_before` and that no site uses (`in_use`): twins left by a creation that
+    /// lost a race or died half-way. Answers how many services went.
+    pub async fn delete_unused_services(
+        &self,
+        account: &str,
+        name: &str,
+        in_use: &HashSet<String>,
+        created_before: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let candidates: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM verigator_services WHERE account = ? AND name = ? AND created_at < ?",
+        )
+        .bind(account)
+        .bind(name)
+        .bind(created_before)
+        .fetch_all(&self.db)
+        .await?;
+        let mut deleted = 0;
+        for service in candidates.iter().filter(|id| !in_use.contains(*id)) {
+            let mut tx = self.db.begin().await?;
+            for table in ["verigator_challenges", "verigator_code_failures"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE user_id IN \
+                     (SELECT id FROM verigator_users WHERE service_id = ?)"
+                ))
+                .bind(service)
+                .execute(&mut *tx)
+                .await?;
+            }
+            sqlx::query("DELETE FROM verigator_users WHERE service_id = ?")
+                .bind(service)
+                .execute(&mut *tx)
+                .await?;
+            deleted += sqlx::query("DELETE FROM verigator_services WHERE id = ?")
+                .bind(service)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+        }
+        Ok(deleted)
     }
 }
