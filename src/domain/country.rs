@@ -1,65 +1,17 @@
-//! The countries a visitor can pick for a number typed without its country code.
+//! The country a visitor picks for a number typed without its country code: any region
+//! libphonenumber knows (about 245), from the same metadata the parser reads.
 
 use crate::i18n::{Locale, Text};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// One entry of the country picker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Country {
-    /// ISO 3166-1 alpha-2 code, upper case.
-    pub code: &'static str,
-    /// English name; `i18n::Text::country_name` gives it in other languages.
-    pub name: &'static str,
-    /// International calling code, without `+`.
-    pub calling_code: &'static str,
-}
-
-const fn country(code: &'static str, name: &'static str, calling_code: &'static str) -> Country {
-    Country {
-        code,
-        name,
-        calling_code,
-    }
-}
-
-/// The picker's list, sorted by name. A short list keeps the wasm small; a visitor from
-/// elsewhere types the number with its `+` prefix, which needs no country at all.
-pub const COUNTRIES: &[Country] = &[
-    country("AU", "Australia", "61"),
-    country("AT", "Austria", "43"),
-    country("BE", "Belgium", "32"),
-    country("BR", "Brazil", "55"),
-    country("CA", "Canada", "1"),
-    country("DK", "Denmark", "45"),
-    country("EE", "Estonia", "372"),
-    country("FI", "Finland", "358"),
-    country("FR", "France", "33"),
-    country("DE", "Germany", "49"),
-    country("IN", "India", "91"),
-    country("IE", "Ireland", "353"),
-    country("IT", "Italy", "39"),
-    country("JP", "Japan", "81"),
-    country("LV", "Latvia", "371"),
-    country("LT", "Lithuania", "370"),
-    country("MX", "Mexico", "52"),
-    country("NL", "Netherlands", "31"),
-    country("NZ", "New Zealand", "64"),
-    country("NO", "Norway", "47"),
-    country("PL", "Poland", "48"),
-    country("PT", "Portugal", "351"),
-    country("ES", "Spain", "34"),
-    country("SE", "Sweden", "46"),
-    country("CH", "Switzerland", "41"),
-    country("UA", "Ukraine", "380"),
-    country("GB", "United Kingdom", "44"),
-    country("US", "United States", "1"),
-];
-
-/// A country code from [`COUNTRIES`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// A region libphonenumber knows: its ISO 3166-1 alpha-2 code, upper case.
+///
+/// Only the server parses one (the list lives in libphonenumber's metadata, which is kept out
+/// of the wasm bundle).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(into = "String")]
-pub struct CountryCode(&'static str);
+pub struct CountryCode([u8; 2]);
 
 /// Why a country code was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,28 +34,63 @@ impl fmt::Display for CountryCodeError {
 impl std::error::Error for CountryCodeError {}
 
 impl CountryCode {
-    /// Parses an ISO 3166-1 alpha-2 code (any case) that is on the picker's list.
+    /// Parses an ISO 3166-1 alpha-2 code (any case) of a region libphonenumber knows.
+    #[cfg(feature = "ssr")]
     pub fn parse(raw: &str) -> Result<Self, CountryCodeError> {
         let wanted = raw.trim();
-        COUNTRIES
-            .iter()
-            .find(|c| c.code.eq_ignore_ascii_case(wanted))
-            .map(|c| Self(c.code))
-            .ok_or_else(|| CountryCodeError(wanted.chars().take(8).collect()))
+        let refused = || CountryCodeError(wanted.chars().take(8).collect());
+        let region = rlibphonenumber::Region::from_code(wanted).map_err(|_| refused())?;
+        if region == rlibphonenumber::Region::World
+            || rlibphonenumber::PHONE_NUMBER_UTIL
+                .get_country_code_for_region(region)
+                .is_none()
+        {
+            return Err(refused());
+        }
+        let code = region.as_region_str();
+        let bytes = code.as_str().as_bytes();
+        Ok(Self([bytes[0], bytes[1]]))
+    }
+
+    /// Every region libphonenumber knows, by code.
+    #[cfg(feature = "ssr")]
+    pub fn all() -> Vec<Self> {
+        let mut all: Vec<Self> = rlibphonenumber::PHONE_NUMBER_UTIL
+            .get_supported_regions()
+            .filter_map(|region| Self::parse(region.as_region_str().as_str()).ok())
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
+    /// The region, as libphonenumber names it.
+    #[cfg(feature = "ssr")]
+    pub fn region(self) -> rlibphonenumber::Region {
+        rlibphonenumber::Region::from_code(self.as_str())
+            .expect("a CountryCode is a region libphonenumber knows")
+    }
+
+    /// Its international calling code, without `+` (`372` for `EE`).
+    #[cfg(feature = "ssr")]
+    pub fn calling_code(self) -> i32 {
+        rlibphonenumber::PHONE_NUMBER_UTIL
+            .get_country_code_for_region(self.region())
+            .expect("a CountryCode has a calling code")
     }
 
     /// The upper-case code, e.g. `"EE"`.
-    pub fn as_str(&self) -> &'static str {
-        self.0
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("a CountryCode is two ASCII letters")
     }
 }
 
 impl fmt::Display for CountryCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "ssr")]
 impl TryFrom<String> for CountryCode {
     type Error = CountryCodeError;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
@@ -111,9 +98,9 @@ impl TryFrom<String> for CountryCode {
     }
 }
 
-// By hand: the derive cannot see that the `&'static str` comes from the list, not the input.
+#[cfg(feature = "ssr")]
 impl<'de> Deserialize<'de> for CountryCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
         Self::parse(&raw).map_err(serde::de::Error::custom)
     }
@@ -121,24 +108,22 @@ impl<'de> Deserialize<'de> for CountryCode {
 
 impl From<CountryCode> for String {
     fn from(code: CountryCode) -> Self {
-        code.0.to_owned()
+        code.as_str().to_owned()
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
     #[test]
-    fn list_is_sorted_by_name_and_codes_are_unique() {
-        let names: Vec<_> = COUNTRIES.iter().map(|c| c.name).collect();
-        let mut sorted = names.clone();
-        sorted.sort_unstable();
-        assert_eq!(names, sorted);
-        let mut codes: Vec<_> = COUNTRIES.iter().map(|c| c.code).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), COUNTRIES.len());
+    fn every_region_libphonenumber_knows_is_a_country() {
+        let all = CountryCode::all();
+        assert!(all.len() >= 240, "{}", all.len());
+        for code in ["NG", "EE", "US", "BA", "XK", "AC"] {
+            assert!(all.iter().any(|c| c.as_str() == code), "{code}");
+        }
+        assert_eq!(CountryCode::parse("NG").unwrap().calling_code(), 234);
     }
 
     #[test]
@@ -149,8 +134,8 @@ mod tests {
 
     #[test]
     fn refuses_unknown_codes() {
-        assert!(CountryCode::parse("XX").is_err());
-        assert!(CountryCode::parse("").is_err());
-        assert!(CountryCode::parse("USA").is_err());
+        for raw in ["XX", "", "USA", "001", "ZZ", "é1", "e"] {
+            assert!(CountryCode::parse(raw).is_err(), "{raw}");
+        }
     }
 }

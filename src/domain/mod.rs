@@ -6,7 +6,7 @@ mod pin;
 mod session;
 mod theme;
 
-pub use country::{Country, CountryCode, CountryCodeError, COUNTRIES};
+pub use country::{CountryCode, CountryCodeError};
 pub use phone_number::{PhoneNumber, PhoneNumberError};
 pub use pin::{Pin, PinError};
 pub use session::{InvalidSessionId, SessionId, SessionStatus};

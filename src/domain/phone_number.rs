@@ -60,7 +60,7 @@ impl PhoneNumber {
     /// code; a number with them is read as it is.
     #[cfg(feature = "ssr")]
     pub fn parse(raw: &str, country: Option<CountryCode>) -> Result<Self, PhoneNumberError> {
-        use phonenumber::{country::Id, Mode, ParseError};
+        use rlibphonenumber::{ParseError, PhoneNumberFormat, PHONE_NUMBER_UTIL};
 
         let raw = raw.trim();
         if raw.is_empty() {
@@ -74,19 +74,26 @@ impl PhoneNumber {
             return Err(PhoneNumberError::NotANumber);
         }
         let international = raw.starts_with('+') || raw.starts_with("00");
-        let region = country.and_then(|c| c.as_str().parse::<Id>().ok());
-        let parsed = phonenumber::parse(region, raw).map_err(|e| match e {
-            ParseError::NoNumber => PhoneNumberError::NotANumber,
-            ParseError::TooLong => PhoneNumberError::TooLong,
+        let region = country.map(CountryCode::region);
+        let parsed = PHONE_NUMBER_UTIL.parse(raw, region).map_err(|e| match e {
+            ParseError::NotANumber(_) => PhoneNumberError::NotANumber,
+            ParseError::TooLongNsn => PhoneNumberError::TooLong,
             ParseError::InvalidCountryCode if !international && region.is_none() => {
                 PhoneNumberError::NeedsCountryCode
             }
             _ => PhoneNumberError::Invalid,
         })?;
+        // Every pattern matched whole, as libphonenumber does (tests/api/phone_corpus.rs).
         if !parsed.is_valid() {
             return Err(PhoneNumberError::Invalid);
         }
-        Ok(Self(parsed.format().mode(Mode::E164).to_string()))
+        Ok(Self(parsed.format_as(PhoneNumberFormat::E164).into_owned()))
+    }
+
+    /// The number as libphonenumber holds it (the server has checked it already).
+    #[cfg(feature = "ssr")]
+    fn libphonenumber(&self) -> Option<rlibphonenumber::PhoneNumber> {
+        rlibphonenumber::PHONE_NUMBER_UTIL.parse(&self.0, None).ok()
     }
 
     /// Whether a code may be sent to this number by SMS: libphonenumber classes it as mobile,
@@ -95,23 +102,24 @@ impl PhoneNumber {
     /// are refused: the last ones are what SMS pumping aims at.
     #[cfg(feature = "ssr")]
     pub fn receives_sms(&self) -> bool {
-        use phonenumber::{metadata::DATABASE, Type};
+        use rlibphonenumber::PhoneNumberType;
 
-        phonenumber::parse(None, &self.0).is_ok_and(|parsed| {
+        self.libphonenumber().is_some_and(|parsed| {
             matches!(
-                parsed.number_type(&DATABASE),
-                Type::Mobile | Type::FixedLineOrMobile
+                parsed.get_type(),
+                PhoneNumberType::Mobile | PhoneNumberType::FixedLineOrMobile
             )
         })
     }
 
-    /// The ISO 3166-1 code of the number's country (`EE`), when libphonenumber knows it.
+    /// The ISO 3166-1 code of the number's country (`EE`), when libphonenumber knows one
+    /// (not for numbers of a global network, such as +800).
     #[cfg(feature = "ssr")]
     pub fn region(&self) -> Option<String> {
-        phonenumber::parse(None, &self.0)
-            .ok()
-            .and_then(|parsed| parsed.country().id())
-            .map(|id| id.as_ref().to_owned())
+        self.libphonenumber()
+            .and_then(|parsed| parsed.get_region_code())
+            .filter(|region| *region != rlibphonenumber::Region::World)
+            .map(|region| region.as_region_str().as_str().to_owned())
     }
 
     /// The number without its last `hidden` digits (never fewer than the `+` and one digit):

@@ -6,7 +6,6 @@ pub(super) static TEXT: Text = Text {
     verify_title: "Verify your phone number",
     lead: |site| format!("{site} will know that this number is yours."),
     country: "Country",
-    country_name: |_, english| english,
     phone_number: "Phone number",
     get_the_code: "Get the code",
     by_sms: "By SMS",

@@ -1,8 +1,13 @@
 //! What the widget says to visitors, in each language it speaks. A language is one [`Text`]
 //! value: adding one is adding a file, and the compiler checks that nothing is missing.
 
+#[cfg(feature = "ssr")]
+mod countries;
 mod en;
 mod es;
+
+#[cfg(feature = "ssr")]
+pub use countries::{country_choices, likely_country, CountryChoice};
 
 use std::str::FromStr;
 
@@ -62,8 +67,6 @@ pub struct Text {
     pub lead: fn(&str) -> String,
     /// Label of the country picker.
     pub country: &'static str,
-    /// A country's name (its code, its English name).
-    pub country_name: fn(&str, &'static str) -> &'static str,
     /// Label of the phone field.
     pub phone_number: &'static str,
     /// Legend of the SMS / app choice.
@@ -185,9 +188,6 @@ mod tests {
             assert!((text.tries_left)(3).contains('3'), "{locale:?}");
             assert!((text.too_soon)(42).contains("42"), "{locale:?}");
             assert_ne!((text.tries_left)(1), (text.tries_left)(2).replace('2', "1"));
-            for country in crate::domain::COUNTRIES {
-                assert!(!(text.country_name)(country.code, country.name).is_empty());
-            }
         }
     }
 }

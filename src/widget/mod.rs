@@ -21,10 +21,12 @@ pub use verify_page::{RefusalPage, VerifyPage};
 pub use view::{BrowserReturn, FlowError, FlowView};
 
 use crate::domain::CountryCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// Widget options that pages read while rendering (the `[widget]` table of `Leptos.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Widget options that pages read while rendering (the `[widget]` table of `Leptos.toml`,
+/// read on the server only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ssr", derive(serde::Deserialize))]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct WidgetSettings {
     /// Country preselected in the picker: national numbers are read in it.

@@ -5,8 +5,8 @@
 //! function gives the same answer as JSON, for the host's own code.
 
 use crate::{
-    domain::{CountryCode, CountryCodeError, PhoneNumber, PhoneNumberError, COUNTRIES},
-    i18n::{Locale, Text},
+    domain::{CountryCode, CountryCodeError, PhoneNumber, PhoneNumberError},
+    i18n::Locale,
 };
 use leptos::{
     prelude::*,
@@ -72,38 +72,42 @@ pub struct PhoneSubmission {
     pub answer: Result<PhoneNumber, PhoneFieldError>,
 }
 
-/// The country picker's options, `picked` selected. Both phone forms use it.
-pub fn country_options(picked: &str, text: &Text) -> impl IntoView {
-    let mut named: Vec<_> = COUNTRIES
-        .iter()
-        .map(|c| ((text.country_name)(c.code, c.name), c))
-        .collect();
-    named.sort_by_cached_key(|(name, _)| alphabetical(name));
-    named
+/// The country picker's options: `picked` first and selected (the visitor's likely country,
+/// or what they picked), then every country libphonenumber knows, named in `locale` and in its
+/// readers' order. A native `<select>`: it works without JavaScript, and its keyboard search
+/// finds a country by the first letters of its name. Both phone forms use it.
+#[cfg(feature = "ssr")]
+pub fn country_options(picked: &str, locale: Locale) -> impl IntoView {
+    let choices = crate::i18n::country_choices(locale);
+    let first = choices.iter().find(|c| c.code.as_str() == picked);
+    first
         .into_iter()
-        .map(|(name, c)| {
+        .chain(choices.iter().filter(|c| Some(*c) != first))
+        .map(|c| {
             view! {
-                <option value=c.code selected=c.code == picked>
-                    {format!("{name} (+{})", c.calling_code)}
-                </option>
+                <option value=c.code.to_string() selected=Some(c) == first>{c.label.clone()}</option>
             }
         })
         .collect_view()
 }
 
-/// A name's sort key: accented letters sort with their base letter ("Bélgica" before "Brasil").
-fn alphabetical(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            c => c.to_ascii_lowercase(),
+/// The country the picker starts on: the visitor's, when the first of its browser's languages
+/// that names a country names one (`es-MX`), or else the server's default.
+pub fn starting_country() -> CountryCode {
+    let default = expect_context::<super::WidgetSettings>().default_country;
+    #[cfg(feature = "ssr")]
+    let default = use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            let header = parts.headers.get(http::header::ACCEPT_LANGUAGE)?;
+            crate::i18n::likely_country(header.to_str().ok()?)
         })
-        .collect()
+        .unwrap_or(default);
+    default
 }
+
+/// Pages render on the server only: the browser bundle has no country list.
+#[cfg(not(feature = "ssr"))]
+pub fn country_options(_picked: &str, _locale: Locale) -> impl IntoView {}
 
 /// The phone form, posted to `/verify`: the browser loads the answer without JavaScript, and
 /// Leptos's islands router patches it into the page with it.
@@ -129,7 +133,7 @@ pub fn PhoneForm(
     view! {
         <form class="phone-form" method="post" action="/verify" novalidate>
             <label for="country">"Country"</label>
-            <select id="country" name="country">{country_options(&picked, Locale::En.text())}</select>
+            <select id="country" name="country">{country_options(&picked, Locale::En)}</select>
             <label for="phone">"Phone number"</label>
             <input
                 id="phone"

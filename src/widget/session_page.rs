@@ -8,10 +8,9 @@
 
 use super::{
     page_policy::set_page_policy,
-    phone_step::country_options,
+    phone_step::{country_options, starting_country},
     steps::{Cancel, ChangeNumber, CheckCode, ResendCode, SendCode},
     view::{BrowserReturn, FlowError, FlowView},
-    WidgetSettings,
 };
 use crate::{
     domain::{CountryCode, SessionStatus},
@@ -39,7 +38,7 @@ pub fn SessionPage(
         view: Err(FlowError::NoSession),
         error: None,
     });
-    let country = expect_context::<WidgetSettings>().default_country;
+    let country = starting_country();
     let text = use_context::<Locale>().unwrap_or_default().text();
     let content = match shown.view {
         Ok(flow) => {
@@ -153,7 +152,7 @@ fn PhoneStep(flow: FlowView, embedded: bool, default_country: CountryCode) -> im
         <StepForm action=SendCode::PATH session embedded>
             <label for="country">{text.country}</label>
             <select id="country" name="country" disabled=flow.phone_locked>
-                {country_options(default_country.as_str(), text)}
+                {country_options(default_country.as_str(), flow.locale)}
             </select>
             <label for="phone">{text.phone_number}</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required

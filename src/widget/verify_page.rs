@@ -1,6 +1,6 @@
 //! The hosted verification page at `/verify`.
 
-use super::{PhoneForm, PhoneSubmission, RequestRefused, WidgetSettings};
+use super::{phone_step::starting_country, PhoneForm, PhoneSubmission, RequestRefused};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -29,7 +29,6 @@ pub fn VerifyPage() -> impl IntoView {
     if let Some(RequestRefused(reason)) = use_context::<RequestRefused>() {
         return view! { <RefusalPage reason/> }.into_any();
     }
-    let settings = expect_context::<WidgetSettings>();
     // Present when the form was posted to this page.
     let submitted = use_context::<PhoneSubmission>();
     view! {
@@ -38,7 +37,7 @@ pub fn VerifyPage() -> impl IntoView {
             <section class="card" aria-labelledby="verify-title">
                 <h1 id="verify-title">"Verify your phone number"</h1>
                 <p class="lead">"Enter the number where we can send you a code."</p>
-                <PhoneForm default_country=settings.default_country submitted/>
+                <PhoneForm default_country=starting_country() submitted/>
             </section>
         </main>
     }

@@ -11,6 +11,7 @@ mod helpers;
 mod hosted_flow;
 mod legacy_messente;
 mod pages;
+mod phone_corpus;
 mod phone_step;
 mod provisioning;
 mod retention;

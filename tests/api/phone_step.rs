@@ -71,3 +71,51 @@ async fn oversized_form_is_refused_with_413() {
     let response = app.post_form("/verify", &body).await;
     assert_eq!(response.status(), 413);
 }
+
+#[tokio::test]
+async fn every_country_libphonenumber_knows_reads_national_numbers() {
+    let app = spawn_app().await;
+    // Nigeria was not on the old hand-kept list of 28.
+    let response = app.check_phone("phone=0803+123+4567&country=NG").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "\"+2348031234567\"");
+    // Digits that only begin a number in use are not one: one too many, one too few.
+    for wrong in ["%2B387+61+123+4565", "%2B86+10+1234+567"] {
+        let response = app.check_phone(&format!("phone={wrong}&country=")).await;
+        assert_eq!(response.status(), 422, "{wrong}");
+    }
+}
+
+#[tokio::test]
+async fn the_picker_lists_every_country_and_starts_on_the_visitors() {
+    let app = spawn_app().await;
+    let html = app.get("/verify").await.text().await.unwrap();
+    assert!(html.matches("<option value=").count() >= 240, "{html}");
+    // The default country comes first, then every country by name.
+    let first = html.find("<option").unwrap();
+    assert!(
+        html[first..].starts_with(r#"<option value="US" selected"#),
+        "{html}"
+    );
+    assert!(html.find(">Afghanistan (+93)<").unwrap() < html.find(">Zimbabwe (+263)<").unwrap());
+
+    // The visitor's browser names Mexico among its languages.
+    let response = app
+        .client
+        .get(format!("{}/verify", app.address))
+        .header("accept-language", "es-MX,es;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    let html = response.text().await.unwrap();
+    let first = html.find("<option").unwrap();
+    assert!(
+        html[first..].starts_with(r#"<option value="MX" selected"#),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches(r#"<option value="MX""#).count(),
+        1,
+        "listed once"
+    );
+}
