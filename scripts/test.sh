@@ -21,9 +21,9 @@ echo "==> end-to-end tests: release build of the server and the wasm, Playwright
 # believes the client address each test names (end2end/tests/support.ts), as it would a
 # reverse proxy's on loopback.
 rm -f target/end2end/phone-verify.db*
-# The tests talk to 127.0.0.1:3000 and serve host pages on 4000 and 4001: a server left running
+# The tests talk to 127.0.0.1:3000 and serve host pages on 4000 to 4002: a server left running
 # there would answer in place of this build's.
-for port in 3000 4000 4001; do
+for port in 3000 4000 4001 4002; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "error: something already listens on 127.0.0.1:$port; stop it (e.g. ./scripts/run.sh) and run the tests again" >&2
     exit 1

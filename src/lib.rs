@@ -38,7 +38,7 @@ pub mod web;
 
 /// Browser entry point: applies what the server's pages ask of the browser (`widget::enhance`),
 /// then marks the page as interactive. No client framework runs: the server renders every
-/// step, and Leptos's islands router patches each answer in. (No panic hook: the wasm is built
+/// step, and `widget::patch` patches each answer into the page's `<main>`. (No panic hook: the wasm is built
 /// with `-Cpanic=immediate-abort`, see `.cargo/config.toml`.)
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -90,7 +90,7 @@ test("the widget verifies inside the host's iframe and the host page gets a sign
   expect(errors).toEqual([]);
 
   // The way back without the host's script: the form posts the whole page to the callback,
-  // by the browser itself (the islands router fetches only the widget's own pages).
+  // by the browser itself (patch.rs fetches only the widget's own pages).
   await frame.getByRole("button", { name: "Continue to Shop" }).click();
   await expect(page).toHaveURL("http://localhost:4000/done");
 });

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 
-// The phone check page with JavaScript: the islands router posts the form and patches the
+// The phone check page with JavaScript: patch.rs posts the form and patches the
 // answer into the page, without a page load.
 
 async function openHydrated(page: Page) {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import path from "node:path";
-import { test as base, expect, type Page, type Request } from "@playwright/test";
+import { test as base, expect, type Frame, type Page, type Request } from "@playwright/test";
 
 // Helpers shared by the end-to-end tests. Signing is done here with Node's crypto, not with
 // the product's code, as a host would do it.
@@ -134,4 +134,33 @@ export function consoleErrors(page: Page): string[] {
   });
   page.on("pageerror", (error) => errors.push(error.message));
   return errors;
+}
+
+/**
+ * Changes the page the way browser extensions do (dark-mode tools, password managers, grammar
+ * checkers): a `<style>` and a `<script>` in `<head>`, a `<div>` first and last in `<body>`, an
+ * attribute on `<html>`. Each call adds more.
+ */
+export async function modifyLikeAnExtension(target: Page | Frame) {
+  await target.evaluate(() => {
+    const added = (document.documentElement.dataset.extensionNodes = String(
+      Number(document.documentElement.dataset.extensionNodes ?? 0) + 1,
+    ));
+    const style = document.createElement("style");
+    // An extension's styles are not bound by the page's policy; the test's are, so they carry
+    // the page's nonce where it has one.
+    style.nonce = (document.querySelector("[nonce]") as HTMLElement | null)?.nonce ?? "";
+    style.textContent = `html { --extension-${added}: 1; }`;
+    document.head.append(style);
+    const script = document.createElement("script");
+    script.type = "application/json";
+    script.textContent = "{}";
+    document.head.append(script);
+    const first = document.createElement("div");
+    first.className = "extension-badge";
+    document.body.prepend(first);
+    const last = document.createElement("div");
+    last.className = "extension-overlay";
+    document.body.append(last);
+  });
 }

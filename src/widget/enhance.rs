@@ -1,6 +1,6 @@
 //! The browser half of the widget's pages, without a client framework: the server's HTML asks
 //! for a few behaviours with `data-*` attributes, and this module applies them when the page
-//! loads and again each time Leptos's islands router patches it.
+//! loads and again each time a step's answer is patched in (`widget::patch`).
 //!
 //! - `button[data-countdown]` (seconds): disabled while it counts down to another code,
 //!   labelled `data-waiting` (`{s}` stands for the seconds), then `data-ready`.
@@ -10,8 +10,9 @@
 //! - `form[data-at-once]`: submitted as soon as it appears (the return to the host).
 //! - a form to another origin (the return to the host) goes by the browser's own post: the
 //!   router would fetch its path from this server.
-//! - a form to this server, once submitted, is `aria-busy` (its buttons ignore clicks, see
-//!   `style/main.css`) until the router patches the page, or for ten seconds at most.
+//! - a form to this server is posted by `patch`, which fetches the answer and patches it into
+//!   the page's `<main>`; meanwhile the form is `aria-busy` (its buttons ignore clicks, see
+//!   `style/main.css`), for ten seconds at most.
 
 use std::{cell::RefCell, rc::Rc};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -35,7 +36,7 @@ pub fn enhance(window: Window, document: Document) {
 
     let on_patch = {
         let page = page.clone();
-        // Only the router's changes reach here: the page's own are taken back at once.
+        // Only the patches reach here: this module's own changes are taken back at once.
         Closure::<dyn Fn(Vec<MutationRecord>)>::new(move |_: Vec<MutationRecord>| page.apply())
     };
     if let (Ok(observer), Some(body)) = (
@@ -69,7 +70,6 @@ pub fn enhance(window: Window, document: Document) {
         let page = page.clone();
         Closure::<dyn Fn(Event)>::new(move |event: Event| page.submitted(&event))
     };
-    // On the document: before the router's listener on the window.
     let _ = page
         .document
         .add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref());
@@ -141,7 +141,7 @@ impl Page {
     }
 
     /// A form was submitted: one to another origin goes by the browser's own post; one to
-    /// this server is busy until the router patches the page.
+    /// this server is posted by `patch`, busy until its answer is in.
     fn submitted(&self, event: &Event) {
         let Some(form) = event
             .target()
@@ -156,8 +156,18 @@ impl Page {
             let _ = form.submit();
             return;
         }
+        event.prevent_default();
+        if form.has_attribute(BUSY) {
+            // A second click while the step is on its way.
+            return;
+        }
         let _ = form.set_attribute(BUSY, "true");
         self.forget_own_changes();
+        wasm_bindgen_futures::spawn_local(super::patch::post(
+            self.window.clone(),
+            self.document.clone(),
+            form.clone(),
+        ));
         let release = Closure::once_into_js(move || {
             let _ = form.remove_attribute(BUSY);
         });

@@ -5,6 +5,8 @@ pub mod enhance;
 #[cfg(feature = "ssr")]
 pub mod flow;
 mod page_policy;
+#[cfg(feature = "hydrate")]
+mod patch;
 mod phone_step;
 mod session_page;
 mod steps;

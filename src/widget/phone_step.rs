@@ -110,7 +110,7 @@ pub fn starting_country() -> CountryCode {
 pub fn country_options(_picked: &str, _locale: Locale) -> impl IntoView {}
 
 /// The phone form, posted to `/verify`: the browser loads the answer without JavaScript, and
-/// Leptos's islands router patches it into the page with it.
+/// `patch.rs` patches it into the page with it.
 #[component]
 pub fn PhoneForm(
     /// Country preselected when nothing was submitted yet.

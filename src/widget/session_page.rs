@@ -1,8 +1,8 @@
 //! The session page, `/verify/{session}` (hosted) or `/embed/{session}` (in the host's
 //! iframe): the server renders the current step, and every step is a form posted to its
 //! server function (`steps.rs`), which redirects back here. Without JavaScript the browser
-//! follows; with it, Leptos's islands router posts the form, follows, and patches the page in
-//! place, so both run the same code on the server. What the
+//! follows; with it, `patch.rs` posts the form, follows, and patches the page in place, so
+//! both run the same code on the server. What the
 //! browser adds (a countdown, focus, the return to the host) is asked for with `data-*`
 //! attributes and done by `enhance.rs`.
 
@@ -76,7 +76,7 @@ pub fn SessionPage(
 /// A form that posts one step to its server function (`steps.rs`), naming the session and
 /// whether the page is framed; the function answers with a redirect back to this page. (No
 /// field may be called `action` or `method`: such a field hides the form's property of that
-/// name from scripts, the islands router's among them.)
+/// name from scripts, `patch.rs`'s among them.)
 #[component]
 fn StepForm(
     /// The step's server function, as `<Step as ServerFn>::PATH`.

@@ -2,8 +2,8 @@
 //! (`/api/step/…`): the one place a step runs. A step's form posts to its function, which runs
 //! the step through the flow (and so Verigator) and answers `303 See Other` to the session's
 //! page; the page shows the session after the step, and why it failed (kept with the session
-//! until shown once). Without JavaScript the browser follows the redirect; with it, Leptos's
-//! islands router does and patches the page in place. Every argument is a form field that may
+//! until shown once). Without JavaScript the browser follows the redirect; with it, `fetch`
+//! does, and `patch.rs` patches the page in place. Every argument is a form field that may
 //! be missing, so no post can make the framework answer with an error of its own.
 
 use leptos::{

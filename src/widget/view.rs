@@ -34,7 +34,7 @@ pub struct FlowView {
     /// For a finished session: where the browser returns, and what it carries.
     pub browser_return: Option<BrowserReturn>,
     /// Where the session returns when it ends (its pages may post there from the start: the
-    /// islands router patches the last step into the page that asked for it).
+    /// last step is patched into the page that asked for it).
     pub callback_url: String,
     /// Origins allowed to frame the embedded page; its messages go to these only.
     pub frame_ancestors: Vec<String>,

@@ -1,4 +1,4 @@
-//! The hosted flow over HTTP, as a browser and as Leptos's islands router drive it: signed
+//! The hosted flow over HTTP, as a browser and as the widget's patch.rs drive it: signed
 //! request → session → phone → code → signed return.
 
 use crate::helpers::{
@@ -106,20 +106,24 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
 }
 
 #[tokio::test]
-async fn steps_answer_the_islands_router_with_pages_it_can_patch() {
+async fn steps_answer_with_pages_whose_main_patch_rs_can_patch() {
     let app = spawn_app().await;
     let secret = add_site(&app, None).await;
     let page = start(&app, &secret, &[]).await;
     let html = app.get(&page).await.text().await.unwrap();
-    // The router script is on the page; with JavaScript it posts the forms itself.
-    assert!(html.contains("Islands-Router"), "{html}");
+    // The wasm is on the page; with JavaScript it posts the forms itself.
+    assert!(html.contains("/pkg/phone_verify.js"), "{html}");
+    assert_eq!(html.matches("<main").count(), 1, "{html}");
+    assert!(html.contains(r#"action="/api/step/send_code""#), "{html}");
 
-    // The router posts the step's form to its server function and follows the See Other to
-    // the page, which comes back whole with its branches marked, so the router replaces the
-    // phone step with the code step instead of patching one into the other.
+    // patch.rs posts the step's form to its server function and follows the See Other to the
+    // page, whose one <main> it patches into the page's: the code step's form has another
+    // action, so it replaces the phone step's instead of being patched into it.
     let (status, html) = step(&app, &page, "step=send_code&phone=%2B37251234567&country=").await;
     assert_eq!(status, 200);
-    assert!(html.contains("<!--bo-"), "{html}");
+    assert_eq!(html.matches("<main").count(), 1, "{html}");
+    assert!(html.contains(r#"action="/api/step/check_code""#), "{html}");
+    assert!(!html.contains(r#"action="/api/step/send_code""#), "{html}");
     assert!(
         html.contains("We sent a code by SMS to +37•••••••67."),
         "{html}"
