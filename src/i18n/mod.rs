@@ -1,13 +1,8 @@
 //! What the widget says to visitors, in each language it speaks. A language is one [`Text`]
 //! value: adding one is adding a file, and the compiler checks that nothing is missing.
 
-#[cfg(feature = "ssr")]
-mod countries;
 mod en;
 mod es;
-
-#[cfg(feature = "ssr")]
-pub use countries::{country_choices, likely_country, CountryChoice};
 
 use std::str::FromStr;
 

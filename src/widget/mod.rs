@@ -1,5 +1,7 @@
 //! The verification widget: the hosted page, its steps, and their server functions.
 
+#[cfg(feature = "ssr")]
+mod countries;
 #[cfg(feature = "hydrate")]
 pub mod enhance;
 #[cfg(feature = "ssr")]

@@ -78,7 +78,7 @@ pub struct PhoneSubmission {
 /// finds a country by the first letters of its name. Both phone forms use it.
 #[cfg(feature = "ssr")]
 pub fn country_options(picked: &str, locale: Locale) -> impl IntoView {
-    let choices = crate::i18n::country_choices(locale);
+    let choices = super::countries::country_choices(locale);
     let first = choices.iter().find(|c| c.code.as_str() == picked);
     first
         .into_iter()
@@ -99,7 +99,7 @@ pub fn starting_country() -> CountryCode {
     let default = use_context::<http::request::Parts>()
         .and_then(|parts| {
             let header = parts.headers.get(http::header::ACCEPT_LANGUAGE)?;
-            crate::i18n::likely_country(header.to_str().ok()?)
+            super::countries::likely_country(header.to_str().ok()?)
         })
         .unwrap_or(default);
     default

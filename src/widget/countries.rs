@@ -1,8 +1,8 @@
-//! Country names in the page's language, in the order its readers expect (CLDR, through
-//! ICU4X), for every region libphonenumber knows: one source for the picker in every language.
+//! The country picker's entries: every region libphonenumber knows, named in the page's
+//! language and in the order its readers expect (CLDR, through ICU4X), one source for every
+//! language; and the visitor's likely country.
 
-use super::Locale;
-use crate::domain::CountryCode;
+use crate::{domain::CountryCode, i18n::Locale};
 use icu_collator::{options::CollatorOptions, Collator};
 use icu_experimental::displaynames::{multi::RegionDisplayNames, DisplayNamesOptions};
 use icu_locale_core::{subtags::Region, LanguageIdentifier};
