@@ -20,6 +20,15 @@ pub const VERIGATOR_API: &str = "/v1";
 /// The paths whose GET the server's own handlers answer before any Leptos page renders.
 pub const HANDLED_BEFORE_PAGES: [&str; 5] = [ROOT, VERIFY, EMBED, VERIFY_SESSION, EMBED_SESSION];
 
+/// The widget's public origin: the configured one, or, on a development server (which has
+/// none), one made of the request's own `Host`, which anyone can write.
+pub fn public_origin(configured: Option<&str>, host: Option<&str>) -> String {
+    configured.map_or_else(
+        || format!("http://{}", host.unwrap_or("127.0.0.1:3000")),
+        str::to_owned,
+    )
+}
+
 /// The path of a session's page: in the iframe, or hosted.
 pub fn session_page(embedded: bool, session: &str) -> String {
     format!("{}/{session}", if embedded { EMBED } else { VERIFY })

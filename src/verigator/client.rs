@@ -245,11 +245,24 @@ impl VerigatorClient {
         user: UserId,
         method: AuthMethod,
     ) -> Result<AuthMethod, ClientError> {
-        let body = InitiateAuth { method };
+        let request = InitiateAuth {
+            method,
+            web_otp: None,
+        };
+        self.initiate_with(service, user, &request).await
+    }
+
+    /// E8 with every field of the request, extensions included.
+    pub async fn initiate_with(
+        &self,
+        service: ServiceId,
+        user: UserId,
+        body: &InitiateAuth,
+    ) -> Result<AuthMethod, ClientError> {
         self.call::<_, AuthInitiated>(
             Method::POST,
             &format!("service/service/{service}/users/{user}/auth"),
-            Some(&body),
+            Some(body),
         )
         .await
         .map(|a| a.method)

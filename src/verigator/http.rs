@@ -274,7 +274,7 @@ async fn initiate_auth(
     ApiPath((sid, uid)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<InitiateAuth>,
 ) -> ApiResult<impl Serialize> {
-    ok(s.engine.initiate(&a, &sid, &uid, body.method).await?)
+    ok(s.engine.initiate(&a, &sid, &uid, &body).await?)
 }
 
 async fn verify_auth(

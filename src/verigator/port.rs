@@ -4,7 +4,7 @@
 
 use super::{
     client::{ClientError, VerigatorClient},
-    wire::{AuthMethod, AuthVerified, Service, ServiceId, User, UserId, UserList},
+    wire::{AuthMethod, AuthVerified, InitiateAuth, Service, ServiceId, User, UserId, UserList},
 };
 use async_trait::async_trait;
 use secrecy::SecretString;
@@ -33,7 +33,7 @@ pub trait VerigatorApi: Send + Sync {
         &self,
         service: ServiceId,
         user: UserId,
-        method: AuthMethod,
+        request: &InitiateAuth,
     ) -> Result<AuthMethod, ClientError>;
     /// E9: checks a code.
     async fn verify(
@@ -105,9 +105,9 @@ impl VerigatorApi for VerigatorClient {
         &self,
         service: ServiceId,
         user: UserId,
-        method: AuthMethod,
+        request: &InitiateAuth,
     ) -> Result<AuthMethod, ClientError> {
-        VerigatorClient::initiate(self, service, user, method).await
+        VerigatorClient::initiate_with(self, service, user, request).await
     }
 
     async fn verify(

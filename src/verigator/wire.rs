@@ -115,10 +115,26 @@ impl AuthMethod {
 }
 
 /// `POST …/auth`: start an authentication.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InitiateAuth {
     /// The method wanted.
     pub method: AuthMethod,
+    /// An extension: the hosts the SMS's WebOTP line names, so that the browser that asked
+    /// can fill the code in. Absent (as every Verigator client sends it), the line names the
+    /// service's `fqdn`; a server that does not know the field ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_otp: Option<WebOtpHosts>,
+}
+
+/// The origins a browser checks before it fills a code from an SMS in (WebOTP): the page the
+/// visitor sees, and the frame that asks when the form is in an iframe on that page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebOtpHosts {
+    /// The host of the top-level page (`shop.example.com`).
+    pub top: String,
+    /// The host of the iframe that asks for the code, when it is not the top-level page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<String>,
 }
 
 /// The answer to `POST …/auth`: the method actually used.

@@ -109,15 +109,8 @@ pub async fn create_session(
     }
     fields.extend(body.state.map(|s| ("state".to_owned(), s)));
     let session = state.flow.start_for_backend(secret, fields).await?;
-    // The configured public origin; only a development server (which has none) takes the
-    // request's own Host, which anyone can write.
-    let origin = state.public_origin.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("127.0.0.1:3000");
-        format!("http://{host}")
-    });
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = paths::public_origin(state.public_origin.as_deref(), host);
     let url = |embedded| {
         format!(
             "{origin}{}",

@@ -2,7 +2,7 @@
 //! reads while rendering.
 
 use super::AppState;
-use crate::app::shell;
+use crate::{app::shell, widget::PublicOrigin};
 use axum::{extract::Request, response::IntoResponse, response::Response};
 use leptos::prelude::provide_context;
 
@@ -12,6 +12,7 @@ pub fn provide_page_context(state: &AppState) {
     provide_context(state.widget.clone());
     provide_context(state.outbox.clone());
     provide_context(state.flow.clone());
+    provide_context(PublicOrigin(state.public_origin.clone()));
 }
 
 /// Renders the app for `request` with the usual context plus `extra`, whole (not streamed):

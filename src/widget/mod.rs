@@ -37,6 +37,10 @@ pub struct WidgetSettings {
     pub default_country: CountryCode,
 }
 
+/// The server's configured public origin (`[server] public-url`), for what the steps hand out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin(pub Option<String>);
+
 /// Why a verification request was refused, for the page that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestRefused(pub String);

@@ -16,7 +16,10 @@ use leptos::{
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::{flow::Flow, FlowError, FlowView};
+use super::{
+    flow::{Flow, PagePlace},
+    FlowError, FlowView,
+};
 #[cfg(feature = "ssr")]
 use crate::{abuse::ClientNet, domain::SessionId};
 
@@ -34,23 +37,31 @@ impl FromServerFnError for StepUnavailable {
 }
 
 /// The phone step: sends a code to the number typed (read in `country` when national), by
-/// SMS, or from the authenticator app when `channel` is `app`.
+/// SMS, or from the authenticator app when `channel` is `app`. `host_origin`, in the iframe,
+/// is the host page's origin as the browser reports it (for the SMS's WebOTP line).
 #[server(endpoint = "step/send_code")]
 pub async fn send_code(
     #[server(default)] session: String,
     #[server(default)] frame: String,
+    #[server(default)] host_origin: String,
     #[server(default)] phone: String,
     #[server(default)] country: String,
     #[server(default)] channel: String,
 ) -> Result<(), StepUnavailable> {
-    run_step(&session, &frame, move |flow, id, client| async move {
-        let by_app = match channel.as_str() {
-            "" | "sms" => false,
-            "app" => true,
-            _ => return Err(FlowError::OutOfStep),
-        };
-        flow.send_code(&id, &phone, &country, by_app, &client).await
-    })
+    run_step(
+        &session,
+        &frame,
+        &host_origin,
+        move |flow, id, client, place| async move {
+            let by_app = match channel.as_str() {
+                "" | "sms" => false,
+                "app" => true,
+                _ => return Err(FlowError::OutOfStep),
+            };
+            flow.send_code(&id, &phone, &country, by_app, &client, &place)
+                .await
+        },
+    )
     .await
 }
 
@@ -61,7 +72,7 @@ pub async fn check_code(
     #[server(default)] frame: String,
     #[server(default)] code: String,
 ) -> Result<(), StepUnavailable> {
-    run_step(&session, &frame, move |flow, id, _| async move {
+    run_step(&session, &frame, "", move |flow, id, _, _| async move {
         flow.check_code(&id, &code).await
     })
     .await
@@ -72,10 +83,14 @@ pub async fn check_code(
 pub async fn resend_code(
     #[server(default)] session: String,
     #[server(default)] frame: String,
+    #[server(default)] host_origin: String,
 ) -> Result<(), StepUnavailable> {
-    run_step(&session, &frame, |flow, id, client| async move {
-        flow.resend(&id, &client).await
-    })
+    run_step(
+        &session,
+        &frame,
+        &host_origin,
+        |flow, id, client, place| async move { flow.resend(&id, &client, &place).await },
+    )
     .await
 }
 
@@ -85,7 +100,7 @@ pub async fn change_number(
     #[server(default)] session: String,
     #[server(default)] frame: String,
 ) -> Result<(), StepUnavailable> {
-    run_step(&session, &frame, |flow, id, _| async move {
+    run_step(&session, &frame, "", |flow, id, _, _| async move {
         flow.change_number(&id).await
     })
     .await
@@ -97,7 +112,7 @@ pub async fn cancel(
     #[server(default)] session: String,
     #[server(default)] frame: String,
 ) -> Result<(), StepUnavailable> {
-    run_step(&session, &frame, |flow, id, _| async move {
+    run_step(&session, &frame, "", |flow, id, _, _| async move {
         flow.cancel(&id).await
     })
     .await
@@ -107,25 +122,41 @@ pub async fn cancel(
 #[cfg(feature = "ssr")]
 const NO_SUCH_SESSION: &str = "unknown";
 
-/// Runs `step` on the posted session for the client that posted it, keeps its error for the
-/// page, and redirects to the page (`frame` is `1` in the host's iframe).
+/// Runs `step` on the posted session for the client that posted it, from the page where it
+/// runs, keeps its error for the page, and redirects to the page (`frame` is `1` in the
+/// host's iframe, whose page is at `host_origin` as the browser says).
 #[cfg(feature = "ssr")]
-async fn run_step<F, Fut>(session: &str, frame: &str, step: F) -> Result<(), StepUnavailable>
+async fn run_step<F, Fut>(
+    session: &str,
+    frame: &str,
+    host_origin: &str,
+    step: F,
+) -> Result<(), StepUnavailable>
 where
-    F: FnOnce(Flow, SessionId, ClientNet) -> Fut,
+    F: FnOnce(Flow, SessionId, ClientNet, PagePlace) -> Fut,
     Fut: std::future::Future<Output = Result<FlowView, FlowError>>,
 {
     let Some(flow) = use_context::<Flow>() else {
         tracing::error!("a step's server function has no flow in its context");
         return Err(StepUnavailable);
     };
-    let client = use_context::<http::request::Parts>().map_or_else(ClientNet::unknown, |parts| {
+    let parts = use_context::<http::request::Parts>();
+    let client = parts.as_ref().map_or_else(ClientNet::unknown, |parts| {
         ClientNet::of_request(&parts.extensions)
     });
     let embedded = frame == "1";
+    let configured = use_context::<super::PublicOrigin>().and_then(|origin| origin.0);
+    let host = parts
+        .as_ref()
+        .and_then(|parts| parts.headers.get(http::header::HOST)?.to_str().ok());
+    let place = PagePlace {
+        widget_origin: crate::paths::public_origin(configured.as_deref(), host),
+        embedded,
+        host_origin: (!host_origin.is_empty()).then(|| host_origin.to_owned()),
+    };
     let page = match SessionId::parse(session) {
         Ok(id) => {
-            if let Err(error) = step(flow.clone(), id.clone(), client).await {
+            if let Err(error) = step(flow.clone(), id.clone(), client, place).await {
                 flow.remember_error(&id, &error).await;
             }
             crate::paths::session_page(embedded, id.as_str())

@@ -11,8 +11,9 @@ impl Verigator {
         account: &AccountName,
         service_id: &str,
         user_id: &str,
-        method: AuthMethod,
+        request: &InitiateAuth,
     ) -> Result<AuthInitiated, VerigatorError> {
+        let method = request.method;
         let (service, user) = self.user_row(account, service_id, user_id).await?;
         let now = self.clock.unix_seconds();
         let expires_at = now + self.policy.validity_seconds;
@@ -59,10 +60,7 @@ impl Verigator {
         let pin_hash = self.pin_key.hash(&user.id, &pin);
         self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at)
             .await?;
-        let mut text = format!("Your {} code is {pin}", service.name);
-        if let Some(host) = web_otp_host(&service.fqdn) {
-            text.push_str(&format!("\n\n@{host} #{pin}"));
-        }
+        let text = sms_text(&service.name, &pin, &service.fqdn, request.web_otp.as_ref());
         if let Err(error) = self.sms.send(&phone, &text).await {
             // The PIN never reached the user: it must not stay valid, nor count as sent.
             sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")

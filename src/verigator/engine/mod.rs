@@ -11,8 +11,9 @@ use super::{
     pin_code::{generate_pin, PinKey, PinPolicy},
     totp,
     wire::{
-        AuthInitiated, AuthMethod, AuthResult, AuthVerified, CreateService, CreateUser, Service,
-        ServiceId, TotpConfirmed, TotpEnrolment, User, UserId, UserList,
+        AuthInitiated, AuthMethod, AuthResult, AuthVerified, CreateService, CreateUser,
+        InitiateAuth, Service, ServiceId, TotpConfirmed, TotpEnrolment, User, UserId, UserList,
+        WebOtpHosts,
     },
     VerigatorError,
 };
@@ -133,6 +134,33 @@ fn web_otp_host(fqdn: &str) -> Option<String> {
     valid.then_some(host)
 }
 
+/// An SMS with a PIN. Its last line is WebOTP's, which lets the browser that asked fill the
+/// code in when it runs on the hosts named: `@top #PIN` for a page of its own,
+/// `@top #PIN @frame` for a form in an iframe on `top` (the request's hosts); without them,
+/// the host of the service's `fqdn`. A host that is not one is left out, and the line with it.
+pub(crate) fn sms_text(
+    service: &str,
+    pin: &str,
+    fqdn: &str,
+    hosts: Option<&WebOtpHosts>,
+) -> String {
+    let mut text = format!("Your {service} code is {pin}");
+    let line = match hosts {
+        Some(hosts) => web_otp_host(&hosts.top).map(|top| {
+            match hosts.frame.as_deref().and_then(web_otp_host) {
+                Some(frame) if frame != top => format!("@{top} #{pin} @{frame}"),
+                _ => format!("@{top} #{pin}"),
+            }
+        }),
+        None => web_otp_host(fqdn).map(|host| format!("@{host} #{pin}")),
+    };
+    if let Some(line) = line {
+        text.push_str("\n\n");
+        text.push_str(&line);
+    }
+    text
+}
+
 impl Verigator {
     /// The API over `db`, sending SMS with `sms` as `guard` allows.
     pub fn new(
@@ -216,7 +244,65 @@ impl Verigator {
 
 #[cfg(test)]
 mod tests {
-    use super::web_otp_host;
+    use super::{sms_text, web_otp_host, WebOtpHosts};
+
+    fn hosts(top: &str, frame: Option<&str>) -> WebOtpHosts {
+        WebOtpHosts {
+            top: top.into(),
+            frame: frame.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn the_sms_names_the_hosts_the_browser_checks() {
+        // The hosted page: the widget's own host is the top-level page.
+        assert_eq!(
+            sms_text(
+                "Shop",
+                "123456",
+                "shop.example.com",
+                Some(&hosts("verify.example.net", None))
+            ),
+            "Your Shop code is 123456\n\n@verify.example.net #123456"
+        );
+        // The iframe: the host page first, then the widget's frame.
+        assert_eq!(
+            sms_text(
+                "Shop",
+                "123456",
+                "shop.example.com",
+                Some(&hosts(
+                    "https://Shop.example.com",
+                    Some("verify.example.net")
+                ))
+            ),
+            "Your Shop code is 123456\n\n@shop.example.com #123456 @verify.example.net"
+        );
+        // A Verigator client that sends no hosts: the service's.
+        assert_eq!(
+            sms_text("Shop", "123456", "http://shop.example.com/", None),
+            "Your Shop code is 123456\n\n@shop.example.com #123456"
+        );
+        // Hosts that are not hosts name nothing, rather than a wrong line.
+        assert_eq!(
+            sms_text(
+                "Shop",
+                "123456",
+                "shop.example.com",
+                Some(&hosts("not a host", None))
+            ),
+            "Your Shop code is 123456"
+        );
+        assert_eq!(
+            sms_text(
+                "Shop",
+                "1",
+                "x",
+                Some(&hosts("a.example", Some("#1 @evil.example")))
+            ),
+            "Your Shop code is 1\n\n@a.example #1"
+        );
+    }
 
     #[test]
     fn web_otp_host_reads_domains_and_urls() {

@@ -17,7 +17,11 @@ use crate::{
     domain::{PhoneNumber, SessionId, SessionStatus},
     sessions::{Session, Sessions},
     sites::{RequestError, Site, Sites},
-    verigator::{pin_code::PinPolicy, wire::AuthMethod, VerigatorConnector},
+    verigator::{
+        pin_code::PinPolicy,
+        wire::{AuthMethod, WebOtpHosts},
+        VerigatorConnector,
+    },
 };
 use std::sync::Arc;
 
@@ -41,6 +45,19 @@ pub struct Flow {
     verigator: Arc<dyn VerigatorConnector>,
     policy: PinPolicy,
     guard: Guard,
+}
+
+/// Where the visitor's page runs, for the WebOTP line of the SMS: the browser fills a code in
+/// only on the hosts that line names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PagePlace {
+    /// The widget's public origin (`https://verify.example.net`).
+    pub widget_origin: String,
+    /// Whether the page is in the host's iframe.
+    pub embedded: bool,
+    /// In the iframe, the host page's origin as the browser reports it: used only when it is
+    /// one of the site's embedding origins.
+    pub host_origin: Option<String>,
 }
 
 /// How soon a visitor may try again while another session of the same host user sends.
@@ -121,6 +138,34 @@ impl Flow {
 
     async fn reload(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         self.view(id).await
+    }
+
+    /// The hosts the SMS's WebOTP line names: the widget's on its own page; in the iframe, the
+    /// host page's (the one the browser reports, if the site lists it, else the site's first)
+    /// and then the widget's.
+    fn web_otp(site: &Site, place: &PagePlace) -> WebOtpHosts {
+        if !place.embedded {
+            return WebOtpHosts {
+                top: place.widget_origin.clone(),
+                frame: None,
+            };
+        }
+        let listed = |origin: &&String| site.embed_origins.contains(origin);
+        let host_page = place
+            .host_origin
+            .as_ref()
+            .filter(listed)
+            .or(site.embed_origins.first());
+        match host_page {
+            Some(host_page) => WebOtpHosts {
+                top: host_page.clone(),
+                frame: Some(place.widget_origin.clone()),
+            },
+            None => WebOtpHosts {
+                top: place.widget_origin.clone(),
+                frame: None,
+            },
+        }
     }
 
     /// The policy for this site's visitors: the server's, tightened by the site's own limits.

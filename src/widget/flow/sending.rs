@@ -1,14 +1,14 @@
 //! Sending a code: the phone step and resends, through the abuse guard and a claim on the host
 //! user's Verigator user.
 
-use super::{internal, verigator_link::LinkError, Flow, BUSY_RETRY_SECONDS};
+use super::{internal, verigator_link::LinkError, Flow, PagePlace, BUSY_RETRY_SECONDS};
 use crate::{
     abuse::{Channel, ClientNet, Recorded, Refusal, SendAttempt},
     domain::{PhoneNumber, SessionId, SessionStatus},
     sessions::{KnownUser, Session},
     sites::Site,
     verigator::{
-        wire::{AuthMethod, ServiceId, UserId},
+        wire::{AuthMethod, InitiateAuth, ServiceId, UserId},
         ClientError, VerigatorApi,
     },
     widget::{
@@ -80,9 +80,10 @@ impl Flow {
         phone: &PhoneNumber,
         by_app: bool,
         client: &ClientNet,
+        place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
         let recorded = self.guard_send(session, site, phone, client).await?;
-        match self.send_allowed(session, site, phone, by_app).await {
+        match self.send_allowed(session, site, phone, by_app, place).await {
             Ok((view, method)) => {
                 if method == AuthMethod::Totp {
                     // No SMS went: the authenticator's code is not a send.
@@ -107,12 +108,16 @@ impl Flow {
         site: &Site,
         phone: &PhoneNumber,
         by_app: bool,
+        place: &PagePlace,
     ) -> Result<(FlowView, AuthMethod), FlowError> {
         let client = self.client(site);
-        let wanted = if by_app && site.allow_totp {
-            AuthMethod::Totp
-        } else {
-            AuthMethod::Sms
+        let request = InitiateAuth {
+            method: if by_app && site.allow_totp {
+                AuthMethod::Totp
+            } else {
+                AuthMethod::Sms
+            },
+            web_otp: Some(Self::web_otp(site, place)),
         };
         let mut site = site.clone();
         let mut service_lost = false;
@@ -128,7 +133,7 @@ impl Flow {
                 return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
             };
             let sent = self
-                .send_claimed(session, service, &*client, phone, known.as_ref(), wanted)
+                .send_claimed(session, service, &*client, phone, known.as_ref(), &request)
                 .await;
             let recorded = match sent {
                 Ok((user, method)) => self
@@ -177,13 +182,13 @@ impl Flow {
         client: &dyn VerigatorApi,
         phone: &PhoneNumber,
         known: Option<&KnownUser>,
-        wanted: AuthMethod,
+        request: &InitiateAuth,
     ) -> Result<(UserId, AuthMethod), LinkError> {
         let user = self.user(session, service, client, phone, known).await?;
-        match client.initiate(service, user, wanted).await {
+        match client.initiate(service, user, request).await {
             Err(ClientError::NotFound(_)) if known.is_some_and(|known| known.user == user) => {
                 let user = self.new_user(session, service, client, phone).await?;
-                Ok((user, client.initiate(service, user, wanted).await?))
+                Ok((user, client.initiate(service, user, request).await?))
             }
             sent => Ok((user, sent?)),
         }
@@ -198,6 +203,7 @@ impl Flow {
         country: &str,
         by_app: bool,
         client: &ClientNet,
+        place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         // The phone step only: a form posted again from a stale page sends nothing.
@@ -215,13 +221,18 @@ impl Flow {
             PhoneFieldError::Country(error) => FlowError::Country(error),
             PhoneFieldError::Unexpected => FlowError::Unavailable,
         })?;
-        self.initiate(&session, &site, &number, by_app, client)
+        self.initiate(&session, &site, &number, by_app, client, place)
             .await
     }
 
     /// Code step: sends a new code to the same number, the old one dies.
     #[tracing::instrument(name = "resend_code", skip_all, fields(session = id.log_ref(), site))]
-    pub async fn resend(&self, id: &SessionId, client: &ClientNet) -> Result<FlowView, FlowError> {
+    pub async fn resend(
+        &self,
+        id: &SessionId,
+        client: &ClientNet,
+        place: &PagePlace,
+    ) -> Result<FlowView, FlowError> {
         let (session, site) = self.load_open(id).await?;
         let (Some(phone), SessionStatus::CodeSent) = (session.phone.clone(), session.status) else {
             return Err(FlowError::OutOfStep);
@@ -235,7 +246,8 @@ impl Flow {
         if wait > 0 && !by_app {
             return Err(FlowError::TooSoon(wait));
         }
-        self.initiate(&session, &site, &phone, by_app, client).await
+        self.initiate(&session, &site, &phone, by_app, client, place)
+            .await
     }
 }
 

@@ -1,7 +1,7 @@
 //! The step machine, driven with a fake Verigator (a small in-memory one behind the same
 //! trait as the HTTP client), a manual clock and a real SQLite database.
 
-use super::Flow;
+use super::{Flow, PagePlace};
 use crate::{
     abuse::{ClientNet, Guard, Rules},
     clock::{Clock, ManualClock},
@@ -10,7 +10,10 @@ use crate::{
     sites::{CallbackRule, Site, SiteId, Sites, VerificationRequest},
     verigator::{
         pin_code::PinPolicy,
-        wire::{AuthMethod, AuthResult, AuthVerified, Service, ServiceId, User, UserId, UserList},
+        wire::{
+            AuthMethod, AuthResult, AuthVerified, InitiateAuth, Service, ServiceId, User, UserId,
+            UserList, WebOtpHosts,
+        },
         ClientError, VerigatorApi, VerigatorConnector,
     },
     widget::view::FlowError,
@@ -30,6 +33,8 @@ struct FakeState {
     users: HashMap<UserId, (String, String)>,
     pending: HashMap<UserId, String>,
     sent: Vec<(String, String)>,
+    /// The WebOTP hosts of the last send.
+    web_otp: Option<WebOtpHosts>,
     /// Answers the next send with this error instead of sending.
     fail_next_send: Option<ClientError>,
 }
@@ -110,7 +115,7 @@ impl VerigatorApi for FakeVerigator {
         &self,
         _: ServiceId,
         user: UserId,
-        method: AuthMethod,
+        request: &InitiateAuth,
     ) -> Result<AuthMethod, ClientError> {
         let mut state = self.0.lock().unwrap();
         if let Some(error) = state.fail_next_send.take() {
@@ -124,8 +129,8 @@ impl VerigatorApi for FakeVerigator {
         let code = format!("{:06}", state.sent.len() * 7919 % 1_000_000);
         state.pending.insert(user, code.clone());
         state.sent.push((phone, code));
+        state.web_otp = request.web_otp.clone();
         // No authenticator is enrolled: an app code falls back to SMS, as Verigator does.
-        let _ = method;
         Ok(AuthMethod::Sms)
     }
 
@@ -179,6 +184,10 @@ impl Harness {
         );
         site.callback_urls = vec![CallbackRule::parse("https://shop.example.com/done").unwrap()];
         site.webhook_url = Some("https://hooks.example.com/verify".into());
+        site.embed_origins = vec![
+            "https://shop.example.com".into(),
+            "https://m.shop.example.com".into(),
+        ];
         sites.create(site, START).await.unwrap();
         let fake = FakeVerigator::default();
         let sessions = Sessions::new(db.clone());
@@ -218,9 +227,18 @@ impl Harness {
     }
 
     async fn send(&self, id: &SessionId, phone: &str) -> Result<SessionStatus, FlowError> {
+        self.send_from(id, phone, &hosted()).await
+    }
+
+    async fn send_from(
+        &self,
+        id: &SessionId,
+        phone: &str,
+        place: &PagePlace,
+    ) -> Result<SessionStatus, FlowError> {
         let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
         self.flow
-            .send_code(id, phone, "", false, &client)
+            .send_code(id, phone, "", false, &client, place)
             .await
             .map(|view| view.status)
     }
@@ -343,11 +361,11 @@ async fn a_resend_waits_its_turn_and_a_new_code_replaces_the_old() {
     let first = h.fake.code_to(VICTIM);
     let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
     assert!(matches!(
-        h.flow.resend(&id, &client).await,
+        h.flow.resend(&id, &client, &hosted()).await,
         Err(FlowError::TooSoon(30))
     ));
     h.clock.advance(30);
-    h.flow.resend(&id, &client).await.unwrap();
+    h.flow.resend(&id, &client, &hosted()).await.unwrap();
     let second = h.fake.code_to(VICTIM);
     assert_ne!(first, second);
     assert!(matches!(
@@ -432,4 +450,56 @@ async fn a_service_claim_whose_holder_died_lapses_and_the_next_visitor_creates_t
     // Set once: a late holder's service is not taken.
     let late = ServiceId(uuid::Uuid::new_v4());
     assert!(!sites.set_service(&shop, late).await.unwrap());
+}
+
+/// The widget's own page, at its public origin.
+fn hosted() -> PagePlace {
+    PagePlace {
+        widget_origin: "https://verify.example.net".into(),
+        embedded: false,
+        host_origin: None,
+    }
+}
+
+#[tokio::test]
+async fn the_sms_names_the_hosts_where_the_browser_may_fill_the_code_in() {
+    let h = Harness::new().await;
+    let web_otp = || h.fake.0.lock().unwrap().web_otp.clone().unwrap();
+    let id = h.session("alice").await;
+    h.send(&id, VICTIM).await.unwrap();
+    assert_eq!(
+        web_otp(),
+        WebOtpHosts {
+            top: "https://verify.example.net".into(),
+            frame: None
+        },
+        "the hosted page is the top-level page"
+    );
+
+    for (reported, top) in [
+        (
+            Some("https://m.shop.example.com"),
+            "https://m.shop.example.com",
+        ),
+        // A page the site does not list cannot have its host named; nor can nothing.
+        (Some("https://evil.example"), "https://shop.example.com"),
+        (None, "https://shop.example.com"),
+    ] {
+        h.clock.advance(61);
+        let id = h.session("bob").await;
+        let place = PagePlace {
+            embedded: true,
+            host_origin: reported.map(Into::into),
+            ..hosted()
+        };
+        h.send_from(&id, ATTACKER, &place).await.unwrap();
+        assert_eq!(
+            web_otp(),
+            WebOtpHosts {
+                top: top.into(),
+                frame: Some("https://verify.example.net".into())
+            },
+            "{reported:?}"
+        );
+    }
 }
