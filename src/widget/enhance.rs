@@ -8,6 +8,8 @@
 //!   this page (`autofocus` works on a first load only, and must not take the focus from the
 //!   host page around the iframe).
 //! - `form[data-at-once]`: submitted as soon as it appears (the return to the host).
+//! - `input[autocomplete="one-time-code"]`: filled from the SMS and sent, where the browser
+//!   offers WebOTP (`web_otp.rs`).
 //! - a form to another origin (the return to the host) goes by the browser's own post: the
 //!   router would fetch its path from this server.
 //! - a form to this server is posted by `patch`, which fetches the answer and patches it into
@@ -106,6 +108,11 @@ impl Page {
                 if let Ok(field) = field.dyn_into::<HtmlElement>() {
                     let _ = field.focus();
                 }
+            }
+        }
+        for field in self.all(r#"input[autocomplete="one-time-code"]"#) {
+            if let Ok(field) = field.dyn_into() {
+                super::web_otp::await_code(&self.window, field);
             }
         }
         for form in self.all("form[data-at-once]:not([data-sent])") {

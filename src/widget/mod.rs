@@ -14,6 +14,8 @@ mod session_page;
 mod steps;
 mod verify_page;
 mod view;
+#[cfg(feature = "hydrate")]
+mod web_otp;
 
 pub use page_policy::set_page_policy;
 #[cfg(feature = "ssr")]

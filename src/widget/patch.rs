@@ -14,8 +14,8 @@ use web_sys::{
     SupportedType, UrlSearchParams, Window,
 };
 
-/// Attributes this module's page sets on the server's elements, kept across a patch.
-const OWN_ATTRIBUTES: [&str; 2] = ["data-arrived", "data-sent"];
+/// Attributes the browser half sets on the server's elements, kept across a patch.
+const OWN_ATTRIBUTES: [&str; 3] = ["data-arrived", "data-sent", super::web_otp::WAITING];
 /// Attributes that tell two elements of one tag apart: when any differs, the element is new.
 const KEYS: [&str; 4] = ["id", "name", "action", "type"];
 
@@ -35,6 +35,11 @@ async fn patch_from(
 ) -> Result<(), JsValue> {
     let fields = web_sys::FormData::new_with_form(form)?;
     let body = UrlSearchParams::new_with_str_sequence_sequence(&fields)?;
+    // In the iframe, the host page's origin, for the SMS's WebOTP line (the server uses it
+    // only when the site lists it). Chromium reports it; other browsers send nothing.
+    if let Some(host) = host_page_origin(window) {
+        body.append("host_origin", &host);
+    }
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&body);
@@ -132,6 +137,13 @@ fn attributes(present: &Element, incoming: &Element) -> Result<(), JsValue> {
         }
     }
     Ok(())
+}
+
+/// `location.ancestorOrigins[0]`, which web-sys does not bind: the origin of the page this
+/// one is framed in, if any.
+fn host_page_origin(window: &Window) -> Option<String> {
+    let origins = js_sys::Reflect::get(&window.location(), &"ancestorOrigins".into()).ok()?;
+    js_sys::Reflect::get(&origins, &0.into()).ok()?.as_string()
 }
 
 fn children(node: &Node) -> Vec<Node> {

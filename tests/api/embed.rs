@@ -1,6 +1,8 @@
 //! The embedded page: framed by the site's origins only, with the result as a signed token.
 
-use crate::helpers::{add_site, csp_directive, signed_query, spawn_app, step, PHONE};
+use crate::helpers::{
+    add_site, csp_directive, send_to, signed_query, spawn_app, start, step, PHONE,
+};
 use phone_verify::sites::{canonical_form, sign};
 
 #[tokio::test]
@@ -129,5 +131,51 @@ fn the_embed_scripts_check_origins_and_never_post_to_any_origin() {
     assert!(
         !frame.contains(r#", "*")"#),
         "the frame never posts to any origin"
+    );
+}
+
+#[tokio::test]
+async fn the_sms_names_the_hosts_the_browser_checks_before_filling_the_code_in() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let last_sms = || async { app.outbox().await.remove(0).body };
+    // The hosted page: its own host (no public URL is configured, so the request's).
+    let page = start(&app, &secret, &[("state", "hosted")]).await;
+    step(&app, &page, &send_to(PHONE)).await;
+    let pin = app.last_pin_to(PHONE).await;
+    assert!(
+        last_sms()
+            .await
+            .ends_with(&format!("\n\n@127.0.0.1 #{pin}")),
+        "{}",
+        last_sms().await
+    );
+
+    // In the iframe on the site's page: the host page's host first, then the widget's.
+    app.clock.advance(31);
+    let embedded = app
+        .get(&format!(
+            "/embed?{}",
+            signed_query(&app, &secret, &[("state", "framed")])
+        ))
+        .await;
+    let page = embedded.headers()["location"].to_str().unwrap().to_owned();
+    let (status, _) = step(
+        &app,
+        &page,
+        &format!(
+            "{}&host_origin=https%3A%2F%2Fshop.example.com",
+            send_to(PHONE)
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let pin = app.last_pin_to(PHONE).await;
+    assert!(
+        last_sms()
+            .await
+            .ends_with(&format!("\n\n@shop.example.com #{pin} @127.0.0.1")),
+        "{}",
+        last_sms().await
     );
 }
