@@ -111,28 +111,42 @@ fn VerificationFlow(
     let text = flow.locale.text();
     let session = flow.session.to_string();
     let finished = flow.status.is_final();
-    let step = match flow.status {
-        SessionStatus::Started => view! { <PhoneStep flow embedded default_country/> }.into_any(),
-        SessionStatus::CodeSent => view! { <CodeStep flow embedded/> }.into_any(),
+    // A step's error sits beside its field, which it marks invalid when the typing is wrong.
+    let invalid = error.as_ref().is_some_and(FlowError::is_about_the_field);
+    let wrong_code = matches!(error, Some(FlowError::WrongCode { .. }));
+    let message = error.map(|e| e.message(text));
+    let (step, message) = match flow.status {
+        SessionStatus::Started => (
+            view! { <PhoneStep flow embedded default_country message invalid/> }.into_any(),
+            None,
+        ),
+        SessionStatus::CodeSent => (
+            view! { <CodeStep flow embedded message invalid wrong_code/> }.into_any(),
+            None,
+        ),
         SessionStatus::Verified | SessionStatus::Cancelled => {
-            view! { <Finished flow embedded/> }.into_any()
+            (view! { <Finished flow embedded/> }.into_any(), message)
         }
-        SessionStatus::Expired => view! {
-            <h1 id="verify-title" data-flow-end="expired">{text.expired_title}</h1>
-            <p>{text.start_again}</p>
-        }
-        .into_any(),
-        SessionStatus::Locked => view! {
-            <h1 id="verify-title" data-flow-end="locked">{text.locked_title}</h1>
-            <p>{text.locked_body}</p>
-        }
-        .into_any(),
+        SessionStatus::Expired => (
+            view! {
+                <h1 id="verify-title" data-flow-end="expired">{text.expired_title}</h1>
+                <p>{text.start_again}</p>
+            }
+            .into_any(),
+            message,
+        ),
+        SessionStatus::Locked => (
+            view! {
+                <h1 id="verify-title" data-flow-end="locked">{text.locked_title}</h1>
+                <p>{text.locked_body}</p>
+            }
+            .into_any(),
+            message,
+        ),
     };
     view! {
         {step}
-        <p id="flow-message" class="feedback error" role="alert" aria-live="assertive">
-            {error.map(|e| e.message(text))}
-        </p>
+        {finished.then(move || view! { <FlowMessage message/> })}
         {(!finished).then(|| view! {
             <StepForm action=Cancel::PATH session embedded>
                 <button type="submit" class="link cancel">{text.cancel}</button>
@@ -143,7 +157,15 @@ fn VerificationFlow(
 
 /// The phone step: country, number, and (when the site allows it) how to get the code.
 #[component]
-fn PhoneStep(flow: FlowView, embedded: bool, default_country: CountryCode) -> impl IntoView {
+fn PhoneStep(
+    flow: FlowView,
+    embedded: bool,
+    default_country: CountryCode,
+    /// The last step's error, shown beside the field.
+    message: Option<String>,
+    /// Whether the number typed is what is wrong.
+    invalid: bool,
+) -> impl IntoView {
     let text = flow.locale.text();
     let session = flow.session.to_string();
     view! {
@@ -157,7 +179,8 @@ fn PhoneStep(flow: FlowView, embedded: bool, default_country: CountryCode) -> im
             <label for="phone">{text.phone_number}</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required
                 value=flow.prefill_phone.unwrap_or_default() readonly=flow.phone_locked
-                aria-describedby="flow-message"/>
+                aria-describedby="flow-message" aria-invalid=invalid.then_some("true")/>
+            <FlowMessage message/>
             {flow.allow_totp.then(|| view! {
                 <fieldset class="methods">
                     <legend>{text.get_the_code}</legend>
@@ -172,16 +195,28 @@ fn PhoneStep(flow: FlowView, embedded: bool, default_country: CountryCode) -> im
 
 /// The code step: one field, where the code went, tries left, a new code, another number.
 #[component]
-fn CodeStep(flow: FlowView, embedded: bool) -> impl IntoView {
+fn CodeStep(
+    flow: FlowView,
+    embedded: bool,
+    /// The last step's error, shown beside the field.
+    message: Option<String>,
+    /// Whether the code typed is what is wrong.
+    invalid: bool,
+    /// Whether that error is a wrong code, which says the tries left itself.
+    wrong_code: bool,
+) -> impl IntoView {
     let text = flow.locale.text();
     let session = flow.session.to_string();
-    let mut hint = (text.tries_left)(flow.attempts_left);
+    let mut hint = Vec::new();
+    if !wrong_code {
+        hint.push((text.tries_left)(flow.attempts_left));
+    }
     if !flow.by_app {
-        hint.push(' ');
-        hint.push_str(&(text.code_works_for)(
+        hint.push((text.code_works_for)(
             (flow.code_valid_for_seconds + 59) / 60,
         ));
     }
+    let hint = hint.join(" ");
     let sent_to = if flow.by_app {
         text.code_from_app.to_owned()
     } else {
@@ -209,7 +244,9 @@ fn CodeStep(flow: FlowView, embedded: bool) -> impl IntoView {
         <StepForm action=CheckCode::PATH session=session.clone() embedded>
             <label for="code">{text.code}</label>
             <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
-                maxlength="12" required aria-describedby="flow-message attempts" data-focus-on-arrival/>
+                maxlength="12" required aria-describedby="flow-message attempts" data-focus-on-arrival
+                aria-invalid=invalid.then_some("true")/>
+            <FlowMessage message/>
             <p id="attempts" class="hint">{hint}</p>
             <button type="submit">{text.verify}</button>
         </StepForm>
@@ -221,6 +258,15 @@ fn CodeStep(flow: FlowView, embedded: bool) -> impl IntoView {
                 </StepForm>
             })}
         </div>
+    }
+}
+
+/// Why the last step failed, announced as it appears; the one element every field's
+/// `aria-describedby` names.
+#[component]
+fn FlowMessage(message: Option<String>) -> impl IntoView {
+    view! {
+        <p id="flow-message" class="feedback error" role="alert" aria-live="assertive">{message}</p>
     }
 }
 

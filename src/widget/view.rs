@@ -92,6 +92,19 @@ pub enum FlowError {
 }
 
 impl FlowError {
+    /// Whether what the visitor typed in the step's field is what is wrong (the field is then
+    /// marked invalid), rather than the moment or the server.
+    pub fn is_about_the_field(&self) -> bool {
+        matches!(
+            self,
+            Self::Phone(_)
+                | Self::Country(_)
+                | Self::CannotSendTo
+                | Self::Code(_)
+                | Self::WrongCode { .. }
+        )
+    }
+
     /// What to tell the visitor, in the language of `text`.
     pub fn message(&self, text: &Text) -> String {
         match self {

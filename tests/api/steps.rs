@@ -155,3 +155,60 @@ async fn a_post_that_is_not_a_step_of_a_session_gets_a_page_never_a_raw_error() 
     assert_eq!(shown.status(), 422);
     assert!(app.outbox().await.is_empty());
 }
+
+#[tokio::test]
+async fn an_error_sits_beside_its_field_and_marks_it_invalid() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let order = |html: &str, marks: &[&str]| {
+        let at: Vec<usize> = marks
+            .iter()
+            .map(|mark| html.find(mark).unwrap_or_else(|| panic!("{mark}: {html}")))
+            .collect();
+        assert!(
+            at.windows(2).all(|pair| pair[0] < pair[1]),
+            "{marks:?}: {html}"
+        );
+    };
+
+    let (status, html) = step(&app, &page, "step=send_code&phone=12").await;
+    assert_eq!(status, 422);
+    let phone_field = &html[html.find(r#"id="phone""#).unwrap()..];
+    let phone_field = &phone_field[..phone_field.find('>').unwrap()];
+    assert!(
+        phone_field.contains(r#"aria-invalid="true""#),
+        "{phone_field}"
+    );
+    order(
+        &html,
+        &[
+            r#"id="phone""#,
+            r#"id="flow-message""#,
+            "Add your country code",
+            ">Send code</button>",
+        ],
+    );
+
+    let (_, html) = step(&app, &page, &send_to(PHONE)).await;
+    assert!(
+        !html.contains("aria-invalid"),
+        "no error, nothing invalid: {html}"
+    );
+    let pin = app.last_pin_to(PHONE).await;
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={wrong}")).await;
+    assert_eq!(status, 422);
+    order(
+        &html,
+        &[
+            r#"id="code""#,
+            r#"aria-invalid="true""#,
+            r#"id="flow-message""#,
+            "That code is not right. 4 tries left.",
+            ">Verify</button>",
+        ],
+    );
+    // The tries left are said once, in the error.
+    assert_eq!(html.matches("tries left").count(), 1, "{html}");
+}
