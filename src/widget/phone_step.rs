@@ -91,6 +91,21 @@ pub fn country_options(picked: &str, locale: Locale) -> impl IntoView {
         .collect_view()
 }
 
+/// The country of a number the host prefilled, when it has one (`+52…` gives MX): the picker
+/// then agrees with the number.
+pub fn country_of(prefilled: Option<&str>) -> Option<CountryCode> {
+    #[cfg(feature = "ssr")]
+    return prefilled
+        .and_then(|number| PhoneNumber::parse(number, None).ok())
+        .and_then(|number| number.region())
+        .and_then(|region| CountryCode::parse(&region).ok());
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = prefilled;
+        None
+    }
+}
+
 /// The country the picker starts on: the visitor's, when the first of its browser's languages
 /// that names a country names one (`es-MX`), or else the server's default.
 pub fn starting_country() -> CountryCode {

@@ -8,7 +8,7 @@
 
 use super::{
     page_policy::set_page_policy,
-    phone_step::{country_options, starting_country},
+    phone_step::{country_of, country_options, starting_country},
     steps::{Cancel, ChangeNumber, CheckCode, ResendCode, SendCode},
     view::{BrowserReturn, FlowError, FlowView},
 };
@@ -174,7 +174,10 @@ fn PhoneStep(
         <StepForm action=SendCode::PATH session embedded>
             <label for="country">{text.country}</label>
             <select id="country" name="country" disabled=flow.phone_locked>
-                {country_options(default_country.as_str(), flow.locale)}
+                {country_options(
+                    country_of(flow.prefill_phone.as_deref()).unwrap_or(default_country).as_str(),
+                    flow.locale,
+                )}
             </select>
             <label for="phone">{text.phone_number}</label>
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required

@@ -217,6 +217,9 @@ async fn a_locked_number_cannot_be_changed() {
     let page = start(&app, &secret, &[("phone", PHONE), ("phone_locked", "1")]).await;
     let html = app.get(&page).await.text().await.unwrap();
     assert!(html.contains("readonly"), "{html}");
+    // The picker agrees with the number (Estonian), whatever the server's default (US).
+    let first = html.find("<option").unwrap();
+    assert!(html[first..].starts_with(r#"<option value="EE" selected"#), "{html}");
     // Whatever is posted, the locked number is used.
     let (_, html) = step(
         &app,
