@@ -1,4 +1,3 @@
-import { createServer, type Server } from "node:http";
 import { expect, type Frame, type FrameLocator, type Page } from "@playwright/test";
 import {
   addSite,
@@ -8,6 +7,7 @@ import {
   freshPhone,
   lastPin,
   modifyLikeAnExtension,
+  serveHostPage,
   signedVerifyUrl,
   test,
 } from "./support";
@@ -61,19 +61,8 @@ test("the hosted flow completes on a page an extension changed", async ({ page }
 });
 
 test("the embedded flow completes in an iframe an extension changed", async ({ page }) => {
-  const server: Server = createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "text/html" });
-    response.end(`<!doctype html><title>Shop signup</title>
-      <div id="widget" data-phone-verify="${embed}"></div>
-      <script>
-        window.events = [];
-        document.addEventListener("phone-verify:verified", (e) => events.push(e.detail));
-      </script>
-      <script src="${WIDGET}/embed.js" async></script>`);
-  });
-  await new Promise<void>((resolve) => server.listen(4002, "127.0.0.1", resolve));
   const site = addSite(HOST, `${HOST}/done`);
-  const embed = (WIDGET + signedVerifyUrl(site, {}, "/embed")).replace(/&/g, "&amp;");
+  const server = await serveHostPage(4002, WIDGET + signedVerifyUrl(site, {}, "/embed"));
   try {
     const errors = consoleErrors(page);
     await page.goto(`${HOST}/signup`);

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:http";
 import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 import path from "node:path";
 import { test as base, expect, type Frame, type Page, type Request } from "@playwright/test";
@@ -163,4 +164,26 @@ export async function modifyLikeAnExtension(target: Page | Frame) {
     last.className = "extension-overlay";
     document.body.append(last);
   });
+}
+
+/**
+ * Serves, on `port`, a host's signup page that embeds `widgetUrl` (an `/embed?…` URL of the
+ * widget) with embed.js, and collects the `phone-verify:verified` events in `window.events`.
+ * Close it when the test ends.
+ */
+export async function serveHostPage(port: number, widgetUrl: string): Promise<Server> {
+  const embed = widgetUrl.replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+  const widget = new URL(widgetUrl).origin;
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end(`<!doctype html><title>Shop signup</title>
+      <div id="widget" data-phone-verify="${embed}"></div>
+      <script>
+        window.events = [];
+        document.addEventListener("phone-verify:verified", (e) => events.push(e.detail));
+      </script>
+      <script src="${widget}/embed.js" async></script>`);
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return server;
 }

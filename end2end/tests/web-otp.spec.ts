@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
 import { expect, type Page } from "@playwright/test";
-import { addSite, captureCallback, consoleErrors, expectSigned, freshPhone, lastPin, signedVerifyUrl, test } from "./support";
+import { addSite, captureCallback, consoleErrors, expectSigned, freshPhone, lastPin, serveHostPage, signedVerifyUrl, test } from "./support";
 
 // WebOTP, with Chromium's `navigator.credentials.get` stubbed as Android Chrome answers it once
 // the visitor allows: the code step asks for the SMS's code, fills it in and sends it. The
@@ -77,18 +76,7 @@ test("typing in the code field first stops waiting for the SMS", async ({ page }
 test("in the host's iframe, the code from the SMS is filled in and sent", async ({ page }) => {
   await stubWebOtp(page);
   const site = addSite(HOST, `${HOST}/done`);
-  const embed = (WIDGET + signedVerifyUrl(site, {}, "/embed")).replace(/&/g, "&amp;");
-  const server: Server = createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "text/html" });
-    response.end(`<!doctype html><title>Shop signup</title>
-      <div id="widget" data-phone-verify="${embed}"></div>
-      <script>
-        window.events = [];
-        document.addEventListener("phone-verify:verified", (e) => events.push(e.detail));
-      </script>
-      <script src="${WIDGET}/embed.js" async></script>`);
-  });
-  await new Promise<void>((resolve) => server.listen(4002, "127.0.0.1", resolve));
+  const server = await serveHostPage(4002, WIDGET + signedVerifyUrl(site, {}, "/embed"));
   try {
     const errors = consoleErrors(page);
     const phone = freshPhone();

@@ -24,6 +24,16 @@ const CONCURRENCY: usize = 16;
 /// Deliveries in flight at once to one URL: a slow host holds up only its own.
 const PER_DESTINATION: usize = 2;
 
+/// Rung when a delivery has been committed, so that this process's worker starts it at once
+/// instead of at its next poll (the poll stays: for rows another process wrote, for retries
+/// coming due, and for a ring that came while the worker was busy, which the permit keeps).
+static WRITTEN: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Tells the worker that a delivery was committed; call it after the commit.
+pub fn delivery_written() {
+    WRITTEN.notify_one();
+}
+
 /// A webhook to deliver.
 #[derive(Debug, Clone)]
 pub struct NewDelivery {
@@ -150,8 +160,9 @@ impl WebhookWorker {
         })
     }
 
-    /// Runs until the task is dropped: starts what is due whenever a delivery ends or the
-    /// poll interval passes, never waiting for a slow host before starting the others.
+    /// Runs until the task is dropped: starts what is due whenever a delivery is written or
+    /// ends, or the poll interval passes, never waiting for a slow host before starting the
+    /// others.
     pub async fn run(self) {
         let mut running = Running::default();
         loop {
@@ -160,6 +171,7 @@ impl WebhookWorker {
             }
             tokio::select! {
                 () = tokio::time::sleep(self.poll) => {}
+                () = WRITTEN.notified() => {}
                 Some(_) = running.finish_one() => {}
             }
         }

@@ -2,7 +2,7 @@
 //! two requests racing on one session cannot both move it.
 
 use crate::{
-    callbacks::{Deliveries, NewDelivery},
+    callbacks::{delivery_written, Deliveries, NewDelivery},
     domain::{PhoneNumber, SessionId, SessionStatus},
     sites::{SiteId, VerificationRequest},
     verigator::wire::{AuthMethod, UserId},
@@ -216,7 +216,9 @@ impl Sessions {
     pub async fn notify(&self, webhook: &NewDelivery, now: i64) -> Result<(), sqlx::Error> {
         let mut tx = self.db.begin().await?;
         Deliveries::insert(&mut tx, webhook, now).await?;
-        tx.commit().await
+        tx.commit().await?;
+        delivery_written();
+        Ok(())
     }
 
     /// Moves the session from `from` to a final `to` and, in the same transaction, writes the
@@ -244,10 +246,14 @@ impl Sessions {
         if moved.rows_affected() != 1 {
             return Ok(false);
         }
+        let written = webhook.is_some();
         if let Some(webhook) = webhook {
             Deliveries::insert(&mut tx, &webhook, now).await?;
         }
         tx.commit().await?;
+        if written {
+            delivery_written();
+        }
         Ok(true)
     }
 

@@ -219,7 +219,10 @@ async fn a_locked_number_cannot_be_changed() {
     assert!(html.contains("readonly"), "{html}");
     // The picker agrees with the number (Estonian), whatever the server's default (US).
     let first = html.find("<option").unwrap();
-    assert!(html[first..].starts_with(r#"<option value="EE" selected"#), "{html}");
+    assert!(
+        html[first..].starts_with(r#"<option value="EE" selected"#),
+        "{html}"
+    );
     // Whatever is posted, the locked number is used.
     let (_, html) = step(
         &app,

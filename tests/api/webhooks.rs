@@ -308,9 +308,16 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
     let verified = post(format!("step=check_code&code={pin}")).await.unwrap();
     assert_eq!(verified.status(), 303);
 
-    // The first delivery fails; the server is killed before its retry.
+    // The first delivery fails; once the server has recorded it, it is killed before its
+    // retry. (Killed before the record, it would deliver again at once after the restart: also
+    // the same message, but with one attempt counted, not two.)
     let failed = host.wait_for(1).await;
     let id = header(&failed[0].0, "webhook-id").to_owned();
+    assert_eq!(
+        deliveries_settled(&binary.db_url, &[("pending", 1)]).await,
+        vec![("pending".to_owned(), 1)],
+        "the failed attempt is recorded"
+    );
     first.kill();
 
     // Restarted on the same database, it delivers the same message.
