@@ -6,14 +6,14 @@
 
 use phone_verify::{
     clock::ManualClock,
-    server::{Application, Settings},
+    server::Application,
     verigator::{
         wire::{AuthMethod, ServiceId, UserId},
         VerigatorClient,
     },
 };
 use sqlx::SqlitePool;
-use std::{path::Path, sync::Arc, time::Instant};
+use std::{sync::Arc, time::Instant};
 use support::median;
 
 mod support;
@@ -103,13 +103,7 @@ async fn concurrent(bench: &mut Bench) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut settings = Settings::read(&root.join("Leptos.toml")).expect("Leptos.toml reads");
-    settings.leptos.env = leptos::config::Env::DEV;
-    settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
-    let db_file =
-        std::env::temp_dir().join(format!("phone-verify-bench-{}.db", std::process::id()));
-    settings.database.url = format!("sqlite://{}", db_file.display());
+    let (settings, db_file) = support::bench_settings("bench");
     let (username, password) = (
         settings.verigator.username.clone(),
         settings.verigator.password.clone(),

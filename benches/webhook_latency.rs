@@ -8,11 +8,10 @@
 use axum::{routing::post, Router};
 use phone_verify::{
     clock::{Clock, ManualClock},
-    server::{Application, Settings},
+    server::Application,
     sites::{sign, CallbackRule, Site, SiteId, Sites},
 };
 use std::{
-    path::Path,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -25,13 +24,7 @@ const CALLBACK: &str = "https://shop.example.com/verified";
 
 #[tokio::main]
 async fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut settings = Settings::read(&root.join("Leptos.toml")).expect("Leptos.toml reads");
-    settings.leptos.env = leptos::config::Env::DEV;
-    settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
-    let db_file =
-        std::env::temp_dir().join(format!("phone-verify-hooks-{}.db", std::process::id()));
-    settings.database.url = format!("sqlite://{}", db_file.display());
+    let (settings, db_file) = support::bench_settings("hooks");
     let (username, password) = (
         settings.verigator.username.clone(),
         settings.verigator.password.clone(),

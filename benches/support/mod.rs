@@ -24,3 +24,18 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
 }
+
+/// The server's settings for a benchmark: `Leptos.toml` in development mode, on a free port,
+/// with a database file of its own (`name` and the process id); answers them and that file.
+#[allow(dead_code, reason = "each bench compiles this module; the abuse guard's needs no server")]
+pub fn bench_settings(name: &str) -> (phone_verify::server::Settings, std::path::PathBuf) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut settings =
+        phone_verify::server::Settings::read(&root.join("Leptos.toml")).expect("Leptos.toml reads");
+    settings.leptos.env = leptos::config::Env::DEV;
+    settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
+    let db_file =
+        std::env::temp_dir().join(format!("phone-verify-{name}-{}.db", std::process::id()));
+    settings.database.url = format!("sqlite://{}", db_file.display());
+    (settings, db_file)
+}
