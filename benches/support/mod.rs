@@ -27,7 +27,10 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 
 /// The server's settings for a benchmark: `Leptos.toml` in development mode, on a free port,
 /// with a database file of its own (`name` and the process id); answers them and that file.
-#[allow(dead_code, reason = "each bench compiles this module; the abuse guard's needs no server")]
+#[allow(
+    dead_code,
+    reason = "each bench compiles this module; the abuse guard's needs no server"
+)]
 pub fn bench_settings(name: &str) -> (phone_verify::server::Settings, std::path::PathBuf) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut settings =

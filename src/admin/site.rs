@@ -39,6 +39,11 @@ pub enum SiteAction {
         /// password is read from the environment variable MESSENTE_WIDGET_PASSWORD.
         #[arg(long)]
         legacy_user: Option<String>,
+        /// A test site: sends no SMS, takes the test code for any number, acts out failures
+        /// on reserved numbers, and signs only results that say `test` (README "Test sites").
+        /// It stays a test site.
+        #[arg(long)]
+        test: bool,
         #[command(flatten)]
         options: SiteOptions,
     },
@@ -144,6 +149,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
             webhook,
             allow_private_callbacks,
             legacy_user,
+            test,
             options,
         } => {
             let legacy = match legacy_user {
@@ -185,6 +191,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
                 webhook_url,
                 allow_private_callbacks,
                 legacy,
+                test,
                 ..Site::new(
                     site_id(&id)?,
                     name,
@@ -194,7 +201,7 @@ pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Re
             };
             options.apply(&mut new, &settings.abuse)?;
             let secret = sites.create(new, now).await?;
-            println!("site {id} added.");
+            println!("{} {id} added.", if test { "test site" } else { "site" });
             println!("signing secret: {}", secret.expose());
             println!(
                 "Keep it on your server only: it signs verification requests and verifies results."
@@ -236,7 +243,7 @@ fn listing(site: &Site, secrets: usize) -> String {
     let limits = site.pin_limits;
     format!(
         "{}\t{}\torigins: {}\tcallbacks: {}\tsecrets: {secrets}\tlocale: {}\ttheme: {} {}\t\
-         max tries: {}, code lifetime: {}, resend after: {}\tabuse rules: {}{}",
+         max tries: {}, code lifetime: {}, resend after: {}\tabuse rules: {}{}{}",
         site.id,
         site.name,
         site.embed_origins.join(" "),
@@ -253,5 +260,6 @@ fn listing(site: &Site, secrets: usize) -> String {
         } else {
             ""
         },
+        if site.test { "\ttest site" } else { "" },
     )
 }

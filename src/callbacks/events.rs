@@ -40,6 +40,8 @@ pub struct Outcome {
     pub state: Option<String>,
     /// When the session ended (Unix seconds).
     pub finished_at: i64,
+    /// From a test site: nothing was sent, and the number proves nothing.
+    pub test: bool,
 }
 
 /// Result fields with their signature last, and the same as one form-encoded string.
@@ -87,6 +89,9 @@ impl Outcome {
         if let Some(state) = &self.state {
             fields.push(("state".into(), state.clone()));
         }
+        if self.test {
+            fields.push(("test".into(), "true".into()));
+        }
         let sig = sign(secret, &fields);
         SignedFields::new(fields, sig)
     }
@@ -100,12 +105,16 @@ impl Outcome {
         password: &str,
         phone_given: Option<&str>,
     ) -> SignedFields {
-        let fields: Vec<(String, String)> = vec![
+        let mut fields: Vec<(String, String)> = vec![
             ("user".into(), messente_user.into()),
             ("version".into(), "1".into()),
             ("status".into(), self.status().result_word().into()),
             ("phone".into(), phone_given.unwrap_or_default().into()),
         ];
+        // Signed with the rest: Messente's widget had no test mode, so only test sites add it.
+        if self.test {
+            fields.push(("test".into(), "true".into()));
+        }
         let sig = legacy_signature(&fields, password);
         SignedFields::new(fields, sig)
     }
@@ -128,6 +137,7 @@ impl Outcome {
             phone,
             method,
             state: self.state.as_deref(),
+            test: self.test,
         };
         envelope(event, now, data)
     }
@@ -149,6 +159,8 @@ pub struct Blocked {
     pub phone_country: Option<String>,
     /// The request's `state`.
     pub state: Option<String>,
+    /// From a test site: a reserved number acted the refusal out.
+    pub test: bool,
 }
 
 impl Blocked {
@@ -161,6 +173,7 @@ impl Blocked {
             rule: &self.rule,
             phone_country: self.phone_country.as_deref(),
             state: self.state.as_deref(),
+            test: self.test,
         };
         envelope("verification.blocked", now, data)
     }
@@ -184,6 +197,7 @@ struct ResultData<'a> {
     phone: Option<&'a str>,
     method: Option<&'a str>,
     state: Option<&'a str>,
+    test: bool,
 }
 
 #[derive(Serialize)]
@@ -194,6 +208,7 @@ struct BlockedData<'a> {
     rule: &'a str,
     phone_country: Option<&'a str>,
     state: Option<&'a str>,
+    test: bool,
 }
 
 fn envelope<D: Serialize>(event: &str, now: OffsetDateTime, data: D) -> String {
@@ -220,6 +235,7 @@ mod tests {
             ending,
             state: Some("cart=42".into()),
             finished_at: 1_800_000_000,
+            test: false,
         }
     }
 
@@ -275,13 +291,43 @@ mod tests {
                 "type": "verification.cancelled",
                 "timestamp": "1970-01-01T00:00:00Z",
                 "data": {"session": "s".repeat(22), "site": "shop", "user": "alice@example.com",
-                         "status": "CANCELLED", "phone": null, "method": null, "state": "cart=42"}
+                         "status": "CANCELLED", "phone": null, "method": null, "state": "cart=42",
+                         "test": false}
             })
         );
         let fields = outcome(Ending::Cancelled)
             .signed(&SigningSecret::generate())
             .fields;
         assert!(fields.iter().all(|(k, _)| k != "phone" && k != "method"));
+    }
+
+    #[test]
+    fn a_test_sites_result_says_so_on_every_channel() {
+        let secret = SigningSecret::generate();
+        let test = Outcome {
+            test: true,
+            ..outcome(verified())
+        };
+        let signed = test.signed(&secret);
+        let checked = check_result(
+            std::slice::from_ref(&secret),
+            &signed.fields,
+            test.finished_at,
+            60,
+        )
+        .unwrap();
+        assert!(checked.test && checked.verified);
+        let body: Value =
+            serde_json::from_str(&test.webhook_body(OffsetDateTime::UNIX_EPOCH)).unwrap();
+        assert_eq!(body["data"]["test"], true);
+        let legacy = test.legacy_signed("legacyuser", "pass", Some("+37251234567"));
+        assert!(legacy.fields.contains(&("test".into(), "true".into())));
+        assert!(legacy_signature_matches(&legacy.fields, "pass"));
+        // A live result carries no `test` field, and reads as live.
+        let live = outcome(verified()).signed(&secret);
+        assert!(live.fields.iter().all(|(k, _)| k != "test"));
+        let checked = check_result(&[secret], &live.fields, 1_800_000_000, 60).unwrap();
+        assert!(!checked.test);
     }
 
     #[test]
@@ -302,6 +348,7 @@ mod tests {
             rule: "ip.per-hour".into(),
             phone_country: Some("EE".into()),
             state: None,
+            test: false,
         };
         let body: Value =
             serde_json::from_str(&blocked.webhook_body(OffsetDateTime::UNIX_EPOCH)).unwrap();

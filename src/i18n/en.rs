@@ -41,6 +41,7 @@ pub(super) static TEXT: Text = Text {
     locked_body:
         "For your safety this verification is locked. Start again from the site you came from.",
     verification: "Verification",
+    test_mode: |code| format!("Test mode: no SMS is sent. The code is {code}."),
 
     no_session: "This verification link is not valid. Start again from the site you came from.",
     ended: "This verification has ended. Start again from the site you came from.",

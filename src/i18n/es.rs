@@ -40,6 +40,7 @@ pub(super) static TEXT: Text = Text {
     locked_title: "Demasiados códigos incorrectos",
     locked_body: "Por tu seguridad, esta verificación está bloqueada. Vuelve a empezar desde el sitio del que vienes.",
     verification: "Verificación",
+    test_mode: |code| format!("Modo de prueba: no se envía ningún SMS. El código es {code}."),
 
     no_session: "Este enlace de verificación no es válido. Vuelve a empezar desde el sitio del que vienes.",
     ended: "Esta verificación ha terminado. Vuelve a empezar desde el sitio del que vienes.",

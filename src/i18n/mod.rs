@@ -118,6 +118,8 @@ pub struct Text {
     pub locked_body: &'static str,
     /// Heading of a page without a session to show.
     pub verification: &'static str,
+    /// On a test site's pages: nothing is sent, and the code that verifies.
+    pub test_mode: fn(&str) -> String,
 
     // Why a step failed.
     /// Unknown session.

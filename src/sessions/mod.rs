@@ -257,6 +257,30 @@ impl Sessions {
         Ok(true)
     }
 
+    /// Records a test site's code as sent to `phone` (no Verigator user: nothing went). False,
+    /// recording nothing, when the session is no longer in `started` or `code_sent`.
+    pub async fn test_code_sent(
+        &self,
+        session: &Session,
+        phone: &PhoneNumber,
+        method: AuthMethod,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let moved = sqlx::query(
+            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, verigator_user_id = NULL, \
+             code_sent_at = ?, wrong_codes = 0 \
+             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
+        )
+        .bind(phone.as_str())
+        .bind(method.as_str())
+        .bind(now)
+        .bind(session.id.as_str())
+        .bind(now)
+        .execute(&self.db)
+        .await?;
+        Ok(moved.rows_affected() == 1)
+    }
+
     /// Counts a wrong code.
     pub async fn wrong_code(&self, id: &SessionId) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE id = ?")

@@ -249,6 +249,9 @@ pub struct Site {
     /// For the legacy Messente widget protocol: the Messente API username and password its
     /// requests are signed with.
     pub legacy: Option<(String, SecretString)>,
+    /// A test site: no SMS goes, any number takes the test code, and every result it signs
+    /// says `test` (chosen when the site is added; it never changes).
+    pub test: bool,
 }
 
 impl Site {
@@ -277,6 +280,7 @@ impl Site {
             abuse_rules: serde_json::Value::Object(Default::default()),
             webhook_blocked: false,
             legacy: None,
+            test: false,
         }
     }
 

@@ -25,6 +25,9 @@ pub struct CheckedResult {
     pub state: Option<String>,
     /// When the session ended (Unix seconds).
     pub ts: i64,
+    /// From a test site (`test=true`): nothing was sent and the number proves nothing.
+    /// Production code must refuse it.
+    pub test: bool,
 }
 
 /// Why a result was refused.
@@ -76,6 +79,11 @@ pub fn check_result(
     let verified = SessionStatus::from_result_word(&required("status")?)
         .ok_or(ResultError::Malformed("status"))?
         == SessionStatus::Verified;
+    let test = match field("test")?.as_deref() {
+        None => false,
+        Some("true") => true,
+        Some(_) => return Err(ResultError::Malformed("test")),
+    };
     Ok(CheckedResult {
         session: required("session")?,
         user: required("user")?,
@@ -84,6 +92,7 @@ pub fn check_result(
         method: field("method")?,
         state: field("state")?,
         ts,
+        test,
     })
 }
 

@@ -48,6 +48,7 @@ struct SiteRow {
     resend_after_seconds: Option<i64>,
     abuse_rules: String,
     webhook_blocked: bool,
+    test: bool,
 }
 
 impl SiteRow {
@@ -107,6 +108,7 @@ impl SiteRow {
             legacy: self
                 .legacy_user
                 .zip(self.legacy_password.map(SecretString::from)),
+            test: self.test,
         })
     }
 }
@@ -139,16 +141,17 @@ async fn write_options<'c>(
     Ok(())
 }
 
-/// The columns a site is created with; the options are written after them.
+/// The columns a site is created with, `test` among them: it never changes. The options are
+/// written after them.
 const IDENTITY_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
-     verigator_username, verigator_password, verigator_service_id, legacy_user, legacy_password";
+     verigator_username, verigator_password, verigator_service_id, legacy_user, legacy_password, test";
 
 const SITE_COLUMNS: &str =
     "id, name, embed_origins, callback_urls, webhook_url, allow_private_callbacks, \
      verigator_username, verigator_password, verigator_service_id, allow_totp, legacy_user, legacy_password, \
      locale, color_scheme, accent_color, max_tries, code_lifetime_seconds, resend_after_seconds, \
-     abuse_rules, webhook_blocked";
+     abuse_rules, webhook_blocked, test";
 
 /// How long one caller may hold the right to create a site's Verigator service: longer than a
 /// Verigator call may take (the client gives up after 15 s).
@@ -172,7 +175,7 @@ impl Sites {
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
         let inserted = sqlx::query(&format!(
-            "INSERT INTO sites ({IDENTITY_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?) \
+            "INSERT INTO sites ({IDENTITY_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(site.id.as_str())
@@ -185,6 +188,7 @@ impl Sites {
         .bind(site.verigator_password.expose_secret())
         .bind(site.legacy.as_ref().map(|(user, _)| user.clone()))
         .bind(site.legacy.as_ref().map(|(_, password)| password.expose_secret().to_owned()))
+        .bind(site.test)
         .bind(now)
         .execute(&mut *tx)
         .await?;

@@ -115,6 +115,7 @@ fn VerificationFlow(
     let invalid = error.as_ref().is_some_and(FlowError::is_about_the_field);
     let wrong_code = matches!(error, Some(FlowError::WrongCode { .. }));
     let message = error.map(|e| e.message(text));
+    let flow_test_code = flow.test_code.clone();
     let (step, message) = match flow.status {
         SessionStatus::Started => (
             view! { <PhoneStep flow embedded default_country message invalid/> }.into_any(),
@@ -144,7 +145,11 @@ fn VerificationFlow(
             message,
         ),
     };
+    let test_mode = flow_test_code.map(|code| {
+        view! { <p class="test-mode" role="note">{(text.test_mode)(&code)}</p> }
+    });
     view! {
+        {test_mode}
         {step}
         {finished.then(move || view! { <FlowMessage message/> })}
         {(!finished).then(|| view! {

@@ -42,6 +42,8 @@ pub struct FlowView {
     pub theme: Theme,
     /// The site's language.
     pub locale: Locale,
+    /// On a test site, the code that verifies: its pages say it is a test, and the code.
+    pub test_code: Option<String>,
 }
 
 /// An auto-submitted POST form back to the host: the result fields and their signature.

@@ -18,6 +18,7 @@ mod retention;
 mod site_options;
 mod sms_providers;
 mod steps;
+mod test_sites;
 mod trust;
 mod verigator_client;
 mod verigator_contract;

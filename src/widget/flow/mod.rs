@@ -6,6 +6,7 @@ mod admission;
 mod code_step;
 mod outcome;
 mod sending;
+pub mod test_mode;
 #[cfg(test)]
 mod tests;
 mod verigator_link;
@@ -218,6 +219,7 @@ impl Flow {
             frame_ancestors: site.embed_origins.clone(),
             theme: site.theme.clone(),
             locale: site.locale,
+            test_code: site.test.then(|| test_mode::TEST_CODE.to_owned()),
         })
     }
 }

@@ -11,9 +11,10 @@ use crate::{
 };
 use secrecy::ExposeSecret;
 
-/// `session` ending as `status` at `finished_at`, as the host learns it.
+/// `session` of `site` ending as `status` at `finished_at`, as the host learns it.
 fn outcome(
     session: &Session,
+    site: &Site,
     status: SessionStatus,
     finished_at: i64,
 ) -> Result<Outcome, FlowError> {
@@ -38,6 +39,7 @@ fn outcome(
         ending,
         state: session.state.clone(),
         finished_at,
+        test: site.test,
     })
 }
 
@@ -50,6 +52,7 @@ impl Flow {
     ) -> Result<BrowserReturn, FlowError> {
         let outcome = outcome(
             session,
+            site,
             session.status,
             session.finished_at.unwrap_or_default(),
         )?;
@@ -92,7 +95,7 @@ impl Flow {
         let Some(url) = site.webhook_url.clone() else {
             return Ok(None);
         };
-        let outcome = outcome(session, status, self.clock.unix_seconds())?;
+        let outcome = outcome(session, site, status, self.clock.unix_seconds())?;
         Ok(Some(NewDelivery {
             site_id: site.id.clone(),
             url,
@@ -117,6 +120,7 @@ impl Flow {
             rule: rule.to_owned(),
             phone_country: phone.region(),
             state: session.state.clone(),
+            test: site.test,
         };
         Some(NewDelivery {
             site_id: site.id.clone(),

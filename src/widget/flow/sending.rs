@@ -1,7 +1,12 @@
 //! Sending a code: the phone step and resends, through the abuse guard and a claim on the host
 //! user's Verigator user.
 
-use super::{internal, verigator_link::LinkError, Flow, PagePlace, BUSY_RETRY_SECONDS};
+use super::{
+    internal,
+    test_mode::{self, TestSend},
+    verigator_link::LinkError,
+    Flow, PagePlace, BUSY_RETRY_SECONDS,
+};
 use crate::{
     abuse::{Channel, ClientNet, Recorded, Refusal, SendAttempt},
     domain::{PhoneNumber, SessionId, SessionStatus},
@@ -82,6 +87,9 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
+        if site.test {
+            return self.send_test(session, site, phone, by_app).await;
+        }
         let recorded = self.guard_send(session, site, phone, client).await?;
         match self.send_allowed(session, site, phone, by_app, place).await {
             Ok((view, method)) => {
@@ -98,6 +106,45 @@ impl Flow {
         }
     }
 
+    /// A test site's send: nothing goes and the abuse guard is not asked (so nothing is
+    /// charged); a reserved number acts out its failure instead.
+    async fn send_test(
+        &self,
+        session: &Session,
+        site: &Site,
+        phone: &PhoneNumber,
+        by_app: bool,
+    ) -> Result<FlowView, FlowError> {
+        let now = self.clock.unix_seconds();
+        match test_mode::send(phone) {
+            TestSend::Sent => {}
+            TestSend::Undeliverable => return Err(FlowError::Unavailable),
+            TestSend::RateLimited => {
+                return Err(FlowError::TooSoon(test_mode::RATE_LIMITED_SECONDS))
+            }
+            TestSend::Blocked => {
+                if let Some(webhook) = self.blocked_webhook(session, site, phone, "test.blocked") {
+                    self.sessions
+                        .notify(&webhook, now)
+                        .await
+                        .map_err(internal)?;
+                }
+                return Err(FlowError::CannotSendTo);
+            }
+        }
+        let method = method(site, by_app);
+        if !self
+            .sessions
+            .test_code_sent(session, phone, method, now)
+            .await
+            .map_err(internal)?
+        {
+            return Err(FlowError::OutOfStep);
+        }
+        tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), test = true, "code sent");
+        self.reload(&session.id).await
+    }
+
     /// The send itself, once allowed; answers with the session after it and how the code went.
     /// The session first claims its host user, so that no other session's send interleaves
     /// and no two sessions create the host user's Verigator user, and gives the claim up
@@ -112,11 +159,7 @@ impl Flow {
     ) -> Result<(FlowView, AuthMethod), FlowError> {
         let client = self.client(site);
         let request = InitiateAuth {
-            method: if by_app && site.allow_totp {
-                AuthMethod::Totp
-            } else {
-                AuthMethod::Sms
-            },
+            method: method(site, by_app),
             web_otp: Some(Self::web_otp(site, place)),
         };
         let mut site = site.clone();
@@ -248,6 +291,15 @@ impl Flow {
         }
         self.initiate(&session, &site, &phone, by_app, client, place)
             .await
+    }
+}
+
+/// How the code goes: by the authenticator app when the visitor chose it and the site allows it.
+fn method(site: &Site, by_app: bool) -> AuthMethod {
+    if by_app && site.allow_totp {
+        AuthMethod::Totp
+    } else {
+        AuthMethod::Sms
     }
 }
 
