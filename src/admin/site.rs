@@ -75,7 +75,8 @@ pub struct SiteOptions {
     /// Offer authenticator apps (TOTP) as well as SMS (`--allow-totp false` to stop).
     #[arg(long, num_args = 0..=1, default_missing_value = "true")]
     allow_totp: Option<bool>,
-    /// The widget's language: en or es [default: en].
+    /// The widget's language when the request names none and the visitor's browser asks for
+    /// none it speaks: a tag from the README's list (en, es, ar, de, fr…) [default: en].
     #[arg(long)]
     locale: Option<Locale>,
     /// The widget's color scheme: auto (the visitor's system), light or dark [default: auto].

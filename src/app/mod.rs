@@ -20,7 +20,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // A session's page speaks its site's language and wears its look (the session handlers
     // provide both); the other pages are English, in the widget's own colors.
-    let lang = use_context::<Locale>().unwrap_or_default().as_str();
+    let locale = use_context::<Locale>().unwrap_or_default();
     let theme = use_context::<Theme>().unwrap_or_default();
     // Not framed, forms post here: a session page widens this for its site.
     set_page_policy(&[], &[]);
@@ -31,7 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     });
     view! {
         <!DOCTYPE html>
-        <html lang=lang data-theme=theme.scheme.as_str()>
+        <html lang=locale.as_str() dir=locale.dir() data-theme=theme.scheme.as_str()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -20,7 +20,7 @@ pub struct CountryCodeError(String);
 impl CountryCodeError {
     /// What to tell the visitor, in the language of `text`.
     pub fn message(&self, text: &Text) -> String {
-        (text.unknown_country)(&self.0)
+        crate::i18n::fill(text.unknown_country, &[("country", &self.0)])
     }
 }
 

@@ -24,7 +24,13 @@ impl PinError {
         match self {
             Self::Empty => text.code_empty.to_owned(),
             Self::NotDigits => text.code_not_digits.to_owned(),
-            Self::WrongLength => (text.code_length)(Pin::MIN_DIGITS, Pin::MAX_DIGITS),
+            Self::WrongLength => crate::i18n::fill(
+                text.code_length,
+                &[
+                    ("min", &Pin::MIN_DIGITS.to_string()),
+                    ("max", &Pin::MAX_DIGITS.to_string()),
+                ],
+            ),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Spanish.
 
-use super::Text;
+use super::{Locale, Plural, Text};
 
 pub(super) static TEXT: Text = Text {
+    language: Locale::Es,
     verify_title: "Verifica tu número de teléfono",
-    lead: |site| format!("{site} sabrá que este número es tuyo."),
+    lead: "{site} sabrá que este número es tuyo.",
     country: "País",
     phone_number: "Número de teléfono",
     get_the_code: "Recibir el código",
@@ -14,16 +15,13 @@ pub(super) static TEXT: Text = Text {
 
     enter_code_title: "Introduce tu código",
     code_from_app: "Introduce el código que muestra tu app de autenticación.",
-    code_sent_by_sms: |phone| format!("Te enviamos un código por SMS al {phone}."),
+    code_sent_by_sms: "Te enviamos un código por SMS al {phone}.",
     code: "Código",
-    tries_left: |tries| match tries {
-        1 => "Te queda 1 intento.".to_owned(),
-        n => format!("Te quedan {n} intentos."),
-    },
-    code_works_for: |minutes| match minutes {
-        1 => "El código vale 1 minuto más.".to_owned(),
-        n => format!("El código vale {n} minutos más."),
-    },
+    tries_left: Plural::one_other("Te queda 1 intento.", "Te quedan {n} intentos."),
+    code_works_for: Plural::one_other(
+        "El código vale 1 minuto más.",
+        "El código vale {n} minutos más.",
+    ),
     verify: "Verificar",
     send_new_code: "Enviar un código nuevo",
     send_new_code_in: "Enviar un código nuevo en {s} s",
@@ -33,14 +31,14 @@ pub(super) static TEXT: Text = Text {
     verified_title: "Tu número está verificado",
     cancelled_title: "Verificación cancelada",
     done: "Listo.",
-    taking_you_back: |site| format!("Volviendo a {site}…"),
-    continue_to: |site| format!("Continuar a {site}"),
+    taking_you_back: "Volviendo a {site}…",
+    continue_to: "Continuar a {site}",
     expired_title: "Esta verificación ha caducado",
     start_again: "Vuelve a empezar desde el sitio del que vienes.",
     locked_title: "Demasiados códigos incorrectos",
     locked_body: "Por tu seguridad, esta verificación está bloqueada. Vuelve a empezar desde el sitio del que vienes.",
     verification: "Verificación",
-    test_mode: |code| format!("Modo de prueba: no se envía ningún SMS. El código es {code}."),
+    test_mode: "Modo de prueba: no se envía ningún SMS. El código es {code}.",
 
     no_session: "Este enlace de verificación no es válido. Vuelve a empezar desde el sitio del que vienes.",
     ended: "Esta verificación ha terminado. Vuelve a empezar desde el sitio del que vienes.",
@@ -48,10 +46,14 @@ pub(super) static TEXT: Text = Text {
     wrong_code: "Ese código no es correcto.",
     code_expired: "Ese código ha caducado. Pide uno nuevo.",
     code_replaced: "Este código ya no es válido. Pide uno nuevo.",
-    too_soon: |seconds| match seconds {
-        ..=120 => format!("Espera {seconds} segundos antes de pedir otro código."),
-        _ => format!("Demasiados intentos: inténtalo de nuevo en {} minutos.", (seconds + 59) / 60),
-    },
+    wait_seconds: Plural::one_other(
+        "Espera 1 segundo antes de pedir otro código.",
+        "Espera {n} segundos antes de pedir otro código.",
+    ),
+    wait_minutes: Plural::one_other(
+        "Demasiados intentos: inténtalo de nuevo en 1 minuto.",
+        "Demasiados intentos: inténtalo de nuevo en {n} minutos.",
+    ),
     too_many_codes: "Demasiados intentos. Vuelve a empezar desde el sitio del que vienes.",
     cannot_send_to: "No podemos enviar un código a este número.",
     unavailable: "No pudimos contactar con el servicio de verificación. Inténtalo de nuevo en un momento.",
@@ -61,8 +63,10 @@ pub(super) static TEXT: Text = Text {
     phone_not_a_number: "Usa solo cifras, por ejemplo +34 612 34 56 78.",
     phone_needs_country_code: "Añade el prefijo del país, empezando por +, o elige tu país.",
     phone_invalid: "No es un número de teléfono válido. Revisa las cifras y el país.",
-    unknown_country: |code| format!("No conocemos el país «{code}». Elige uno de la lista."),
+    unknown_country: "No conocemos el país «{country}». Elige uno de la lista.",
     code_empty: "Introduce el código que te enviamos.",
     code_not_digits: "El código solo tiene cifras.",
-    code_length: |min, max| format!("El código tiene de {min} a {max} cifras."),
+    code_length: "El código tiene de {min} a {max} cifras.",
+
+    sms_code: "Tu código de {site} es {code}",
 };

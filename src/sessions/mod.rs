@@ -4,6 +4,7 @@
 use crate::{
     callbacks::{delivery_written, Deliveries, NewDelivery},
     domain::{PhoneNumber, SessionId, SessionStatus},
+    i18n::Locale,
     sites::{SiteId, VerificationRequest},
     verigator::wire::{AuthMethod, UserId},
 };
@@ -50,6 +51,8 @@ pub struct Session {
     pub finished_at: Option<i64>,
     /// Whether it answers in the legacy Messente widget protocol.
     pub legacy: bool,
+    /// The language the host's request named, which wins over the visitor's browser.
+    pub lang: Option<Locale>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -70,6 +73,7 @@ struct SessionRow {
     wrong_codes: i64,
     finished_at: Option<i64>,
     legacy: bool,
+    lang: Option<String>,
 }
 
 impl SessionRow {
@@ -100,6 +104,11 @@ impl SessionRow {
             wrong_codes: self.wrong_codes,
             finished_at: self.finished_at,
             legacy: self.legacy,
+            lang: self
+                .lang
+                .map(|tag| tag.parse())
+                .transpose()
+                .map_err(|_| corrupt("lang"))?,
         })
     }
 }
@@ -112,7 +121,7 @@ pub struct Sessions {
 
 const COLUMNS: &str =
     "id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, status, \
-     phone, method, verigator_user_id, expires_at, code_sent_at, wrong_codes, finished_at, legacy";
+     phone, method, verigator_user_id, expires_at, code_sent_at, wrong_codes, finished_at, legacy, lang";
 
 impl Sessions {
     /// Sessions stored in `db`.
@@ -132,7 +141,7 @@ impl Sessions {
         let id = SessionId::generate();
         let inserted = sqlx::query(
             "INSERT INTO sessions (id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, \
-             status, created_at, expires_at, legacy, request_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             status, created_at, expires_at, legacy, request_key, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (site_id, request_key) DO NOTHING",
         )
         .bind(id.as_str())
@@ -147,6 +156,7 @@ impl Sessions {
         .bind(now + SESSION_LIFETIME_SECONDS)
         .bind(legacy)
         .bind(&request.key)
+        .bind(request.lang.map(Locale::as_str))
         .execute(&self.db)
         .await?;
         if inserted.rows_affected() == 1 {

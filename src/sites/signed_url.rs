@@ -9,6 +9,7 @@
 //! parameter is signed too and otherwise ignored.
 
 use super::{SigningSecret, Site, SiteId};
+use crate::i18n::Locale;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -70,6 +71,8 @@ pub struct VerificationRequest {
     /// request starts one session; `None` for the legacy protocol, whose requests name no
     /// visitor.
     pub key: Option<String>,
+    /// The language the host asked for (`lang`): the closest one the widget speaks.
+    pub lang: Option<Locale>,
 }
 
 fn single<'a>(
@@ -181,6 +184,13 @@ impl VerificationRequest {
         if !site.allows_callback(callback_url) {
             return Err(RequestError::CallbackNotAllowed);
         }
+        // A language the widget does not speak falls back to the visitor's browser; anything
+        // that is not a language tag is a mistake.
+        let lang = match single(pairs, "lang")?.filter(|tag| !tag.is_empty()) {
+            None => None,
+            Some(tag) if is_language_tag(tag) => Locale::best_match(tag),
+            Some(_) => return Err(RequestError::Malformed("lang")),
+        };
         Ok(Self {
             site: site.id.clone(),
             user: user.to_owned(),
@@ -190,8 +200,16 @@ impl VerificationRequest {
             state,
             ts,
             key: Some(request_key(pairs)),
+            lang,
         })
     }
+}
+
+/// Whether `tag` is shaped like a BCP 47 language tag: letters, digits and hyphens, short.
+fn is_language_tag(tag: &str) -> bool {
+    tag.len() <= 35
+        && tag.starts_with(|c: char| c.is_ascii_alphabetic())
+        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// SHA-256 of the canonical form, hex: the same for every copy of one signed URL.

@@ -248,6 +248,7 @@ impl VerigatorClient {
         let request = InitiateAuth {
             method,
             web_otp: None,
+            lang: None,
         };
         self.initiate_with(service, user, &request).await
     }

@@ -124,6 +124,10 @@ pub struct InitiateAuth {
     /// service's `fqdn`; a server that does not know the field ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_otp: Option<WebOtpHosts>,
+    /// An extension: the language of the SMS, a BCP 47 tag (the closest one the server
+    /// speaks; English without it). A server that does not know the field ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The origins a browser checks before it fills a code from an SMS in (WebOTP): the page the

@@ -5,6 +5,7 @@
 use super::{render_page, AppState};
 use crate::{
     domain::SessionId,
+    i18n::Locale,
     paths,
     widget::{flow::StartError, FlowError, ShownSession},
 };
@@ -116,10 +117,11 @@ pub async fn get_session_page(
     Path(session): Path<String>,
     request: Request<axum::body::Body>,
 ) -> Response {
+    let visitor = visitor_language(request.headers());
     let shown = match SessionId::parse(&session) {
         Ok(id) => ShownSession {
             error: state.flow.take_error(&id).await,
-            view: state.flow.view(&id).await,
+            view: state.flow.view_in(&id, visitor).await,
         },
         Err(_) => ShownSession {
             view: Err(FlowError::NoSession),
@@ -127,6 +129,12 @@ pub async fn get_session_page(
         },
     };
     show(state, request, shown).await
+}
+
+/// The language the visitor's browser asks for, if the widget speaks one of them.
+fn visitor_language(headers: &http::HeaderMap) -> Option<Locale> {
+    let header = headers.get(http::header::ACCEPT_LANGUAGE)?.to_str().ok()?;
+    Locale::from_accept_language(header)
 }
 
 /// Renders the session page with its status: 404 for an unknown session, 503 when the
@@ -151,10 +159,14 @@ async fn show(
         Some(FlowError::TooSoon(seconds)) => Some(*seconds),
         _ => None,
     };
-    // The site's language and look, for the whole document (`<html>` is the shell's).
+    // The session's language and the site's look, for the whole document (`<html>` is the
+    // shell's); without a session, the visitor's language.
     let (locale, theme) = match &shown.view {
         Ok(flow) => (flow.locale, flow.theme.clone()),
-        Err(_) => Default::default(),
+        Err(_) => (
+            visitor_language(request.headers()).unwrap_or_default(),
+            Default::default(),
+        ),
     };
     let mut response = render_page(state, request, move || {
         provide_context(shown.clone());

@@ -2,11 +2,14 @@
 //! language and in the order its readers expect (CLDR, through ICU4X), one source for every
 //! language; and the visitor's likely country.
 
-use crate::{domain::CountryCode, i18n::Locale};
+use crate::{
+    domain::CountryCode,
+    i18n::{accept_language_tags, Locale},
+};
 use icu_collator::{options::CollatorOptions, Collator};
 use icu_experimental::displaynames::{multi::RegionDisplayNames, DisplayNamesOptions};
 use icu_locale_core::{subtags::Region, LanguageIdentifier};
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 /// One entry of the country picker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,21 +20,13 @@ pub struct CountryChoice {
     pub label: String,
 }
 
-/// Every language's list, built once: 245 names looked up and sorted.
-static CHOICES: LazyLock<Vec<(Locale, Vec<CountryChoice>)>> = LazyLock::new(|| {
-    Locale::ALL
-        .into_iter()
-        .map(|locale| (locale, sorted_choices(locale)))
-        .collect()
-});
+/// Each language's list, built when a page first needs it: 245 names looked up and sorted.
+static CHOICES: [OnceLock<Vec<CountryChoice>>; Locale::ALL.len()] =
+    [const { OnceLock::new() }; Locale::ALL.len()];
 
 /// Every country, named in `locale` and sorted by its rules ("Bélgica" before "Brasil").
 pub fn country_choices(locale: Locale) -> &'static [CountryChoice] {
-    CHOICES
-        .iter()
-        .find(|(l, _)| *l == locale)
-        .map(|(_, choices)| choices.as_slice())
-        .expect("every language has its list")
+    CHOICES[locale as usize].get_or_init(|| sorted_choices(locale))
 }
 
 fn sorted_choices(locale: Locale) -> Vec<CountryChoice> {
@@ -66,14 +61,12 @@ fn sorted_choices(locale: Locale) -> Vec<CountryChoice> {
         .collect()
 }
 
-/// The country of the first language range of an `Accept-Language` header that names one
-/// libphonenumber knows (`es-MX,es;q=0.9` gives MX): the visitor's likely country.
+/// The country of the most wanted language range of an `Accept-Language` header that names
+/// one libphonenumber knows (`es-MX,es;q=0.9` gives MX): the visitor's likely country.
 pub fn likely_country(accept_language: &str) -> Option<CountryCode> {
-    accept_language
-        .split(',')
-        .take(8)
-        .filter_map(|range| range.split(';').next())
-        .filter_map(|tag| tag.trim().parse::<LanguageIdentifier>().ok())
+    accept_language_tags(accept_language)
+        .into_iter()
+        .filter_map(|tag| tag.parse::<LanguageIdentifier>().ok())
         .find_map(|tag| CountryCode::parse(tag.region?.as_str()).ok())
 }
 
@@ -90,12 +83,16 @@ mod tests {
 
     #[test]
     fn every_language_names_every_country_and_sorts_for_its_readers() {
-        for locale in Locale::ALL {
+        for &locale in Locale::ALL {
             let choices = country_choices(locale);
             assert_eq!(choices.len(), CountryCode::all().len(), "{locale:?}");
-            assert!(choices
-                .iter()
-                .all(|c| !c.label.starts_with(c.code.as_str())));
+            // A region CLDR cannot name would show its bare code.
+            assert!(
+                choices
+                    .iter()
+                    .all(|c| !c.label.starts_with(&format!("{} (", c.code))),
+                "{locale:?}"
+            );
         }
         let es = country_choices(Locale::Es);
         let nigeria = &es[position(es, "NG")];

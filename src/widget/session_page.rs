@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     domain::{CountryCode, SessionStatus},
-    i18n::Locale,
+    i18n::{fill, isolate_ltr, Locale},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
@@ -146,7 +146,7 @@ fn VerificationFlow(
         ),
     };
     let test_mode = flow_test_code.map(|code| {
-        view! { <p class="test-mode" role="note">{(text.test_mode)(&code)}</p> }
+        view! { <p class="test-mode" role="note">{fill(text.test_mode, &[("code", &code)])}</p> }
     });
     view! {
         {test_mode}
@@ -175,7 +175,7 @@ fn PhoneStep(
     let session = flow.session.to_string();
     view! {
         <h1 id="verify-title">{text.verify_title}</h1>
-        <p class="lead">{(text.lead)(&flow.site_name)}</p>
+        <p class="lead">{fill(text.lead, &[("site", &flow.site_name)])}</p>
         <StepForm action=SendCode::PATH session embedded>
             <label for="country">{text.country}</label>
             <select id="country" name="country" disabled=flow.phone_locked>
@@ -185,7 +185,8 @@ fn PhoneStep(
                 )}
             </select>
             <label for="phone">{text.phone_number}</label>
-            <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required
+            // Numbers read left to right in every language.
+            <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required dir="ltr"
                 value=flow.prefill_phone.unwrap_or_default() readonly=flow.phone_locked
                 aria-describedby="flow-message" aria-invalid=invalid.then_some("true")/>
             <FlowMessage message/>
@@ -217,10 +218,11 @@ fn CodeStep(
     let session = flow.session.to_string();
     let mut hint = Vec::new();
     if !wrong_code {
-        hint.push((text.tries_left)(flow.attempts_left));
+        hint.push(text.count(&text.tries_left, flow.attempts_left));
     }
     if !flow.by_app {
-        hint.push((text.code_works_for)(
+        hint.push(text.count(
+            &text.code_works_for,
             (flow.code_valid_for_seconds + 59) / 60,
         ));
     }
@@ -228,7 +230,8 @@ fn CodeStep(
     let sent_to = if flow.by_app {
         text.code_from_app.to_owned()
     } else {
-        (text.code_sent_by_sms)(&flow.masked_phone.unwrap_or_default())
+        let phone = isolate_ltr(&flow.masked_phone.unwrap_or_default());
+        fill(text.code_sent_by_sms, &[("phone", &phone)])
     };
     let resend = (!flow.by_app).then(|| {
         let wait = flow.resend_in_seconds;
@@ -251,7 +254,7 @@ fn CodeStep(
         <p class="lead">{sent_to}</p>
         <StepForm action=CheckCode::PATH session=session.clone() embedded>
             <label for="code">{text.code}</label>
-            <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric"
+            <input id="code" name="code" type="text" autocomplete="one-time-code" inputmode="numeric" dir="ltr"
                 maxlength="12" required aria-describedby="flow-message attempts" data-focus-on-arrival
                 aria-invalid=invalid.then_some("true")/>
             <FlowMessage message/>
@@ -303,8 +306,8 @@ fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
             data-at-once=(!embedded).then_some("") data-result-type=embedded.then_some(result_type)
             data-result-token=embedded.then_some(token)>
             {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
-            <p>{if embedded { text.done.to_owned() } else { (text.taking_you_back)(&flow.site_name) }}</p>
-            <button type="submit">{(text.continue_to)(&flow.site_name)}</button>
+            <p>{if embedded { text.done.to_owned() } else { fill(text.taking_you_back, &[("site", &flow.site_name)]) }}</p>
+            <button type="submit">{fill(text.continue_to, &[("site", &flow.site_name)])}</button>
         </form>
     }
 }

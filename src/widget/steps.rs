@@ -149,10 +149,21 @@ where
     let host = parts
         .as_ref()
         .and_then(|parts| parts.headers.get(http::header::HOST)?.to_str().ok());
+    let language = parts
+        .as_ref()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT_LANGUAGE)?
+                .to_str()
+                .ok()
+        })
+        .and_then(crate::i18n::Locale::from_accept_language);
     let place = PagePlace {
         widget_origin: crate::paths::public_origin(configured.as_deref(), host),
         embedded,
         host_origin: (!host_origin.is_empty()).then(|| host_origin.to_owned()),
+        language,
     };
     let page = match SessionId::parse(session) {
         Ok(id) => {

@@ -117,11 +117,17 @@ impl FlowError {
             Self::Country(error) => error.message(text),
             Self::Code(error) => error.message(text),
             Self::WrongCode { attempts_left } => {
-                format!("{} {}", text.wrong_code, (text.tries_left)(*attempts_left))
+                format!(
+                    "{} {}",
+                    text.wrong_code,
+                    text.count(&text.tries_left, *attempts_left)
+                )
             }
             Self::CodeExpired => text.code_expired.to_owned(),
             Self::CodeReplaced => text.code_replaced.to_owned(),
-            Self::TooSoon(seconds) => (text.too_soon)(*seconds),
+            // Up to two minutes in seconds; longer waits in whole minutes.
+            Self::TooSoon(seconds @ ..=120) => text.count(&text.wait_seconds, *seconds),
+            Self::TooSoon(seconds) => text.count(&text.wait_minutes, (seconds + 59) / 60),
             Self::TooManyCodes => text.too_many_codes.to_owned(),
             Self::CannotSendTo => text.cannot_send_to.to_owned(),
             Self::Unavailable => text.unavailable.to_owned(),

@@ -189,10 +189,14 @@ impl TestApp {
     }
 }
 
-/// The PIN of an SMS text: the digits after "code is ".
+/// The PIN of an SMS text, in any language: the last run of digits of its first line.
 pub fn pin_in(text: &str) -> String {
-    let after = text.split_once("code is ").expect("an SMS with a code").1;
-    after.chars().take_while(char::is_ascii_digit).collect()
+    let first_line = text.lines().next().unwrap_or_default();
+    let pin = first_line
+        .split(|c: char| !c.is_ascii_digit())
+        .rfind(|run| !run.is_empty())
+        .expect("an SMS with a code");
+    pin.to_owned()
 }
 
 /// A service named "Shop" with one user, "alice", at [`PHONE`].

@@ -9,6 +9,7 @@ mod fuzz;
 mod hardening;
 mod helpers;
 mod hosted_flow;
+mod languages;
 mod legacy_messente;
 mod pages;
 mod phone_corpus;

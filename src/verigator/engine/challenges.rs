@@ -60,7 +60,14 @@ impl Verigator {
         let pin_hash = self.pin_key.hash(&user.id, &pin);
         self.replace_challenge(&user.id, AuthMethod::Sms, Some(&pin_hash), expires_at)
             .await?;
-        let text = sms_text(&service.name, &pin, &service.fqdn, request.web_otp.as_ref());
+        let language = request.lang.as_deref().and_then(Locale::best_match);
+        let text = sms_text(
+            &service.name,
+            &pin,
+            &service.fqdn,
+            request.web_otp.as_ref(),
+            language.unwrap_or_default(),
+        );
         if let Err(error) = self.sms.send(&phone, &text).await {
             // The PIN never reached the user: it must not stay valid, nor count as sent.
             sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")

@@ -21,6 +21,7 @@ use crate::{
     abuse::{Channel, Guard, Limit, SendAttempt},
     clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
     domain::{PhoneNumber, Pin},
+    i18n::{fill, Locale},
     sms::SmsSender,
 };
 use rand::{rngs::OsRng, RngCore};
@@ -143,8 +144,12 @@ pub(crate) fn sms_text(
     pin: &str,
     fqdn: &str,
     hosts: Option<&WebOtpHosts>,
+    language: Locale,
 ) -> String {
-    let mut text = format!("Your {service} code is {pin}");
+    let mut text = fill(
+        language.text().sms_code,
+        &[("site", service), ("code", pin)],
+    );
     let line = match hosts {
         Some(hosts) => web_otp_host(&hosts.top).map(|top| {
             match hosts.frame.as_deref().and_then(web_otp_host) {
@@ -244,7 +249,7 @@ impl Verigator {
 
 #[cfg(test)]
 mod tests {
-    use super::{sms_text, web_otp_host, WebOtpHosts};
+    use super::{sms_text, web_otp_host, Locale, WebOtpHosts};
 
     fn hosts(top: &str, frame: Option<&str>) -> WebOtpHosts {
         WebOtpHosts {
@@ -261,7 +266,8 @@ mod tests {
                 "Shop",
                 "123456",
                 "shop.example.com",
-                Some(&hosts("verify.example.net", None))
+                Some(&hosts("verify.example.net", None)),
+                Locale::En
             ),
             "Your Shop code is 123456\n\n@verify.example.net #123456"
         );
@@ -274,13 +280,20 @@ mod tests {
                 Some(&hosts(
                     "https://Shop.example.com",
                     Some("verify.example.net")
-                ))
+                )),
+                Locale::En
             ),
             "Your Shop code is 123456\n\n@shop.example.com #123456 @verify.example.net"
         );
         // A Verigator client that sends no hosts: the service's.
         assert_eq!(
-            sms_text("Shop", "123456", "http://shop.example.com/", None),
+            sms_text(
+                "Shop",
+                "123456",
+                "http://shop.example.com/",
+                None,
+                Locale::En
+            ),
             "Your Shop code is 123456\n\n@shop.example.com #123456"
         );
         // Hosts that are not hosts name nothing, rather than a wrong line.
@@ -289,7 +302,8 @@ mod tests {
                 "Shop",
                 "123456",
                 "shop.example.com",
-                Some(&hosts("not a host", None))
+                Some(&hosts("not a host", None)),
+                Locale::En
             ),
             "Your Shop code is 123456"
         );
@@ -298,9 +312,26 @@ mod tests {
                 "Shop",
                 "1",
                 "x",
-                Some(&hosts("a.example", Some("#1 @evil.example")))
+                Some(&hosts("a.example", Some("#1 @evil.example"))),
+                Locale::En
             ),
             "Your Shop code is 1\n\n@a.example #1"
+        );
+    }
+
+    #[test]
+    fn the_sms_speaks_the_language_asked_for() {
+        let hosts = hosts("shop.example.com", None);
+        assert_eq!(
+            sms_text("Tienda", "482913", "x", Some(&hosts), Locale::Es),
+            "Tu código de Tienda es 482913\n\n@shop.example.com #482913"
+        );
+        let arabic = sms_text("Shop", "482913", "x", Some(&hosts), Locale::Ar);
+        assert!(arabic.starts_with("رمز Shop"), "{arabic}");
+        // The WebOTP line stays last and unchanged, whatever the language.
+        assert!(
+            arabic.ends_with("\n\n@shop.example.com #482913"),
+            "{arabic}"
         );
     }
 

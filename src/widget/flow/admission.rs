@@ -79,6 +79,7 @@ impl Flow {
             state: None,
             ts: now,
             key: None,
+            lang: None,
         };
         let id = self
             .sessions

@@ -16,6 +16,7 @@ use crate::{
     abuse::{Guard, Rules},
     clock::Clock,
     domain::{PhoneNumber, SessionId, SessionStatus},
+    i18n::Locale,
     sessions::{Session, Sessions},
     sites::{RequestError, Site, Sites},
     verigator::{
@@ -59,6 +60,9 @@ pub struct PagePlace {
     /// In the iframe, the host page's origin as the browser reports it: used only when it is
     /// one of the site's embedding origins.
     pub host_origin: Option<String>,
+    /// The language the visitor's browser asks for (`Accept-Language`), if the widget speaks
+    /// one of them.
+    pub language: Option<Locale>,
 }
 
 /// How soon a visitor may try again while another session of the same host user sends.
@@ -113,8 +117,25 @@ impl Flow {
 
     /// The session as the visitor sees it.
     pub async fn view(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        self.view_in(id, None).await
+    }
+
+    /// The session as the visitor sees it, in the language the host asked for, else in
+    /// `visitor`'s (their browser's), else in the site's.
+    pub async fn view_in(
+        &self,
+        id: &SessionId,
+        visitor: Option<Locale>,
+    ) -> Result<FlowView, FlowError> {
         let (session, site) = self.load(id).await?;
-        self.render(&session, &site).await
+        self.render(&session, &site, Self::language(&session, &site, visitor))
+            .await
+    }
+
+    /// The language of a session's pages and SMS: the host's request's, else the visitor's
+    /// browser's, else the site's.
+    fn language(session: &Session, site: &Site, visitor: Option<Locale>) -> Locale {
+        session.lang.or(visitor).unwrap_or(site.locale)
     }
 
     /// Keeps why a step of the session failed, for its page to show once (no-JavaScript
@@ -138,7 +159,7 @@ impl Flow {
     }
 
     async fn reload(&self, id: &SessionId) -> Result<FlowView, FlowError> {
-        self.view(id).await
+        self.view_in(id, None).await
     }
 
     /// The hosts the SMS's WebOTP line names: the widget's on its own page; in the iframe, the
@@ -188,7 +209,12 @@ impl Flow {
         Ok(site.pin_limits.resend_wait(cooldown))
     }
 
-    async fn render(&self, session: &Session, site: &Site) -> Result<FlowView, FlowError> {
+    async fn render(
+        &self,
+        session: &Session,
+        site: &Site,
+        locale: Locale,
+    ) -> Result<FlowView, FlowError> {
         let now = self.clock.unix_seconds();
         let policy = self.policy(site);
         let resend_wait = self.resend_wait(site)?;
@@ -218,7 +244,7 @@ impl Flow {
             callback_url: session.callback_url.clone(),
             frame_ancestors: site.embed_origins.clone(),
             theme: site.theme.clone(),
-            locale: site.locale,
+            locale,
             test_code: site.test.then(|| test_mode::TEST_CODE.to_owned()),
         })
     }

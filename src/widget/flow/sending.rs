@@ -161,6 +161,11 @@ impl Flow {
         let request = InitiateAuth {
             method: method(site, by_app),
             web_otp: Some(Self::web_otp(site, place)),
+            lang: Some(
+                Self::language(session, site, place.language)
+                    .as_str()
+                    .to_owned(),
+            ),
         };
         let mut site = site.clone();
         let mut service_lost = false;

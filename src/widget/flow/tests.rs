@@ -219,6 +219,7 @@ impl Harness {
             state: Some("cart=42".into()),
             ts: self.clock.unix_seconds(),
             key: Some(SessionId::generate().to_string()),
+            lang: None,
         };
         self.sessions
             .create(&request, false, self.clock.unix_seconds())
@@ -458,6 +459,7 @@ fn hosted() -> PagePlace {
         widget_origin: "https://verify.example.net".into(),
         embedded: false,
         host_origin: None,
+        language: None,
     }
 }
 

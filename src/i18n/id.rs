@@ -1,0 +1,63 @@
+//! Indonesian.
+
+use super::{Locale, Plural, Text};
+
+pub(super) static TEXT: Text = Text {
+    language: Locale::Id,
+    verify_title: "Verifikasi nomor telepon Anda",
+    lead: "{site} akan tahu bahwa nomor ini milik Anda.",
+    country: "Negara",
+    phone_number: "Nomor telepon",
+    get_the_code: "Terima kode",
+    by_sms: "Lewat SMS",
+    by_app: "Dari aplikasi autentikator saya",
+    send_code: "Kirim kode",
+
+    enter_code_title: "Masukkan kode Anda",
+    code_from_app: "Masukkan kode yang ditampilkan aplikasi autentikator Anda.",
+    code_sent_by_sms: "Kami telah mengirim kode lewat SMS ke {phone}.",
+    code: "Kode",
+    tries_left: Plural::other("Sisa {n} percobaan."),
+    code_works_for: Plural::other("Kode berlaku {n} menit lagi."),
+    verify: "Verifikasi",
+    send_new_code: "Kirim kode baru",
+    send_new_code_in: "Kirim kode baru dalam {s} dtk",
+    change_number: "Ganti nomor",
+    cancel: "Batal",
+
+    verified_title: "Nomor Anda sudah terverifikasi",
+    cancelled_title: "Verifikasi dibatalkan",
+    done: "Selesai.",
+    taking_you_back: "Mengarahkan Anda kembali ke {site}…",
+    continue_to: "Lanjutkan ke {site}",
+    expired_title: "Verifikasi ini sudah kedaluwarsa",
+    start_again: "Mulai lagi dari situs asal Anda.",
+    locked_title: "Terlalu banyak kode yang salah",
+    locked_body: "Demi keamanan Anda, verifikasi ini dikunci. Mulai lagi dari situs asal Anda.",
+    verification: "Verifikasi",
+    test_mode: "Mode uji: tidak ada SMS yang dikirim. Kodenya {code}.",
+
+    no_session: "Tautan verifikasi ini tidak valid. Mulai lagi dari situs asal Anda.",
+    ended: "Verifikasi ini sudah berakhir. Mulai lagi dari situs asal Anda.",
+    out_of_step: "Halaman ini sudah usang; inilah langkah Anda sekarang.",
+    wrong_code: "Kode itu salah.",
+    code_expired: "Kode itu sudah kedaluwarsa. Minta kode baru.",
+    code_replaced: "Kode ini sudah tidak berlaku. Kirim kode baru.",
+    wait_seconds: Plural::other("Tunggu {n} detik sebelum meminta kode lain."),
+    wait_minutes: Plural::other("Terlalu banyak percobaan: coba lagi dalam {n} menit."),
+    too_many_codes: "Terlalu banyak percobaan. Mulai lagi dari situs asal Anda.",
+    cannot_send_to: "Kami tidak dapat mengirim kode ke nomor ini.",
+    unavailable: "Layanan verifikasi tidak dapat dihubungi. Coba lagi sebentar lagi.",
+
+    phone_empty: "Masukkan nomor telepon Anda.",
+    phone_too_long: "Itu terlalu panjang untuk nomor telepon.",
+    phone_not_a_number: "Gunakan angka saja, misalnya +62 812 3456 7890.",
+    phone_needs_country_code: "Tambahkan kode negara yang diawali +, atau pilih negara Anda.",
+    phone_invalid: "Itu bukan nomor telepon yang valid. Periksa angka dan negaranya.",
+    unknown_country: "Kami tidak mengenal negara “{country}”. Pilih salah satu dari daftar.",
+    code_empty: "Masukkan kode yang kami kirim.",
+    code_not_digits: "Kode hanya berisi angka.",
+    code_length: "Kode terdiri dari {min} sampai {max} angka.",
+
+    sms_code: "Kode {site} Anda adalah {code}",
+};

@@ -1,0 +1,63 @@
+//! Japanese.
+
+use super::{Locale, Plural, Text};
+
+pub(super) static TEXT: Text = Text {
+    language: Locale::Ja,
+    verify_title: "電話番号の確認",
+    lead: "この番号があなたのものであることが {site} に伝わります。",
+    country: "国・地域",
+    phone_number: "電話番号",
+    get_the_code: "コードの受け取り方法",
+    by_sms: "SMS で受け取る",
+    by_app: "認証アプリで受け取る",
+    send_code: "コードを送信",
+
+    enter_code_title: "コードを入力",
+    code_from_app: "認証アプリに表示されているコードを入力してください。",
+    code_sent_by_sms: "{phone} に SMS でコードを送信しました。",
+    code: "コード",
+    tries_left: Plural::other("残り {n} 回入力できます。"),
+    code_works_for: Plural::other("コードはあと {n} 分間有効です。"),
+    verify: "確認",
+    send_new_code: "新しいコードを送信",
+    send_new_code_in: "{s} 秒後に新しいコードを送信できます",
+    change_number: "番号を変更",
+    cancel: "キャンセル",
+
+    verified_title: "電話番号を確認しました",
+    cancelled_title: "確認をキャンセルしました",
+    done: "完了しました。",
+    taking_you_back: "{site} に戻っています…",
+    continue_to: "{site} に進む",
+    expired_title: "この確認は期限切れです",
+    start_again: "アクセス元のサイトからもう一度始めてください。",
+    locked_title: "誤ったコードが多すぎます",
+    locked_body: "安全のため、この確認はロックされました。アクセス元のサイトからもう一度始めてください。",
+    verification: "確認",
+    test_mode: "テストモード：SMS は送信されません。コードは {code} です。",
+
+    no_session: "この確認リンクは無効です。アクセス元のサイトからもう一度始めてください。",
+    ended: "この確認は終了しました。アクセス元のサイトからもう一度始めてください。",
+    out_of_step: "このページは古くなっていました。現在のステップはこちらです。",
+    wrong_code: "コードが正しくありません。",
+    code_expired: "コードの有効期限が切れました。新しいコードを請求してください。",
+    code_replaced: "このコードは無効になりました。新しいコードを送信してください。",
+    wait_seconds: Plural::other("別のコードを請求するまで {n} 秒お待ちください。"),
+    wait_minutes: Plural::other("試行回数が多すぎます。{n} 分後にもう一度お試しください。"),
+    too_many_codes: "試行回数が多すぎます。アクセス元のサイトからもう一度始めてください。",
+    cannot_send_to: "この番号にはコードを送信できません。",
+    unavailable: "確認サービスに接続できませんでした。しばらくしてからもう一度お試しください。",
+
+    phone_empty: "電話番号を入力してください。",
+    phone_too_long: "電話番号としては長すぎます。",
+    phone_not_a_number: "数字のみを使用してください（例：+81 90 1234 5678）。",
+    phone_needs_country_code: "+ で始まる国番号を追加するか、国・地域を選択してください。",
+    phone_invalid: "有効な電話番号ではありません。数字と国・地域を確認してください。",
+    unknown_country: "「{country}」という国・地域は登録されていません。一覧から選択してください。",
+    code_empty: "送信したコードを入力してください。",
+    code_not_digits: "コードは数字のみです。",
+    code_length: "コードは {min}〜{max} 桁の数字です。",
+
+    sms_code: "{site} の確認コードは {code} です",
+};

@@ -1,0 +1,63 @@
+//! Korean.
+
+use super::{Locale, Plural, Text};
+
+pub(super) static TEXT: Text = Text {
+    language: Locale::Ko,
+    verify_title: "전화번호 인증",
+    lead: "{site}에서 이 번호가 본인의 번호임을 알게 됩니다.",
+    country: "국가/지역",
+    phone_number: "전화번호",
+    get_the_code: "코드 받기",
+    by_sms: "SMS로 받기",
+    by_app: "인증 앱에서 받기",
+    send_code: "코드 보내기",
+
+    enter_code_title: "코드 입력",
+    code_from_app: "인증 앱에 표시된 코드를 입력하세요.",
+    code_sent_by_sms: "{phone}(으)로 SMS 코드를 보냈습니다.",
+    code: "코드",
+    tries_left: Plural::other("{n}번 더 시도할 수 있습니다."),
+    code_works_for: Plural::other("코드는 {n}분 동안 더 유효합니다."),
+    verify: "인증",
+    send_new_code: "새 코드 보내기",
+    send_new_code_in: "{s}초 후 새 코드 보내기",
+    change_number: "번호 변경",
+    cancel: "취소",
+
+    verified_title: "전화번호가 인증되었습니다",
+    cancelled_title: "인증이 취소되었습니다",
+    done: "완료되었습니다.",
+    taking_you_back: "{site}(으)로 돌아가는 중…",
+    continue_to: "{site}(으)로 계속",
+    expired_title: "이 인증은 만료되었습니다",
+    start_again: "접속하신 사이트에서 다시 시작하세요.",
+    locked_title: "잘못된 코드를 너무 많이 입력했습니다",
+    locked_body: "안전을 위해 이 인증이 잠겼습니다. 접속하신 사이트에서 다시 시작하세요.",
+    verification: "인증",
+    test_mode: "테스트 모드: SMS가 발송되지 않습니다. 코드는 {code}입니다.",
+
+    no_session: "이 인증 링크는 유효하지 않습니다. 접속하신 사이트에서 다시 시작하세요.",
+    ended: "이 인증은 종료되었습니다. 접속하신 사이트에서 다시 시작하세요.",
+    out_of_step: "이 페이지는 최신 상태가 아니었습니다. 현재 단계는 다음과 같습니다.",
+    wrong_code: "코드가 올바르지 않습니다.",
+    code_expired: "코드가 만료되었습니다. 새 코드를 요청하세요.",
+    code_replaced: "이 코드는 더 이상 유효하지 않습니다. 새 코드를 보내세요.",
+    wait_seconds: Plural::other("다른 코드를 요청하기 전에 {n}초 기다려 주세요."),
+    wait_minutes: Plural::other("시도 횟수가 너무 많습니다. {n}분 후에 다시 시도하세요."),
+    too_many_codes: "시도 횟수가 너무 많습니다. 접속하신 사이트에서 다시 시작하세요.",
+    cannot_send_to: "이 번호로는 코드를 보낼 수 없습니다.",
+    unavailable: "인증 서비스에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
+
+    phone_empty: "전화번호를 입력하세요.",
+    phone_too_long: "전화번호로는 너무 깁니다.",
+    phone_not_a_number: "숫자만 입력하세요(예: +82 10 1234 5678).",
+    phone_needs_country_code: "+로 시작하는 국가 번호를 추가하거나 국가를 선택하세요.",
+    phone_invalid: "유효한 전화번호가 아닙니다. 숫자와 국가를 확인하세요.",
+    unknown_country: "‘{country}’ 국가를 알 수 없습니다. 목록에서 선택하세요.",
+    code_empty: "보내 드린 코드를 입력하세요.",
+    code_not_digits: "코드는 숫자로만 이루어져 있습니다.",
+    code_length: "코드는 {min}~{max}자리 숫자입니다.",
+
+    sms_code: "{site} 인증 코드는 {code}입니다",
+};

@@ -1,0 +1,63 @@
+//! Malay.
+
+use super::{Locale, Plural, Text};
+
+pub(super) static TEXT: Text = Text {
+    language: Locale::Ms,
+    verify_title: "Sahkan nombor telefon anda",
+    lead: "{site} akan tahu bahawa nombor ini milik anda.",
+    country: "Negara",
+    phone_number: "Nombor telefon",
+    get_the_code: "Terima kod",
+    by_sms: "Melalui SMS",
+    by_app: "Daripada aplikasi pengesah saya",
+    send_code: "Hantar kod",
+
+    enter_code_title: "Masukkan kod anda",
+    code_from_app: "Masukkan kod yang dipaparkan oleh aplikasi pengesah anda.",
+    code_sent_by_sms: "Kami telah menghantar kod melalui SMS ke {phone}.",
+    code: "Kod",
+    tries_left: Plural::other("Tinggal {n} cubaan."),
+    code_works_for: Plural::other("Kod sah untuk {n} minit lagi."),
+    verify: "Sahkan",
+    send_new_code: "Hantar kod baharu",
+    send_new_code_in: "Hantar kod baharu dalam {s} saat",
+    change_number: "Tukar nombor",
+    cancel: "Batal",
+
+    verified_title: "Nombor anda telah disahkan",
+    cancelled_title: "Pengesahan dibatalkan",
+    done: "Selesai.",
+    taking_you_back: "Membawa anda kembali ke {site}…",
+    continue_to: "Teruskan ke {site}",
+    expired_title: "Pengesahan ini telah tamat tempoh",
+    start_again: "Mulakan semula dari laman asal anda.",
+    locked_title: "Terlalu banyak kod yang salah",
+    locked_body: "Demi keselamatan anda, pengesahan ini telah dikunci. Mulakan semula dari laman asal anda.",
+    verification: "Pengesahan",
+    test_mode: "Mod ujian: tiada SMS dihantar. Kodnya ialah {code}.",
+
+    no_session: "Pautan pengesahan ini tidak sah. Mulakan semula dari laman asal anda.",
+    ended: "Pengesahan ini telah tamat. Mulakan semula dari laman asal anda.",
+    out_of_step: "Halaman ini sudah lapuk; inilah langkah anda sekarang.",
+    wrong_code: "Kod itu tidak betul.",
+    code_expired: "Kod itu telah tamat tempoh. Minta kod baharu.",
+    code_replaced: "Kod ini tidak lagi sah. Hantar kod baharu.",
+    wait_seconds: Plural::other("Sila tunggu {n} saat sebelum meminta kod lain."),
+    wait_minutes: Plural::other("Terlalu banyak cubaan: cuba lagi dalam {n} minit."),
+    too_many_codes: "Terlalu banyak cubaan. Mulakan semula dari laman asal anda.",
+    cannot_send_to: "Kami tidak dapat menghantar kod ke nombor ini.",
+    unavailable: "Perkhidmatan pengesahan tidak dapat dihubungi. Sila cuba lagi sebentar nanti.",
+
+    phone_empty: "Masukkan nombor telefon anda.",
+    phone_too_long: "Itu terlalu panjang untuk nombor telefon.",
+    phone_not_a_number: "Gunakan digit sahaja, contohnya +60 12 345 6789.",
+    phone_needs_country_code: "Tambah kod negara yang bermula dengan +, atau pilih negara anda.",
+    phone_invalid: "Itu bukan nombor telefon yang sah. Semak digit dan negaranya.",
+    unknown_country: "Kami tidak mengenali negara “{country}”. Pilih satu daripada senarai.",
+    code_empty: "Masukkan kod yang kami hantar.",
+    code_not_digits: "Kod mengandungi digit sahaja.",
+    code_length: "Kod mempunyai {min} hingga {max} digit.",
+
+    sms_code: "Kod {site} anda ialah {code}",
+};

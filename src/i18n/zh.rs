@@ -1,0 +1,63 @@
+//! Chinese (Simplified).
+
+use super::{Locale, Plural, Text};
+
+pub(super) static TEXT: Text = Text {
+    language: Locale::Zh,
+    verify_title: "验证您的手机号码",
+    lead: "{site} 将知道此号码属于您。",
+    country: "国家/地区",
+    phone_number: "手机号码",
+    get_the_code: "接收验证码",
+    by_sms: "通过短信",
+    by_app: "通过我的身份验证器应用",
+    send_code: "发送验证码",
+
+    enter_code_title: "输入验证码",
+    code_from_app: "请输入身份验证器应用显示的验证码。",
+    code_sent_by_sms: "我们已通过短信向 {phone} 发送验证码。",
+    code: "验证码",
+    tries_left: Plural::other("还剩 {n} 次机会。"),
+    code_works_for: Plural::other("验证码在 {n} 分钟内有效。"),
+    verify: "验证",
+    send_new_code: "重新发送验证码",
+    send_new_code_in: "{s} 秒后可重新发送",
+    change_number: "更换号码",
+    cancel: "取消",
+
+    verified_title: "您的号码已验证",
+    cancelled_title: "验证已取消",
+    done: "完成。",
+    taking_you_back: "正在返回 {site}…",
+    continue_to: "继续前往 {site}",
+    expired_title: "此验证已过期",
+    start_again: "请从您来的网站重新开始。",
+    locked_title: "错误验证码次数过多",
+    locked_body: "为保障您的安全，此验证已被锁定。请从您来的网站重新开始。",
+    verification: "验证",
+    test_mode: "测试模式：不会发送短信。验证码是 {code}。",
+
+    no_session: "此验证链接无效。请从您来的网站重新开始。",
+    ended: "此验证已结束。请从您来的网站重新开始。",
+    out_of_step: "此页面已过时；这是您当前的步骤。",
+    wrong_code: "验证码不正确。",
+    code_expired: "验证码已过期，请重新获取。",
+    code_replaced: "此验证码已失效，请重新发送。",
+    wait_seconds: Plural::other("请等待 {n} 秒后再获取验证码。"),
+    wait_minutes: Plural::other("尝试次数过多：请 {n} 分钟后重试。"),
+    too_many_codes: "尝试次数过多。请从您来的网站重新开始。",
+    cannot_send_to: "我们无法向此号码发送验证码。",
+    unavailable: "无法连接验证服务，请稍后重试。",
+
+    phone_empty: "请输入您的手机号码。",
+    phone_too_long: "这对手机号码来说太长了。",
+    phone_not_a_number: "只能使用数字，例如 +86 138 0013 8000。",
+    phone_needs_country_code: "请添加以 + 开头的国家/地区代码，或选择您的国家/地区。",
+    phone_invalid: "这不是有效的手机号码。请检查数字和国家/地区。",
+    unknown_country: "我们不认识国家/地区“{country}”。请从列表中选择。",
+    code_empty: "请输入我们发送给您的验证码。",
+    code_not_digits: "验证码只包含数字。",
+    code_length: "验证码为 {min} 到 {max} 位数字。",
+
+    sms_code: "您的 {site} 验证码是 {code}",
+};

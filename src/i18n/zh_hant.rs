@@ -1,0 +1,63 @@
+//! Chinese (Traditional).
+
+use super::{Locale, Plural, Text};
+
+pub(super) static TEXT: Text = Text {
+    language: Locale::ZhHant,
+    verify_title: "驗證您的手機號碼",
+    lead: "{site} 將會知道此號碼屬於您。",
+    country: "國家/地區",
+    phone_number: "手機號碼",
+    get_the_code: "接收驗證碼",
+    by_sms: "透過簡訊",
+    by_app: "透過我的驗證器應用程式",
+    send_code: "傳送驗證碼",
+
+    enter_code_title: "輸入驗證碼",
+    code_from_app: "請輸入驗證器應用程式顯示的驗證碼。",
+    code_sent_by_sms: "我們已透過簡訊將驗證碼傳送至 {phone}。",
+    code: "驗證碼",
+    tries_left: Plural::other("還剩 {n} 次機會。"),
+    code_works_for: Plural::other("驗證碼在 {n} 分鐘內有效。"),
+    verify: "驗證",
+    send_new_code: "重新傳送驗證碼",
+    send_new_code_in: "{s} 秒後可重新傳送",
+    change_number: "變更號碼",
+    cancel: "取消",
+
+    verified_title: "您的號碼已驗證",
+    cancelled_title: "驗證已取消",
+    done: "完成。",
+    taking_you_back: "正在返回 {site}…",
+    continue_to: "繼續前往 {site}",
+    expired_title: "此驗證已過期",
+    start_again: "請從您來的網站重新開始。",
+    locked_title: "錯誤驗證碼次數過多",
+    locked_body: "為保障您的安全，此驗證已被鎖定。請從您來的網站重新開始。",
+    verification: "驗證",
+    test_mode: "測試模式：不會傳送簡訊。驗證碼是 {code}。",
+
+    no_session: "此驗證連結無效。請從您來的網站重新開始。",
+    ended: "此驗證已結束。請從您來的網站重新開始。",
+    out_of_step: "此頁面已過時；這是您目前的步驟。",
+    wrong_code: "驗證碼不正確。",
+    code_expired: "驗證碼已過期，請重新取得。",
+    code_replaced: "此驗證碼已失效，請重新傳送。",
+    wait_seconds: Plural::other("請等待 {n} 秒後再取得驗證碼。"),
+    wait_minutes: Plural::other("嘗試次數過多：請於 {n} 分鐘後重試。"),
+    too_many_codes: "嘗試次數過多。請從您來的網站重新開始。",
+    cannot_send_to: "我們無法傳送驗證碼至此號碼。",
+    unavailable: "無法連線至驗證服務，請稍後再試。",
+
+    phone_empty: "請輸入您的手機號碼。",
+    phone_too_long: "這對手機號碼來說太長了。",
+    phone_not_a_number: "只能使用數字，例如 +886 912 345 678。",
+    phone_needs_country_code: "請加上以 + 開頭的國碼，或選擇您的國家/地區。",
+    phone_invalid: "這不是有效的手機號碼。請檢查數字與國家/地區。",
+    unknown_country: "我們不認識國家/地區「{country}」。請從清單中選擇。",
+    code_empty: "請輸入我們傳送給您的驗證碼。",
+    code_not_digits: "驗證碼只包含數字。",
+    code_length: "驗證碼為 {min} 到 {max} 位數字。",
+
+    sms_code: "您的 {site} 驗證碼是 {code}",
+};

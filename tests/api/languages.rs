@@ -1,0 +1,118 @@
+//! The visitor's language: the host's request names it, else the visitor's browser, else the
+//! site; pages (right to left where the language is) and the SMS speak it.
+
+use crate::helpers::{create_site, send_to, shop_site, signed_query, step_request, TestApp, PHONE};
+use phone_verify::{i18n::Locale, sites::Site};
+
+/// Starts a session from a browser that asks for `accept_language`; answers with its page.
+async fn start_in(app: &TestApp, query: &str, accept_language: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}/verify?{query}", app.address))
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Runs a step from that browser and answers with the page after it.
+async fn step_in(app: &TestApp, page: &str, form: &str, accept_language: &str) -> String {
+    let redirect = step_request(&app.client, &app.address, page, form)
+        .header("accept", "text/html")
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redirect.status(), 303);
+    app.client
+        .get(format!("{}{page}", app.address))
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn spanish_site(app: &TestApp) -> phone_verify::sites::SigningSecret {
+    create_site(
+        app,
+        Site {
+            locale: Locale::Es,
+            ..shop_site(None)
+        },
+    )
+    .await
+}
+
+/// The page the start redirects to.
+async fn page_of(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_visitors_browser_chooses_the_language_of_the_pages_and_the_sms() {
+    let app = crate::helpers::spawn_app().await;
+    let secret = spanish_site(&app).await;
+    let arabic = "ar-EG,ar;q=0.9,en;q=0.5";
+    let page = page_of(start_in(&app, &signed_query(&app, &secret, &[]), arabic).await).await;
+    let html = step_in(&app, &page, "step=change_number", arabic).await;
+    assert!(html.contains(r#"<html lang="ar" dir="rtl""#), "{html}");
+    assert!(html.contains("تحقّق من رقم هاتفك"), "{html}");
+    let html = step_in(&app, &page, &send_to(PHONE), arabic).await;
+    assert!(html.contains("أدخل الرمز"), "{html}");
+    // The masked number keeps its left-to-right order inside the Arabic sentence.
+    assert!(html.contains('\u{2066}'), "{html}");
+    let sms = app.outbox().await.pop().unwrap().body;
+    assert!(sms.starts_with("رمز Shop الخاص بك هو "), "{sms}");
+}
+
+#[tokio::test]
+async fn the_hosts_lang_wins_over_the_browser_and_the_site_is_the_last_word() {
+    let app = crate::helpers::spawn_app().await;
+    let secret = spanish_site(&app).await;
+    let query = signed_query(&app, &secret, &[("lang", "de-AT"), ("user", "u1")]);
+    let page = page_of(start_in(&app, &query, "fr").await).await;
+    let html = step_in(&app, &page, &send_to(PHONE), "fr").await;
+    assert!(html.contains(r#"<html lang="de" dir="ltr""#), "{html}");
+    assert!(html.contains("Code eingeben"), "{html}");
+    let sms = app.outbox().await.pop().unwrap().body;
+    assert!(sms.starts_with("Dein Shop-Code lautet "), "{sms}");
+
+    // No language the widget speaks, from the host or the browser: the site's.
+    let query = signed_query(&app, &secret, &[("lang", "gd"), ("user", "u2")]);
+    let page = page_of(start_in(&app, &query, "gd, *").await).await;
+    let html = step_in(&app, &page, "step=change_number", "gd, *").await;
+    assert!(html.contains(r#"<html lang="es""#), "{html}");
+    assert!(html.contains("Verifica tu número de teléfono"), "{html}");
+}
+
+#[tokio::test]
+async fn a_lang_that_is_not_a_language_tag_is_refused_by_name() {
+    let app = crate::helpers::spawn_app().await;
+    let secret = spanish_site(&app).await;
+    for bad in ["de;q=1", "<script>", "1de", &"a".repeat(40)] {
+        let query = signed_query(&app, &secret, &[("lang", bad)]);
+        let response = start_in(&app, &query, "en").await;
+        assert_eq!(response.status(), 400, "{bad}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("lang"), "{bad}: {html}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_without_a_session_speaks_the_browsers_language() {
+    let app = crate::helpers::spawn_app().await;
+    let response = app
+        .client
+        .get(format!("{}/verify/{}", app.address, "x".repeat(22)))
+        .header("accept-language", "he")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="he" dir="rtl""#), "{html}");
+    assert!(html.contains(Locale::He.text().no_session), "{html}");
+}
