@@ -66,3 +66,26 @@ test("the hosted page refuses to be framed", async ({ page }) => {
   expect(response?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(response?.headers()["x-frame-options"]).toBe("DENY");
 });
+
+test("the country follows a number typed or pasted with its +", async ({ page }) => {
+  const errors = await openHydrated(page);
+  const country = page.getByRole("combobox", { name: "Country" });
+  const phone = page.getByRole("textbox", { name: "Phone number" });
+  await phone.fill("+372 5123 4567");
+  await expect(country).toHaveValue("EE");
+  await phone.fill("+44 7400 123456");
+  await expect(country).toHaveValue("GB");
+  // A calling code countries share keeps the one picked, or else takes its main country.
+  await country.selectOption("CA");
+  await phone.fill("+1 416 555 0100");
+  await expect(country).toHaveValue("CA");
+  await country.selectOption("EE");
+  await phone.fill("+1 202 555 0100");
+  await expect(country).toHaveValue("US");
+  // A national number leaves the picker alone.
+  await country.selectOption("DE");
+  await phone.fill("0151 23456789");
+  await expect(country).toHaveValue("DE");
+  await stillSamePage(page);
+  expect(errors).toEqual([]);
+});

@@ -67,19 +67,20 @@ export function hmacHex(secret: string, text: string): string {
   return createHmac("sha256", Buffer.from(secret.slice("whsec_".length), "base64")).update(text).digest("hex");
 }
 
-/** A signed `/verify?…` (or `/embed?…`) URL for `site`. */
+/** A signed `/verify?…` (or `/embed?…`) URL for `site`, with `extra` parameters. */
 export function signedVerifyUrl(
   site: { id: string; secret: string; callback: string },
   extra: Record<string, string> = {},
   path = "/verify",
 ): string {
-  const pairs: [string, string][] = [
+  // `extra` replaces a default of the same name (`user`, for one).
+  const defaults: [string, string][] = [
     ["site", site.id],
     ["user", "alice@example.com"],
     ["callback_url", site.callback],
     ["ts", String(Math.floor(Date.now() / 1000))],
-    ...Object.entries(extra),
   ];
+  const pairs: [string, string][] = [...defaults.filter(([name]) => !(name in extra)), ...Object.entries(extra)];
   const query = canonical(pairs);
   return `${path}?${query}&sig=${hmacHex(site.secret, query)}`;
 }
@@ -102,11 +103,23 @@ export function freshPhone(): { e164: string; national: string; masked: string }
 export async function lastPin(page: Page, phone: string): Promise<string> {
   for (let waited = 0; waited < 5_000; waited += 100) {
     const messages: { recipient: string; body: string }[] = await (await page.request.get("/dev/outbox.json")).json();
-    const pin = messages.find((m) => m.recipient === phone)?.body.match(/code is (\d+)/)?.[1];
+    // The code is the last run of digits of the first line, in any language.
+    const pin = messages.find((m) => m.recipient === phone)?.body.split("\n")[0].match(/(\d+)\D*$/)?.[1];
     if (pin) return pin;
     await new Promise((done) => setTimeout(done, 100));
   }
   throw new Error(`no PIN to ${phone} in the outbox`);
+}
+
+/**
+ * Ends the time of the session whose page is `pageUrl`, as 30 minutes would: SQLite's own CLI
+ * writes the server's database (`DATABASE_URL`, as `scripts/test.sh` sets it).
+ */
+export function expireSession(pageUrl: string) {
+  const id = new URL(pageUrl).pathname.split("/").pop() ?? "";
+  if (!/^[A-Za-z0-9_-]{22}$/.test(id)) throw new Error(`not a session page: ${pageUrl}`);
+  const file = (process.env.DATABASE_URL ?? "").replace(/^sqlite:\/\//, "").split("?")[0];
+  execFileSync("sqlite3", [path.resolve(root, file), `UPDATE sessions SET expires_at = 0 WHERE id = '${id}'`]);
 }
 
 /** Serves the host's callback URL; resolves with the posted fields. */

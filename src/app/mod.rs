@@ -38,7 +38,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {colors}
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                // Not the islands script: it waits for `requestIdleCallback` with no timeout, and a
+                // busy cross-origin iframe may never be idle, so its page would stay inert. This
+                // one starts the wasm (`hydrate` in lib.rs) as soon as its module loads.
+                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>

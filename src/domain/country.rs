@@ -78,6 +78,14 @@ impl CountryCode {
             .expect("a CountryCode has a calling code")
     }
 
+    /// Whether it is the main country of its calling code (US for +1, GB for +44).
+    #[cfg(feature = "ssr")]
+    pub fn is_main_for_calling_code(self) -> bool {
+        rlibphonenumber::PHONE_NUMBER_UTIL
+            .get_region_for_country_code(self.calling_code())
+            .is_some_and(|main| main.as_region_str().as_str() == self.as_str())
+    }
+
     /// The upper-case code, e.g. `"EE"`.
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("a CountryCode is two ASCII letters")
@@ -124,6 +132,9 @@ mod tests {
             assert!(all.iter().any(|c| c.as_str() == code), "{code}");
         }
         assert_eq!(CountryCode::parse("NG").unwrap().calling_code(), 234);
+        let main = |code: &str| CountryCode::parse(code).unwrap().is_main_for_calling_code();
+        assert!(main("US") && main("GB") && main("RU") && main("EE"));
+        assert!(!main("CA") && !main("JE") && !main("KZ"));
     }
 
     #[test]

@@ -502,11 +502,5 @@ impl Text {
     }
 }
 
-/// Keeps a value written left to right (a phone number) in one piece inside a sentence of
-/// either direction (Unicode's left-to-right isolate).
-pub fn isolate_ltr(value: &str) -> String {
-    format!("\u{2066}{value}\u{2069}")
-}
-
 #[cfg(test)]
 mod tests;

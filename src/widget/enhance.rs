@@ -8,6 +8,8 @@
 //!   this page (`autofocus` works on a first load only, and must not take the focus from the
 //!   host page around the iframe).
 //! - `form[data-at-once]`: submitted as soon as it appears (the return to the host).
+//! - `input[type=tel]` typed or pasted with `+`: its form's country picker follows the
+//!   number's calling code (`option[data-dial]`, see `calling_code.rs`).
 //! - `input[autocomplete="one-time-code"]`: filled from the SMS and sent, where the browser
 //!   offers WebOTP (`web_otp.rs`).
 //! - a form to another origin (the return to the host) goes by the browser's own post: the
@@ -16,11 +18,12 @@
 //!   the page's `<main>`; meanwhile the form is `aria-busy` (its buttons ignore clicks, see
 //!   `style/main.css`), for ten seconds at most.
 
+use super::calling_code::{country_for, DialOption};
 use std::{cell::RefCell, rc::Rc};
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{
-    Document, Element, Event, HtmlElement, HtmlFormElement, MutationObserver, MutationObserverInit,
-    MutationRecord, Url, Window,
+    Document, Element, Event, HtmlElement, HtmlFormElement, HtmlInputElement, HtmlSelectElement,
+    MutationObserver, MutationObserverInit, MutationRecord, Url, Window,
 };
 
 const BUSY: &str = "aria-busy";
@@ -67,6 +70,15 @@ pub fn enhance(window: Window, document: Document) {
             1000,
         );
     tick.forget();
+
+    let on_input = {
+        let page = page.clone();
+        Closure::<dyn Fn(Event)>::new(move |event: Event| page.typed(&event))
+    };
+    let _ = page
+        .document
+        .add_event_listener_with_callback("input", on_input.as_ref().unchecked_ref());
+    on_input.forget();
 
     let on_submit = {
         let page = page.clone();
@@ -184,6 +196,50 @@ impl Page {
                 release.unchecked_ref(),
                 BUSY_AT_MOST_MS,
             );
+    }
+
+    /// A phone field changed: a number with `+` moves its form's country picker to the
+    /// country it names.
+    fn typed(&self, event: &Event) {
+        let Some(field) = event
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            .filter(|field| field.type_() == "tel")
+        else {
+            return;
+        };
+        let Some(picker) = field
+            .form()
+            .and_then(|form| form.query_selector("select[name=country]").ok().flatten())
+            .and_then(|picker| picker.dyn_into::<HtmlSelectElement>().ok())
+            .filter(|picker| !picker.disabled())
+        else {
+            return;
+        };
+        let Ok(found) = picker.query_selector_all("option[data-dial]") else {
+            return;
+        };
+        let read: Vec<(String, String, bool)> = (0..found.length())
+            .filter_map(|i| found.item(i)?.dyn_into::<Element>().ok())
+            .map(|o| {
+                let main = o.has_attribute("data-main");
+                (attribute(&o, "value"), attribute(&o, "data-dial"), main)
+            })
+            .collect();
+        let options: Vec<DialOption> = read
+            .iter()
+            .map(|(country, dial, main)| DialOption {
+                country,
+                dial,
+                main: *main,
+            })
+            .collect();
+        if let Some(country) = country_for(&field.value(), &picker.value(), &options) {
+            if country != picker.value() {
+                picker.set_value(country);
+            }
+        }
+        self.forget_own_changes();
     }
 
     /// Drops the records of this module's own changes, so the observer sees only patches.

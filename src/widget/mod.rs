@@ -1,5 +1,7 @@
 //! The verification widget: the hosted page, its steps, and their server functions.
 
+#[cfg(any(feature = "hydrate", test))]
+mod calling_code;
 #[cfg(feature = "ssr")]
 mod countries;
 #[cfg(feature = "hydrate")]

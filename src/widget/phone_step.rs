@@ -84,8 +84,12 @@ pub fn country_options(picked: &str, locale: Locale) -> impl IntoView {
         .into_iter()
         .chain(choices.iter().filter(|c| Some(*c) != first))
         .map(|c| {
+            // The calling codes let the browser follow a number typed with `+` (`calling_code.rs`).
             view! {
-                <option value=c.code.to_string() selected=Some(c) == first>{c.label.clone()}</option>
+                <option value=c.code.to_string() selected=Some(c) == first
+                    data-dial=c.code.calling_code() data-main=c.code.is_main_for_calling_code().then_some("")>
+                    {c.label.clone()}
+                </option>
             }
         })
         .collect_view()

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     domain::{CountryCode, SessionStatus},
-    i18n::{fill, isolate_ltr, Locale},
+    i18n::{fill, Locale},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
@@ -228,10 +228,13 @@ fn CodeStep(
     }
     let hint = hint.join(" ");
     let sent_to = if flow.by_app {
-        text.code_from_app.to_owned()
+        text.code_from_app.into_any()
     } else {
-        let phone = isolate_ltr(&flow.masked_phone.unwrap_or_default());
-        fill(text.code_sent_by_sms, &[("phone", &phone)])
+        // The number reads left to right inside a sentence of either direction.
+        let phone = flow.masked_phone.unwrap_or_default();
+        let sentence = text.code_sent_by_sms;
+        let (before, after) = sentence.split_once("{phone}").unwrap_or((sentence, ""));
+        view! { {before}<bdi dir="ltr">{phone}</bdi>{after} }.into_any()
     };
     let resend = (!flow.by_app).then(|| {
         let wait = flow.resend_in_seconds;
