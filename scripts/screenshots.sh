@@ -9,6 +9,9 @@ cargo leptos build --release 2>&1 | tail -1
 port=3098
 db=$(mktemp -d)
 export LEPTOS_ENV=DEV DATABASE_URL="sqlite://$db/screenshots.db"
+# Each picture's visitor has an address of its own (support.ts), as in scripts/test.sh: the abuse
+# guard would otherwise count every code as one client's.
+export PHONE_VERIFY_CLIENT_IP_HEADER=x-forwarded-for PHONE_VERIFY_TRUSTED_PROXIES=127.0.0.1/32
 LEPTOS_SITE_ADDR=127.0.0.1:$port RUST_LOG=warn "${CARGO_TARGET_DIR:-target}/release/phone-verify" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$db"' EXIT

@@ -53,9 +53,10 @@ for (const scheme of ["light", "dark"] as const) {
         await page.locator("#code").waitFor();
         const lockedPin = await lastPin(page, locked.e164);
         for (let i = 0; i < 5; i++) {
+          const answered = page.waitForResponse((r) => r.request().method() === "GET" && /\/embed\/[\w-]{22}$/.test(r.url()));
           await page.locator("#code").fill(lockedPin === "000000" ? "111111" : "000000");
           await page.locator("#code").press("Enter");
-          await page.waitForResponse((r) => r.request().method() === "GET" && /\/embed\/[\w-]{22}$/.test(r.url()));
+          await answered;
         }
         await page.locator("[data-flow-end=locked]").waitFor();
         await shoot(page, `4-locked-${tag}`);
