@@ -222,6 +222,16 @@ mod tests {
     }
 
     #[test]
+    fn digits_from_arabic_persian_and_full_width_keyboards_read_as_digits() {
+        assert_eq!(e164("+٣٧٢ ٥١٢٣ ٤٥٦٧", None).unwrap(), "+37251234567");
+        assert_eq!(e164("۵۱۲۳ ۴۵۶۷", country("EE")).unwrap(), "+37251234567");
+        assert_eq!(
+            e164("＋３７２５１２３４５６７", None).unwrap(),
+            "+37251234567"
+        );
+    }
+
+    #[test]
     fn international_numbers_need_no_country() {
         assert_eq!(e164("+37251234567", None).unwrap(), "+37251234567");
         assert_eq!(e164("+1 415 555 2671", None).unwrap(), "+14155552671");

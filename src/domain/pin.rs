@@ -55,6 +55,7 @@ impl Pin {
         let digits: String = raw
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(super::ascii_digit)
             .collect();
         if digits.is_empty() {
             return Err(PinError::Empty);
@@ -93,10 +94,18 @@ mod tests {
     }
 
     #[test]
+    fn digits_from_arabic_persian_and_full_width_keyboards_read_as_digits() {
+        assert_eq!(Pin::parse("١٢٣٤٥٦").unwrap().as_str(), "123456");
+        assert_eq!(Pin::parse("۰۹۸ ۷۶۵").unwrap().as_str(), "098765");
+        assert_eq!(Pin::parse("１２３４５６").unwrap().as_str(), "123456");
+    }
+
+    #[test]
     fn bad_codes_say_why() {
         assert_eq!(Pin::parse("  "), Err(PinError::Empty));
         assert_eq!(Pin::parse("12a456"), Err(PinError::NotDigits));
-        assert_eq!(Pin::parse("١٢٣٤٥٦"), Err(PinError::NotDigits));
+        assert_eq!(Pin::parse("１２a４５６"), Err(PinError::NotDigits));
+        assert_eq!(Pin::parse("¹²³⁴⁵⁶"), Err(PinError::NotDigits));
         assert_eq!(Pin::parse("123"), Err(PinError::WrongLength));
         assert_eq!(Pin::parse("12345678901"), Err(PinError::WrongLength));
     }

@@ -3,6 +3,8 @@
 //! carry each country's calling code (`data-dial`) and mark the main country of a shared code
 //! (`data-main`: US for +1, RU for +7), as libphonenumber says on the server.
 
+use crate::domain::ascii_digit;
+
 /// One option of the picker, as the browser reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DialOption<'a> {
@@ -21,6 +23,7 @@ pub fn country_for<'a>(typed: &str, picked: &str, options: &[DialOption<'a>]) ->
     let international = typed.trim_start().strip_prefix('+')?;
     let digits: String = international
         .chars()
+        .map(ascii_digit)
         .filter(char::is_ascii_digit)
         .take(4)
         .collect();
@@ -86,6 +89,7 @@ mod tests {
         assert_eq!(country_for("+1 416 555 0100", "CA", &OPTIONS), Some("CA"));
         assert_eq!(country_for("+1 202 555 0100", "EE", &OPTIONS), Some("US"));
         assert_eq!(country_for("+44 1534", "JE", &OPTIONS), Some("JE"));
+        assert_eq!(country_for("+٣٧٢ ٥١٢٣", "US", &OPTIONS), Some("EE"));
     }
 
     #[test]
