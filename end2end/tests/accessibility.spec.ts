@@ -67,7 +67,8 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(page.locator("#code")).toHaveAttribute("aria-invalid", "true");
       found.push(...(await violations(page, "wrong code")));
       for (let i = 0; i < 4; i++) await typeCode(page, wrong);
-      await expect(page.locator("[data-flow-end=locked]")).toBeVisible();
+      // The step's heading takes the focus, so a screen reader starts there.
+      await expect(page.locator("[data-flow-end=locked]")).toBeFocused();
       found.push(...(await violations(page, "locked")));
 
       const late = freshPhone();
@@ -100,23 +101,35 @@ for (const scheme of ["light", "dark"] as const) {
   }
 }
 
-test("a visitor with a keyboard only verifies a number", async ({ page }) => {
+test("a visitor with a keyboard only verifies a number, and the focus follows each step", async ({ page }) => {
   const site = addSite();
+  const first = freshPhone();
   const phone = freshPhone();
   await page.route(`${site.callback}**`, (route) => route.fulfill({ contentType: "text/html", body: "<h1>Back at Shop</h1>" }));
   await open(page, signedVerifyUrl(site));
 
-  // Tab from the top of the page to the country picker, then the number.
-  await page.keyboard.press("Tab");
+  // The number field has the focus; the country picker is one Shift+Tab back.
+  await expect(page.locator("#phone")).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
   await expect(page.locator("#country")).toBeFocused();
   await page.keyboard.press("Tab");
-  await expect(page.locator("#phone")).toBeFocused();
-  await page.keyboard.type(phone.e164);
+  await page.keyboard.type(first.e164);
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Send code" })).toBeFocused();
   await page.keyboard.press("Enter");
 
-  // The code field has the focus when the code step arrives.
+  // The code field has the focus when the code step arrives; back to the number, the number's.
+  await expect(page.locator("#code")).toBeFocused();
+  const changeNumber = page.getByRole("button", { name: "Change number" });
+  while (!(await changeNumber.evaluate((button) => button === document.activeElement))) {
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#phone")).toBeFocused();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.type(phone.e164);
+  await page.keyboard.press("Enter");
+
   await expect(page.locator("#code")).toBeFocused();
   await page.keyboard.type(await lastPin(page, phone.e164));
   await page.keyboard.press("Tab");

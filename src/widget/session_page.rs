@@ -130,7 +130,7 @@ fn VerificationFlow(
         }
         SessionStatus::Expired => (
             view! {
-                <h1 id="verify-title" data-flow-end="expired">{text.expired_title}</h1>
+                <h1 id="verify-title" data-flow-end="expired" tabindex="-1" data-focus-on-arrival>{text.expired_title}</h1>
                 <p>{text.start_again}</p>
             }
             .into_any(),
@@ -138,7 +138,7 @@ fn VerificationFlow(
         ),
         SessionStatus::Locked => (
             view! {
-                <h1 id="verify-title" data-flow-end="locked">{text.locked_title}</h1>
+                <h1 id="verify-title" data-flow-end="locked" tabindex="-1" data-focus-on-arrival>{text.locked_title}</h1>
                 <p>{text.locked_body}</p>
             }
             .into_any(),
@@ -187,6 +187,7 @@ fn PhoneStep(
             <label for="phone">{text.phone_number}</label>
             // Numbers read left to right in every language.
             <input id="phone" name="phone" type="tel" autocomplete="tel" inputmode="tel" required dir="ltr"
+                data-focus-on-arrival
                 value=flow.prefill_phone.unwrap_or_default() readonly=flow.phone_locked
                 aria-describedby="flow-message" aria-invalid=invalid.then_some("true")/>
             <FlowMessage message/>
@@ -304,7 +305,7 @@ fn Finished(flow: FlowView, embedded: bool) -> impl IntoView {
     });
     let result_type = if verified { "verified" } else { "cancelled" };
     view! {
-        <h1 id="verify-title">{if verified { text.verified_title } else { text.cancelled_title }}</h1>
+        <h1 id="verify-title" tabindex="-1" data-focus-on-arrival>{if verified { text.verified_title } else { text.cancelled_title }}</h1>
         <form method="post" action=callback_url target=embedded.then_some("_top")
             data-at-once=(!embedded).then_some("") data-result-type=embedded.then_some(result_type)
             data-result-token=embedded.then_some(token)>
