@@ -2,10 +2,14 @@
 
 use anyhow::Context;
 use sqlx::{
+    migrate::Migrator,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
     SqlitePool,
 };
 use std::{str::FromStr, time::Duration};
+
+/// The migrations this binary carries (`migrations/`), embedded at build time.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// Opens the database at `url` (creating the file and its folder if needed) and migrates it.
 pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
@@ -37,7 +41,7 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {url:?}"))?;
-    sqlx::migrate!("./migrations")
+    MIGRATOR
         .run(&pool)
         .await
         .context("database migration failed")?;

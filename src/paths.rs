@@ -14,6 +14,10 @@ pub const EMBED_SESSION: &str = "/embed/{session}";
 pub const API_SESSIONS: &str = "/api/v1/sessions";
 /// The development outbox as JSON.
 pub const DEV_OUTBOX_JSON: &str = "/dev/outbox.json";
+/// Whether the process is alive.
+pub const HEALTHZ: &str = "/healthz";
+/// Whether the process can serve: database, migrations, webhook worker.
+pub const READYZ: &str = "/readyz";
 /// The embedded Verigator API.
 pub const VERIGATOR_API: &str = "/v1";
 

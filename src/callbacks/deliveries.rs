@@ -7,6 +7,7 @@ use super::{
 };
 use crate::{
     clock::Clock,
+    health::Heartbeat,
     sites::{SiteId, Sites},
 };
 use rand::Rng;
@@ -145,6 +146,7 @@ pub struct WebhookWorker {
     /// For development sites that allow private ones.
     private_allowed: reqwest::Client,
     poll: Duration,
+    heartbeat: Heartbeat,
 }
 
 impl WebhookWorker {
@@ -157,7 +159,13 @@ impl WebhookWorker {
             public_only: webhook_client(false)?,
             private_allowed: webhook_client(true)?,
             poll,
+            heartbeat: Heartbeat::default(),
         })
+    }
+
+    /// Beats at every pass while the worker runs (`/readyz` reads it).
+    pub fn heartbeat(&self) -> Heartbeat {
+        self.heartbeat.clone()
     }
 
     /// Runs until the task is dropped: starts what is due whenever a delivery is written or
@@ -166,6 +174,7 @@ impl WebhookWorker {
     pub async fn run(self) {
         let mut running = Running::default();
         loop {
+            self.heartbeat.beat(self.clock.unix_seconds());
             if let Err(error) = self.start_due(&mut running).await {
                 tracing::error!(%error, "webhook delivery pass failed");
             }

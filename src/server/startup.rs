@@ -178,6 +178,7 @@ impl Application {
             demo,
             client_ip: settings.server.client_ip.clone(),
             public_origin: settings.server.public_origin().map(str::to_owned),
+            heartbeat: worker.heartbeat(),
         };
         Ok(Self {
             listener,

@@ -5,6 +5,7 @@
 mod backend_api;
 mod demo;
 mod dev;
+mod health;
 mod phone_check;
 mod render;
 mod session_pages;
@@ -16,6 +17,7 @@ use crate::{
     abuse::ClientIpSettings,
     app::{shell, App},
     clock::Clock,
+    health::Heartbeat,
     paths,
     sms::Outbox,
     widget::{flow::Flow, WidgetSettings},
@@ -51,6 +53,8 @@ pub struct AppState {
     pub client_ip: ClientIpSettings,
     /// The server's public origin, for the URLs it hands out (development: the `Host` header).
     pub public_origin: Option<String>,
+    /// The webhook worker's heartbeat, for `/readyz`.
+    pub heartbeat: Heartbeat,
 }
 
 /// Every page and form route: Leptos's pages, the session pages' handlers, the backend API,
@@ -80,6 +84,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::VERIFY_SESSION, get(session_pages::get_session_page))
         .route(paths::EMBED_SESSION, get(session_pages::get_session_page))
         .route(paths::API_SESSIONS, post(backend_api::create_session))
+        .route(paths::HEALTHZ, get(health::healthz))
+        .route(paths::READYZ, get(health::readyz))
         .merge(dev::routes(state))
         .merge(if state.demo.is_some() {
             demo::routes()

@@ -7,6 +7,7 @@ mod config;
 mod embed;
 mod fuzz;
 mod hardening;
+mod health;
 mod helpers;
 mod hosted_flow;
 mod languages;
