@@ -3,17 +3,8 @@
 # (gzip, and brotli, which browsers prefer over HTTPS), from one release build. Usage: ./scripts/size-report.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh >/dev/null
-echo "==> release build"
-cargo leptos build --release 2>&1 | tail -1
 port=3099
-db=$(mktemp -d)
-LEPTOS_ENV=DEV LEPTOS_SITE_ADDR=127.0.0.1:$port DATABASE_URL="sqlite://$db/size.db" RUST_LOG=warn \
-  "${CARGO_TARGET_DIR:-target}/release/phone-verify" &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$db"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/verify" -o /dev/null && break; sleep 0.1; done
-base="http://127.0.0.1:$port"
+source scripts/release-server.sh
 
 encoded_size() { curl -sf -H "Accept-Encoding: $2" -o /dev/null -w '%{size_download}' "$base$1"; }
 table() {
