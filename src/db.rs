@@ -47,3 +47,56 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         .context("database migration failed")?;
     Ok(pool)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database migrated up to and including `version`, as an older binary left it.
+    async fn migrated_to(version: i64) -> SqlitePool {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let older = Migrator {
+            migrations: MIGRATOR
+                .iter()
+                .filter(|m| m.version <= version)
+                .cloned()
+                .collect(),
+            ..Migrator::DEFAULT
+        };
+        older.run(&pool).await.unwrap();
+        pool
+    }
+
+    #[tokio::test]
+    async fn a_site_on_the_old_default_language_becomes_auto_and_a_chosen_one_stays() {
+        let pool = migrated_to(16).await;
+        for (id, locale) in [("kept-default", "en"), ("chose-german", "de")] {
+            sqlx::query(
+                "INSERT INTO sites (id, name, embed_origins, callback_urls, verigator_username, \
+                 verigator_password, created_at, locale) VALUES (?, 'x', '[]', '[]', 'u', 'p', 0, ?)",
+            )
+            .bind(id)
+            .bind(locale)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        MIGRATOR.run(&pool).await.unwrap();
+        let locales: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, locale FROM sites ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            locales,
+            [
+                ("chose-german".to_owned(), "de".to_owned()),
+                ("kept-default".to_owned(), "auto".to_owned())
+            ]
+        );
+    }
+}

@@ -28,7 +28,7 @@ for (const scheme of ["light", "dark"] as const) {
         // The widget as the host's iframe shows it: the page a visitor sees after the last
         // step stays (the hosted page would go back to the host at once).
         const phone = freshPhone();
-        await ready(page, signedVerifyUrl(site, { lang, user: `a-${phone.national}` }, "/embed"));
+        await ready(page, signedVerifyUrl(site, { locale: lang, user: `a-${phone.national}` }, "/embed"));
         await page.locator("#phone").fill(phone.national);
         await page.locator("#country").selectOption("EE");
         await shoot(page, `1-phone-${tag}`);
@@ -47,7 +47,7 @@ for (const scheme of ["light", "dark"] as const) {
         await shoot(page, `3-verified-${tag}`);
 
         const locked = freshPhone();
-        await ready(page, signedVerifyUrl(site, { lang, user: `b-${locked.national}` }, "/embed"));
+        await ready(page, signedVerifyUrl(site, { locale: lang, user: `b-${locked.national}` }, "/embed"));
         await page.locator("#phone").fill(locked.e164);
         await page.locator("#phone").press("Enter");
         await page.locator("#code").waitFor();

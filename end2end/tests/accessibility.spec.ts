@@ -46,12 +46,12 @@ for (const scheme of ["light", "dark"] as const) {
       const site = addSite();
       const found: string[] = [];
 
-      const refused = signedVerifyUrl(site, { lang }).replace(/sig=\w+/, `sig=${"0".repeat(64)}`);
+      const refused = signedVerifyUrl(site, { locale: lang }).replace(/sig=\w+/, `sig=${"0".repeat(64)}`);
       await page.goto(refused);
       found.push(...(await violations(page, "refused request")));
 
       const phone = freshPhone();
-      await open(page, signedVerifyUrl(site, { lang, user: `a-${phone.national}` }));
+      await open(page, signedVerifyUrl(site, { locale: lang, user: `a-${phone.national}` }));
       await expect(page.locator("html")).toHaveAttribute("dir", lang === "ar" ? "rtl" : "ltr");
       found.push(...(await violations(page, "phone step")));
       await page.locator("#phone").fill("12");
@@ -72,7 +72,7 @@ for (const scheme of ["light", "dark"] as const) {
       found.push(...(await violations(page, "locked")));
 
       const late = freshPhone();
-      await open(page, signedVerifyUrl(site, { lang, user: `b-${late.national}` }));
+      await open(page, signedVerifyUrl(site, { locale: lang, user: `b-${late.national}` }));
       expireSession(page.url());
       await page.reload();
       await expect(page.locator("[data-flow-end=expired]")).toBeVisible();
@@ -81,7 +81,7 @@ for (const scheme of ["light", "dark"] as const) {
       // Verified, hosted: the host's callback answers 204, so the page stays to be scanned.
       await page.route(`${site.callback}**`, (route) => route.fulfill({ status: 204 }));
       const done = freshPhone();
-      await open(page, signedVerifyUrl(site, { lang, user: `c-${done.national}` }));
+      await open(page, signedVerifyUrl(site, { locale: lang, user: `c-${done.national}` }));
       await sendCode(page, done.e164);
       await typeCode(page, await lastPin(page, done.e164));
       await expect(page.locator("form[data-at-once]")).toBeAttached();
@@ -89,7 +89,7 @@ for (const scheme of ["light", "dark"] as const) {
 
       // Verified, embedded (the page the host's iframe shows).
       const framed = freshPhone();
-      await open(page, signedVerifyUrl(site, { lang, user: `d-${framed.national}` }, "/embed"));
+      await open(page, signedVerifyUrl(site, { locale: lang, user: `d-${framed.national}` }, "/embed"));
       await sendCode(page, framed.e164);
       found.push(...(await violations(page, "code step, embedded")));
       await typeCode(page, await lastPin(page, framed.e164));
@@ -156,7 +156,7 @@ for (const [name, viewport] of [
     for (const lang of ["en", "ar"]) {
       const phone = freshPhone();
       const user = `${lang}-${phone.national}`;
-      await open(page, signedVerifyUrl(site, { lang, user }));
+      await open(page, signedVerifyUrl(site, { locale: lang, user }));
       await fits(`phone step (${lang})`);
       await sendCode(page, phone.e164);
       await typeCode(page, "0000");

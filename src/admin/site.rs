@@ -5,9 +5,8 @@ use crate::{
     clock::{Clock, SystemClock},
     db,
     domain::{AccentColor, ColorScheme},
-    i18n::Locale,
     server::Settings,
-    sites::{parse_origin, parse_webhook_url, CallbackRule, Site, SiteId, Sites},
+    sites::{parse_origin, parse_webhook_url, CallbackRule, Site, SiteId, SiteLocale, Sites},
 };
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -75,10 +74,11 @@ pub struct SiteOptions {
     /// Offer authenticator apps (TOTP) as well as SMS (`--allow-totp false` to stop).
     #[arg(long, num_args = 0..=1, default_missing_value = "true")]
     allow_totp: Option<bool>,
-    /// The widget's language when the request names none and the visitor's browser asks for
-    /// none it speaks: a tag from the README's list (en, es, ar, de, fr…) [default: en].
+    /// The widget's language when the request names none: a tag from the README's list (en,
+    /// es, ar, de, fr…), or auto, the visitor's browser's where the widget speaks it, else
+    /// English [default: auto].
     #[arg(long)]
-    locale: Option<Locale>,
+    locale: Option<SiteLocale>,
     /// The widget's color scheme: auto (the visitor's system), light or dark [default: auto].
     #[arg(long)]
     color_scheme: Option<ColorScheme>,

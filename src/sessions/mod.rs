@@ -51,8 +51,8 @@ pub struct Session {
     pub finished_at: Option<i64>,
     /// Whether it answers in the legacy Messente widget protocol.
     pub legacy: bool,
-    /// The language the host's request named, which wins over the visitor's browser.
-    pub lang: Option<Locale>,
+    /// The language the host's request named (`locale`), which wins over the site's setting.
+    pub locale: Option<Locale>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -104,7 +104,7 @@ impl SessionRow {
             wrong_codes: self.wrong_codes,
             finished_at: self.finished_at,
             legacy: self.legacy,
-            lang: self
+            locale: self
                 .lang
                 .map(|tag| tag.parse())
                 .transpose()
@@ -156,7 +156,7 @@ impl Sessions {
         .bind(now + SESSION_LIFETIME_SECONDS)
         .bind(legacy)
         .bind(&request.key)
-        .bind(request.lang.map(Locale::as_str))
+        .bind(request.locale.map(Locale::as_str))
         .execute(&self.db)
         .await?;
         if inserted.rows_affected() == 1 {

@@ -19,7 +19,51 @@ pub use store::{SiteError, Sites, SERVICE_CLAIM_SECONDS};
 
 use crate::{domain::Theme, i18n::Locale, verigator::wire::ServiceId};
 use secrecy::{ExposeSecret, SecretString};
-use std::fmt;
+use std::{fmt, str::FromStr};
+
+/// A site's language setting: one language, or `auto`, the visitor's browser's
+/// (`Accept-Language`) where the widget speaks it, else English.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SiteLocale {
+    /// The visitor's browser chooses.
+    #[default]
+    Auto,
+    /// Always this language.
+    Fixed(Locale),
+}
+
+impl SiteLocale {
+    /// The setting as written (`auto` or a language tag).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Fixed(locale) => locale.as_str(),
+        }
+    }
+
+    /// The language of a page whose request named none, for a browser that asks for
+    /// `visitor` (the first language of its `Accept-Language` the widget speaks).
+    pub fn choose(self, visitor: Option<Locale>) -> Locale {
+        match self {
+            Self::Auto => visitor.unwrap_or_default(),
+            Self::Fixed(locale) => locale,
+        }
+    }
+}
+
+impl FromStr for SiteLocale {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        match raw {
+            "auto" => Ok(Self::Auto),
+            tag => tag
+                .parse()
+                .map(Self::Fixed)
+                .map_err(|error| format!("{error}; or auto (the visitor's browser's)")),
+        }
+    }
+}
 
 /// A site's public id, as it appears in request URLs: 3 to 40 of `a-z 0-9 - _`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -236,8 +280,8 @@ pub struct Site {
     pub verigator_service: Option<ServiceId>,
     /// Whether visitors may use an authenticator app instead of SMS.
     pub allow_totp: bool,
-    /// The language its widget speaks.
-    pub locale: Locale,
+    /// The language its widget speaks when the request names none.
+    pub locale: SiteLocale,
     /// How its widget looks.
     pub theme: Theme,
     /// Its own limits on codes.
@@ -274,7 +318,7 @@ impl Site {
             verigator_password,
             verigator_service: None,
             allow_totp: false,
-            locale: Locale::default(),
+            locale: SiteLocale::default(),
             theme: Theme::default(),
             pin_limits: PinLimits::default(),
             abuse_rules: serde_json::Value::Object(Default::default()),
@@ -293,6 +337,25 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sites_language_is_auto_or_one_the_widget_speaks() {
+        assert_eq!("auto".parse(), Ok(SiteLocale::Auto));
+        assert_eq!("de".parse(), Ok(SiteLocale::Fixed(Locale::De)));
+        let refused = "xx".parse::<SiteLocale>().unwrap_err();
+        assert!(
+            refused.contains("auto") && refused.contains("de"),
+            "{refused}"
+        );
+        for setting in [SiteLocale::Auto, SiteLocale::Fixed(Locale::Ar)] {
+            assert_eq!(setting.as_str().parse(), Ok(setting));
+        }
+        // auto takes the browser's language, else English; a fixed one ignores the browser.
+        assert_eq!(SiteLocale::Auto.choose(Some(Locale::Fr)), Locale::Fr);
+        assert_eq!(SiteLocale::Auto.choose(None), Locale::En);
+        let german = SiteLocale::Fixed(Locale::De);
+        assert_eq!(german.choose(Some(Locale::Fr)), Locale::De);
+    }
 
     #[test]
     fn site_ids_are_short_and_plain() {

@@ -71,8 +71,8 @@ pub struct VerificationRequest {
     /// request starts one session; `None` for the legacy protocol, whose requests name no
     /// visitor.
     pub key: Option<String>,
-    /// The language the host asked for (`lang`): the closest one the widget speaks.
-    pub lang: Option<Locale>,
+    /// The language the host asked for (`locale`): the closest one the widget speaks.
+    pub locale: Option<Locale>,
 }
 
 fn single<'a>(
@@ -184,12 +184,12 @@ impl VerificationRequest {
         if !site.allows_callback(callback_url) {
             return Err(RequestError::CallbackNotAllowed);
         }
-        // A language the widget does not speak falls back to the visitor's browser; anything
+        // A language the widget does not speak falls back to the site's setting; anything
         // that is not a language tag is a mistake.
-        let lang = match single(pairs, "lang")?.filter(|tag| !tag.is_empty()) {
+        let locale = match single(pairs, "locale")?.filter(|tag| !tag.is_empty()) {
             None => None,
             Some(tag) if is_language_tag(tag) => Locale::best_match(tag),
-            Some(_) => return Err(RequestError::Malformed("lang")),
+            Some(_) => return Err(RequestError::Malformed("locale")),
         };
         Ok(Self {
             site: site.id.clone(),
@@ -200,7 +200,7 @@ impl VerificationRequest {
             state,
             ts,
             key: Some(request_key(pairs)),
-            lang,
+            locale,
         })
     }
 }

@@ -26,7 +26,7 @@ pub struct CreateSession {
     #[serde(default)]
     state: Option<String>,
     #[serde(default)]
-    lang: Option<String>,
+    locale: Option<String>,
 }
 
 /// What the backend API answers when it cannot start a session: a status and a message for
@@ -110,7 +110,7 @@ pub async fn create_session(
         fields.push(("phone_locked".to_owned(), "1".to_owned()));
     }
     fields.extend(body.state.map(|s| ("state".to_owned(), s)));
-    fields.extend(body.lang.map(|l| ("lang".to_owned(), l)));
+    fields.extend(body.locale.map(|l| ("locale".to_owned(), l)));
     let session = state.flow.start_for_backend(secret, fields).await?;
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin = paths::public_origin(state.public_origin.as_deref(), host);

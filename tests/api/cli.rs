@@ -1,7 +1,7 @@
 //! The administration commands of the real binary, on a database of the test's own.
 
 use crate::helpers::Binary;
-use phone_verify::sites::{SiteId, Sites};
+use phone_verify::sites::{SiteId, SiteLocale, Sites};
 
 /// The binary on a database of the test's own, with the site store beside it.
 struct Cli(Binary);
@@ -220,6 +220,10 @@ async fn a_sites_options_change_with_set_and_the_rest_stays() {
     ]);
     let site = cli.shop().await;
     assert_eq!(site.locale.as_str(), "es");
+    cli.ok(&["site", "set", "shop", "--locale", "auto"]);
+    assert_eq!(cli.shop().await.locale, SiteLocale::Auto);
+    cli.ok(&["site", "set", "shop", "--locale", "es"]);
+    let site = cli.shop().await;
     assert_eq!(site.theme.accent.unwrap().as_str(), "#112233");
     assert_eq!(site.pin_limits.max_tries, Some(3));
     assert_eq!(site.pin_limits.resend_after_seconds, Some(60));

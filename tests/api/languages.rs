@@ -1,8 +1,14 @@
-//! The visitor's language: the host's request names it, else the visitor's browser, else the
-//! site; pages (right to left where the language is) and the SMS speak it.
+//! The visitor's language: the host's request names it (`locale`), else the site's setting,
+//! which may be `auto`, the visitor's browser's; pages (right to left where the language is)
+//! and the SMS speak it.
 
-use crate::helpers::{create_site, send_to, shop_site, signed_query, step_request, TestApp, PHONE};
-use phone_verify::{i18n::Locale, sites::Site};
+use crate::helpers::{
+    create_site, send_to, shop_site, signed_query, step_request, TestApp, CALLBACK, PHONE,
+};
+use phone_verify::{
+    i18n::Locale,
+    sites::{Site, SiteLocale},
+};
 
 /// Starts a session from a browser that asks for `accept_language`; answers with its page.
 async fn start_in(app: &TestApp, query: &str, accept_language: &str) -> reqwest::Response {
@@ -38,7 +44,7 @@ async fn spanish_site(app: &TestApp) -> phone_verify::sites::SigningSecret {
     create_site(
         app,
         Site {
-            locale: Locale::Es,
+            locale: SiteLocale::Fixed(Locale::Es),
             ..shop_site(None)
         },
     )
@@ -52,9 +58,9 @@ async fn page_of(response: reqwest::Response) -> String {
 }
 
 #[tokio::test]
-async fn the_visitors_browser_chooses_the_language_of_the_pages_and_the_sms() {
+async fn on_an_auto_site_the_visitors_browser_chooses_the_language_of_the_pages_and_the_sms() {
     let app = crate::helpers::spawn_app().await;
-    let secret = spanish_site(&app).await;
+    let secret = create_site(&app, shop_site(None)).await;
     let arabic = "ar-EG,ar;q=0.9,en;q=0.5";
     let page = page_of(start_in(&app, &signed_query(&app, &secret, &[]), arabic).await).await;
     let html = step_in(&app, &page, "step=change_number", arabic).await;
@@ -69,13 +75,19 @@ async fn the_visitors_browser_chooses_the_language_of_the_pages_and_the_sms() {
     );
     let sms = app.outbox().await.pop().unwrap().body;
     assert!(sms.starts_with("رمز Shop الخاص بك هو "), "{sms}");
+
+    // A browser that asks for nothing the widget speaks gets English.
+    let query = signed_query(&app, &secret, &[("user", "u2")]);
+    let page = page_of(start_in(&app, &query, "gd, *").await).await;
+    let html = step_in(&app, &page, "step=change_number", "gd, *").await;
+    assert!(html.contains(r#"<html lang="en" dir="ltr""#), "{html}");
 }
 
 #[tokio::test]
-async fn the_hosts_lang_wins_over_the_browser_and_the_site_is_the_last_word() {
+async fn the_hosts_locale_wins_then_the_sites_language_and_the_browser_is_not_asked() {
     let app = crate::helpers::spawn_app().await;
     let secret = spanish_site(&app).await;
-    let query = signed_query(&app, &secret, &[("lang", "de-AT"), ("user", "u1")]);
+    let query = signed_query(&app, &secret, &[("locale", "de-AT"), ("user", "u1")]);
     let page = page_of(start_in(&app, &query, "fr").await).await;
     let html = step_in(&app, &page, &send_to(PHONE), "fr").await;
     assert!(html.contains(r#"<html lang="de" dir="ltr""#), "{html}");
@@ -83,24 +95,61 @@ async fn the_hosts_lang_wins_over_the_browser_and_the_site_is_the_last_word() {
     let sms = app.outbox().await.pop().unwrap().body;
     assert!(sms.starts_with("Dein Shop-Code lautet "), "{sms}");
 
-    // No language the widget speaks, from the host or the browser: the site's.
-    let query = signed_query(&app, &secret, &[("lang", "gd"), ("user", "u2")]);
-    let page = page_of(start_in(&app, &query, "gd, *").await).await;
-    let html = step_in(&app, &page, "step=change_number", "gd, *").await;
-    assert!(html.contains(r#"<html lang="es""#), "{html}");
+    // No locale from the host: the site's language, whatever the browser asks for.
+    let query = signed_query(&app, &secret, &[("user", "u2")]);
+    let page = page_of(start_in(&app, &query, "fr").await).await;
+    let html = step_in(&app, &page, "step=change_number", "fr").await;
+    assert!(html.contains(r#"<html lang="es" dir="ltr""#), "{html}");
     assert!(html.contains("Verifica tu número de teléfono"), "{html}");
+
+    // A locale the widget does not speak: the site's language too.
+    let query = signed_query(&app, &secret, &[("locale", "gd"), ("user", "u3")]);
+    let page = page_of(start_in(&app, &query, "fr").await).await;
+    let html = step_in(&app, &page, "step=change_number", "fr").await;
+    assert!(html.contains(r#"<html lang="es""#), "{html}");
 }
 
 #[tokio::test]
-async fn a_lang_that_is_not_a_language_tag_is_refused_by_name() {
+async fn the_backend_api_takes_the_locale_too() {
+    let app = crate::helpers::spawn_app().await;
+    let secret = spanish_site(&app).await;
+    let created: serde_json::Value = app
+        .client
+        .post(format!("{}/api/v1/sessions", app.address))
+        .bearer_auth(secret.expose())
+        .json(&serde_json::json!({
+            "site": "shop", "user": "u1", "callback_url": CALLBACK, "locale": "pt-BR"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = created["url"].as_str().unwrap();
+    let html = app
+        .client
+        .get(url)
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"<html lang="pt" dir="ltr""#), "{html}");
+}
+
+#[tokio::test]
+async fn a_locale_that_is_not_a_language_tag_is_refused_by_name() {
     let app = crate::helpers::spawn_app().await;
     let secret = spanish_site(&app).await;
     for bad in ["de;q=1", "<script>", "1de", &"a".repeat(40)] {
-        let query = signed_query(&app, &secret, &[("lang", bad)]);
+        let query = signed_query(&app, &secret, &[("locale", bad)]);
         let response = start_in(&app, &query, "en").await;
         assert_eq!(response.status(), 400, "{bad}");
         let html = response.text().await.unwrap();
-        assert!(html.contains("lang"), "{bad}: {html}");
+        assert!(html.contains("locale"), "{bad}: {html}");
     }
 }
 

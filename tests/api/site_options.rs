@@ -5,7 +5,7 @@ use crate::helpers::{create_site, shop_site, spawn_app, start, step, PHONE};
 use phone_verify::{
     domain::{ColorScheme, Theme},
     i18n::Locale,
-    sites::{PinLimits, Site},
+    sites::{PinLimits, Site, SiteLocale},
 };
 
 fn with_limits(pin_limits: PinLimits) -> Site {
@@ -131,7 +131,7 @@ async fn a_site_with_a_longer_resend_wait_refuses_early_resends() {
 async fn the_page_speaks_the_sites_language() {
     let app = spawn_app().await;
     let site = Site {
-        locale: Locale::Es,
+        locale: SiteLocale::Fixed(Locale::Es),
         ..shop_site(None)
     };
     let secret = create_site(&app, site).await;

@@ -135,7 +135,7 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
             state: Some(state.into()),
             ts: now,
             key: Some(state.into()),
-            lang: None,
+            locale: None,
         };
         async move {
             let id = sessions.create(&request, false, now).await.unwrap();

@@ -79,7 +79,7 @@ impl Flow {
             state: None,
             ts: now,
             key: None,
-            lang: None,
+            locale: None,
         };
         let id = self
             .sessions

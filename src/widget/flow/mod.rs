@@ -132,10 +132,12 @@ impl Flow {
             .await
     }
 
-    /// The language of a session's pages and SMS: the host's request's, else the visitor's
-    /// browser's, else the site's.
+    /// The language of a session's pages and SMS: the host's request's, else the site's
+    /// (which may leave it to the visitor's browser).
     fn language(session: &Session, site: &Site, visitor: Option<Locale>) -> Locale {
-        session.lang.or(visitor).unwrap_or(site.locale)
+        session
+            .locale
+            .unwrap_or_else(|| site.locale.choose(visitor))
     }
 
     /// Keeps why a step of the session failed, for its page to show once (no-JavaScript

@@ -219,7 +219,7 @@ impl Harness {
             state: Some("cart=42".into()),
             ts: self.clock.unix_seconds(),
             key: Some(SessionId::generate().to_string()),
-            lang: None,
+            locale: None,
         };
         self.sessions
             .create(&request, false, self.clock.unix_seconds())
