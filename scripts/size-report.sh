@@ -26,7 +26,9 @@ embed_url=$(curl -sf -H "Host: localhost:$port" "$base/" | grep -o 'data-phone-v
   | sed -e 's/^data-phone-verify="//' -e 's/"$//' -e 's/&amp;/\&/g' -e "s#^http://127.0.0.1:$port##")
 session_page=$(curl -s -o /dev/null -w '%{redirect_url}' "$base$embed_url" | sed "s#^http://127.0.0.1:$port##")
 
-assets=(/pkg/phone_verify.js /pkg/phone_verify.wasm /pkg/phone_verify.css)
+# The build's files as the page names them (content-hashed names: hash-files).
+mapfile -t assets < <(curl -sf "$base$session_page" | grep -o '/pkg/[^"]*' | sort -u)
+[ "${#assets[@]}" = 3 ] || { echo "expected the page to name 3 /pkg files, found: ${assets[*]}" >&2; exit 1; }
 table "/embed page (in the host's iframe)" "$session_page" "${assets[@]}" /embed-frame.js
 table "/verify (phone check page)" /verify "${assets[@]}"
 table "host page loader" /embed.js

@@ -53,7 +53,8 @@ test("a visitor can change the number, then cancel", async ({ page }) => {
   await page.locator("html[data-hydrated]").waitFor();
 
   // A slow network: the step shows it is on its way, and a second click does nothing.
-  await page.route("**/verify/*", async (route) => {
+  // Steps post to their server functions (/api/step/…).
+  await page.route("**/api/step/*", async (route) => {
     if (route.request().method() === "POST") await new Promise((done) => setTimeout(done, 500));
     await route.continue();
   });

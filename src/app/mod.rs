@@ -10,7 +10,7 @@ use crate::{
     widget::{set_page_policy, RefusalPage, RequestRefused, SessionPage, VerifyPage},
 };
 use leptos::{nonce::use_nonce, prelude::*};
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -37,6 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 {colors}
+                // By its content-hashed name when the build hashed it (hash-files).
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 // Not the islands script: it waits for `requestIdleCallback` with no timeout, and a
                 // busy cross-origin iframe may never be idle, so its page would stay inert. This
@@ -56,7 +58,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/phone_verify.css"/>
         <Title text="Phone verification"/>
         <Router>
             <Routes fallback=NotFound>

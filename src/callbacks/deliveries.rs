@@ -13,7 +13,7 @@ use crate::{
 use rand::Rng;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::{collections::HashMap, sync::Arc, time::Duration};
-use tokio::task::JoinSet;
+use tokio::{sync::watch, task::JoinSet};
 
 /// A delivery is given up this long after it was written.
 pub const GIVE_UP_AFTER_SECONDS: i64 = 3 * 24 * 60 * 60;
@@ -168,12 +168,16 @@ impl WebhookWorker {
         self.heartbeat.clone()
     }
 
-    /// Runs until the task is dropped: starts what is due whenever a delivery is written or
+    /// Runs until `stop` says true: starts what is due whenever a delivery is written or
     /// ends, or the poll interval passes, never waiting for a slow host before starting the
-    /// others.
-    pub async fn run(self) {
+    /// others. Stopped, it starts nothing more and returns once the deliveries in flight have
+    /// been made and recorded (the caller bounds how long it waits).
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
         let mut running = Running::default();
         loop {
+            if *stop.borrow_and_update() {
+                break;
+            }
             self.heartbeat.beat(self.clock.unix_seconds());
             if let Err(error) = self.start_due(&mut running).await {
                 tracing::error!(%error, "webhook delivery pass failed");
@@ -182,8 +186,22 @@ impl WebhookWorker {
                 () = tokio::time::sleep(self.poll) => {}
                 () = WRITTEN.notified() => {}
                 Some(_) = running.finish_one() => {}
+                changed = stop.changed() => {
+                    // A dropped sender stops the worker too.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
             }
         }
+        let in_flight = running.in_flight.len();
+        if in_flight > 0 {
+            tracing::info!(
+                in_flight,
+                "stopping: finishing the webhook deliveries in flight"
+            );
+        }
+        while running.finish_one().await.is_some() {}
     }
 
     /// One step: starts the due deliveries that fit (at most [`CONCURRENCY`] in flight, at

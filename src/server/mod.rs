@@ -2,6 +2,7 @@
 //! layers and the background jobs), the accept loop and the HTTP concerns around them.
 
 mod bodies;
+mod caching;
 mod client_ip;
 mod config;
 mod headers;

@@ -30,18 +30,23 @@ pub struct ServerSettings {
     /// Seconds a whole request may take, answer included (a code sent through a slow SMS
     /// provider must fit).
     pub request_seconds: u64,
+    /// Seconds a stopping server (SIGTERM, SIGINT) gives the requests and webhook deliveries
+    /// in flight to finish; what is left is dropped (an undelivered webhook waits in the
+    /// database for the next start).
+    pub shutdown_grace_seconds: u64,
     /// `[server.client-ip]`: the client's address, behind a reverse proxy.
     pub client_ip: ClientIpSettings,
 }
 
 impl Default for ServerSettings {
-    /// 10 s for headers (and idle), 10 s for a body, 30 s for a whole request.
+    /// 10 s for headers (and idle), 10 s for a body, 30 s for a whole request, 30 s to stop.
     fn default() -> Self {
         Self {
             public_url: String::new(),
             header_read_seconds: 10,
             body_read_seconds: 10,
             request_seconds: 30,
+            shutdown_grace_seconds: 30,
             client_ip: ClientIpSettings::default(),
         }
     }
@@ -93,7 +98,7 @@ fn without_nagle(stream: TcpStream) -> TcpStream {
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the connections in
-/// flight finish (for at most the request timeout).
+/// flight finish (for at most the shutdown grace period).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -140,7 +145,7 @@ pub async fn serve(
         });
     }
     drop(listener);
-    let drain = Duration::from_secs(timeouts.request_seconds);
+    let drain = Duration::from_secs(timeouts.shutdown_grace_seconds);
     if tokio::time::timeout(drain, graceful.shutdown())
         .await
         .is_err()

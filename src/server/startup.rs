@@ -2,6 +2,7 @@
 
 use super::{
     bodies::read_whole_body,
+    caching::cache_headers,
     client_ip::resolve_client,
     config::SmsProvider,
     headers::security_headers,
@@ -24,8 +25,9 @@ use crate::{
 };
 use anyhow::Context;
 use axum::{extract::MatchedPath, http::StatusCode, Router};
-use std::{net::SocketAddr, sync::Arc, time::Duration};
-use tokio::net::TcpListener;
+use leptos::config::LeptosOptions;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{net::TcpListener, sync::watch};
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
@@ -169,7 +171,7 @@ impl Application {
             None
         };
         let state = AppState {
-            leptos_options: settings.leptos,
+            leptos_options: with_build_file_names(settings.leptos),
             widget: settings.widget,
             db,
             outbox,
@@ -201,18 +203,59 @@ impl Application {
         self.retention.clone()
     }
 
-    /// Serves, delivers webhooks and prunes old records until SIGINT or SIGTERM, then
-    /// finishes the requests in flight. Webhooks not yet delivered wait in the database for
-    /// the next start.
+    /// Serves, delivers webhooks and prunes old records until SIGINT or SIGTERM, then stops
+    /// accepting and gives the requests and deliveries in flight the shutdown grace period to
+    /// finish. Webhooks not yet delivered wait in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// The same, until `stop` resolves.
+    pub async fn run_until(self, stop: impl Future<Output = ()>) -> std::io::Result<()> {
         let (worker, retention) = (self.worker, self.retention);
-        let worker = tokio::spawn(supervised("webhook delivery", move || worker.clone().run()));
+        let (stop_worker, worker_stops) = watch::channel(false);
+        let worker = tokio::spawn(supervised("webhook delivery", move || {
+            worker.clone().run(worker_stops.clone())
+        }));
         let retention = tokio::spawn(supervised("retention", move || retention.clone().run()));
-        let served = serve(self.listener, self.router, &self.server, shutdown_signal()).await;
-        worker.abort();
+        let grace = Duration::from_secs(self.server.shutdown_grace_seconds);
+        let mut deadline = None;
+        let stopping = async {
+            stop.await;
+            tracing::info!(grace_seconds = grace.as_secs(), "stopping");
+            deadline = Some(tokio::time::Instant::now() + grace);
+            let _ = stop_worker.send(true);
+        };
+        let served = serve(self.listener, self.router, &self.server, stopping).await;
         retention.abort();
+        let deadline = deadline.unwrap_or_else(tokio::time::Instant::now);
+        let abort = worker.abort_handle();
+        if tokio::time::timeout_at(deadline, worker).await.is_err() {
+            abort.abort();
+            tracing::warn!("webhook deliveries still in flight at shutdown were dropped");
+        }
         served
     }
+}
+
+/// Leptos's options, with file hashing on only when the build that hashed the files wrote their
+/// names beside this binary (cargo-leptos does; a test binary or `cargo run` has none, and its
+/// pages name the files plainly).
+fn with_build_file_names(mut options: LeptosOptions) -> LeptosOptions {
+    if options.hash_files {
+        let beside_binary = std::env::current_exe()
+            .ok()
+            .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())));
+        if !beside_binary.as_ref().is_some_and(|file| file.is_file()) {
+            tracing::warn!(
+                expected = ?beside_binary,
+                "hash-files is on but the build's hash file is not beside this binary: pages \
+                 name /pkg files without their hashes (copy it with the binary)"
+            );
+            options.hash_files = false;
+        }
+    }
+    options
 }
 
 /// All routes: Leptos pages and server functions, form posts, static files, and the embedded
@@ -233,6 +276,7 @@ fn router(
         resolve_client,
     ))
     .layer(axum::middleware::from_fn(security_headers))
+    .layer(axum::middleware::from_fn(cache_headers))
     .layer(CompressionLayer::new())
     .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
         timeouts.body_read_seconds,

@@ -24,6 +24,7 @@ use crate::{
 };
 use axum::{
     extract::FromRef,
+    handler::Handler,
     routing::{get, post},
     Router,
 };
@@ -31,6 +32,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use sqlx::SqlitePool;
 use std::sync::Arc;
+use tower_http::services::ServeDir;
 
 /// State shared by every handler and server function.
 #[derive(Clone, FromRef)]
@@ -68,6 +70,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     let leptos_routes = generate_route_list_with_exclusions(App, Some(own));
     let page_state = state.clone();
     let options = state.leptos_options.clone();
+    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
     Router::new()
         .leptos_routes_with_context(
             state,
@@ -92,5 +95,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         } else {
             Router::new()
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The site folder's files (`/pkg`, `public/`), answering conditional requests with
+        // 304, then Leptos's not-found page. Leptos's own file handler passes the file server
+        // no request header but `Accept-Encoding`, so a browser could never revalidate.
+        .fallback_service(
+            ServeDir::new(&*state.leptos_options.site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .call_fallback_on_method_not_allowed(true)
+                .fallback(not_found.with_state(state.clone())),
+        )
 }

@@ -12,6 +12,7 @@ const SHARED: &[&str] = &[
     "site-pkg-dir",
     "site-addr",
     "reload-port",
+    "hash-files",
 ];
 /// Keys only the runtime reads; cargo-leptos would ignore them with a warning.
 const RUNTIME_ONLY: &[&str] = &["env"];

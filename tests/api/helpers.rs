@@ -525,8 +525,14 @@ impl Binary {
     /// Starts the server on a free port, logging at `level` (`RUST_LOG`); answers once it
     /// listens, with its log so far and to come.
     pub fn serve_logging(&self, level: &str) -> ServerProcess {
+        self.serve_with(level, &[])
+    }
+
+    /// The same, with these environment variables set.
+    pub fn serve_with(&self, level: &str, env: &[(&str, &str)]) -> ServerProcess {
         let mut child = self
             .command()
+            .envs(env.iter().copied())
             .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
             .env("RUST_LOG", level)
             .stdout(Stdio::null())
@@ -571,6 +577,19 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// Asks it to stop (SIGTERM), as a service manager does; answers how it exited and how
+    /// long it took.
+    pub fn terminate(mut self) -> (std::process::ExitStatus, std::time::Duration) {
+        let asked = std::time::Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -TERM failed");
+        let status = self.child.wait().unwrap();
+        (status, asked.elapsed())
+    }
+
     /// Kills it at once (SIGKILL), as a crash or a power cut would.
     pub fn kill(mut self) {
         self.child.kill().unwrap();

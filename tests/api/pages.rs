@@ -230,3 +230,53 @@ async fn a_session_page_may_post_to_its_callback_from_the_first_step() {
         Some("'self' https://shop.example.com")
     );
 }
+
+#[tokio::test]
+async fn files_named_by_their_content_are_kept_for_good_and_pages_never() {
+    // A site root as the build leaves it: a content-hashed /pkg file, a plain one, embed.js.
+    let root = std::env::temp_dir().join(format!("site-{}", uuid::Uuid::new_v4()));
+    let hashed = "phone_verify.Ab-_0123456789abcdefgh.css";
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("pkg").join(hashed), "main {}").unwrap();
+    std::fs::write(root.join("pkg/phone_verify.css"), "main {}").unwrap();
+    std::fs::write(root.join("embed.js"), "// loader").unwrap();
+    let mut settings = crate::helpers::test_settings();
+    settings.leptos.site_root = root.display().to_string().into();
+    let app = crate::helpers::spawn_app_with(settings).await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+
+    let cache_control = |response: &reqwest::Response| {
+        assert!(response.status().is_success(), "{}", response.url());
+        response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let file = app.get(&format!("/pkg/{hashed}")).await;
+    assert_eq!(cache_control(&file), "public, max-age=31536000, immutable");
+    let plain = app.get("/pkg/phone_verify.css").await;
+    assert_eq!(cache_control(&plain), "no-cache");
+    let loader = app.get("/embed.js").await;
+    assert_eq!(
+        cache_control(&loader),
+        "public, max-age=300, must-revalidate"
+    );
+    // A stale copy of the loader is checked, not fetched again.
+    let modified = loader.headers()["last-modified"].clone();
+    let again = app
+        .client
+        .get(format!("{}/embed.js", app.address))
+        .header("if-modified-since", modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    for path in [page.as_str(), "/verify", "/healthz"] {
+        assert_eq!(cache_control(&app.get(path).await), "no-store", "{path}");
+    }
+    let missing = app.get("/pkg/phone_verify.Zz-_0123456789abcdefgh.js").await;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.headers()["cache-control"], "no-store");
+    let _ = std::fs::remove_dir_all(root);
+}

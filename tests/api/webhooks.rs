@@ -3,7 +3,7 @@
 
 use crate::helpers::{
     add_site, create_site, pin_in, shop_site, signed_query_at, spawn_app, start, step, Binary,
-    TestApp, PHONE,
+    ServerProcess, TestApp, PHONE,
 };
 use axum::{
     body::Bytes, extract::State, http::HeaderMap, http::StatusCode, response::IntoResponse,
@@ -33,10 +33,14 @@ type Answers = Vec<(u16, Option<&'static str>)>;
 struct Host {
     received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
     answers: Arc<Mutex<Answers>>,
+    /// How long it takes to answer, once it has the request.
+    delay: Arc<Mutex<Duration>>,
 }
 
 async fn receive(State(host): State<Host>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
     host.received.lock().unwrap().push((headers, body));
+    let delay = *host.delay.lock().unwrap();
+    tokio::time::sleep(delay).await;
     let mut answers = host.answers.lock().unwrap();
     let (status, retry_after) = if answers.is_empty() {
         (200, None)
@@ -270,34 +274,27 @@ async fn private_addresses_are_refused_unless_the_site_allows_them() {
     assert_eq!(host.count(), 0);
 }
 
-#[tokio::test]
-async fn a_killed_server_delivers_after_restart_with_the_same_id() {
-    // The host's endpoint fails the first delivery, then takes the retry.
-    let (host, url) = Host::start(vec![(503, None)]).await;
-    let binary = Binary::new();
-    let secret = binary.add_shop(&["--webhook", &url, "--allow-private-callbacks"]);
-
-    // The real server process verifies a phone, over HTTP.
-    let first = binary.serve();
+/// A visitor verifies a phone on a real server process, over HTTP.
+async fn verify_on(server: &ServerProcess, secret: &SigningSecret) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let query = signed_query_at(&secret, SystemClock.unix_seconds(), &[]);
+    let query = signed_query_at(secret, SystemClock.unix_seconds(), &[]);
     let started = client
-        .get(format!("{}/verify?{query}", first.address))
+        .get(format!("{}/verify?{query}", server.address))
         .send()
         .await
         .unwrap();
     let page = started.headers()["location"].to_str().unwrap().to_owned();
     // Each step's form goes to its server function, which answers See Other to the page.
     let post =
-        |form: String| crate::helpers::step_request(&client, &first.address, &page, &form).send();
+        |form: String| crate::helpers::step_request(&client, &server.address, &page, &form).send();
     post("step=send_code&phone=%2B37251234567".into())
         .await
         .unwrap();
     let outbox: Value = client
-        .get(format!("{}/dev/outbox.json", first.address))
+        .get(format!("{}/dev/outbox.json", server.address))
         .send()
         .await
         .unwrap()
@@ -307,6 +304,16 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
     let pin = pin_in(outbox[0]["body"].as_str().unwrap());
     let verified = post(format!("step=check_code&code={pin}")).await.unwrap();
     assert_eq!(verified.status(), 303);
+}
+
+#[tokio::test]
+async fn a_killed_server_delivers_after_restart_with_the_same_id() {
+    // The host's endpoint fails the first delivery, then takes the retry.
+    let (host, url) = Host::start(vec![(503, None)]).await;
+    let binary = Binary::new();
+    let secret = binary.add_shop(&["--webhook", &url, "--allow-private-callbacks"]);
+    let first = binary.serve();
+    verify_on(&first, &secret).await;
 
     // The first delivery fails; once the server has recorded it, it is killed before its
     // retry. (Killed before the record, it would deliver again at once after the restart: also
@@ -333,6 +340,45 @@ async fn a_killed_server_delivers_after_restart_with_the_same_id() {
         deliveries_settled(&binary.db_url, &[("delivered", 2)]).await,
         vec![("delivered".to_owned(), 2)],
         "marked delivered"
+    );
+}
+
+// Multi-threaded: the host answers while the test waits for the process to exit.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stopping_server_finishes_the_delivery_in_flight_within_its_grace_period() {
+    let (host, url) = Host::start(vec![]).await;
+    *host.delay.lock().unwrap() = Duration::from_millis(1500);
+    let binary = Binary::new();
+    let secret = binary.add_shop(&["--webhook", &url, "--allow-private-callbacks"]);
+
+    // SIGTERM while the host takes its time: the delivery ends and is recorded, then the
+    // process exits cleanly.
+    let server = binary.serve();
+    verify_on(&server, &secret).await;
+    host.wait_for(1).await;
+    let (status, _) = server.terminate();
+    assert!(status.success(), "{status}");
+    assert_eq!(
+        deliveries(&binary.db_url).await,
+        vec![("delivered".to_owned(), 1)]
+    );
+
+    // A host slower than the grace period: the process stops when it ends, and the delivery
+    // waits in the database for the next start.
+    // (A database of its own: the same number again so soon would be refused.)
+    *host.delay.lock().unwrap() = Duration::from_secs(60);
+    let binary = Binary::new();
+    let secret = binary.add_shop(&["--webhook", &url, "--allow-private-callbacks"]);
+    let grace = [("PHONE_VERIFY__SERVER__SHUTDOWN_GRACE_SECONDS", "1")];
+    let server = binary.serve_with("info", &grace);
+    verify_on(&server, &secret).await;
+    host.wait_for(2).await;
+    let (status, took) = server.terminate();
+    assert!(status.success(), "{status}");
+    assert!(took < Duration::from_secs(10), "stopped after {took:?}");
+    assert_eq!(
+        deliveries(&binary.db_url).await,
+        vec![("pending".to_owned(), 0)]
     );
 }
 
