@@ -1,27 +1,133 @@
-//! The database: a pool and the embedded migrations.
+//! The database: SQLite (the embedded default, one machine) or PostgreSQL (several replicas),
+//! chosen by the URL's scheme, each with its own embedded migrations.
+//!
+//! Stores write each query once, in the SQL both dialects read (`$1` placeholders, `ON
+//! CONFLICT`, `RETURNING`, `COUNT(*) FILTER (…)`), and run it with [`on_db!`] on whichever
+//! pool or transaction the [`Backend`] holds; they match on it only where the dialects differ.
 
 use anyhow::Context;
 use sqlx::{
     migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
-    SqlitePool,
+    PgPool, Postgres, Sqlite, SqlitePool, Transaction,
 };
 use std::{str::FromStr, time::Duration};
 
-/// The migrations this binary carries (`migrations/`), embedded at build time.
-pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+/// The SQLite migrations this binary carries (`migrations/sqlite/`), embedded at build time.
+pub static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The PostgreSQL migrations this binary carries (`migrations/postgres/`).
+pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Opens the database at `url` (creating the file and its folder if needed) and migrates it.
-pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
-    // Any other URL would be read as a file name: refuse it, naming its scheme only (a URL
-    // may carry a password).
-    if !url.starts_with("sqlite:") {
-        let scheme = url.split_once(':').map_or("that", |(scheme, _)| scheme);
-        anyhow::bail!(
-            "the database URL is a {scheme}: URL, and this server stores in SQLite only: set \
-             DATABASE_URL (or [database] url) to sqlite://path/file.db"
-        );
+/// Connections each process keeps to the database.
+const POOL_SIZE: u32 = 8;
+/// How long a request waits for a free connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// One thing of each backend's kind: a pool, a transaction.
+#[derive(Debug, Clone)]
+pub enum Backend<S, P> {
+    /// SQLite's.
+    Sqlite(S),
+    /// PostgreSQL's.
+    Postgres(P),
+}
+
+/// The database pool.
+pub type Db = Backend<SqlitePool, PgPool>;
+
+/// A transaction on the database; dropped without [`Tx::commit`], it rolls back.
+pub type Tx = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
+
+/// Runs `$body` with `$conn` bound to the pool (or transaction) inside `$db`, whichever
+/// backend it is: the same code, type-checked once per backend.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::db::Backend::Sqlite($conn) => $body,
+            $crate::db::Backend::Postgres($conn) => $body,
+        }
+    };
+}
+
+impl Db {
+    /// Opens the database at `url` and migrates it: `sqlite://path/file.db` (creating the
+    /// file and its folder if needed) or `postgres://user:password@host:port/database`.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        let db = match scheme {
+            "sqlite" => Self::Sqlite(connect_sqlite(url).await?),
+            "postgres" | "postgresql" => Self::Postgres(connect_postgres(url).await?),
+            // Any other URL would be read as a file name: refuse it, naming its scheme only
+            // (a URL may carry a password).
+            _ => anyhow::bail!(
+                "the database URL is a {scheme:?} URL, and this server stores in SQLite or \
+                 PostgreSQL: set DATABASE_URL (or [database] url) to sqlite://path/file.db or \
+                 postgres://user:password@host/database"
+            ),
+        };
+        // PostgreSQL's migrator holds an advisory lock: replicas starting together migrate once.
+        let migrator = db.migrator();
+        on_db!(&db, |pool| migrator.run(pool).await).context("database migration failed")?;
+        Ok(db)
     }
+
+    /// The migrations this binary carries for this backend.
+    pub fn migrator(&self) -> &'static Migrator {
+        match self {
+            Self::Sqlite(_) => &SQLITE_MIGRATOR,
+            Self::Postgres(_) => &POSTGRES_MIGRATOR,
+        }
+    }
+
+    /// The backend's name, for logs and the benchmark report.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Starts a transaction that runs alone among those asking for the same `lock`, on every
+    /// replica: SQLite takes its one write lock at once (`BEGIN IMMEDIATE`), PostgreSQL a
+    /// transaction-scoped advisory lock on `lock`. Both hold until commit or rollback.
+    pub async fn begin_serialized(&self, lock: i64) -> Result<Tx, sqlx::Error> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(lock)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// Closes every connection; later queries fail.
+    pub async fn close(&self) {
+        on_db!(self, |pool| pool.close().await)
+    }
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        on_db!(self, |tx| tx.commit().await)
+    }
+}
+
+async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
     let options = SqliteConnectOptions::from_str(url)
         .with_context(|| format!("bad database URL {url:?}"))?
         .create_if_missing(true)
@@ -36,16 +142,30 @@ pub async fn connect(url: &str) -> anyhow::Result<SqlitePool> {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create the database folder {}", folder.display()))?;
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+    SqlitePoolOptions::new()
+        .max_connections(POOL_SIZE)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await
-        .with_context(|| format!("cannot open the database {url:?}"))?;
-    MIGRATOR
-        .run(&pool)
+        .with_context(|| format!("cannot open the database {url:?}"))
+}
+
+async fn connect_postgres(url: &str) -> anyhow::Result<PgPool> {
+    // The URL may carry a password: errors name its host and database only.
+    let options = PgConnectOptions::from_str(url)
+        .context("the PostgreSQL URL cannot be read (postgres://user:password@host/database)")?;
+    let place = format!(
+        "{}:{}/{}",
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap_or("")
+    );
+    PgPoolOptions::new()
+        .max_connections(POOL_SIZE)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
         .await
-        .context("database migration failed")?;
-    Ok(pool)
+        .with_context(|| format!("cannot connect to PostgreSQL at {place}"))
 }
 
 #[cfg(test)]
@@ -60,7 +180,7 @@ mod tests {
             .await
             .unwrap();
         let older = Migrator {
-            migrations: MIGRATOR
+            migrations: SQLITE_MIGRATOR
                 .iter()
                 .filter(|m| m.version <= version)
                 .cloned()
@@ -77,7 +197,7 @@ mod tests {
         for (id, locale) in [("kept-default", "en"), ("chose-german", "de")] {
             sqlx::query(
                 "INSERT INTO sites (id, name, embed_origins, callback_urls, verigator_username, \
-                 verigator_password, created_at, locale) VALUES (?, 'x', '[]', '[]', 'u', 'p', 0, ?)",
+                 verigator_password, created_at, locale) VALUES ($1, 'x', '[]', '[]', 'u', 'p', 0, $2)",
             )
             .bind(id)
             .bind(locale)
@@ -85,7 +205,7 @@ mod tests {
             .await
             .unwrap();
         }
-        MIGRATOR.run(&pool).await.unwrap();
+        SQLITE_MIGRATOR.run(&pool).await.unwrap();
         let locales: Vec<(String, String)> =
             sqlx::query_as("SELECT id, locale FROM sites ORDER BY id")
                 .fetch_all(&pool)

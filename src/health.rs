@@ -2,8 +2,8 @@
 //! the webhook worker is running. A load balancer or an orchestrator asks at `/readyz`; `/healthz`
 //! only says the process is alive.
 
+use crate::db::Db;
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::{
     sync::{
         atomic::{AtomicI64, Ordering},
@@ -77,11 +77,14 @@ impl Readiness {
 }
 
 /// Checks `db` and the worker's `heartbeat` at `now`. Causes are logged here, never shown.
-pub async fn readiness(db: &SqlitePool, heartbeat: &Heartbeat, now: i64) -> Readiness {
-    let answered = tokio::time::timeout(
-        DATABASE_TIMEOUT,
-        sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(db),
-    )
+pub async fn readiness(db: &Db, heartbeat: &Heartbeat, now: i64) -> Readiness {
+    let answered = tokio::time::timeout(DATABASE_TIMEOUT, async {
+        crate::on_db!(db, |db| sqlx::query_scalar::<_, i64>(
+            "SELECT CAST(1 AS BIGINT)"
+        )
+        .fetch_one(db)
+        .await)
+    })
     .await;
     let database = matches!(answered, Ok(Ok(1)));
     if !database {
@@ -96,13 +99,15 @@ pub async fn readiness(db: &SqlitePool, heartbeat: &Heartbeat, now: i64) -> Read
 }
 
 /// Whether every migration embedded in this binary is recorded as applied.
-async fn migrations_applied(db: &SqlitePool) -> bool {
-    let applied: Result<Vec<i64>, _> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(db)
-            .await;
+async fn migrations_applied(db: &Db) -> bool {
+    let applied: Result<Vec<i64>, _> = crate::on_db!(db, |db| sqlx::query_scalar(
+        "SELECT version FROM _sqlx_migrations WHERE success"
+    )
+    .fetch_all(db)
+    .await);
     match applied {
-        Ok(applied) => crate::db::MIGRATOR
+        Ok(applied) => db
+            .migrator()
             .iter()
             .all(|migration| applied.contains(&migration.version)),
         Err(error) => {
@@ -128,7 +133,7 @@ mod tests {
     #[tokio::test]
     async fn a_migrated_database_with_a_beating_worker_is_ready() {
         let file = std::env::temp_dir().join(format!("health-{}.db", std::process::id()));
-        let db = crate::db::connect(&format!("sqlite://{}", file.display()))
+        let db = crate::db::Db::connect(&format!("sqlite://{}", file.display()))
             .await
             .unwrap();
         let heartbeat = Heartbeat::default();
@@ -141,9 +146,8 @@ mod tests {
         assert!(readiness(&db, &heartbeat, 5_001).await.is_ready());
 
         // A migration this binary carries that the database lacks: not ready.
-        sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
-            .execute(&db)
-            .await
+        crate::on_db!(&db, |db| sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+            .execute(db).await.map(|done| done.rows_affected()))
             .unwrap();
         let ready = readiness(&db, &heartbeat, 5_001).await;
         assert_eq!(ready.migrations, Check::Failing);

@@ -6,11 +6,11 @@ use super::{
     decide::{decide, Decision, Figures, Verdict, COUNTRY_HISTORY_DAYS},
     rules::{Mode, Rules},
 };
+use crate::db::{Db, Tx};
 use crate::{
     clock::{DAY_SECONDS, HOUR_SECONDS},
     domain::PhoneNumber,
 };
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -38,6 +38,9 @@ impl Channel {
         }
     }
 }
+
+/// The lock that serialises the guard's read-decide-record across replicas.
+const GUARD_LOCK: i64 = 0x7076_6775_6172_6400; // "pvguard"
 
 /// A send about to be made, and whose it is.
 #[derive(Debug, Clone, Copy)]
@@ -74,14 +77,14 @@ type BestDays = HashMap<(String, String), (i64, i64)>;
 /// The abuse guard.
 #[derive(Clone)]
 pub struct Guard {
-    pub(super) db: SqlitePool,
+    pub(super) db: Db,
     rules: Rules,
     best_days: Arc<Mutex<BestDays>>,
 }
 
 impl Guard {
     /// A guard deciding by the server's `rules`, over the record in `db`.
-    pub fn new(db: SqlitePool, rules: Rules) -> Self {
+    pub fn new(db: Db, rules: Rules) -> Self {
         Self {
             db,
             rules,
@@ -109,20 +112,21 @@ impl Guard {
             }
             _ => 0,
         };
-        // IMMEDIATE takes the write lock first: concurrent sends wait their turn instead of
-        // each reading the counts before any has written.
-        let mut tx = self.db.begin_with("BEGIN IMMEDIATE").await?;
+        // Concurrent sends, on any replica, wait their turn instead of each reading the
+        // counts before any has written.
+        let mut tx = self.db.begin_serialized(GUARD_LOCK).await?;
         let mut figures = figures(&mut tx, attempt, country, now).await?;
         figures.country_verified_best_day = best_day;
         let decision = decide(attempt.rules, &figures, now);
         let first_block_of_session = match (decision.verdict, attempt.session) {
             (Verdict::Block, Some(session)) => {
-                let earlier: bool = sqlx::query_scalar(
-                    "SELECT EXISTS (SELECT 1 FROM abuse_decisions WHERE session_id = ? AND verdict = 'block')",
+                let earlier: bool = crate::on_db!(&mut tx, |tx| {
+                    sqlx::query_scalar(
+                    "SELECT EXISTS (SELECT 1 FROM abuse_decisions WHERE session_id = $1 AND verdict = 'block')",
                 )
                 .bind(session)
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_one(&mut **tx).await
+                })?;
                 !earlier
             }
             _ => false,
@@ -131,10 +135,11 @@ impl Guard {
             .reached
             .map(|r| serde_json::to_string(&r))
             .transpose();
-        let id = sqlx::query_scalar(
+        let id = crate::on_db!(&mut tx, |tx| {
+            sqlx::query_scalar(
             "INSERT INTO abuse_decisions (decided_at, channel, site_id, session_id, client_net, \
              phone_number, number_prefix, country, verdict, rule, figures, counted) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(now)
         .bind(attempt.channel.as_str())
@@ -147,9 +152,9 @@ impl Guard {
         .bind(decision.verdict.as_str())
         .bind(decision.reached.map(|r| r.limit.as_str()))
         .bind(reached.unwrap_or_default())
-        .bind(decision.allows())
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(i64::from(decision.allows()))
+        .fetch_one(&mut **tx).await
+        })?;
         tx.commit().await?;
         Ok(Recorded {
             id,
@@ -173,18 +178,18 @@ impl Guard {
                 return Ok(best);
             }
         }
-        let best: i64 = sqlx::query_scalar(
+        let best: i64 = crate::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
-             FROM abuse_decisions WHERE site_id = ? AND country = ? AND verified = 1 \
-             AND decided_at >= ? AND decided_at < ? GROUP BY decided_at / ?)",
+             FROM abuse_decisions WHERE site_id = $1 AND country = $2 AND verified = 1 \
+             AND decided_at >= $3 AND decided_at < $4 GROUP BY decided_at / $5) AS days",
         )
         .bind(site)
         .bind(country)
         .bind((today - COUNTRY_HISTORY_DAYS) * DAY_SECONDS)
         .bind(today * DAY_SECONDS)
         .bind(DAY_SECONDS)
-        .fetch_one(&self.db)
-        .await?;
+        .fetch_one(db)
+        .await)?;
         if let Ok(mut cache) = self.best_days.lock() {
             cache.insert(key, (today, best));
         }
@@ -199,45 +204,53 @@ impl Guard {
     /// most, so a cutoff later than that is refused.
     pub async fn prune(&self, cutoff: i64, now: i64) -> Result<u64, sqlx::Error> {
         let cutoff = cutoff.min(now - (COUNTRY_HISTORY_DAYS + 1) * DAY_SECONDS);
-        let deleted = sqlx::query("DELETE FROM abuse_decisions WHERE decided_at < ?")
-            .bind(cutoff)
-            .execute(&self.db)
-            .await?;
-        Ok(deleted.rows_affected())
+        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM abuse_decisions WHERE decided_at < $1"
+        )
+        .bind(cutoff)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(deleted)
     }
 
     /// Takes back a send that was allowed but never went (the provider failed, or the flow
     /// could not go on): it stops counting.
     pub async fn refund(&self, id: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE abuse_decisions SET counted = 0 WHERE id = ?")
-            .bind(id)
-            .execute(&self.db)
-            .await?;
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE abuse_decisions SET counted = 0 WHERE id = $1"
+        )
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Records that the code of the session's last send was verified: its country's record
     /// grows, and it no longer counts as unverified.
     pub async fn verified_in_session(&self, session: &str) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        crate::on_db!(&self.db, |db| sqlx::query(
             "UPDATE abuse_decisions SET verified = 1 WHERE id = \
-             (SELECT MAX(id) FROM abuse_decisions WHERE session_id = ? AND counted = 1)",
+             (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)",
         )
         .bind(session)
-        .execute(&self.db)
-        .await?;
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Records that the last code the Verigator API sent to `phone` was verified.
     pub async fn verified_by_api(&self, phone: &PhoneNumber) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        crate::on_db!(&self.db, |db| {
+            sqlx::query(
             "UPDATE abuse_decisions SET verified = 1 WHERE id = \
-             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = ? AND channel = 'api' AND counted = 1)",
+             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)",
         )
         .bind(phone.as_str())
-        .execute(&self.db)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 }
@@ -249,7 +262,7 @@ fn prefix<'a>(attempt: &SendAttempt<'a>) -> &'a str {
 
 /// Reads what the rules that are on need to know, before this send.
 async fn figures(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     attempt: &SendAttempt<'_>,
     country: Option<String>,
     now: i64,
@@ -264,88 +277,89 @@ async fn figures(
         ..Figures::default()
     };
     if rules.number.mode != Mode::Off {
-        figures.number_sent_at = sqlx::query_scalar(
-            "SELECT decided_at FROM abuse_decisions WHERE phone_number = ? AND counted = 1 \
-             AND decided_at > ? AND (channel = 'api') = ? ORDER BY decided_at DESC",
+        figures.number_sent_at = crate::on_db!(&mut *tx, |tx| sqlx::query_scalar(
+            "SELECT decided_at FROM abuse_decisions WHERE phone_number = $1 AND counted = 1 \
+             AND decided_at > $2 AND (channel = 'api') = $3 ORDER BY decided_at DESC",
         )
         .bind(phone.as_str())
         .bind(now - DAY_SECONDS)
         .bind(api)
         .fetch_all(&mut **tx)
-        .await?;
+        .await)?;
     }
     // The rules of the widget's public pages; the Verigator API's callers are account
     // holders, held to the number and line-type rules.
     if rules.prefix.mode != Mode::Off && !api {
-        figures.prefix_sent_at = sqlx::query_scalar(
-            "SELECT decided_at FROM abuse_decisions WHERE number_prefix = ? AND counted = 1 \
-             AND decided_at > ? AND channel <> 'api' ORDER BY decided_at DESC LIMIT ?",
+        figures.prefix_sent_at = crate::on_db!(&mut *tx, |tx| sqlx::query_scalar(
+            "SELECT decided_at FROM abuse_decisions WHERE number_prefix = $1 AND counted = 1 \
+             AND decided_at > $2 AND channel <> 'api' ORDER BY decided_at DESC LIMIT $3",
         )
         .bind(prefix(attempt))
         .bind(now - HOUR_SECONDS)
         .bind(rules.prefix.per_hour)
         .fetch_all(&mut **tx)
-        .await?;
+        .await)?;
     }
     if let (Some(session), true) = (attempt.session, rules.session.mode != Mode::Off) {
-        figures.session_numbers = Some(
+        figures.session_numbers = Some(crate::on_db!(&mut *tx, |tx| {
             sqlx::query_scalar(
-                "SELECT phone_number FROM abuse_decisions WHERE session_id = ? AND counted = 1 ORDER BY id",
+                "SELECT phone_number FROM abuse_decisions WHERE session_id = $1 AND counted = 1 ORDER BY id",
             )
             .bind(session)
-            .fetch_all(&mut **tx)
-            .await?,
-        );
+            .fetch_all(&mut **tx).await
+        })?);
     }
     if let (Some(client), true) = (attempt.client, rules.ip.mode != Mode::Off) {
         // A client is one client across sites: its sends to any of them count.
-        figures.ip_sent_at = Some(
-            sqlx::query_scalar(
-                "SELECT decided_at FROM abuse_decisions WHERE client_net = ? AND counted = 1 \
-                 AND decided_at > ? ORDER BY decided_at DESC LIMIT ?",
-            )
-            .bind(client.as_str())
-            .bind(now - HOUR_SECONDS)
-            .bind(rules.ip.per_hour)
-            .fetch_all(&mut **tx)
-            .await?,
-        );
-        (figures.ip_other_numbers, figures.ip_other_countries) = sqlx::query_as(
-            "SELECT COUNT(DISTINCT CASE WHEN phone_number <> ? THEN phone_number END), \
-             COUNT(DISTINCT CASE WHEN country IS NOT ? THEN country END) \
-             FROM abuse_decisions WHERE client_net = ? AND counted = 1 AND decided_at > ?",
+        figures.ip_sent_at = Some(crate::on_db!(&mut *tx, |tx| sqlx::query_scalar(
+            "SELECT decided_at FROM abuse_decisions WHERE client_net = $1 AND counted = 1 \
+                 AND decided_at > $2 ORDER BY decided_at DESC LIMIT $3",
         )
-        .bind(phone.as_str())
-        .bind(country.as_deref())
         .bind(client.as_str())
-        .bind(now - DAY_SECONDS)
-        .fetch_one(&mut **tx)
-        .await?;
+        .bind(now - HOUR_SECONDS)
+        .bind(rules.ip.per_hour)
+        .fetch_all(&mut **tx)
+        .await)?);
+        (figures.ip_other_numbers, figures.ip_other_countries) =
+            crate::on_db!(&mut *tx, |tx| sqlx::query_as(
+                "SELECT COUNT(DISTINCT CASE WHEN phone_number <> $1 THEN phone_number END), \
+             COUNT(DISTINCT CASE WHEN country IS DISTINCT FROM $2 THEN country END) \
+             FROM abuse_decisions WHERE client_net = $3 AND counted = 1 AND decided_at > $4",
+            )
+            .bind(phone.as_str())
+            .bind(country.as_deref())
+            .bind(client.as_str())
+            .bind(now - DAY_SECONDS)
+            .fetch_one(&mut **tx)
+            .await)?;
     }
     if let Some(site) = attempt.site {
         if rules.site.mode != Mode::Off {
-            figures.site_sends = Some(
+            figures.site_sends = Some(crate::on_db!(&mut *tx, |tx| {
                 sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM abuse_decisions WHERE site_id = ? AND counted = 1 AND decided_at > ?",
+                    "SELECT COUNT(*) FROM abuse_decisions WHERE site_id = $1 AND counted = 1 AND decided_at > $2",
                 )
                 .bind(site)
                 .bind(now - DAY_SECONDS)
-                .fetch_one(&mut **tx)
-                .await?,
-            );
+                .fetch_one(&mut **tx).await
+            })?);
         }
         if let (Some(country), true) = (&country, rules.country.mode != Mode::Off) {
             figures.country_checked = true;
-            (figures.country_unverified_day, figures.country_unverified_hour) = sqlx::query_as(
-                "SELECT COUNT(*), COALESCE(SUM(decided_at > ?), 0) FROM abuse_decisions \
-                 WHERE site_id = ? AND country = ? AND counted = 1 AND verified = 0 AND decided_at > ?",
+            (
+                figures.country_unverified_day,
+                figures.country_unverified_hour,
+            ) = crate::on_db!(&mut *tx, |tx| {
+                sqlx::query_as(
+                "SELECT COUNT(*), COUNT(*) FILTER (WHERE decided_at > $1) FROM abuse_decisions \
+                 WHERE site_id = $2 AND country = $3 AND counted = 1 AND verified = 0 AND decided_at > $4",
             )
             .bind(now - HOUR_SECONDS)
             .bind(site)
             .bind(country)
             .bind(now - DAY_SECONDS)
-            .fetch_one(&mut **tx)
-            .await?;
+            .fetch_one(&mut **tx).await
+            })?;
         }
     }
     Ok(figures)

@@ -60,48 +60,55 @@ impl Guard {
     /// The site's record over the `days` before `now`.
     pub async fn report(&self, site: &str, days: i64, now: i64) -> Result<Report, sqlx::Error> {
         let since = now - days * crate::clock::DAY_SECONDS;
-        let (sent, verified, blocked, shadowed): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(counted), 0), COALESCE(SUM(verified), 0), \
-             COALESCE(SUM(verdict = 'block'), 0), COALESCE(SUM(verdict = 'shadow'), 0) \
-             FROM abuse_decisions WHERE site_id = ? AND decided_at > ?",
+        let (sent, verified, blocked, shadowed): (i64, i64, i64, i64) =
+            crate::on_db!(&self.db, |db| {
+                sqlx::query_as(
+            "SELECT COUNT(*) FILTER (WHERE counted = 1), COUNT(*) FILTER (WHERE verified = 1), \
+             COUNT(*) FILTER (WHERE verdict = 'block'), COUNT(*) FILTER (WHERE verdict = 'shadow') \
+             FROM abuse_decisions WHERE site_id = $1 AND decided_at > $2",
         )
         .bind(site)
         .bind(since)
-        .fetch_one(&self.db)
-        .await?;
-        let by_rule = sqlx::query_as::<_, (String, String, i64)>(
+        .fetch_one(db).await
+            })?;
+        let by_rule: Vec<(String, String, i64)> = crate::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT verdict, rule, COUNT(*) AS n FROM abuse_decisions \
-             WHERE site_id = ? AND decided_at > ? AND rule IS NOT NULL \
+             WHERE site_id = $1 AND decided_at > $2 AND rule IS NOT NULL \
              GROUP BY verdict, rule ORDER BY n DESC, rule",
         )
         .bind(site)
         .bind(since)
-        .fetch_all(&self.db)
-        .await?
-        .into_iter()
-        .map(|(verdict, rule, sends)| RuleLine {
-            verdict,
-            rule,
-            sends,
-        })
-        .collect();
-        let by_country = sqlx::query_as::<_, (String, i64, i64, i64)>(
-            "SELECT COALESCE(country, '??'), SUM(counted) AS n, SUM(verified), SUM(verdict = 'block') \
-             FROM abuse_decisions WHERE site_id = ? AND decided_at > ? \
-             GROUP BY country ORDER BY n DESC, country",
+        .fetch_all(db)
+        .await)?;
+        let by_rule = by_rule
+            .into_iter()
+            .map(|(verdict, rule, sends)| RuleLine {
+                verdict,
+                rule,
+                sends,
+            })
+            .collect();
+        let by_country: Vec<(String, i64, i64, i64)> = crate::on_db!(&self.db, |db| {
+            sqlx::query_as(
+            "SELECT COALESCE(country, '??') AS place, COUNT(*) FILTER (WHERE counted = 1) AS n, \
+             COUNT(*) FILTER (WHERE verified = 1), COUNT(*) FILTER (WHERE verdict = 'block') \
+             FROM abuse_decisions WHERE site_id = $1 AND decided_at > $2 \
+             GROUP BY country ORDER BY n DESC, place",
         )
         .bind(site)
         .bind(since)
-        .fetch_all(&self.db)
-        .await?
-        .into_iter()
-        .map(|(country, sent, verified, blocked)| CountryLine {
-            country,
-            sent,
-            verified,
-            blocked,
-        })
-        .collect();
+        .fetch_all(db)
+        .await
+        })?;
+        let by_country = by_country
+            .into_iter()
+            .map(|(country, sent, verified, blocked)| CountryLine {
+                country,
+                sent,
+                verified,
+                blocked,
+            })
+            .collect();
         Ok(Report {
             site: site.to_owned(),
             days,

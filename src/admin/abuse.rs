@@ -28,7 +28,7 @@ pub enum AbuseAction {
 /// Runs an abuse command.
 pub async fn abuse_command(settings: &Settings, action: AbuseAction) -> anyhow::Result<()> {
     let AbuseAction::Report { site, days } = action;
-    let db = db::connect(&settings.database.url).await?;
+    let db = db::Db::connect(&settings.database.url).await?;
     let id = SiteId::parse(&site).map_err(anyhow::Error::msg)?;
     match Sites::new(db.clone()).get(&id).await {
         Ok(_) => {}

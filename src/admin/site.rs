@@ -138,7 +138,7 @@ impl SiteOptions {
 
 /// Runs a site command.
 pub async fn site_command(settings: &Settings, action: SiteAction) -> anyhow::Result<()> {
-    let sites = Sites::new(db::connect(&settings.database.url).await?);
+    let sites = Sites::new(db::Db::connect(&settings.database.url).await?);
     let now = SystemClock.unix_seconds();
     let site_id = |raw: &str| SiteId::parse(raw).map_err(anyhow::Error::msg);
     match action {

@@ -5,13 +5,13 @@ use super::{
     destination::{literal_host_is_public, refused_as_not_public, webhook_client},
     sign_webhook,
 };
+use crate::db::{Db, Tx};
 use crate::{
     clock::Clock,
     health::Heartbeat,
     sites::{SiteId, Sites},
 };
 use rand::Rng;
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use tokio::{sync::watch, task::JoinSet};
 
@@ -24,6 +24,9 @@ const MAX_DELAY_SECONDS: i64 = 6 * 60 * 60;
 const CONCURRENCY: usize = 16;
 /// Deliveries in flight at once to one URL: a slow host holds up only its own.
 const PER_DESTINATION: usize = 2;
+/// How long a claimed delivery is its claimer's alone: longer than an attempt can take (the
+/// client gives up after 10 s). A claimer that died leaves it to any worker once it lapses.
+const LEASE_SECONDS: i64 = 60;
 
 /// Rung when a delivery has been committed, so that this process's worker starts it at once
 /// instead of at its next poll (the poll stays: for rows another process wrote, for retries
@@ -52,14 +55,15 @@ pub struct Deliveries;
 impl Deliveries {
     /// Writes a delivery inside the caller's transaction; answers with its webhook id.
     pub async fn insert(
-        tx: &mut Transaction<'_, Sqlite>,
+        tx: &mut Tx,
         delivery: &NewDelivery,
         now: i64,
     ) -> Result<String, sqlx::Error> {
         let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        sqlx::query(
+        crate::on_db!(&mut *tx, |tx| {
+            sqlx::query(
             "INSERT INTO webhook_deliveries (id, site_id, url, body, created_at, status, next_attempt_at) \
-             VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+             VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
         )
         .bind(&id)
         .bind(delivery.site_id.as_str())
@@ -67,21 +71,22 @@ impl Deliveries {
         .bind(&delivery.body)
         .bind(now)
         .bind(now)
-        .execute(&mut **tx)
-        .await?;
+        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
         Ok(id)
     }
 
     /// Deletes deliveries written before `cutoff` that are done with (delivered, given up or
     /// disabled); answers how many. Pending ones stay, whatever their age.
-    pub async fn prune(db: &SqlitePool, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let deleted = sqlx::query(
-            "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ?",
+    pub async fn prune(db: &Db, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let deleted = crate::on_db!(db, |db| sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1",
         )
         .bind(cutoff)
         .execute(db)
-        .await?;
-        Ok(deleted.rows_affected())
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(deleted)
     }
 }
 
@@ -106,17 +111,26 @@ enum Outcome {
     Refused(String),
 }
 
-/// The deliveries in flight: their tasks, and (per task) the delivery and its URL.
+/// A delivery this worker has leased: no other attempts it until the lease lapses.
+#[derive(Debug, Clone)]
+struct Claimed {
+    id: String,
+    url: String,
+    /// This claim's token, which the outcome is recorded under.
+    lease: String,
+}
+
+/// The deliveries in flight: their tasks, and (per task) the delivery claimed.
 #[derive(Default)]
 pub struct Running {
     tasks: JoinSet<()>,
-    in_flight: HashMap<tokio::task::Id, (String, String)>,
+    in_flight: HashMap<tokio::task::Id, Claimed>,
 }
 
 impl Running {
     /// Deliveries in flight to `url`.
     fn to(&self, url: &str) -> usize {
-        self.in_flight.values().filter(|(_, u)| u == url).count()
+        self.in_flight.values().filter(|c| c.url == url).count()
     }
 
     /// Waits for one delivery to end; answers its id, or `None` when none is in flight. A
@@ -127,18 +141,26 @@ impl Running {
             Ok((task, ())) => *task,
             Err(error) => error.id(),
         };
-        let (id, _) = self.in_flight.remove(&task)?;
+        let claimed = self.in_flight.remove(&task)?;
         if let Err(error) = ended {
-            tracing::error!(webhook = %id, %error, "a webhook delivery task failed");
+            if !error.is_cancelled() {
+                tracing::error!(webhook = %claimed.id, %error, "a webhook delivery task failed");
+            }
         }
-        Some(id)
+        Some(claimed.id)
+    }
+
+    /// Stops every delivery in flight; answers their claims, to be released.
+    fn abort_all(&mut self) -> Vec<Claimed> {
+        self.tasks.abort_all();
+        self.in_flight.drain().map(|(_, claimed)| claimed).collect()
     }
 }
 
 /// Delivers due webhooks, forever.
 #[derive(Clone)]
 pub struct WebhookWorker {
-    db: SqlitePool,
+    db: Db,
     sites: Sites,
     clock: Arc<dyn Clock>,
     /// For sites that allow only public destinations (every production site).
@@ -151,7 +173,7 @@ pub struct WebhookWorker {
 
 impl WebhookWorker {
     /// A worker over `db`, looking for due deliveries every `poll`.
-    pub fn new(db: SqlitePool, clock: Arc<dyn Clock>, poll: Duration) -> reqwest::Result<Self> {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, poll: Duration) -> reqwest::Result<Self> {
         Ok(Self {
             sites: Sites::new(db.clone()),
             db,
@@ -170,9 +192,10 @@ impl WebhookWorker {
 
     /// Runs until `stop` says true: starts what is due whenever a delivery is written or
     /// ends, or the poll interval passes, never waiting for a slow host before starting the
-    /// others. Stopped, it starts nothing more and returns once the deliveries in flight have
-    /// been made and recorded (the caller bounds how long it waits).
-    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+    /// others. Stopped, it starts nothing more, gives the deliveries in flight `grace` to be
+    /// made and recorded, then drops the rest and releases their leases, so that another
+    /// replica (or the next start) takes them at once.
+    pub async fn run(self, mut stop: watch::Receiver<bool>, grace: Duration) {
         let mut running = Running::default();
         loop {
             if *stop.borrow_and_update() {
@@ -201,12 +224,28 @@ impl WebhookWorker {
                 "stopping: finishing the webhook deliveries in flight"
             );
         }
-        while running.finish_one().await.is_some() {}
+        let finished = tokio::time::timeout(grace, async {
+            while running.finish_one().await.is_some() {}
+        })
+        .await;
+        if finished.is_err() {
+            let dropped = running.abort_all();
+            tracing::warn!(
+                dropped = dropped.len(),
+                "webhook deliveries still in flight at the end of the grace period were \
+                 dropped; they stay pending"
+            );
+            for claimed in dropped {
+                if let Err(error) = self.release(&claimed).await {
+                    tracing::error!(webhook = %claimed.id, %error, "cannot release a lease");
+                }
+            }
+        }
     }
 
-    /// One step: starts the due deliveries that fit (at most [`CONCURRENCY`] in flight, at
-    /// most [`PER_DESTINATION`] per URL, oldest first) as tasks in `running`; answers how
-    /// many it started.
+    /// One step: claims the due deliveries that fit (at most [`CONCURRENCY`] in flight, at
+    /// most [`PER_DESTINATION`] per URL, oldest first) and starts each as a task in
+    /// `running`; answers how many it started.
     pub async fn start_due(&self, running: &mut Running) -> Result<usize, sqlx::Error> {
         let now = self.clock.unix_seconds();
         let free = CONCURRENCY.saturating_sub(running.in_flight.len());
@@ -214,37 +253,75 @@ impl WebhookWorker {
             return Ok(0);
         }
         // A few per URL, so that one URL's backlog cannot fill the batch.
-        let due: Vec<DueRow> = sqlx::query_as(
+        let due: Vec<DueRow> = crate::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id, site_id, url, body, created_at, attempts FROM ( \
                SELECT *, ROW_NUMBER() OVER (PARTITION BY url ORDER BY next_attempt_at) AS nth \
-               FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ?) \
-             WHERE nth <= ? ORDER BY next_attempt_at LIMIT ?",
+               FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1) AS due \
+             WHERE nth <= $2 ORDER BY next_attempt_at LIMIT $3",
         )
         .bind(now)
         .bind((PER_DESTINATION + CONCURRENCY) as i64)
         .bind((CONCURRENCY * (PER_DESTINATION + 1)) as i64)
-        .fetch_all(&self.db)
-        .await?;
+        .fetch_all(db)
+        .await)?;
         let mut started = 0;
         for row in due {
-            if started == free
-                || running.in_flight.values().any(|(id, _)| *id == row.id)
-                || running.to(&row.url) >= PER_DESTINATION
-            {
+            if started == free || running.to(&row.url) >= PER_DESTINATION {
                 continue;
             }
+            // Another worker (a replica) may have claimed it since the read.
+            let Some(claimed) = self.claim(&row, now).await? else {
+                continue;
+            };
             let worker = self.clone();
-            let (id, url) = (row.id.clone(), row.url.clone());
+            let lease = claimed.lease.clone();
             let task = running.tasks.spawn(async move {
                 let outcome = worker.attempt(&row, now).await;
-                if let Err(error) = worker.record(&row, outcome, now).await {
+                if let Err(error) = worker.record(&row, &lease, outcome, now).await {
                     tracing::error!(webhook = %row.id, %error, "cannot record a delivery attempt");
                 }
             });
-            running.in_flight.insert(task.id(), (id, url));
+            running.in_flight.insert(task.id(), claimed);
             started += 1;
         }
         Ok(started)
+    }
+
+    /// Leases `row` to this worker for [`LEASE_SECONDS`] if it is still due: one
+    /// compare-and-set, which two replicas cannot both win.
+    async fn claim(&self, row: &DueRow, now: i64) -> Result<Option<Claimed>, sqlx::Error> {
+        let lease = uuid::Uuid::new_v4().simple().to_string();
+        let won = crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE webhook_deliveries SET lease = $1, next_attempt_at = $2 \
+             WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4",
+        )
+        .bind(&lease)
+        .bind(now + LEASE_SECONDS)
+        .bind(&row.id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok((won == 1).then(|| Claimed {
+            id: row.id.clone(),
+            url: row.url.clone(),
+            lease,
+        }))
+    }
+
+    /// Gives a claimed delivery back, due now, as it was before the claim.
+    async fn release(&self, claimed: &Claimed) -> Result<(), sqlx::Error> {
+        let now = self.clock.unix_seconds();
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE webhook_deliveries SET lease = NULL, next_attempt_at = $1 \
+             WHERE id = $2 AND lease = $3",
+        )
+        .bind(now)
+        .bind(&claimed.id)
+        .bind(&claimed.lease)
+        .execute(db)
+        .await
+        .map(|_| ()))
     }
 
     /// One pass for tests and tools: starts what is due and waits for it; answers how many
@@ -329,7 +406,13 @@ impl WebhookWorker {
         Outcome::Retry(format!("the host answered {status}"), retry_after)
     }
 
-    async fn record(&self, row: &DueRow, outcome: Outcome, now: i64) -> Result<(), sqlx::Error> {
+    async fn record(
+        &self,
+        row: &DueRow,
+        lease: &str,
+        outcome: Outcome,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         let attempts = row.attempts + 1;
         let (status, next, error) = match outcome {
             Outcome::Delivered => {
@@ -354,14 +437,24 @@ impl WebhookWorker {
         if let Some(error) = &error {
             tracing::warn!(webhook = %row.id, attempts, status, %error, "webhook not delivered");
         }
-        sqlx::query("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")
-            .bind(status)
-            .bind(attempts)
-            .bind(next)
-            .bind(error)
-            .bind(&row.id)
-            .execute(&self.db)
-            .await?;
+        // Under this claim's lease only: had it lapsed (this process stalled past it), another
+        // worker's attempt is the one on record.
+        let recorded = crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, \
+             last_error = $4, lease = NULL WHERE id = $5 AND lease = $6",
+        )
+        .bind(status)
+        .bind(attempts)
+        .bind(next)
+        .bind(error)
+        .bind(&row.id)
+        .bind(lease)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        if recorded == 0 {
+            tracing::warn!(webhook = %row.id, "a delivery's lease lapsed before its outcome was recorded");
+        }
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! The retention job: deletes what the product no longer needs, so that nobody (a signed URL
 //! in a public page included) can grow the database without end.
 
+use crate::db::Db;
 use crate::{
     abuse::Guard,
     callbacks::Deliveries,
@@ -11,7 +12,6 @@ use crate::{
     verigator::Verigator,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
 /// `[retention]`: how long each kind of record is kept.
@@ -78,7 +78,7 @@ pub struct Pruned {
 /// The stores it prunes, and how long each keeps its rows.
 #[derive(Clone)]
 pub struct Retention {
-    db: SqlitePool,
+    db: Db,
     settings: RetentionSettings,
     guard: Guard,
     outbox: Option<Outbox>,
@@ -96,7 +96,7 @@ const EVERY: Duration = Duration::from_secs(HOUR_SECONDS as u64);
 impl Retention {
     /// The job over these stores (the outbox and the Verigator engine when the server has them).
     pub fn new(
-        db: SqlitePool,
+        db: Db,
         settings: RetentionSettings,
         guard: Guard,
         outbox: Option<Outbox>,

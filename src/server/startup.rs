@@ -38,6 +38,9 @@ use tower_http::{
 /// How often the webhook worker looks for due deliveries.
 const WEBHOOK_POLL: Duration = Duration::from_millis(250);
 
+/// How long the webhook worker has, after the grace period, to release its leases.
+const WORKER_RELEASE: Duration = Duration::from_secs(5);
+
 /// The largest request body the pages accept: their forms are tiny.
 const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
 
@@ -62,7 +65,7 @@ impl Application {
         settings: Settings,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
-        let db = db::connect(&settings.database.url).await?;
+        let db = db::Db::connect(&settings.database.url).await?;
         let listener = TcpListener::bind(settings.leptos.site_addr)
             .await
             .with_context(|| format!("cannot listen on {}", settings.leptos.site_addr))?;
@@ -214,11 +217,11 @@ impl Application {
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> std::io::Result<()> {
         let (worker, retention) = (self.worker, self.retention);
         let (stop_worker, worker_stops) = watch::channel(false);
+        let grace = Duration::from_secs(self.server.shutdown_grace_seconds);
         let worker = tokio::spawn(supervised("webhook delivery", move || {
-            worker.clone().run(worker_stops.clone())
+            worker.clone().run(worker_stops.clone(), grace)
         }));
         let retention = tokio::spawn(supervised("retention", move || retention.clone().run()));
-        let grace = Duration::from_secs(self.server.shutdown_grace_seconds);
         let mut deadline = None;
         let stopping = async {
             stop.await;
@@ -228,11 +231,15 @@ impl Application {
         };
         let served = serve(self.listener, self.router, &self.server, stopping).await;
         retention.abort();
-        let deadline = deadline.unwrap_or_else(tokio::time::Instant::now);
+        // The worker keeps to the grace period itself, releasing what it drops; this only
+        // bounds a worker stuck on its database.
+        let deadline = deadline.unwrap_or_else(tokio::time::Instant::now) + WORKER_RELEASE;
         let abort = worker.abort_handle();
         if tokio::time::timeout_at(deadline, worker).await.is_err() {
             abort.abort();
-            tracing::warn!("webhook deliveries still in flight at shutdown were dropped");
+            tracing::warn!(
+                "the webhook worker did not stop in time; its leases lapse by themselves"
+            );
         }
         served
     }

@@ -1,6 +1,7 @@
 //! Widget sessions in the database, with compare-and-set transitions between statuses so that
 //! two requests racing on one session cannot both move it.
 
+use crate::db::Db;
 use crate::{
     callbacks::{delivery_written, Deliveries, NewDelivery},
     domain::{PhoneNumber, SessionId, SessionStatus},
@@ -8,7 +9,6 @@ use crate::{
     sites::{SiteId, VerificationRequest},
     verigator::wire::{AuthMethod, UserId},
 };
-use sqlx::SqlitePool;
 
 mod verigator_users;
 pub use verigator_users::KnownUser;
@@ -116,7 +116,7 @@ impl SessionRow {
 /// The sessions table.
 #[derive(Clone)]
 pub struct Sessions {
-    db: SqlitePool,
+    db: Db,
 }
 
 const COLUMNS: &str =
@@ -125,7 +125,7 @@ const COLUMNS: &str =
 
 impl Sessions {
     /// Sessions stored in `db`.
-    pub fn new(db: SqlitePool) -> Self {
+    pub fn new(db: Db) -> Self {
         Self { db }
     }
 
@@ -139,9 +139,10 @@ impl Sessions {
         now: i64,
     ) -> Result<SessionId, sqlx::Error> {
         let id = SessionId::generate();
-        let inserted = sqlx::query(
+        let inserted = crate::on_db!(&self.db, |db| {
+            sqlx::query(
             "INSERT INTO sessions (id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, \
-             status, created_at, expires_at, legacy, request_key, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             status, created_at, expires_at, legacy, request_key, lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (site_id, request_key) DO NOTHING",
         )
         .bind(id.as_str())
@@ -157,36 +158,39 @@ impl Sessions {
         .bind(legacy)
         .bind(&request.key)
         .bind(request.locale.map(Locale::as_str))
-        .execute(&self.db)
-        .await?;
-        if inserted.rows_affected() == 1 {
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        if inserted == 1 {
             return Ok(id);
         }
-        let (existing,): (String,) =
-            sqlx::query_as("SELECT id FROM sessions WHERE site_id = ? AND request_key = ?")
-                .bind(request.site.as_str())
-                .bind(&request.key)
-                .fetch_one(&self.db)
-                .await?;
+        let (existing,): (String,) = crate::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT id FROM sessions WHERE site_id = $1 AND request_key = $2"
+        )
+        .bind(request.site.as_str())
+        .bind(&request.key)
+        .fetch_one(db)
+        .await)?;
         SessionId::parse(&existing).map_err(|_| sqlx::Error::Decode("session: bad id".into()))
     }
 
     /// The session, with an unfinished one past its time marked expired first.
     pub async fn get(&self, id: &SessionId, now: i64) -> Result<Option<Session>, sqlx::Error> {
-        sqlx::query(
-            "UPDATE sessions SET status = 'expired', finished_at = ? \
-             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at <= ?",
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE sessions SET status = 'expired', finished_at = $1 \
+             WHERE id = $2 AND status IN ('started', 'code_sent') AND expires_at <= $3",
         )
         .bind(now)
         .bind(id.as_str())
         .bind(now)
-        .execute(&self.db)
-        .await?;
-        let row: Option<SessionRow> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM sessions WHERE id = ?"))
-                .bind(id.as_str())
-                .fetch_optional(&self.db)
-                .await?;
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        let row: Option<SessionRow> = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM sessions WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(db)
+        .await)?;
         row.map(SessionRow::into_session).transpose()
     }
 
@@ -200,26 +204,30 @@ impl Sessions {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let finished_at = to.is_final().then_some(now);
-        let moved = sqlx::query(
-            "UPDATE sessions SET status = ?, finished_at = ? WHERE id = ? AND status = ? AND expires_at > ?",
+        let moved = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5",
         )
         .bind(to.as_str())
         .bind(finished_at)
         .bind(id.as_str())
         .bind(from.as_str())
         .bind(now)
-        .execute(&self.db)
-        .await?;
-        Ok(moved.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(moved == 1)
     }
 
     /// Deletes the sessions that ended (or expired) before `cutoff`; answers how many.
     pub async fn prune(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let deleted = sqlx::query("DELETE FROM sessions WHERE expires_at < ?")
-            .bind(cutoff)
-            .execute(&self.db)
-            .await?;
-        Ok(deleted.rows_affected())
+        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM sessions WHERE expires_at < $1"
+        )
+        .bind(cutoff)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(deleted)
     }
 
     /// Writes a webhook about a session that does not change its status (a refused send).
@@ -243,17 +251,18 @@ impl Sessions {
     ) -> Result<bool, sqlx::Error> {
         debug_assert!(to.is_final());
         let mut tx = self.db.begin().await?;
-        let moved = sqlx::query(
-            "UPDATE sessions SET status = ?, finished_at = ? WHERE id = ? AND status = ? AND expires_at > ?",
+        let moved = crate::on_db!(&mut tx, |tx| {
+            sqlx::query(
+            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5",
         )
         .bind(to.as_str())
         .bind(now)
         .bind(id.as_str())
         .bind(from.as_str())
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if moved.rows_affected() != 1 {
+        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
+        if moved != 1 {
             return Ok(false);
         }
         let written = webhook.is_some();
@@ -276,27 +285,31 @@ impl Sessions {
         method: AuthMethod,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let moved = sqlx::query(
-            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, verigator_user_id = NULL, \
-             code_sent_at = ?, wrong_codes = 0 \
-             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
+        let moved = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE sessions SET status = 'code_sent', phone = $1, method = $2, verigator_user_id = NULL, \
+             code_sent_at = $3, wrong_codes = 0 \
+             WHERE id = $4 AND status IN ('started', 'code_sent') AND expires_at > $5",
         )
         .bind(phone.as_str())
         .bind(method.as_str())
         .bind(now)
         .bind(session.id.as_str())
         .bind(now)
-        .execute(&self.db)
-        .await?;
-        Ok(moved.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(moved == 1)
     }
 
     /// Counts a wrong code.
     pub async fn wrong_code(&self, id: &SessionId) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE id = ?")
-            .bind(id.as_str())
-            .execute(&self.db)
-            .await?;
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE id = $1"
+        )
+        .bind(id.as_str())
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -307,30 +320,37 @@ impl Sessions {
         id: &SessionId,
         error: &str,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE sessions SET step_error = ? WHERE id = ?")
-            .bind(error)
-            .bind(id.as_str())
-            .execute(&self.db)
-            .await?;
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE sessions SET step_error = $1 WHERE id = $2"
+        )
+        .bind(error)
+        .bind(id.as_str())
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     /// Why the session's last step failed, if its page has not shown it yet; it is shown once.
     pub async fn take_step_error(&self, id: &SessionId) -> Result<Option<String>, sqlx::Error> {
-        let error: Option<Option<String>> =
-            sqlx::query_scalar("SELECT step_error FROM sessions WHERE id = ?")
-                .bind(id.as_str())
-                .fetch_optional(&self.db)
-                .await?;
+        let error: Option<Option<String>> = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+            "SELECT step_error FROM sessions WHERE id = $1"
+        )
+        .bind(id.as_str())
+        .fetch_optional(db)
+        .await)?;
         let Some(error) = error.flatten() else {
             return Ok(None);
         };
         // Clears this error only: one a later step wrote meanwhile waits for the next view.
-        sqlx::query("UPDATE sessions SET step_error = NULL WHERE id = ? AND step_error = ?")
-            .bind(id.as_str())
-            .bind(&error)
-            .execute(&self.db)
-            .await?;
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE sessions SET step_error = NULL WHERE id = $1 AND step_error = $2"
+        )
+        .bind(id.as_str())
+        .bind(&error)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(Some(error))
     }
 }

@@ -31,12 +31,13 @@ impl Sessions {
         session: &Session,
         now: i64,
     ) -> Result<Option<Option<KnownUser>>, sqlx::Error> {
-        let claimed: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        let claimed: Option<(Option<String>, Option<String>)> = crate::on_db!(&self.db, |db| {
+            sqlx::query_as(
             "INSERT INTO site_users (site_id, host_user, sending_session, sending_until) \
-             VALUES (?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4) \
              ON CONFLICT (site_id, host_user) DO UPDATE \
              SET sending_session = excluded.sending_session, sending_until = excluded.sending_until \
-             WHERE site_users.sending_until IS NULL OR site_users.sending_until <= ? \
+             WHERE site_users.sending_until IS NULL OR site_users.sending_until <= $5 \
              RETURNING verigator_user_id, phone",
         )
         .bind(session.site_id.as_str())
@@ -44,8 +45,8 @@ impl Sessions {
         .bind(session.id.as_str())
         .bind(now + SENDING_CLAIM_SECONDS)
         .bind(now)
-        .fetch_optional(&self.db)
-        .await?;
+        .fetch_optional(db).await
+        })?;
         Ok(claimed.map(
             |(user, phone)| match (user.and_then(|id| id.parse().ok()), phone) {
                 (Some(id), Some(phone)) => Some(KnownUser {
@@ -59,15 +60,16 @@ impl Sessions {
 
     /// Gives up the session's claim after a send that failed.
     pub async fn release_sending(&self, session: &Session) -> Result<(), sqlx::Error> {
-        sqlx::query(
+        crate::on_db!(&self.db, |db| sqlx::query(
             "UPDATE site_users SET sending_session = NULL, sending_until = NULL \
-             WHERE site_id = ? AND host_user = ? AND sending_session = ?",
+             WHERE site_id = $1 AND host_user = $2 AND sending_session = $3",
         )
         .bind(session.site_id.as_str())
         .bind(&session.host_user)
         .bind(session.id.as_str())
-        .execute(&self.db)
-        .await?;
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -84,10 +86,11 @@ impl Sessions {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.db.begin().await?;
-        let owned = sqlx::query(
-            "UPDATE site_users SET challenge_session = ?, challenge_sent_at = ?, \
+        let owned = crate::on_db!(&mut tx, |tx| {
+            sqlx::query(
+            "UPDATE site_users SET challenge_session = $1, challenge_sent_at = $2, \
              sending_session = NULL, sending_until = NULL \
-             WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? AND sending_session = ?",
+             WHERE site_id = $3 AND host_user = $4 AND verigator_user_id = $5 AND sending_session = $6",
         )
         .bind(session.id.as_str())
         .bind(now)
@@ -95,12 +98,13 @@ impl Sessions {
         .bind(&session.host_user)
         .bind(user.to_string())
         .bind(session.id.as_str())
-        .execute(&mut *tx)
-        .await?;
-        let moved = sqlx::query(
-            "UPDATE sessions SET status = 'code_sent', phone = ?, method = ?, verigator_user_id = ?, \
-             code_sent_at = ?, wrong_codes = 0 \
-             WHERE id = ? AND status IN ('started', 'code_sent') AND expires_at > ?",
+        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
+        let moved = crate::on_db!(&mut tx, |tx| {
+            sqlx::query(
+            "UPDATE sessions SET status = 'code_sent', phone = $1, method = $2, verigator_user_id = $3, \
+             code_sent_at = $4, wrong_codes = 0 \
+             WHERE id = $5 AND status IN ('started', 'code_sent') AND expires_at > $6",
         )
         .bind(phone.as_str())
         .bind(method.as_str())
@@ -108,9 +112,9 @@ impl Sessions {
         .bind(now)
         .bind(session.id.as_str())
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if owned.rows_affected() != 1 || moved.rows_affected() != 1 {
+        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
+        if owned != 1 || moved != 1 {
             return Ok(false);
         }
         tx.commit().await?;
@@ -126,10 +130,10 @@ impl Sessions {
         else {
             return Ok(false);
         };
-        let current: Option<(i64,)> = sqlx::query_as(
-            "SELECT 1 FROM site_users WHERE site_id = ? AND host_user = ? AND verigator_user_id = ? \
-             AND phone = ? AND challenge_session = ? AND challenge_sent_at = ? \
-             AND (sending_until IS NULL OR sending_until <= ?)",
+        let current: bool = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM site_users WHERE site_id = $1 AND host_user = $2 \
+             AND verigator_user_id = $3 AND phone = $4 AND challenge_session = $5 \
+             AND challenge_sent_at = $6 AND (sending_until IS NULL OR sending_until <= $7))",
         )
         .bind(session.site_id.as_str())
         .bind(&session.host_user)
@@ -138,9 +142,9 @@ impl Sessions {
         .bind(session.id.as_str())
         .bind(sent_at)
         .bind(now)
-        .fetch_optional(&self.db)
-        .await?;
-        Ok(current.is_some())
+        .fetch_one(db)
+        .await)?;
+        Ok(current)
     }
 
     /// Records the host user's new Verigator user, under the session's claim, which it keeps:
@@ -152,18 +156,19 @@ impl Sessions {
         user: UserId,
         phone: &PhoneNumber,
     ) -> Result<bool, sqlx::Error> {
-        let set = sqlx::query(
-            "UPDATE site_users SET verigator_user_id = ?, phone = ?, \
+        let set = crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE site_users SET verigator_user_id = $1, phone = $2, \
              challenge_session = NULL, challenge_sent_at = NULL \
-             WHERE site_id = ? AND host_user = ? AND sending_session = ?",
+             WHERE site_id = $3 AND host_user = $4 AND sending_session = $5",
         )
         .bind(user.to_string())
         .bind(phone.as_str())
         .bind(session.site_id.as_str())
         .bind(&session.host_user)
         .bind(session.id.as_str())
-        .execute(&self.db)
-        .await?;
-        Ok(set.rows_affected() == 1)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(set == 1)
     }
 }

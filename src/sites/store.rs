@@ -1,10 +1,10 @@
 //! Sites and their secrets in the database.
 
 use super::{CallbackRule, PinLimits, SigningSecret, Site, SiteId};
+use crate::db::{Db, Tx};
 use crate::domain::Theme;
 use crate::verigator::wire::ServiceId;
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::SqlitePool;
 
 /// Why a site operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +23,7 @@ pub enum SiteError {
 /// The sites table.
 #[derive(Clone)]
 pub struct Sites {
-    db: SqlitePool,
+    db: Db,
 }
 
 #[derive(sqlx::FromRow)]
@@ -114,14 +114,11 @@ impl SiteRow {
 }
 
 /// Writes a site's options (the columns `site set` changes).
-async fn write_options<'c>(
-    db: impl sqlx::Executor<'c, Database = sqlx::Sqlite>,
-    site: &Site,
-) -> Result<(), SiteError> {
-    let changed = sqlx::query(
-        "UPDATE sites SET allow_totp = ?, locale = ?, color_scheme = ?, accent_color = ?, \
-         max_tries = ?, code_lifetime_seconds = ?, resend_after_seconds = ?, abuse_rules = ?, \
-         webhook_blocked = ? WHERE id = ?",
+async fn write_options(tx: &mut Tx, site: &Site) -> Result<(), SiteError> {
+    let changed = crate::on_db!(tx, |tx| sqlx::query(
+        "UPDATE sites SET allow_totp = $1, locale = $2, color_scheme = $3, accent_color = $4, \
+         max_tries = $5, code_lifetime_seconds = $6, resend_after_seconds = $7, abuse_rules = $8, \
+         webhook_blocked = $9 WHERE id = $10",
     )
     .bind(site.allow_totp)
     .bind(site.locale.as_str())
@@ -133,9 +130,10 @@ async fn write_options<'c>(
     .bind(site.abuse_rules.to_string())
     .bind(site.webhook_blocked)
     .bind(site.id.as_str())
-    .execute(db)
-    .await?;
-    if changed.rows_affected() == 0 {
+    .execute(&mut **tx)
+    .await
+    .map(|done| done.rows_affected()))?;
+    if changed == 0 {
         return Err(SiteError::NotFound);
     }
     Ok(())
@@ -159,7 +157,7 @@ pub const SERVICE_CLAIM_SECONDS: i64 = 30;
 
 impl Sites {
     /// Sites stored in `db`.
-    pub fn new(db: SqlitePool) -> Self {
+    pub fn new(db: Db) -> Self {
         Self { db }
     }
 
@@ -174,8 +172,9 @@ impl Sites {
             .collect();
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
-        let inserted = sqlx::query(&format!(
-            "INSERT INTO sites ({IDENTITY_COLUMNS}, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) \
+        let inserted = crate::on_db!(&mut tx, |tx| {
+            sqlx::query(&format!(
+            "INSERT INTO sites ({IDENTITY_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12) \
              ON CONFLICT (id) DO NOTHING"
         ))
         .bind(site.id.as_str())
@@ -190,68 +189,76 @@ impl Sites {
         .bind(site.legacy.as_ref().map(|(_, password)| password.expose_secret().to_owned()))
         .bind(site.test)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
+        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
+        if inserted == 0 {
             return Err(SiteError::Exists);
         }
-        write_options(&mut *tx, &site).await?;
+        write_options(&mut tx, &site).await?;
         let secret = SigningSecret::generate();
-        sqlx::query("INSERT INTO site_secrets (site_id, secret, created_at) VALUES (?, ?, ?)")
-            .bind(site.id.as_str())
-            .bind(secret.expose())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        crate::on_db!(&mut tx, |tx| sqlx::query(
+            "INSERT INTO site_secrets (site_id, secret, created_at) VALUES ($1, $2, $3)"
+        )
+        .bind(site.id.as_str())
+        .bind(secret.expose())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected()))?;
         tx.commit().await?;
         Ok(secret)
     }
 
     /// Stores `site`'s options: authenticator apps, language, look, limits on codes.
     pub async fn set_options(&self, site: &Site) -> Result<(), SiteError> {
-        write_options(&self.db, site).await
+        let mut tx = self.db.begin().await?;
+        write_options(&mut tx, site).await?;
+        Ok(tx.commit().await?)
     }
 
     /// The site with this id.
     pub async fn get(&self, id: &SiteId) -> Result<Site, SiteError> {
-        let row: SiteRow =
-            sqlx::query_as(&format!("SELECT {SITE_COLUMNS} FROM sites WHERE id = ?"))
-                .bind(id.as_str())
-                .fetch_optional(&self.db)
-                .await?
-                .ok_or(SiteError::NotFound)?;
+        let row: SiteRow = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+            "SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(db)
+        .await)?
+        .ok_or(SiteError::NotFound)?;
         row.into_site()
     }
 
     /// The site that uses the legacy Messente widget protocol under this Messente username.
     pub async fn by_legacy_user(&self, user: &str) -> Result<Site, SiteError> {
-        let row: SiteRow = sqlx::query_as(&format!(
-            "SELECT {SITE_COLUMNS} FROM sites WHERE legacy_user = ?"
+        let row: SiteRow = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+            "SELECT {SITE_COLUMNS} FROM sites WHERE legacy_user = $1"
         ))
         .bind(user)
-        .fetch_optional(&self.db)
-        .await?
+        .fetch_optional(db)
+        .await)?
         .ok_or(SiteError::NotFound)?;
         row.into_site()
     }
 
     /// Every site, by id.
     pub async fn list(&self) -> Result<Vec<Site>, SiteError> {
-        let rows: Vec<SiteRow> =
-            sqlx::query_as(&format!("SELECT {SITE_COLUMNS} FROM sites ORDER BY id"))
-                .fetch_all(&self.db)
-                .await?;
+        let rows: Vec<SiteRow> = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+            "SELECT {SITE_COLUMNS} FROM sites ORDER BY id"
+        ))
+        .fetch_all(db)
+        .await)?;
         rows.into_iter().map(SiteRow::into_site).collect()
     }
 
     /// The site's secrets that sign and verify, newest first.
     pub async fn active_secrets(&self, id: &SiteId) -> Result<Vec<SigningSecret>, SiteError> {
-        let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT secret FROM site_secrets WHERE site_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, secret",
+        let rows: Vec<(String,)> = crate::on_db!(&self.db, |db| {
+            sqlx::query_as(
+            "SELECT secret FROM site_secrets WHERE site_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, secret",
         )
         .bind(id.as_str())
-        .fetch_all(&self.db)
-        .await?;
+        .fetch_all(db).await
+        })?;
         rows.into_iter()
             .map(|(s,)| {
                 SigningSecret::parse(&s)
@@ -264,12 +271,15 @@ impl Sites {
     pub async fn add_secret(&self, id: &SiteId, now: i64) -> Result<SigningSecret, SiteError> {
         self.get(id).await?;
         let secret = SigningSecret::generate();
-        sqlx::query("INSERT INTO site_secrets (site_id, secret, created_at) VALUES (?, ?, ?)")
-            .bind(id.as_str())
-            .bind(secret.expose())
-            .bind(now)
-            .execute(&self.db)
-            .await?;
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "INSERT INTO site_secrets (site_id, secret, created_at) VALUES ($1, $2, $3)"
+        )
+        .bind(id.as_str())
+        .bind(secret.expose())
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(secret)
     }
 
@@ -279,68 +289,73 @@ impl Sites {
         let Some(keep) = newest.first() else {
             return Ok(0);
         };
-        let revoked = sqlx::query(
-            "UPDATE site_secrets SET revoked_at = ? WHERE site_id = ? AND revoked_at IS NULL AND secret <> ?",
+        let revoked = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE site_secrets SET revoked_at = $1 WHERE site_id = $2 AND revoked_at IS NULL AND secret <> $3",
         )
         .bind(now)
         .bind(id.as_str())
         .bind(keep.expose())
-        .execute(&self.db)
-        .await?;
-        Ok(revoked.rows_affected())
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(revoked)
     }
 
     /// Claims the right to create the site's Verigator service: true for one caller at a time
     /// (a claim lapses after [`SERVICE_CLAIM_SECONDS`], in case its holder died); false when
     /// the site has its service, or another caller is creating it.
     pub async fn claim_service_creation(&self, id: &SiteId, now: i64) -> Result<bool, SiteError> {
-        let claimed = sqlx::query(
-            "UPDATE sites SET service_claim_until = ? WHERE id = ? AND verigator_service_id IS NULL \
-             AND (service_claim_until IS NULL OR service_claim_until <= ?)",
+        let claimed = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE sites SET service_claim_until = $1 WHERE id = $2 AND verigator_service_id IS NULL \
+             AND (service_claim_until IS NULL OR service_claim_until <= $3)",
         )
         .bind(now + SERVICE_CLAIM_SECONDS)
         .bind(id.as_str())
         .bind(now)
-        .execute(&self.db)
-        .await?;
-        Ok(claimed.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(claimed == 1)
     }
 
     /// Gives up a claim whose holder could not create the service.
     pub async fn release_service_claim(&self, id: &SiteId) -> Result<(), SiteError> {
-        sqlx::query(
-            "UPDATE sites SET service_claim_until = NULL WHERE id = ? AND verigator_service_id IS NULL",
+        crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE sites SET service_claim_until = NULL WHERE id = $1 AND verigator_service_id IS NULL",
         )
         .bind(id.as_str())
-        .execute(&self.db)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Forgets the site's service when the Verigator server no longer knows it (deleted
     /// there), unless the site has moved on to another one; the next send creates a new one.
     pub async fn forget_service(&self, id: &SiteId, service: ServiceId) -> Result<(), SiteError> {
-        sqlx::query(
-            "UPDATE sites SET verigator_service_id = NULL WHERE id = ? AND verigator_service_id = ?",
+        crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE sites SET verigator_service_id = NULL WHERE id = $1 AND verigator_service_id = $2",
         )
         .bind(id.as_str())
         .bind(service.to_string())
-        .execute(&self.db)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Records the Verigator service created for the site, unless it has one already (then
     /// false: the caller's service is not the site's).
     pub async fn set_service(&self, id: &SiteId, service: ServiceId) -> Result<bool, SiteError> {
-        let set = sqlx::query(
-            "UPDATE sites SET verigator_service_id = ?, service_claim_until = NULL \
-             WHERE id = ? AND verigator_service_id IS NULL",
+        let set = crate::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE sites SET verigator_service_id = $1, service_claim_until = NULL \
+             WHERE id = $2 AND verigator_service_id IS NULL",
         )
         .bind(service.to_string())
         .bind(id.as_str())
-        .execute(&self.db)
-        .await?;
-        Ok(set.rows_affected() == 1)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(set == 1)
     }
 }

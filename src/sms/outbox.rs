@@ -1,16 +1,16 @@
 //! The development provider: messages are stored in the database and listed, never sent.
 
 use super::{SmsError, SmsSender};
+use crate::db::Db;
 use crate::{clock::Clock, domain::PhoneNumber};
 use async_trait::async_trait;
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::sync::Arc;
 
 /// Stores messages in `sms_outbox`.
 #[derive(Clone)]
 pub struct Outbox {
-    db: SqlitePool,
+    db: Db,
     clock: Arc<dyn Clock>,
 }
 
@@ -29,40 +29,46 @@ pub struct OutboxMessage {
 
 impl Outbox {
     /// An outbox in `db`.
-    pub fn new(db: SqlitePool, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
         Self { db, clock }
     }
 
     /// Deletes messages stored before `cutoff`; answers how many.
     pub async fn prune(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let deleted = sqlx::query("DELETE FROM sms_outbox WHERE created_at < ?")
-            .bind(cutoff)
-            .execute(&self.db)
-            .await?;
-        Ok(deleted.rows_affected())
+        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM sms_outbox WHERE created_at < $1"
+        )
+        .bind(cutoff)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(deleted)
     }
 
     /// The newest messages first, at most `limit`.
     pub async fn latest(&self, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT id, recipient, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT ?",
+        crate::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT id, recipient, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
-        .fetch_all(&self.db)
-        .await
+        .fetch_all(db)
+        .await)
     }
 }
 
 #[async_trait]
 impl SmsSender for Outbox {
     async fn send(&self, to: &PhoneNumber, text: &str) -> Result<(), SmsError> {
-        sqlx::query("INSERT INTO sms_outbox (recipient, body, created_at) VALUES (?, ?, ?)")
-            .bind(to.as_str())
-            .bind(text)
-            .bind(self.clock.unix_seconds())
-            .execute(&self.db)
-            .await
-            .map_err(|e| SmsError::Unavailable(format!("outbox: {e}")))?;
+        crate::on_db!(&self.db, |db| sqlx::query(
+            "INSERT INTO sms_outbox (recipient, body, created_at) VALUES ($1, $2, $3)"
+        )
+        .bind(to.as_str())
+        .bind(text)
+        .bind(self.clock.unix_seconds())
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))
+        .map_err(|e| SmsError::Unavailable(format!("outbox: {e}")))?;
         tracing::info!(to = %to.masked(), "SMS stored in the development outbox");
         Ok(())
     }

@@ -2,13 +2,13 @@
 
 use super::VerigatorError;
 use crate::abuse::ClientNet;
+use crate::db::Db;
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -48,7 +48,7 @@ type FailureLog = HashMap<String, (i64, u32)>;
 /// checks are counted per client network and per username; past the limits the caller waits,
 /// unless it presents the password that last matched (no Argon2 is run for that).
 pub struct Accounts {
-    db: SqlitePool,
+    db: Db,
     verified: Mutex<HashMap<String, (String, [u8; 32])>>,
     /// Verified against when the username is unknown, so both cases take as long.
     decoy_hash: String,
@@ -58,7 +58,7 @@ pub struct Accounts {
 
 impl Accounts {
     /// Accounts stored in `db`.
-    pub fn new(db: SqlitePool) -> Self {
+    pub fn new(db: Db) -> Self {
         let decoy_hash = hash_password("decoy password").expect("hashing a constant works");
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         Self {
@@ -84,25 +84,27 @@ impl Accounts {
             ));
         }
         let hash = hash_password(password.expose_secret())?;
-        sqlx::query(
-            "INSERT INTO verigator_accounts (username, password_hash, created_at) VALUES (?, ?, ?) \
+        crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "INSERT INTO verigator_accounts (username, password_hash, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
         )
         .bind(username)
         .bind(hash)
         .bind(now)
-        .execute(&self.db)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
     /// Whether an account of that name exists.
     pub async fn exists(&self, username: &str) -> Result<bool, VerigatorError> {
-        let found: Option<(String,)> =
-            sqlx::query_as("SELECT username FROM verigator_accounts WHERE username = ?")
-                .bind(username)
-                .fetch_optional(&self.db)
-                .await?;
+        let found: Option<(String,)> = crate::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT username FROM verigator_accounts WHERE username = $1"
+        )
+        .bind(username)
+        .fetch_optional(db)
+        .await)?;
         Ok(found.is_some())
     }
 
@@ -122,11 +124,12 @@ impl Accounts {
             format!("client:{client}"),
             format!("user:{}", username.chars().take(64).collect::<String>()),
         ];
-        let stored: Option<String> =
-            sqlx::query_scalar("SELECT password_hash FROM verigator_accounts WHERE username = ?")
-                .bind(username)
-                .fetch_optional(&self.db)
-                .await?;
+        let stored: Option<String> = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+            "SELECT password_hash FROM verigator_accounts WHERE username = $1"
+        )
+        .bind(username)
+        .fetch_optional(db)
+        .await)?;
         let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
         if let Some(hash) = &stored {
             if let Some((known_hash, known)) =

@@ -13,6 +13,7 @@ mod session_pages;
 pub use demo::{ensure_demo_site, DemoHost};
 pub use render::{provide_page_context, render_page};
 
+use crate::db::Db;
 use crate::{
     abuse::ClientIpSettings,
     app::{shell, App},
@@ -30,7 +31,6 @@ use axum::{
 };
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
-use sqlx::SqlitePool;
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 
@@ -42,7 +42,7 @@ pub struct AppState {
     /// The widget's defaults.
     pub widget: WidgetSettings,
     /// The database.
-    pub db: SqlitePool,
+    pub db: Db,
     /// The development SMS outbox, when it is the provider.
     pub outbox: Option<Outbox>,
     /// The visitor's flow.

@@ -20,7 +20,7 @@ impl Cli {
     }
 
     async fn sites(&self) -> Sites {
-        Sites::new(phone_verify::db::connect(&self.0.db_url).await.unwrap())
+        Sites::new(phone_verify::db::Db::connect(&self.0.db_url).await.unwrap())
     }
 
     /// The site "shop" as stored.
@@ -259,22 +259,20 @@ fn failure(output: std::process::Output) -> String {
 #[test]
 fn a_start_that_fails_says_why_one_cause_a_line_without_a_backtrace() {
     let cli = Binary::new();
-    // A PostgreSQL URL: refused by name (never read as a folder called "postgres:"), its
-    // password not repeated; RUST_BACKTRACE, as developers set it, brings no backtrace.
+    // A URL of a database the server does not speak: refused by name (never read as a
+    // folder called "mysql:"), its password not repeated; RUST_BACKTRACE, as developers set
+    // it, brings no backtrace.
     let said = failure(cli.run_with_env(
         &["serve"],
         &[
-            (
-                "DATABASE_URL",
-                "postgres://postgres:s3cret@127.0.0.1:5432/verify",
-            ),
+            ("DATABASE_URL", "mysql://root:s3cret@127.0.0.1:3306/verify"),
             ("RUST_BACKTRACE", "1"),
         ],
     ));
     assert!(
         said.starts_with(
-            "error: cannot start the server\n  because: the database URL is a postgres: URL, \
-             and this server stores in SQLite only: set DATABASE_URL"
+            "error: cannot start the server\n  because: the database URL is a \"mysql\" URL, \
+             and this server stores in SQLite or PostgreSQL: set DATABASE_URL"
         ),
         "{said}"
     );
@@ -282,7 +280,22 @@ fn a_start_that_fails_says_why_one_cause_a_line_without_a_backtrace() {
         !said.contains("s3cret") && !said.to_lowercase().contains("backtrace"),
         "{said}"
     );
-    assert!(!std::path::Path::new("postgres:").exists());
+    assert!(!std::path::Path::new("mysql:").exists());
+
+    // A PostgreSQL server that is not there: where, and the system's reason, never the
+    // password.
+    let said = failure(cli.run_with_env(
+        &["serve"],
+        &[(
+            "DATABASE_URL",
+            "postgres://verify:s3cret@127.0.0.1:9/verify",
+        )],
+    ));
+    assert!(
+        said.contains("  because: cannot connect to PostgreSQL at 127.0.0.1:9/verify\n  because: "),
+        "{said}"
+    );
+    assert!(!said.contains("s3cret"), "{said}");
 
     // A database that cannot be reached: the folder, and the system's reason.
     let said = failure(cli.run_with_env(

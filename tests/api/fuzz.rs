@@ -182,7 +182,9 @@ fn fuzz_service_auth_headers() {
         .build()
         .unwrap();
     let accounts = runtime.block_on(async {
-        let db = phone_verify::db::connect("sqlite::memory:").await.unwrap();
+        let db = phone_verify::db::Db::connect("sqlite::memory:")
+            .await
+            .unwrap();
         let accounts = phone_verify::verigator::Accounts::new(db);
         accounts
             .upsert("acme", &"a-long-password".to_owned().into(), 0)

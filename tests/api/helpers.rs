@@ -51,11 +51,56 @@ pub fn test_settings() -> Settings {
     settings.server.client_ip.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
     settings.leptos.env = leptos::config::Env::DEV;
-    let db_file =
-        std::env::temp_dir().join(format!("phone-verify-test-{}.db", uuid::Uuid::new_v4()));
-    settings.database.url = format!("sqlite://{}", db_file.display());
+    settings.database.url = new_database_url();
     settings.check().expect("the test settings are sound");
     settings
+}
+
+/// The variable that runs the suite on PostgreSQL: the URL of a server (and a user allowed to
+/// create databases), on which each test gets a new database of its own.
+pub const TEST_POSTGRES: &str = "PHONE_VERIFY_TEST_POSTGRES";
+
+/// A new, empty database of the test's own: on the PostgreSQL server [`TEST_POSTGRES`] names,
+/// else a new SQLite file.
+pub fn new_database_url() -> String {
+    let name = format!("phone_verify_test_{}", uuid::Uuid::new_v4().simple());
+    match std::env::var(TEST_POSTGRES) {
+        Ok(server) if !server.is_empty() => create_postgres_database(&server, &name),
+        _ => format!(
+            "sqlite://{}",
+            std::env::temp_dir().join(format!("{name}.db")).display()
+        ),
+    }
+}
+
+/// Creates database `name` on the server at `server`; answers its URL.
+fn create_postgres_database(server: &str, name: &str) -> String {
+    let created = {
+        let (server, name) = (server.to_owned(), name.to_owned());
+        // Its own thread and runtime: callers may be inside a test's runtime, or in none.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut connection = sqlx::PgConnection::connect(&server).await?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut connection)
+                    .await?;
+                connection.close().await
+            })?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .join()
+        .expect("the database creator does not panic")
+    };
+    if let Err(error) = created {
+        panic!("cannot create a test database on {TEST_POSTGRES}: {error}");
+    }
+    let mut url = reqwest::Url::parse(server).expect("PHONE_VERIFY_TEST_POSTGRES is a URL");
+    url.set_path(&format!("/{name}"));
+    url.to_string()
 }
 
 /// Starts the application from `Leptos.toml`.
@@ -146,7 +191,7 @@ impl TestApp {
     /// Creates another API account and answers with a client that uses it.
     pub async fn other_account(&self, username: &str) -> VerigatorClient {
         let password: SecretString = format!("password-of-{username}").into();
-        let db = phone_verify::db::connect(&self.db_url).await.unwrap();
+        let db = phone_verify::db::Db::connect(&self.db_url).await.unwrap();
         Accounts::new(db)
             .upsert(username, &password, 0)
             .await
@@ -222,7 +267,7 @@ pub async fn add_site(app: &TestApp, webhook_url: Option<&str>) -> SigningSecret
 
 /// Stores `site`; answers with its first secret.
 pub async fn create_site(app: &TestApp, site: Site) -> SigningSecret {
-    let sites = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
+    let sites = Sites::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap());
     sites.create(site, app.clock.unix_seconds()).await.unwrap()
 }
 
@@ -403,10 +448,8 @@ pub struct Binary {
 impl Binary {
     /// A binary with a new, empty database, on `Leptos.toml`.
     pub fn new() -> Self {
-        let file =
-            std::env::temp_dir().join(format!("phone-verify-bin-{}.db", uuid::Uuid::new_v4()));
         Self {
-            db_url: format!("sqlite://{}", file.display()),
+            db_url: new_database_url(),
             config: project_file("Leptos.toml"),
         }
     }

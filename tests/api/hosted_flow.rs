@@ -324,10 +324,11 @@ async fn bad_requests_get_a_page_naming_the_problem_and_create_nothing() {
         .unwrap()
         .contains("not on the site's list"));
 
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&db)
-        .await
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let (sessions,): (i64,) =
+        phone_verify::on_db!(&db, |db| sqlx::query_as("SELECT COUNT(*) FROM sessions")
+            .fetch_one(db)
+            .await)
         .unwrap();
     assert_eq!(sessions, 0);
 }

@@ -44,11 +44,13 @@ async fn twenty_first_visitors_of_a_new_site_at_once_all_verify_through_one_serv
             "visitor {visitor}: {html}"
         );
     }
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM verigator_services")
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let services: i64 = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM verigator_services"
+    )
+    .fetch_one(db)
+    .await)
+    .unwrap();
     assert_eq!(services, 1, "one service for the site, none stranded");
 }
 
@@ -67,18 +69,20 @@ fn site_without_velocity_rules() -> Site {
 /// The Verigator users the embedded server has for `host_user`, and the one the product
 /// recorded for it.
 async fn users_of(app: &TestApp, host_user: &str) -> (Vec<String>, Option<String>) {
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    let users = sqlx::query_scalar("SELECT id FROM verigator_users WHERE id_in_service = ?")
-        .bind(host_user)
-        .fetch_all(&db)
-        .await
-        .unwrap();
-    let recorded = sqlx::query_scalar(
-        "SELECT verigator_user_id FROM site_users WHERE site_id = 'shop' AND host_user = ?",
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let users = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT id FROM verigator_users WHERE id_in_service = $1"
     )
     .bind(host_user)
-    .fetch_optional(&db)
-    .await
+    .fetch_all(db)
+    .await)
+    .unwrap();
+    let recorded = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT verigator_user_id FROM site_users WHERE site_id = 'shop' AND host_user = $1",
+    )
+    .bind(host_user)
+    .fetch_optional(db)
+    .await)
     .unwrap()
     .flatten();
     (users, recorded)
@@ -151,7 +155,7 @@ async fn a_user_or_service_the_verigator_server_lost_is_made_again() {
     let app = spawn_app().await;
     let secret = create_site(&app, site_without_velocity_rules()).await;
     assert_eq!(verify_alice(&app, &secret, "first").await, (200, 200));
-    let site = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap());
+    let site = Sites::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap());
     let service = site
         .get(&SiteId::parse("shop").unwrap())
         .await

@@ -7,11 +7,13 @@ use axum::{http::StatusCode, routing::post, Router};
 const DAY: i64 = 24 * 3600;
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&db)
-        .await
-        .unwrap()
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    phone_verify::on_db!(&db, |db| sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM {table}"
+    ))
+    .fetch_one(db)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]
@@ -30,12 +32,12 @@ async fn old_records_go_and_recent_ones_stay() {
     let (status, _) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert_eq!(status, 200);
     for _ in 0..100 {
-        let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-        let delivered: i64 = sqlx::query_scalar(
+        let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+        let delivered: i64 = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
             "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
         )
-        .fetch_one(&db)
-        .await
+        .fetch_one(db)
+        .await)
         .unwrap();
         if delivered == 1 {
             break;

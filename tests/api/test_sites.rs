@@ -26,14 +26,15 @@ async fn add_test_site(app: &TestApp) -> SigningSecret {
     .await
 }
 
-/// The webhook bodies written, oldest first.
+/// The webhook bodies written.
 async fn webhook_bodies(app: &TestApp) -> Vec<Value> {
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    let bodies: Vec<(String,)> =
-        sqlx::query_as("SELECT body FROM webhook_deliveries ORDER BY created_at, rowid")
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let bodies: Vec<(String,)> = phone_verify::on_db!(&db, |db| sqlx::query_as(
+        "SELECT body FROM webhook_deliveries ORDER BY created_at"
+    )
+    .fetch_all(db)
+    .await)
+    .unwrap();
     bodies
         .into_iter()
         .map(|(body,)| serde_json::from_str(&body).unwrap())
@@ -42,11 +43,13 @@ async fn webhook_bodies(app: &TestApp) -> Vec<Value> {
 
 /// How many sends the abuse guard was asked about.
 async fn guard_decisions(app: &TestApp) -> i64 {
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    sqlx::query_scalar("SELECT COUNT(*) FROM abuse_decisions")
-        .fetch_one(&db)
-        .await
-        .unwrap()
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM abuse_decisions"
+    )
+    .fetch_one(db)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]

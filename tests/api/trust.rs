@@ -121,7 +121,7 @@ async fn a_signed_url_opened_again_returns_its_session_and_starts_no_other() {
 async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
     let app = spawn_app().await;
     add_site(&app, None).await;
-    let sessions = Sessions::new(phone_verify::db::connect(&app.db_url).await.unwrap());
+    let sessions = Sessions::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap());
     let now = app.clock.unix_seconds();
     let site = SiteId::parse("shop").unwrap();
     let open = |state: &'static str| {
@@ -223,7 +223,7 @@ async fn an_authenticator_code_reports_only_the_number_of_the_authenticators_use
     step(&app, &first, &send_to(PHONE)).await;
     let pin = app.last_pin_to(PHONE).await;
     step(&app, &first, &format!("step=check_code&code={pin}")).await;
-    let site = Sites::new(phone_verify::db::connect(&app.db_url).await.unwrap())
+    let site = Sites::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap())
         .get(&SiteId::parse("shop").unwrap())
         .await
         .unwrap();

@@ -103,11 +103,13 @@ async fn verify_phone(app: &TestApp, secret: &SigningSecret) {
 
 /// The delivery rows, as (status, attempts).
 async fn deliveries(db_url: &str) -> Vec<(String, i64)> {
-    let db = phone_verify::db::connect(db_url).await.unwrap();
-    sqlx::query_as("SELECT status, attempts FROM webhook_deliveries ORDER BY created_at")
-        .fetch_all(&db)
-        .await
-        .unwrap()
+    let db = phone_verify::db::Db::connect(db_url).await.unwrap();
+    phone_verify::on_db!(&db, |db| sqlx::query_as(
+        "SELECT status, attempts FROM webhook_deliveries ORDER BY created_at"
+    )
+    .fetch_all(db)
+    .await)
+    .unwrap()
 }
 
 /// The deliveries once they read `expected`, or as they are after 2 s: the worker records an
@@ -256,11 +258,14 @@ async fn private_addresses_are_refused_unless_the_site_allows_them() {
     let app = spawn_app().await;
     let (host, url) = Host::start(vec![]).await;
     add_site(&app, Some(&url)).await;
-    let db = phone_verify::db::connect(&app.db_url).await.unwrap();
-    sqlx::query("UPDATE sites SET allow_private_callbacks = FALSE")
-        .execute(&db)
-        .await
-        .unwrap();
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    phone_verify::on_db!(&db, |db| sqlx::query(
+        "UPDATE sites SET allow_private_callbacks = FALSE"
+    )
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected()))
+    .unwrap();
     let secret = phone_verify::sites::Sites::new(db)
         .active_secrets(&phone_verify::sites::SiteId::parse("shop").unwrap())
         .await
@@ -428,13 +433,12 @@ async fn a_refused_send_is_not_posted_unless_the_site_asks() {
 /// Waits (in real time, the worker polling every 250 ms) until the first delivery has been
 /// attempted; answers with its status, attempts and last error.
 async fn first_attempted(db_url: &str) -> (String, i64, Option<String>) {
-    let db = phone_verify::db::connect(db_url).await.unwrap();
+    let db = phone_verify::db::Db::connect(db_url).await.unwrap();
     for _ in 0..100 {
-        let row: Option<(String, i64, Option<String>)> = sqlx::query_as(
+        let row: Option<(String, i64, Option<String>)> = phone_verify::on_db!(&db, |db| sqlx::query_as(
             "SELECT status, attempts, last_error FROM webhook_deliveries ORDER BY created_at LIMIT 1",
         )
-        .fetch_optional(&db)
-        .await
+        .fetch_optional(db).await)
         .unwrap();
         if let Some(row) = row.filter(|(_, attempts, _)| *attempts > 0) {
             return row;
@@ -530,7 +534,7 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
     // The worker is driven step by step on a database of its own (no server, no polling).
     let db_file =
         std::env::temp_dir().join(format!("phone-verify-worker-{}.db", uuid::Uuid::new_v4()));
-    let db = phone_verify::db::connect(&format!("sqlite://{}", db_file.display()))
+    let db = phone_verify::db::Db::connect(&format!("sqlite://{}", db_file.display()))
         .await
         .unwrap();
     let clock = Arc::new(phone_verify::clock::ManualClock::at(1_700_000_010));
@@ -585,11 +589,13 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
         running.finish_one().await.as_deref(),
         Some(fast_id.as_str())
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM webhook_deliveries WHERE id = ?")
-        .bind(&fast_id)
-        .fetch_one(&db)
-        .await
-        .unwrap();
+    let status: String = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT status FROM webhook_deliveries WHERE id = $1"
+    )
+    .bind(&fast_id)
+    .fetch_one(db)
+    .await)
+    .unwrap();
     assert_eq!(status, "delivered");
     // The slow host's two are still in flight; nothing more goes to it meanwhile.
     assert_eq!(worker.start_due(&mut running).await.unwrap(), 0);

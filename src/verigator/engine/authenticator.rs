@@ -15,11 +15,12 @@ impl Verigator {
         let mut secret = [0u8; 20];
         OsRng.fill_bytes(&mut secret);
         let encoded = data_encoding::BASE32_NOPAD.encode(&secret);
-        sqlx::query("UPDATE verigator_users SET totp_secret = ?, totp_confirmed = FALSE, totp_last_step = NULL WHERE id = ?")
+        crate::on_db!(&self.db, |db| {
+            sqlx::query("UPDATE verigator_users SET totp_secret = $1, totp_confirmed = FALSE, totp_last_step = NULL WHERE id = $2")
             .bind(&encoded)
             .bind(&user.id)
-            .execute(&self.db)
-            .await?;
+            .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(TotpEnrolment {
             otpauth_uri: totp::otpauth_uri(&secret, &service.name, &user.id_in_service),
             secret: encoded,
@@ -39,30 +40,30 @@ impl Verigator {
             return Err(VerigatorError::NotFound("Authenticator enrolment"));
         }
         let now = self.clock.unix_seconds();
-        let confirmed =
-            match Pin::parse(token) {
-                Ok(pin) => {
-                    let secret = user
-                        .totp_secret
-                        .as_deref()
-                        .and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok());
-                    match secret.and_then(|s| totp::matching_step(&s, pin.as_str(), now)) {
-                        Some(step) => sqlx::query(
-                            "UPDATE verigator_users SET totp_confirmed = TRUE, totp_last_step = ? \
-                         WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+        let confirmed = match Pin::parse(token) {
+            Ok(pin) => {
+                let secret = user
+                    .totp_secret
+                    .as_deref()
+                    .and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok());
+                match secret.and_then(|s| totp::matching_step(&s, pin.as_str(), now)) {
+                    Some(step) => {
+                        crate::on_db!(&self.db, |db| {
+                            sqlx::query(
+                            "UPDATE verigator_users SET totp_confirmed = TRUE, totp_last_step = $1 \
+                         WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)",
                         )
                         .bind(step)
                         .bind(&user.id)
                         .bind(step)
-                        .execute(&self.db)
-                        .await?
-                        .rows_affected()
-                            == 1,
-                        None => false,
+                        .execute(db).await.map(|done| done.rows_affected())
+                        })? == 1
                     }
+                    None => false,
                 }
-                Err(_) => false,
-            };
+            }
+            Err(_) => false,
+        };
         Ok(TotpConfirmed { confirmed })
     }
 }

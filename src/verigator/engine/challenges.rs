@@ -70,10 +70,13 @@ impl Verigator {
         );
         if let Err(error) = self.sms.send(&phone, &text).await {
             // The PIN never reached the user: it must not stay valid, nor count as sent.
-            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
-                .bind(&user.id)
-                .execute(&self.db)
-                .await?;
+            crate::on_db!(&self.db, |db| sqlx::query(
+                "DELETE FROM verigator_challenges WHERE user_id = $1"
+            )
+            .bind(&user.id)
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected()))?;
             self.guard.refund(recorded.id).await?;
             return Err(VerigatorError::SmsFailed(error));
         }
@@ -87,34 +90,40 @@ impl Verigator {
         if user.consecutive_failures >= self.policy.max_consecutive_failures {
             return Ok(true);
         }
-        let (this_hour,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = ? AND failed_at > ?",
+        let (this_hour,): (i64,) = crate::on_db!(&self.db, |db| {
+            sqlx::query_as(
+            "SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = $1 AND failed_at > $2",
         )
         .bind(&user.id)
         .bind(now - HOUR_SECONDS)
-        .fetch_one(&self.db)
-        .await?;
+        .fetch_one(db).await
+        })?;
         Ok(this_hour >= self.policy.failures_per_hour)
     }
 
     /// Counts a wrong code against the user and its pending challenge.
     async fn record_failure(&self, user_id: &str, now: i64) -> Result<(), VerigatorError> {
         let mut tx = self.db.begin().await?;
-        sqlx::query("INSERT INTO verigator_code_failures (user_id, failed_at) VALUES (?, ?)")
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "UPDATE verigator_users SET consecutive_failures = consecutive_failures + 1 WHERE id = ?",
+        crate::on_db!(&mut tx, |tx| sqlx::query(
+            "INSERT INTO verigator_code_failures (user_id, failed_at) VALUES ($1, $2)"
         )
         .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE verigator_challenges SET attempts_left = attempts_left - 1 WHERE user_id = ? AND attempts_left > 0")
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected()))?;
+        crate::on_db!(&mut tx, |tx| {
+            sqlx::query(
+            "UPDATE verigator_users SET consecutive_failures = consecutive_failures + 1 WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
+        crate::on_db!(&mut tx, |tx| {
+            sqlx::query("UPDATE verigator_challenges SET attempts_left = attempts_left - 1 WHERE user_id = $1 AND attempts_left > 0")
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut **tx).await.map(|done| done.rows_affected())
+        })?;
         tx.commit().await?;
         Ok(())
     }
@@ -126,8 +135,9 @@ impl Verigator {
         pin_hash: Option<&str>,
         expires_at: i64,
     ) -> Result<(), VerigatorError> {
-        sqlx::query(
-            "INSERT INTO verigator_challenges (user_id, method, pin_hash, expires_at, attempts_left) VALUES (?, ?, ?, ?, ?) \
+        crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "INSERT INTO verigator_challenges (user_id, method, pin_hash, expires_at, attempts_left) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (user_id) DO UPDATE SET method = excluded.method, pin_hash = excluded.pin_hash, \
              expires_at = excluded.expires_at, attempts_left = excluded.attempts_left",
         )
@@ -136,8 +146,8 @@ impl Verigator {
         .bind(pin_hash)
         .bind(expires_at)
         .bind(self.policy.max_wrong_tries)
-        .execute(&self.db)
-        .await?;
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -152,21 +162,25 @@ impl Verigator {
     ) -> Result<AuthVerified, VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         let now = self.clock.unix_seconds();
-        let challenge: Option<ChallengeRow> = sqlx::query_as(
-            "SELECT method, pin_hash, expires_at, attempts_left FROM verigator_challenges WHERE user_id = ?",
+        let challenge: Option<ChallengeRow> = crate::on_db!(&self.db, |db| {
+            sqlx::query_as(
+            "SELECT method, pin_hash, expires_at, attempts_left FROM verigator_challenges WHERE user_id = $1",
         )
         .bind(&user.id)
-        .fetch_optional(&self.db)
-        .await?;
+        .fetch_optional(db).await
+        })?;
         let Some(challenge) = challenge else {
             return Ok(AuthVerified::new(AuthMethod::Sms, AuthResult::Expired));
         };
         let method = AuthMethod::from_stored(&challenge.method);
         if challenge.expires_at <= now {
-            sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
-                .bind(&user.id)
-                .execute(&self.db)
-                .await?;
+            crate::on_db!(&self.db, |db| sqlx::query(
+                "DELETE FROM verigator_challenges WHERE user_id = $1"
+            )
+            .bind(&user.id)
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected()))?;
             return Ok(AuthVerified::new(method, AuthResult::Expired));
         }
         if challenge.attempts_left <= 0 || self.out_of_tries(&user, now).await? {
@@ -185,10 +199,13 @@ impl Verigator {
         };
         if right {
             if user.consecutive_failures > 0 {
-                sqlx::query("UPDATE verigator_users SET consecutive_failures = 0 WHERE id = ?")
-                    .bind(&user.id)
-                    .execute(&self.db)
-                    .await?;
+                crate::on_db!(&self.db, |db| sqlx::query(
+                    "UPDATE verigator_users SET consecutive_failures = 0 WHERE id = $1"
+                )
+                .bind(&user.id)
+                .execute(db)
+                .await
+                .map(|done| done.rows_affected()))?;
             }
             if method == AuthMethod::Sms {
                 if let Ok(phone) = PhoneNumber::try_from(user.phone_number.clone()) {
@@ -209,17 +226,18 @@ impl Verigator {
         pin_hash: Option<&str>,
         now: i64,
     ) -> Result<bool, VerigatorError> {
-        let spent = sqlx::query(
-            "DELETE FROM verigator_challenges WHERE user_id = ? AND (pin_hash = ? OR (pin_hash IS NULL AND ? IS NULL)) \
-             AND attempts_left > 0 AND expires_at > ?",
+        let spent = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "DELETE FROM verigator_challenges WHERE user_id = $1 AND (pin_hash = $2 OR (pin_hash IS NULL AND $3 IS NULL)) \
+             AND attempts_left > 0 AND expires_at > $4",
         )
         .bind(user_id)
         .bind(pin_hash)
         .bind(pin_hash)
         .bind(now)
-        .execute(&self.db)
-        .await?;
-        Ok(spent.rows_affected() == 1)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(spent == 1)
     }
 
     /// Accepts a TOTP code once: its step must be later than the last one used.
@@ -239,15 +257,16 @@ impl Verigator {
         let Some(step) = totp::matching_step(&secret, code, now) else {
             return Ok(false);
         };
-        let used = sqlx::query(
-            "UPDATE verigator_users SET totp_last_step = ? WHERE id = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+        let used = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "UPDATE verigator_users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)",
         )
         .bind(step)
         .bind(&user.id)
         .bind(step)
-        .execute(&self.db)
-        .await?;
-        if used.rows_affected() != 1 {
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        if used != 1 {
             return Ok(false);
         }
         self.spend_challenge(&user.id, None, now).await

@@ -19,8 +19,9 @@ impl Verigator {
             fqdn,
             ctime: self.ctime(),
         };
-        let inserted = sqlx::query(
-            "INSERT INTO verigator_services (id, account, name, fqdn, ctime, created_at) VALUES (?, ?, ?, ?, ?, ?) \
+        let inserted = crate::on_db!(&self.db, |db| {
+            sqlx::query(
+            "INSERT INTO verigator_services (id, account, name, fqdn, ctime, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (account, name) DO NOTHING",
         )
         .bind(&row.id)
@@ -29,9 +30,9 @@ impl Verigator {
         .bind(&row.fqdn)
         .bind(&row.ctime)
         .bind(self.clock.unix_seconds())
-        .execute(&self.db)
-        .await?;
-        if inserted.rows_affected() == 0 {
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        if inserted == 0 {
             return Err(VerigatorError::Conflict("Service already exists"));
         }
         row.to_wire()
@@ -53,15 +54,16 @@ impl Verigator {
         service_id: &str,
     ) -> Result<(), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
-        let deleted = sqlx::query(
-            "DELETE FROM verigator_services WHERE id = ? \
-             AND NOT EXISTS (SELECT 1 FROM verigator_users WHERE service_id = ?)",
+        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM verigator_services WHERE id = $1 \
+             AND NOT EXISTS (SELECT 1 FROM verigator_users WHERE service_id = $2)",
         )
         .bind(&service.id)
         .bind(&service.id)
-        .execute(&self.db)
-        .await?;
-        if deleted.rows_affected() == 0 {
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        if deleted == 0 {
             return Err(VerigatorError::Conflict(
                 "Service still has users: delete them first",
             ));
@@ -92,9 +94,10 @@ impl Verigator {
             totp_confirmed: false,
             consecutive_failures: 0,
         };
-        let inserted = sqlx::query(
+        let inserted = crate::on_db!(&self.db, |db| {
+            sqlx::query(
             "INSERT INTO verigator_users (id, service_id, id_in_service, phone_number, ctime, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (service_id, id_in_service) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id, id_in_service) DO NOTHING",
         )
         .bind(&user.id)
         .bind(&service.id)
@@ -102,9 +105,9 @@ impl Verigator {
         .bind(&user.phone_number)
         .bind(&user.ctime)
         .bind(self.clock.unix_seconds())
-        .execute(&self.db)
-        .await?;
-        if inserted.rows_affected() == 0 {
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        if inserted == 0 {
             return Err(VerigatorError::Conflict("User already exists"));
         }
         user.to_wire()
@@ -117,13 +120,14 @@ impl Verigator {
         service_id: &str,
     ) -> Result<UserList, VerigatorError> {
         let service = self.service_row(account, service_id).await?;
-        let rows: Vec<UserRow> = sqlx::query_as(
+        let rows: Vec<UserRow> = crate::on_db!(&self.db, |db| {
+            sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
-             FROM verigator_users WHERE service_id = ? ORDER BY created_at, id_in_service",
+             FROM verigator_users WHERE service_id = $1 ORDER BY created_at, id_in_service",
         )
         .bind(&service.id)
-        .fetch_all(&self.db)
-        .await?;
+        .fetch_all(db).await
+        })?;
         let users = rows
             .iter()
             .map(UserRow::to_wire)
@@ -157,19 +161,28 @@ impl Verigator {
     ) -> Result<(), VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         let mut tx = self.db.begin().await?;
-        sqlx::query("DELETE FROM verigator_challenges WHERE user_id = ?")
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?;
+        crate::on_db!(&mut tx, |tx| sqlx::query(
+            "DELETE FROM verigator_challenges WHERE user_id = $1"
+        )
+        .bind(&user.id)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected()))?;
         // Its SMS sends stay: the limits belong to the number, not to the user.
-        sqlx::query("DELETE FROM verigator_code_failures WHERE user_id = ?")
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM verigator_users WHERE id = ?")
-            .bind(&user.id)
-            .execute(&mut *tx)
-            .await?;
+        crate::on_db!(&mut tx, |tx| sqlx::query(
+            "DELETE FROM verigator_code_failures WHERE user_id = $1"
+        )
+        .bind(&user.id)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected()))?;
+        crate::on_db!(&mut tx, |tx| sqlx::query(
+            "DELETE FROM verigator_users WHERE id = $1"
+        )
+        .bind(&user.id)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected()))?;
         tx.commit().await?;
         Ok(())
     }
@@ -184,35 +197,42 @@ impl Verigator {
         in_use: &HashSet<String>,
         created_before: i64,
     ) -> Result<u64, sqlx::Error> {
-        let candidates: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM verigator_services WHERE account = ? AND name = ? AND created_at < ?",
+        let candidates: Vec<String> = crate::on_db!(&self.db, |db| {
+            sqlx::query_scalar(
+            "SELECT id FROM verigator_services WHERE account = $1 AND name = $2 AND created_at < $3",
         )
         .bind(account)
         .bind(name)
         .bind(created_before)
-        .fetch_all(&self.db)
-        .await?;
+        .fetch_all(db).await
+        })?;
         let mut deleted = 0;
         for service in candidates.iter().filter(|id| !in_use.contains(*id)) {
             let mut tx = self.db.begin().await?;
             for table in ["verigator_challenges", "verigator_code_failures"] {
-                sqlx::query(&format!(
+                crate::on_db!(&mut tx, |tx| sqlx::query(&format!(
                     "DELETE FROM {table} WHERE user_id IN \
-                     (SELECT id FROM verigator_users WHERE service_id = ?)"
+                     (SELECT id FROM verigator_users WHERE service_id = $1)"
                 ))
                 .bind(service)
-                .execute(&mut *tx)
-                .await?;
+                .execute(&mut **tx)
+                .await
+                .map(|done| done.rows_affected()))?;
             }
-            sqlx::query("DELETE FROM verigator_users WHERE service_id = ?")
-                .bind(service)
-                .execute(&mut *tx)
-                .await?;
-            deleted += sqlx::query("DELETE FROM verigator_services WHERE id = ?")
-                .bind(service)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            crate::on_db!(&mut tx, |tx| sqlx::query(
+                "DELETE FROM verigator_users WHERE service_id = $1"
+            )
+            .bind(service)
+            .execute(&mut **tx)
+            .await
+            .map(|done| done.rows_affected()))?;
+            deleted += crate::on_db!(&mut tx, |tx| sqlx::query(
+                "DELETE FROM verigator_services WHERE id = $1"
+            )
+            .bind(service)
+            .execute(&mut **tx)
+            .await
+            .map(|done| done.rows_affected()))?;
             tx.commit().await?;
         }
         Ok(deleted)

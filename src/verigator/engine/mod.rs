@@ -17,6 +17,7 @@ use super::{
     },
     VerigatorError,
 };
+use crate::db::Db;
 use crate::{
     abuse::{Channel, Guard, Limit, SendAttempt},
     clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
@@ -25,7 +26,6 @@ use crate::{
     sms::SmsSender,
 };
 use rand::{rngs::OsRng, RngCore};
-use sqlx::SqlitePool;
 use std::sync::Arc;
 use time::{format_description::BorrowedFormatItem, macros::format_description, OffsetDateTime};
 
@@ -38,7 +38,7 @@ const MAX_TEXT: usize = 255;
 
 /// The Verigator API's behaviour over its storage.
 pub struct Verigator {
-    db: SqlitePool,
+    db: Db,
     clock: Arc<dyn Clock>,
     sms: Arc<dyn SmsSender>,
     policy: PinPolicy,
@@ -169,7 +169,7 @@ pub(crate) fn sms_text(
 impl Verigator {
     /// The API over `db`, sending SMS with `sms` as `guard` allows.
     pub fn new(
-        db: SqlitePool,
+        db: Db,
         clock: Arc<dyn Clock>,
         sms: Arc<dyn SmsSender>,
         policy: PinPolicy,
@@ -190,15 +190,21 @@ impl Verigator {
     /// answers `EXPIRED` as well), and wrong codes older than a day (the hourly limit reads
     /// one hour; the run of failures in a row is kept on the user). Answers how many rows went.
     pub async fn prune(&self, now: i64) -> Result<u64, sqlx::Error> {
-        let challenges = sqlx::query("DELETE FROM verigator_challenges WHERE expires_at < ?")
-            .bind(now)
-            .execute(&self.db)
-            .await?;
-        let failures = sqlx::query("DELETE FROM verigator_code_failures WHERE failed_at < ?")
-            .bind(now - DAY_SECONDS)
-            .execute(&self.db)
-            .await?;
-        Ok(challenges.rows_affected() + failures.rows_affected())
+        let challenges = crate::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM verigator_challenges WHERE expires_at < $1"
+        )
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        let failures = crate::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM verigator_code_failures WHERE failed_at < $1"
+        )
+        .bind(now - DAY_SECONDS)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(challenges + failures)
     }
 
     fn ctime(&self) -> String {
@@ -213,12 +219,12 @@ impl Verigator {
         service_id: &str,
     ) -> Result<ServiceRow, VerigatorError> {
         let id = parse_path_id(service_id, "Service")?;
-        let row: ServiceRow = sqlx::query_as(
-            "SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = ?",
+        let row: ServiceRow = crate::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = $1",
         )
         .bind(&id)
-        .fetch_optional(&self.db)
-        .await?
+        .fetch_optional(db)
+        .await)?
         .ok_or(VerigatorError::NotFound("Service"))?;
         if row.account != account.as_str() {
             return Err(VerigatorError::Forbidden);
@@ -234,14 +240,13 @@ impl Verigator {
     ) -> Result<(ServiceRow, UserRow), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let id = parse_path_id(user_id, "User")?;
-        let user: UserRow = sqlx::query_as(
+        let user: UserRow = crate::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
-             FROM verigator_users WHERE id = ? AND service_id = ?",
+             FROM verigator_users WHERE id = $1 AND service_id = $2",
         )
         .bind(&id)
         .bind(&service.id)
-        .fetch_optional(&self.db)
-        .await?
+        .fetch_optional(db).await)?
         .ok_or(VerigatorError::NotFound("User"))?;
         Ok((service, user))
     }

@@ -2,6 +2,7 @@
 //! trait as the HTTP client), a manual clock and a real SQLite database.
 
 use super::{Flow, PagePlace};
+use crate::db::Db;
 use crate::{
     abuse::{ClientNet, Guard, Rules},
     clock::{Clock, ManualClock},
@@ -20,7 +21,6 @@ use crate::{
 };
 use async_trait::async_trait;
 use secrecy::SecretString;
-use sqlx::SqlitePool;
 use std::{
     collections::HashMap,
     net::{IpAddr, Ipv4Addr},
@@ -165,13 +165,13 @@ struct Harness {
     fake: FakeVerigator,
     clock: ManualClock,
     sessions: Sessions,
-    db: SqlitePool,
+    db: Db,
 }
 
 impl Harness {
     async fn new() -> Self {
         let file = std::env::temp_dir().join(format!("flow-test-{}.db", uuid::Uuid::new_v4()));
-        let db = crate::db::connect(&format!("sqlite://{}", file.display()))
+        let db = crate::db::Db::connect(&format!("sqlite://{}", file.display()))
             .await
             .unwrap();
         let clock = ManualClock::at(START);
@@ -250,11 +250,12 @@ impl Harness {
 
     /// The webhook bodies written, oldest first.
     async fn webhooks(&self) -> Vec<serde_json::Value> {
-        let bodies: Vec<(String,)> =
-            sqlx::query_as("SELECT body FROM webhook_deliveries ORDER BY rowid")
-                .fetch_all(&self.db)
-                .await
-                .unwrap();
+        let bodies: Vec<(String,)> = crate::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT body FROM webhook_deliveries ORDER BY rowid"
+        )
+        .fetch_all(db)
+        .await)
+        .unwrap();
         bodies
             .into_iter()
             .map(|(b,)| serde_json::from_str(&b).unwrap())
