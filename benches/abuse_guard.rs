@@ -15,7 +15,7 @@ use phone_verify::{
     server::{Application, Settings},
     sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
 };
-use sqlx::SqlitePool;
+use phone_verify::db::Db;
 use std::{path::Path, sync::Arc, time::Instant};
 use support::median;
 
@@ -59,14 +59,14 @@ fn number(k: usize) -> PhoneNumber {
     PhoneNumber::try_from(format!("+3725{:04}{:03}", k % 10_000, k / 10_000)).expect("a number")
 }
 
-async fn database(name: &str) -> (SqlitePool, String) {
+async fn database(name: &str) -> (Db, String) {
     let file = std::env::temp_dir().join(format!(
         "phone-verify-bench-{name}-{}.db",
         std::process::id()
     ));
     let url = format!("sqlite://{}", file.display());
     (
-        phone_verify::db::connect(&url).await.expect("database"),
+        phone_verify::db::Db::connect(&url).await.expect("database"),
         url,
     )
 }
@@ -162,7 +162,7 @@ async fn guard_cost() {
 /// A server with `rules`, trusting a client address in `x-forwarded-for` from loopback.
 struct Server {
     base: String,
-    db: SqlitePool,
+    db: Db,
     http: reqwest::Client,
     clock: ManualClock,
     sites: usize,

@@ -12,7 +12,7 @@ use phone_verify::{
         VerigatorClient,
     },
 };
-use sqlx::SqlitePool;
+use phone_verify::db::Db;
 use std::{sync::Arc, time::Instant};
 use support::median;
 
@@ -24,7 +24,7 @@ const CONCURRENT_CALLERS: usize = 8;
 
 struct Bench {
     client: Arc<VerigatorClient>,
-    db: SqlitePool,
+    db: Db,
     service: ServiceId,
     next_phone: usize,
 }
@@ -50,7 +50,7 @@ impl Bench {
 /// One initiate + verify pair; the PIN is read from the outbox table as a phone would receive it.
 async fn pair(
     client: &VerigatorClient,
-    db: &SqlitePool,
+    db: &Db,
     service: ServiceId,
     user: UserId,
     phone: &str,
@@ -121,7 +121,7 @@ async fn main() {
         .await
         .expect("service")
         .id;
-    let db = phone_verify::db::connect(&db_url).await.expect("database");
+    let db = phone_verify::db::Db::connect(&db_url).await.expect("database");
     let mut bench = Bench {
         client,
         db,

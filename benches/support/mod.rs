@@ -1,6 +1,6 @@
 //! What the benchmarks share: reading a PIN as the phone would, and the median of runs.
 
-use sqlx::SqlitePool;
+use phone_verify::db::Db;
 
 /// The PIN of the newest SMS to `phone` in the development outbox: the last run of digits of
 /// its first line, in any language.
@@ -8,13 +8,13 @@ use sqlx::SqlitePool;
     dead_code,
     reason = "each bench compiles this module; the static assets' needs no SMS"
 )]
-pub async fn last_pin(db: &SqlitePool, phone: &str) -> String {
-    let body: String = sqlx::query_scalar(
-        "SELECT body FROM sms_outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1",
+pub async fn last_pin(db: &Db, phone: &str) -> String {
+    let body: String = phone_verify::on_db!(db, |db| sqlx::query_scalar(
+        "SELECT body FROM sms_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(phone)
     .fetch_one(db)
-    .await
+    .await)
     .expect("an SMS in the outbox");
     let first_line = body.lines().next().unwrap_or_default();
     first_line
