@@ -125,11 +125,11 @@ apt_install() {
   fi
 }
 
-step "system packages" "chromium, Node.js, build tools, sqlite3"
+step "system packages" "chromium, Node.js, build tools, sqlite3, PostgreSQL for the tests"
 node_pkgs=()
 command -v node >/dev/null 2>&1 || node_pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_pkgs+=(npm)
-apt_install chromium ca-certificates gcc libc6-dev pkg-config curl sqlite3 "${node_pkgs[@]}"
+apt_install chromium ca-certificates gcc libc6-dev pkg-config curl sqlite3 postgresql "${node_pkgs[@]}"
 done_step
 
 # ---------------------------------------------------------------------- Rust for wasm32

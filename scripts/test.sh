@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and integration tests, then Playwright end to end in Chromium.
+# Runs every test: Rust unit and integration tests on SQLite, the integration tests again on
+# PostgreSQL, then Playwright end to end in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -14,6 +15,15 @@ tests/setup_stops_on_failure.sh
 echo
 echo "==> Rust unit and integration tests (release profile: shares its build with the server's)"
 cargo test --release --no-default-features --features ssr
+
+echo
+echo "==> the HTTP-level suite again, on PostgreSQL (a throwaway server, each test a database of its own)"
+source scripts/postgres.sh
+start_postgres
+trap stop_postgres EXIT
+cargo test --release --no-default-features --features ssr --test api
+stop_postgres
+trap - EXIT
 
 echo
 echo "==> end-to-end tests: release build of the server and the wasm, Playwright in Chromium"
