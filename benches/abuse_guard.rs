@@ -7,6 +7,7 @@
 //! Figures are medians of several runs, each configuration's runs interleaved with the
 //! other's; CPU is the whole process's (user + system), per operation.
 
+use phone_verify::db::Db;
 use phone_verify::{
     abuse::Channel,
     abuse::{ClientNet, Guard, Mode, Rules, SendAttempt},
@@ -15,7 +16,6 @@ use phone_verify::{
     server::{Application, Settings},
     sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
 };
-use phone_verify::db::Db;
 use std::{path::Path, sync::Arc, time::Instant};
 use support::median;
 

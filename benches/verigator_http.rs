@@ -4,6 +4,7 @@
 //! Run: `cargo bench --features ssr --bench verigator_http` (after `source scripts/setup.sh`).
 //! Each figure is the median of several runs, measured side by side in one process.
 
+use phone_verify::db::Db;
 use phone_verify::{
     clock::ManualClock,
     server::Application,
@@ -12,7 +13,6 @@ use phone_verify::{
         VerigatorClient,
     },
 };
-use phone_verify::db::Db;
 use std::{sync::Arc, time::Instant};
 use support::median;
 
@@ -48,13 +48,7 @@ impl Bench {
 }
 
 /// One initiate + verify pair; the PIN is read from the outbox table as a phone would receive it.
-async fn pair(
-    client: &VerigatorClient,
-    db: &Db,
-    service: ServiceId,
-    user: UserId,
-    phone: &str,
-) {
+async fn pair(client: &VerigatorClient, db: &Db, service: ServiceId, user: UserId, phone: &str) {
     client
         .initiate(service, user, AuthMethod::Sms)
         .await
@@ -121,7 +115,9 @@ async fn main() {
         .await
         .expect("service")
         .id;
-    let db = phone_verify::db::Db::connect(&db_url).await.expect("database");
+    let db = phone_verify::db::Db::connect(&db_url)
+        .await
+        .expect("database");
     let mut bench = Bench {
         client,
         db,

@@ -53,7 +53,9 @@ async fn main() {
     );
     tokio::spawn(async move { axum::serve(listener, host).await.unwrap() });
 
-    let db = phone_verify::db::Db::connect(&db_url).await.expect("database");
+    let db = phone_verify::db::Db::connect(&db_url)
+        .await
+        .expect("database");
     let secret = Sites::new(db.clone())
         .create(
             Site {

@@ -40,7 +40,7 @@ impl Channel {
 }
 
 /// The lock that serialises the guard's read-decide-record across replicas.
-const GUARD_LOCK: i64 = 0x7076_6775_6172_6400; // "pvguard"
+pub const GUARD_LOCK: i64 = 0x7076_6775_6172_6400; // "pvguard"
 
 /// A send about to be made, and whose it is.
 #[derive(Debug, Clone, Copy)]

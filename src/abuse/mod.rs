@@ -11,7 +11,7 @@ mod rules;
 
 pub use client_ip::{ClientIpSettings, ClientIpSettingsError, ClientNet};
 pub use decide::{country_thresholds, Decision, Limit, Reached, Refusal, Verdict};
-pub use guard::{Channel, Guard, Recorded, SendAttempt};
+pub use guard::{Channel, Guard, Recorded, SendAttempt, GUARD_LOCK};
 pub use report::{CountryLine, Report, RuleLine};
 pub use rules::{
     CountryRule, IpRule, Mode, NumberRule, NumberTypeRule, PrefixRule, Rules, RulesError,

@@ -16,6 +16,7 @@ mod pages;
 mod phone_corpus;
 mod phone_step;
 mod provisioning;
+mod replicas;
 mod retention;
 mod site_options;
 mod sms_providers;

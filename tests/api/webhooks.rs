@@ -30,11 +30,11 @@ type Answers = Vec<(u16, Option<&'static str>)>;
 /// A host's webhook endpoint: records what arrives, answers with the statuses queued
 /// (then 200).
 #[derive(Clone, Default)]
-struct Host {
-    received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
+pub(crate) struct Host {
+    pub(crate) received: Arc<Mutex<Vec<(HeaderMap, Bytes)>>>,
     answers: Arc<Mutex<Answers>>,
     /// How long it takes to answer, once it has the request.
-    delay: Arc<Mutex<Duration>>,
+    pub(crate) delay: Arc<Mutex<Duration>>,
 }
 
 async fn receive(State(host): State<Host>, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
@@ -64,7 +64,7 @@ impl Host {
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     }
 
-    async fn start(answers: Answers) -> (Self, String) {
+    pub(crate) async fn start(answers: Answers) -> (Self, String) {
         let host = Self {
             answers: Arc::new(Mutex::new(answers)),
             ..Self::default()
@@ -75,13 +75,13 @@ impl Host {
         (host, url)
     }
 
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.received.lock().unwrap().len()
     }
 
     /// Waits (in real time: the worker polls every 250 ms, and retries the first failure
     /// after 4 to 6 s) until `n` deliveries arrived.
-    async fn wait_for(&self, n: usize) -> Vec<(HeaderMap, Bytes)> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<(HeaderMap, Bytes)> {
         for _ in 0..200 {
             if self.count() >= n {
                 return self.received.lock().unwrap().clone();
@@ -127,7 +127,7 @@ async fn deliveries_settled(db_url: &str, expected: &[(&str, i64)]) -> Vec<(Stri
 }
 
 /// Checks a delivery's signature with the product's host helper, as a host would.
-fn assert_signed(secret: &SigningSecret, headers: &HeaderMap, body: &[u8], now: i64) {
+pub(crate) fn assert_signed(secret: &SigningSecret, headers: &HeaderMap, body: &[u8], now: i64) {
     assert_eq!(
         verify_webhook(
             secret,
@@ -139,7 +139,7 @@ fn assert_signed(secret: &SigningSecret, headers: &HeaderMap, body: &[u8], now: 
     );
 }
 
-fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+pub(crate) fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers[name].to_str().unwrap()
 }
 
@@ -385,6 +385,16 @@ async fn a_stopping_server_finishes_the_delivery_in_flight_within_its_grace_peri
         deliveries(&binary.db_url).await,
         vec![("pending".to_owned(), 0)]
     );
+    // Its lease given back: due now, for another replica or the next start, not in 60 s.
+    let db = phone_verify::db::Db::connect(&binary.db_url).await.unwrap();
+    let released: bool = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT lease IS NULL AND next_attempt_at <= $1 FROM webhook_deliveries"
+    )
+    .bind(SystemClock.unix_seconds())
+    .fetch_one(db)
+    .await)
+    .unwrap();
+    assert!(released, "the lease of a dropped delivery was not released");
 }
 
 #[tokio::test]
@@ -603,4 +613,44 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
     running.finish_one().await.unwrap();
     running.finish_one().await.unwrap();
     assert_eq!(worker.start_due(&mut running).await.unwrap(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_workers_on_one_database_attempt_each_delivery_once() {
+    // Two replicas' workers, reading the same due deliveries at the same moment.
+    let db = phone_verify::db::Db::connect(&crate::helpers::new_database_url())
+        .await
+        .unwrap();
+    let clock = Arc::new(phone_verify::clock::ManualClock::at(1_700_000_010));
+    phone_verify::sites::Sites::new(db.clone())
+        .create(shop_site(Some("http://127.0.0.1/")), 0)
+        .await
+        .unwrap();
+    let (host, url) = Host::start(vec![]).await;
+    let mut tx = db.begin().await.unwrap();
+    for n in 0..8 {
+        let delivery = phone_verify::callbacks::NewDelivery {
+            site_id: phone_verify::sites::SiteId::parse("shop").unwrap(),
+            url: format!("{url}?n={n}"),
+            body: "{}".into(),
+        };
+        Deliveries::insert(&mut tx, &delivery, 1_700_000_000)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let worker =
+        || WebhookWorker::new(db.clone(), clock.clone(), Duration::from_secs(3600)).unwrap();
+    let (one, other) = (worker(), worker());
+    let (a, b) = tokio::join!(one.deliver_due(), other.deliver_due());
+    assert_eq!(a.unwrap() + b.unwrap(), 8);
+    let mut ids: Vec<String> = host
+        .wait_for(8)
+        .await
+        .iter()
+        .map(|(headers, _)| header(headers, "webhook-id").to_owned())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!((ids.len(), host.count()), (8, 8));
 }
