@@ -70,9 +70,47 @@ pub fn redacted_option<S: Serializer>(
     }
 }
 
+/// Shows a URL with its password, if it has one, as `[set]`
+/// (`postgres://verify:[set]@db.internal/verify`).
+pub fn password_redacted<S: Serializer>(url: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&without_password(url))
+}
+
+/// `url` with the password of its user information, if any, replaced by `[set]`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:{REDACTED}@{host}{path}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_urls_password_is_shown_as_set() {
+        assert_eq!(
+            without_password("postgres://verify:p@ss:w0rd@db.internal:5432/verify?sslmode=require"),
+            "postgres://verify:[set]@db.internal:5432/verify?sslmode=require"
+        );
+        for kept in [
+            "postgres://verify@db.internal/verify",
+            "sqlite://data/phone-verify.db",
+            "sqlite::memory:",
+            "postgres://db.internal/a@b",
+        ] {
+            assert_eq!(without_password(kept), kept);
+        }
+    }
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Holder {

@@ -283,6 +283,8 @@ fn every_setting_can_come_from_the_environment_secrets_included() {
                 "10.0.0.0/8, 127.0.0.1/32",
             ),
             ("VERIGATOR_USERNAME", "from-a-short-name"),
+            // A database URL's password is a secret too.
+            ("DATABASE_URL", "postgres://verify:db-s3cret@db.internal/verify"),
         ],
     );
     let printed = String::from_utf8_lossy(&output.stdout);
@@ -295,6 +297,11 @@ fn every_setting_can_come_from_the_environment_secrets_included() {
     assert_eq!(shown["sms"]["provider"].as_str(), Some("twilio"));
     assert_eq!(shown["sms"]["twilio"]["auth-token"].as_str(), Some("[set]"));
     assert!(!printed.contains("98765432101234"), "a secret was printed");
+    assert_eq!(
+        shown["database"]["url"].as_str(),
+        Some("postgres://verify:[set]@db.internal/verify")
+    );
+    assert!(!printed.contains("db-s3cret"), "a database password was printed");
     assert_eq!(shown["abuse"]["number"]["per-hour"].as_integer(), Some(7));
     assert_eq!(
         shown["abuse"]["number"]["per-day"].as_integer(),

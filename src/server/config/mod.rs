@@ -13,7 +13,7 @@ pub use environment::SHORT_NAMES as ENV_SHORT_NAMES;
 use super::{retention::RetentionSettings, serve::ServerSettings};
 use crate::{
     abuse::Rules,
-    setting_formats::{redacted, redacted_option},
+    setting_formats::{password_redacted, redacted, redacted_option},
     sms::{MessenteSettings, TwilioSettings},
     verigator::pin_code::PinPolicy,
     widget::WidgetSettings,
@@ -53,7 +53,9 @@ pub struct Settings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct DatabaseSettings {
-    /// `sqlite://path/file.db`.
+    /// `sqlite://path/file.db` (one machine) or `postgres://user:password@host/database`
+    /// (several replicas); a password in it is shown as `[set]`.
+    #[serde(serialize_with = "password_redacted")]
     pub url: String,
 }
 
