@@ -2,7 +2,7 @@
 //! chosen by the URL's scheme, each with its own embedded migrations.
 //!
 //! Stores write each query once, in the SQL both dialects read (`$1` placeholders, `ON
-//! CONFLICT`, `RETURNING`, `COUNT(*) FILTER (…)`), and run it with [`on_db!`] on whichever
+//! CONFLICT`, `RETURNING`, `COUNT(*) FILTER (…)`), and run it with [`on_db!`](crate::on_db) on whichever
 //! pool or transaction the [`Backend`] holds; they match on it only where the dialects differ.
 
 use anyhow::Context;
@@ -50,6 +50,7 @@ macro_rules! on_db {
         }
     };
 }
+pub use on_db;
 
 impl Db {
     /// Opens the database at `url` and migrates it: `sqlite://path/file.db` (creating the

@@ -79,7 +79,7 @@ impl Readiness {
 /// Checks `db` and the worker's `heartbeat` at `now`. Causes are logged here, never shown.
 pub async fn readiness(db: &Db, heartbeat: &Heartbeat, now: i64) -> Readiness {
     let answered = tokio::time::timeout(DATABASE_TIMEOUT, async {
-        crate::on_db!(db, |db| sqlx::query_scalar::<_, i64>(
+        crate::db::on_db!(db, |db| sqlx::query_scalar::<_, i64>(
             "SELECT CAST(1 AS BIGINT)"
         )
         .fetch_one(db)
@@ -100,7 +100,7 @@ pub async fn readiness(db: &Db, heartbeat: &Heartbeat, now: i64) -> Readiness {
 
 /// Whether every migration embedded in this binary is recorded as applied.
 async fn migrations_applied(db: &Db) -> bool {
-    let applied: Result<Vec<i64>, _> = crate::on_db!(db, |db| sqlx::query_scalar(
+    let applied: Result<Vec<i64>, _> = crate::db::on_db!(db, |db| sqlx::query_scalar(
         "SELECT version FROM _sqlx_migrations WHERE success"
     )
     .fetch_all(db)
@@ -146,7 +146,7 @@ mod tests {
         assert!(readiness(&db, &heartbeat, 5_001).await.is_ready());
 
         // A migration this binary carries that the database lacks: not ready.
-        crate::on_db!(&db, |db| sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+        crate::db::on_db!(&db, |db| sqlx::query("DELETE FROM _sqlx_migrations WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
             .execute(db).await.map(|done| done.rows_affected()))
             .unwrap();
         let ready = readiness(&db, &heartbeat, 5_001).await;

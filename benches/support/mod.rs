@@ -9,7 +9,7 @@ use phone_verify::db::Db;
     reason = "each bench compiles this module; the static assets' needs no SMS"
 )]
 pub async fn last_pin(db: &Db, phone: &str) -> String {
-    let body: String = phone_verify::on_db!(db, |db| sqlx::query_scalar(
+    let body: String = phone_verify::db::on_db!(db, |db| sqlx::query_scalar(
         "SELECT body FROM sms_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(phone)

@@ -120,7 +120,7 @@ impl Guard {
         let decision = decide(attempt.rules, &figures, now);
         let first_block_of_session = match (decision.verdict, attempt.session) {
             (Verdict::Block, Some(session)) => {
-                let earlier: bool = crate::on_db!(&mut tx, |tx| {
+                let earlier: bool = crate::db::on_db!(&mut tx, |tx| {
                     sqlx::query_scalar(
                     "SELECT EXISTS (SELECT 1 FROM abuse_decisions WHERE session_id = $1 AND verdict = 'block')",
                 )
@@ -135,7 +135,7 @@ impl Guard {
             .reached
             .map(|r| serde_json::to_string(&r))
             .transpose();
-        let id = crate::on_db!(&mut tx, |tx| {
+        let id = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query_scalar(
             "INSERT INTO abuse_decisions (decided_at, channel, site_id, session_id, client_net, \
              phone_number, number_prefix, country, verdict, rule, figures, counted) \
@@ -178,7 +178,7 @@ impl Guard {
                 return Ok(best);
             }
         }
-        let best: i64 = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+        let best: i64 = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
              FROM abuse_decisions WHERE site_id = $1 AND country = $2 AND verified = 1 \
              AND decided_at >= $3 AND decided_at < $4 GROUP BY decided_at / $5) AS days",
@@ -204,7 +204,7 @@ impl Guard {
     /// most, so a cutoff later than that is refused.
     pub async fn prune(&self, cutoff: i64, now: i64) -> Result<u64, sqlx::Error> {
         let cutoff = cutoff.min(now - (COUNTRY_HISTORY_DAYS + 1) * DAY_SECONDS);
-        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+        let deleted = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM abuse_decisions WHERE decided_at < $1"
         )
         .bind(cutoff)
@@ -217,7 +217,7 @@ impl Guard {
     /// Takes back a send that was allowed but never went (the provider failed, or the flow
     /// could not go on): it stops counting.
     pub async fn refund(&self, id: i64) -> Result<(), sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE abuse_decisions SET counted = 0 WHERE id = $1"
         )
         .bind(id)
@@ -230,7 +230,7 @@ impl Guard {
     /// Records that the code of the session's last send was verified: its country's record
     /// grows, and it no longer counts as unverified.
     pub async fn verified_in_session(&self, session: &str) -> Result<(), sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE abuse_decisions SET verified = 1 WHERE id = \
              (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)",
         )
@@ -243,7 +243,7 @@ impl Guard {
 
     /// Records that the last code the Verigator API sent to `phone` was verified.
     pub async fn verified_by_api(&self, phone: &PhoneNumber) -> Result<(), sqlx::Error> {
-        crate::on_db!(&self.db, |db| {
+        crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE abuse_decisions SET verified = 1 WHERE id = \
              (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)",
@@ -277,7 +277,7 @@ async fn figures(
         ..Figures::default()
     };
     if rules.number.mode != Mode::Off {
-        figures.number_sent_at = crate::on_db!(&mut *tx, |tx| sqlx::query_scalar(
+        figures.number_sent_at = crate::db::on_db!(&mut *tx, |tx| sqlx::query_scalar(
             "SELECT decided_at FROM abuse_decisions WHERE phone_number = $1 AND counted = 1 \
              AND decided_at > $2 AND (channel = 'api') = $3 ORDER BY decided_at DESC",
         )
@@ -290,7 +290,7 @@ async fn figures(
     // The rules of the widget's public pages; the Verigator API's callers are account
     // holders, held to the number and line-type rules.
     if rules.prefix.mode != Mode::Off && !api {
-        figures.prefix_sent_at = crate::on_db!(&mut *tx, |tx| sqlx::query_scalar(
+        figures.prefix_sent_at = crate::db::on_db!(&mut *tx, |tx| sqlx::query_scalar(
             "SELECT decided_at FROM abuse_decisions WHERE number_prefix = $1 AND counted = 1 \
              AND decided_at > $2 AND channel <> 'api' ORDER BY decided_at DESC LIMIT $3",
         )
@@ -301,7 +301,7 @@ async fn figures(
         .await)?;
     }
     if let (Some(session), true) = (attempt.session, rules.session.mode != Mode::Off) {
-        figures.session_numbers = Some(crate::on_db!(&mut *tx, |tx| {
+        figures.session_numbers = Some(crate::db::on_db!(&mut *tx, |tx| {
             sqlx::query_scalar(
                 "SELECT phone_number FROM abuse_decisions WHERE session_id = $1 AND counted = 1 ORDER BY id",
             )
@@ -311,7 +311,7 @@ async fn figures(
     }
     if let (Some(client), true) = (attempt.client, rules.ip.mode != Mode::Off) {
         // A client is one client across sites: its sends to any of them count.
-        figures.ip_sent_at = Some(crate::on_db!(&mut *tx, |tx| sqlx::query_scalar(
+        figures.ip_sent_at = Some(crate::db::on_db!(&mut *tx, |tx| sqlx::query_scalar(
             "SELECT decided_at FROM abuse_decisions WHERE client_net = $1 AND counted = 1 \
                  AND decided_at > $2 ORDER BY decided_at DESC LIMIT $3",
         )
@@ -321,7 +321,7 @@ async fn figures(
         .fetch_all(&mut **tx)
         .await)?);
         (figures.ip_other_numbers, figures.ip_other_countries) =
-            crate::on_db!(&mut *tx, |tx| sqlx::query_as(
+            crate::db::on_db!(&mut *tx, |tx| sqlx::query_as(
                 "SELECT COUNT(DISTINCT CASE WHEN phone_number <> $1 THEN phone_number END), \
              COUNT(DISTINCT CASE WHEN country IS DISTINCT FROM $2 THEN country END) \
              FROM abuse_decisions WHERE client_net = $3 AND counted = 1 AND decided_at > $4",
@@ -335,7 +335,7 @@ async fn figures(
     }
     if let Some(site) = attempt.site {
         if rules.site.mode != Mode::Off {
-            figures.site_sends = Some(crate::on_db!(&mut *tx, |tx| {
+            figures.site_sends = Some(crate::db::on_db!(&mut *tx, |tx| {
                 sqlx::query_scalar(
                     "SELECT COUNT(*) FROM abuse_decisions WHERE site_id = $1 AND counted = 1 AND decided_at > $2",
                 )
@@ -349,7 +349,7 @@ async fn figures(
             (
                 figures.country_unverified_day,
                 figures.country_unverified_hour,
-            ) = crate::on_db!(&mut *tx, |tx| {
+            ) = crate::db::on_db!(&mut *tx, |tx| {
                 sqlx::query_as(
                 "SELECT COUNT(*), COUNT(*) FILTER (WHERE decided_at > $1) FROM abuse_decisions \
                  WHERE site_id = $2 AND country = $3 AND counted = 1 AND verified = 0 AND decided_at > $4",

@@ -61,7 +61,7 @@ impl Guard {
     pub async fn report(&self, site: &str, days: i64, now: i64) -> Result<Report, sqlx::Error> {
         let since = now - days * crate::clock::DAY_SECONDS;
         let (sent, verified, blocked, shadowed): (i64, i64, i64, i64) =
-            crate::on_db!(&self.db, |db| {
+            crate::db::on_db!(&self.db, |db| {
                 sqlx::query_as(
             "SELECT COUNT(*) FILTER (WHERE counted = 1), COUNT(*) FILTER (WHERE verified = 1), \
              COUNT(*) FILTER (WHERE verdict = 'block'), COUNT(*) FILTER (WHERE verdict = 'shadow') \
@@ -71,15 +71,16 @@ impl Guard {
         .bind(since)
         .fetch_one(db).await
             })?;
-        let by_rule: Vec<(String, String, i64)> = crate::on_db!(&self.db, |db| sqlx::query_as(
-            "SELECT verdict, rule, COUNT(*) AS n FROM abuse_decisions \
+        let by_rule: Vec<(String, String, i64)> =
+            crate::db::on_db!(&self.db, |db| sqlx::query_as(
+                "SELECT verdict, rule, COUNT(*) AS n FROM abuse_decisions \
              WHERE site_id = $1 AND decided_at > $2 AND rule IS NOT NULL \
              GROUP BY verdict, rule ORDER BY n DESC, rule",
-        )
-        .bind(site)
-        .bind(since)
-        .fetch_all(db)
-        .await)?;
+            )
+            .bind(site)
+            .bind(since)
+            .fetch_all(db)
+            .await)?;
         let by_rule = by_rule
             .into_iter()
             .map(|(verdict, rule, sends)| RuleLine {
@@ -88,7 +89,7 @@ impl Guard {
                 sends,
             })
             .collect();
-        let by_country: Vec<(String, i64, i64, i64)> = crate::on_db!(&self.db, |db| {
+        let by_country: Vec<(String, i64, i64, i64)> = crate::db::on_db!(&self.db, |db| {
             sqlx::query_as(
             "SELECT COALESCE(country, '??') AS place, COUNT(*) FILTER (WHERE counted = 1) AS n, \
              COUNT(*) FILTER (WHERE verified = 1), COUNT(*) FILTER (WHERE verdict = 'block') \

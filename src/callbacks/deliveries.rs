@@ -60,7 +60,7 @@ impl Deliveries {
         now: i64,
     ) -> Result<String, sqlx::Error> {
         let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
-        crate::on_db!(&mut *tx, |tx| {
+        crate::db::on_db!(&mut *tx, |tx| {
             sqlx::query(
             "INSERT INTO webhook_deliveries (id, site_id, url, body, created_at, status, next_attempt_at) \
              VALUES ($1, $2, $3, $4, $5, 'pending', $6)",
@@ -79,7 +79,7 @@ impl Deliveries {
     /// Deletes deliveries written before `cutoff` that are done with (delivered, given up or
     /// disabled); answers how many. Pending ones stay, whatever their age.
     pub async fn prune(db: &Db, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let deleted = crate::on_db!(db, |db| sqlx::query(
+        let deleted = crate::db::on_db!(db, |db| sqlx::query(
             "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < $1",
         )
         .bind(cutoff)
@@ -253,7 +253,7 @@ impl WebhookWorker {
             return Ok(0);
         }
         // A few per URL, so that one URL's backlog cannot fill the batch.
-        let due: Vec<DueRow> = crate::on_db!(&self.db, |db| sqlx::query_as(
+        let due: Vec<DueRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id, site_id, url, body, created_at, attempts FROM ( \
                SELECT *, ROW_NUMBER() OVER (PARTITION BY url ORDER BY next_attempt_at) AS nth \
                FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1) AS due \
@@ -291,7 +291,7 @@ impl WebhookWorker {
     /// compare-and-set, which two replicas cannot both win.
     async fn claim(&self, row: &DueRow, now: i64) -> Result<Option<Claimed>, sqlx::Error> {
         let lease = uuid::Uuid::new_v4().simple().to_string();
-        let won = crate::on_db!(&self.db, |db| sqlx::query(
+        let won = crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE webhook_deliveries SET lease = $1, next_attempt_at = $2 \
              WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4",
         )
@@ -312,7 +312,7 @@ impl WebhookWorker {
     /// Gives a claimed delivery back, due now, as it was before the claim.
     async fn release(&self, claimed: &Claimed) -> Result<(), sqlx::Error> {
         let now = self.clock.unix_seconds();
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE webhook_deliveries SET lease = NULL, next_attempt_at = $1 \
              WHERE id = $2 AND lease = $3",
         )
@@ -439,7 +439,7 @@ impl WebhookWorker {
         }
         // Under this claim's lease only: had it lapsed (this process stalled past it), another
         // worker's attempt is the one on record.
-        let recorded = crate::on_db!(&self.db, |db| sqlx::query(
+        let recorded = crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, \
              last_error = $4, lease = NULL WHERE id = $5 AND lease = $6",
         )

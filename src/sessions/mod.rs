@@ -139,7 +139,7 @@ impl Sessions {
         now: i64,
     ) -> Result<SessionId, sqlx::Error> {
         let id = SessionId::generate();
-        let inserted = crate::on_db!(&self.db, |db| {
+        let inserted = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "INSERT INTO sessions (id, site_id, host_user, prefill_phone, phone_locked, callback_url, state, \
              status, created_at, expires_at, legacy, request_key, lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
@@ -163,7 +163,7 @@ impl Sessions {
         if inserted == 1 {
             return Ok(id);
         }
-        let (existing,): (String,) = crate::on_db!(&self.db, |db| sqlx::query_as(
+        let (existing,): (String,) = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id FROM sessions WHERE site_id = $1 AND request_key = $2"
         )
         .bind(request.site.as_str())
@@ -175,7 +175,7 @@ impl Sessions {
 
     /// The session, with an unfinished one past its time marked expired first.
     pub async fn get(&self, id: &SessionId, now: i64) -> Result<Option<Session>, sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sessions SET status = 'expired', finished_at = $1 \
              WHERE id = $2 AND status IN ('started', 'code_sent') AND expires_at <= $3",
         )
@@ -185,7 +185,7 @@ impl Sessions {
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
-        let row: Option<SessionRow> = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+        let row: Option<SessionRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM sessions WHERE id = $1"
         ))
         .bind(id.as_str())
@@ -204,7 +204,7 @@ impl Sessions {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let finished_at = to.is_final().then_some(now);
-        let moved = crate::on_db!(&self.db, |db| {
+        let moved = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5",
         )
@@ -220,7 +220,7 @@ impl Sessions {
 
     /// Deletes the sessions that ended (or expired) before `cutoff`; answers how many.
     pub async fn prune(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+        let deleted = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM sessions WHERE expires_at < $1"
         )
         .bind(cutoff)
@@ -251,7 +251,7 @@ impl Sessions {
     ) -> Result<bool, sqlx::Error> {
         debug_assert!(to.is_final());
         let mut tx = self.db.begin().await?;
-        let moved = crate::on_db!(&mut tx, |tx| {
+        let moved = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query(
             "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5",
         )
@@ -285,7 +285,7 @@ impl Sessions {
         method: AuthMethod,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let moved = crate::on_db!(&self.db, |db| {
+        let moved = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE sessions SET status = 'code_sent', phone = $1, method = $2, verigator_user_id = NULL, \
              code_sent_at = $3, wrong_codes = 0 \
@@ -303,7 +303,7 @@ impl Sessions {
 
     /// Counts a wrong code.
     pub async fn wrong_code(&self, id: &SessionId) -> Result<(), sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE id = $1"
         )
         .bind(id.as_str())
@@ -320,7 +320,7 @@ impl Sessions {
         id: &SessionId,
         error: &str,
     ) -> Result<(), sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sessions SET step_error = $1 WHERE id = $2"
         )
         .bind(error)
@@ -333,7 +333,7 @@ impl Sessions {
 
     /// Why the session's last step failed, if its page has not shown it yet; it is shown once.
     pub async fn take_step_error(&self, id: &SessionId) -> Result<Option<String>, sqlx::Error> {
-        let error: Option<Option<String>> = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+        let error: Option<Option<String>> = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT step_error FROM sessions WHERE id = $1"
         )
         .bind(id.as_str())
@@ -343,7 +343,7 @@ impl Sessions {
             return Ok(None);
         };
         // Clears this error only: one a later step wrote meanwhile waits for the next view.
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sessions SET step_error = NULL WHERE id = $1 AND step_error = $2"
         )
         .bind(id.as_str())

@@ -31,8 +31,10 @@ impl Sessions {
         session: &Session,
         now: i64,
     ) -> Result<Option<Option<KnownUser>>, sqlx::Error> {
-        let claimed: Option<(Option<String>, Option<String>)> = crate::on_db!(&self.db, |db| {
-            sqlx::query_as(
+        let claimed: Option<(Option<String>, Option<String>)> = crate::db::on_db!(
+            &self.db,
+            |db| {
+                sqlx::query_as(
             "INSERT INTO site_users (site_id, host_user, sending_session, sending_until) \
              VALUES ($1, $2, $3, $4) \
              ON CONFLICT (site_id, host_user) DO UPDATE \
@@ -46,7 +48,8 @@ impl Sessions {
         .bind(now + SENDING_CLAIM_SECONDS)
         .bind(now)
         .fetch_optional(db).await
-        })?;
+            }
+        )?;
         Ok(claimed.map(
             |(user, phone)| match (user.and_then(|id| id.parse().ok()), phone) {
                 (Some(id), Some(phone)) => Some(KnownUser {
@@ -60,7 +63,7 @@ impl Sessions {
 
     /// Gives up the session's claim after a send that failed.
     pub async fn release_sending(&self, session: &Session) -> Result<(), sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE site_users SET sending_session = NULL, sending_until = NULL \
              WHERE site_id = $1 AND host_user = $2 AND sending_session = $3",
         )
@@ -86,7 +89,7 @@ impl Sessions {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.db.begin().await?;
-        let owned = crate::on_db!(&mut tx, |tx| {
+        let owned = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query(
             "UPDATE site_users SET challenge_session = $1, challenge_sent_at = $2, \
              sending_session = NULL, sending_until = NULL \
@@ -100,7 +103,7 @@ impl Sessions {
         .bind(session.id.as_str())
         .execute(&mut **tx).await.map(|done| done.rows_affected())
         })?;
-        let moved = crate::on_db!(&mut tx, |tx| {
+        let moved = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query(
             "UPDATE sessions SET status = 'code_sent', phone = $1, method = $2, verigator_user_id = $3, \
              code_sent_at = $4, wrong_codes = 0 \
@@ -130,7 +133,7 @@ impl Sessions {
         else {
             return Ok(false);
         };
-        let current: bool = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+        let current: bool = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM site_users WHERE site_id = $1 AND host_user = $2 \
              AND verigator_user_id = $3 AND phone = $4 AND challenge_session = $5 \
              AND challenge_sent_at = $6 AND (sending_until IS NULL OR sending_until <= $7))",
@@ -156,7 +159,7 @@ impl Sessions {
         user: UserId,
         phone: &PhoneNumber,
     ) -> Result<bool, sqlx::Error> {
-        let set = crate::on_db!(&self.db, |db| sqlx::query(
+        let set = crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE site_users SET verigator_user_id = $1, phone = $2, \
              challenge_session = NULL, challenge_sent_at = NULL \
              WHERE site_id = $3 AND host_user = $4 AND sending_session = $5",

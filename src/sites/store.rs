@@ -115,7 +115,7 @@ impl SiteRow {
 
 /// Writes a site's options (the columns `site set` changes).
 async fn write_options(tx: &mut Tx, site: &Site) -> Result<(), SiteError> {
-    let changed = crate::on_db!(tx, |tx| sqlx::query(
+    let changed = crate::db::on_db!(tx, |tx| sqlx::query(
         "UPDATE sites SET allow_totp = $1, locale = $2, color_scheme = $3, accent_color = $4, \
          max_tries = $5, code_lifetime_seconds = $6, resend_after_seconds = $7, abuse_rules = $8, \
          webhook_blocked = $9 WHERE id = $10",
@@ -172,7 +172,7 @@ impl Sites {
             .collect();
         let callbacks = serde_json::to_string(&callbacks).expect("strings serialize");
         let mut tx = self.db.begin().await?;
-        let inserted = crate::on_db!(&mut tx, |tx| {
+        let inserted = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query(&format!(
             "INSERT INTO sites ({IDENTITY_COLUMNS}, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12) \
              ON CONFLICT (id) DO NOTHING"
@@ -196,7 +196,7 @@ impl Sites {
         }
         write_options(&mut tx, &site).await?;
         let secret = SigningSecret::generate();
-        crate::on_db!(&mut tx, |tx| sqlx::query(
+        crate::db::on_db!(&mut tx, |tx| sqlx::query(
             "INSERT INTO site_secrets (site_id, secret, created_at) VALUES ($1, $2, $3)"
         )
         .bind(site.id.as_str())
@@ -218,7 +218,7 @@ impl Sites {
 
     /// The site with this id.
     pub async fn get(&self, id: &SiteId) -> Result<Site, SiteError> {
-        let row: SiteRow = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+        let row: SiteRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
             "SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"
         ))
         .bind(id.as_str())
@@ -230,7 +230,7 @@ impl Sites {
 
     /// The site that uses the legacy Messente widget protocol under this Messente username.
     pub async fn by_legacy_user(&self, user: &str) -> Result<Site, SiteError> {
-        let row: SiteRow = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+        let row: SiteRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
             "SELECT {SITE_COLUMNS} FROM sites WHERE legacy_user = $1"
         ))
         .bind(user)
@@ -242,7 +242,7 @@ impl Sites {
 
     /// Every site, by id.
     pub async fn list(&self) -> Result<Vec<Site>, SiteError> {
-        let rows: Vec<SiteRow> = crate::on_db!(&self.db, |db| sqlx::query_as(&format!(
+        let rows: Vec<SiteRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
             "SELECT {SITE_COLUMNS} FROM sites ORDER BY id"
         ))
         .fetch_all(db)
@@ -252,7 +252,7 @@ impl Sites {
 
     /// The site's secrets that sign and verify, newest first.
     pub async fn active_secrets(&self, id: &SiteId) -> Result<Vec<SigningSecret>, SiteError> {
-        let rows: Vec<(String,)> = crate::on_db!(&self.db, |db| {
+        let rows: Vec<(String,)> = crate::db::on_db!(&self.db, |db| {
             sqlx::query_as(
             "SELECT secret FROM site_secrets WHERE site_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, secret",
         )
@@ -271,7 +271,7 @@ impl Sites {
     pub async fn add_secret(&self, id: &SiteId, now: i64) -> Result<SigningSecret, SiteError> {
         self.get(id).await?;
         let secret = SigningSecret::generate();
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "INSERT INTO site_secrets (site_id, secret, created_at) VALUES ($1, $2, $3)"
         )
         .bind(id.as_str())
@@ -289,7 +289,7 @@ impl Sites {
         let Some(keep) = newest.first() else {
             return Ok(0);
         };
-        let revoked = crate::on_db!(&self.db, |db| {
+        let revoked = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE site_secrets SET revoked_at = $1 WHERE site_id = $2 AND revoked_at IS NULL AND secret <> $3",
         )
@@ -305,7 +305,7 @@ impl Sites {
     /// (a claim lapses after [`SERVICE_CLAIM_SECONDS`], in case its holder died); false when
     /// the site has its service, or another caller is creating it.
     pub async fn claim_service_creation(&self, id: &SiteId, now: i64) -> Result<bool, SiteError> {
-        let claimed = crate::on_db!(&self.db, |db| {
+        let claimed = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE sites SET service_claim_until = $1 WHERE id = $2 AND verigator_service_id IS NULL \
              AND (service_claim_until IS NULL OR service_claim_until <= $3)",
@@ -320,7 +320,7 @@ impl Sites {
 
     /// Gives up a claim whose holder could not create the service.
     pub async fn release_service_claim(&self, id: &SiteId) -> Result<(), SiteError> {
-        crate::on_db!(&self.db, |db| {
+        crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE sites SET service_claim_until = NULL WHERE id = $1 AND verigator_service_id IS NULL",
         )
@@ -333,7 +333,7 @@ impl Sites {
     /// Forgets the site's service when the Verigator server no longer knows it (deleted
     /// there), unless the site has moved on to another one; the next send creates a new one.
     pub async fn forget_service(&self, id: &SiteId, service: ServiceId) -> Result<(), SiteError> {
-        crate::on_db!(&self.db, |db| {
+        crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE sites SET verigator_service_id = NULL WHERE id = $1 AND verigator_service_id = $2",
         )
@@ -347,7 +347,7 @@ impl Sites {
     /// Records the Verigator service created for the site, unless it has one already (then
     /// false: the caller's service is not the site's).
     pub async fn set_service(&self, id: &SiteId, service: ServiceId) -> Result<bool, SiteError> {
-        let set = crate::on_db!(&self.db, |db| sqlx::query(
+        let set = crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sites SET verigator_service_id = $1, service_claim_until = NULL \
              WHERE id = $2 AND verigator_service_id IS NULL",
         )

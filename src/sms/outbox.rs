@@ -35,7 +35,7 @@ impl Outbox {
 
     /// Deletes messages stored before `cutoff`; answers how many.
     pub async fn prune(&self, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+        let deleted = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM sms_outbox WHERE created_at < $1"
         )
         .bind(cutoff)
@@ -47,7 +47,7 @@ impl Outbox {
 
     /// The newest messages first, at most `limit`.
     pub async fn latest(&self, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
-        crate::on_db!(&self.db, |db| sqlx::query_as(
+        crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id, recipient, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
@@ -59,7 +59,7 @@ impl Outbox {
 #[async_trait]
 impl SmsSender for Outbox {
     async fn send(&self, to: &PhoneNumber, text: &str) -> Result<(), SmsError> {
-        crate::on_db!(&self.db, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "INSERT INTO sms_outbox (recipient, body, created_at) VALUES ($1, $2, $3)"
         )
         .bind(to.as_str())

@@ -84,7 +84,7 @@ impl Accounts {
             ));
         }
         let hash = hash_password(password.expose_secret())?;
-        crate::on_db!(&self.db, |db| {
+        crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "INSERT INTO verigator_accounts (username, password_hash, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
@@ -99,7 +99,7 @@ impl Accounts {
 
     /// Whether an account of that name exists.
     pub async fn exists(&self, username: &str) -> Result<bool, VerigatorError> {
-        let found: Option<(String,)> = crate::on_db!(&self.db, |db| sqlx::query_as(
+        let found: Option<(String,)> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT username FROM verigator_accounts WHERE username = $1"
         )
         .bind(username)
@@ -124,7 +124,7 @@ impl Accounts {
             format!("client:{client}"),
             format!("user:{}", username.chars().take(64).collect::<String>()),
         ];
-        let stored: Option<String> = crate::on_db!(&self.db, |db| sqlx::query_scalar(
+        let stored: Option<String> = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT password_hash FROM verigator_accounts WHERE username = $1"
         )
         .bind(username)

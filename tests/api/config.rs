@@ -284,7 +284,10 @@ fn every_setting_can_come_from_the_environment_secrets_included() {
             ),
             ("VERIGATOR_USERNAME", "from-a-short-name"),
             // A database URL's password is a secret too.
-            ("DATABASE_URL", "postgres://verify:db-s3cret@db.internal/verify"),
+            (
+                "DATABASE_URL",
+                "postgres://verify:db-s3cret@db.internal/verify",
+            ),
         ],
     );
     let printed = String::from_utf8_lossy(&output.stdout);
@@ -301,7 +304,10 @@ fn every_setting_can_come_from_the_environment_secrets_included() {
         shown["database"]["url"].as_str(),
         Some("postgres://verify:[set]@db.internal/verify")
     );
-    assert!(!printed.contains("db-s3cret"), "a database password was printed");
+    assert!(
+        !printed.contains("db-s3cret"),
+        "a database password was printed"
+    );
     assert_eq!(shown["abuse"]["number"]["per-hour"].as_integer(), Some(7));
     assert_eq!(
         shown["abuse"]["number"]["per-day"].as_integer(),

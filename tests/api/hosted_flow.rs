@@ -326,7 +326,7 @@ async fn bad_requests_get_a_page_naming_the_problem_and_create_nothing() {
 
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
     let (sessions,): (i64,) =
-        phone_verify::on_db!(&db, |db| sqlx::query_as("SELECT COUNT(*) FROM sessions")
+        phone_verify::db::on_db!(&db, |db| sqlx::query_as("SELECT COUNT(*) FROM sessions")
             .fetch_one(db)
             .await)
         .unwrap();

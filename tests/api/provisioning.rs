@@ -45,7 +45,7 @@ async fn twenty_first_visitors_of_a_new_site_at_once_all_verify_through_one_serv
         );
     }
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let services: i64 = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+    let services: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
         "SELECT COUNT(*) FROM verigator_services"
     )
     .fetch_one(db)
@@ -70,14 +70,14 @@ fn site_without_velocity_rules() -> Site {
 /// recorded for it.
 async fn users_of(app: &TestApp, host_user: &str) -> (Vec<String>, Option<String>) {
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let users = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+    let users = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
         "SELECT id FROM verigator_users WHERE id_in_service = $1"
     )
     .bind(host_user)
     .fetch_all(db)
     .await)
     .unwrap();
-    let recorded = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+    let recorded = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
         "SELECT verigator_user_id FROM site_users WHERE site_id = 'shop' AND host_user = $1",
     )
     .bind(host_user)

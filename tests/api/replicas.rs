@@ -160,7 +160,7 @@ async fn two_replicas_share_sessions_limits_and_deliveries() {
     assert_eq!(host.count(), 2, "delivered again while the lease held");
     // The lease lapses (as its 60 s would).
     let db = phone_verify::db::Db::connect(&binary.db_url).await.unwrap();
-    let lapsed = phone_verify::on_db!(&db, |db| sqlx::query(
+    let lapsed = phone_verify::db::on_db!(&db, |db| sqlx::query(
         "UPDATE webhook_deliveries SET next_attempt_at = 0 WHERE lease IS NOT NULL"
     )
     .execute(db)

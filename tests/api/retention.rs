@@ -8,7 +8,7 @@ const DAY: i64 = 24 * 3600;
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    phone_verify::on_db!(&db, |db| sqlx::query_scalar(&format!(
+    phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM {table}"
     ))
     .fetch_one(db)
@@ -33,7 +33,7 @@ async fn old_records_go_and_recent_ones_stay() {
     assert_eq!(status, 200);
     for _ in 0..100 {
         let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-        let delivered: i64 = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+        let delivered: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
             "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
         )
         .fetch_one(db)

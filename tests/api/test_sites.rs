@@ -29,7 +29,7 @@ async fn add_test_site(app: &TestApp) -> SigningSecret {
 /// The webhook bodies written.
 async fn webhook_bodies(app: &TestApp) -> Vec<Value> {
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let bodies: Vec<(String,)> = phone_verify::on_db!(&db, |db| sqlx::query_as(
+    let bodies: Vec<(String,)> = phone_verify::db::on_db!(&db, |db| sqlx::query_as(
         "SELECT body FROM webhook_deliveries ORDER BY created_at"
     )
     .fetch_all(db)
@@ -44,7 +44,7 @@ async fn webhook_bodies(app: &TestApp) -> Vec<Value> {
 /// How many sends the abuse guard was asked about.
 async fn guard_decisions(app: &TestApp) -> i64 {
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+    phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
         "SELECT COUNT(*) FROM abuse_decisions"
     )
     .fetch_one(db)

@@ -104,7 +104,7 @@ async fn verify_phone(app: &TestApp, secret: &SigningSecret) {
 /// The delivery rows, as (status, attempts).
 async fn deliveries(db_url: &str) -> Vec<(String, i64)> {
     let db = phone_verify::db::Db::connect(db_url).await.unwrap();
-    phone_verify::on_db!(&db, |db| sqlx::query_as(
+    phone_verify::db::on_db!(&db, |db| sqlx::query_as(
         "SELECT status, attempts FROM webhook_deliveries ORDER BY created_at"
     )
     .fetch_all(db)
@@ -259,7 +259,7 @@ async fn private_addresses_are_refused_unless_the_site_allows_them() {
     let (host, url) = Host::start(vec![]).await;
     add_site(&app, Some(&url)).await;
     let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    phone_verify::on_db!(&db, |db| sqlx::query(
+    phone_verify::db::on_db!(&db, |db| sqlx::query(
         "UPDATE sites SET allow_private_callbacks = FALSE"
     )
     .execute(db)
@@ -387,7 +387,7 @@ async fn a_stopping_server_finishes_the_delivery_in_flight_within_its_grace_peri
     );
     // Its lease given back: due now, for another replica or the next start, not in 60 s.
     let db = phone_verify::db::Db::connect(&binary.db_url).await.unwrap();
-    let released: bool = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+    let released: bool = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
         "SELECT lease IS NULL AND next_attempt_at <= $1 FROM webhook_deliveries"
     )
     .bind(SystemClock.unix_seconds())
@@ -445,7 +445,7 @@ async fn a_refused_send_is_not_posted_unless_the_site_asks() {
 async fn first_attempted(db_url: &str) -> (String, i64, Option<String>) {
     let db = phone_verify::db::Db::connect(db_url).await.unwrap();
     for _ in 0..100 {
-        let row: Option<(String, i64, Option<String>)> = phone_verify::on_db!(&db, |db| sqlx::query_as(
+        let row: Option<(String, i64, Option<String>)> = phone_verify::db::on_db!(&db, |db| sqlx::query_as(
             "SELECT status, attempts, last_error FROM webhook_deliveries ORDER BY created_at LIMIT 1",
         )
         .fetch_optional(db).await)
@@ -599,7 +599,7 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
         running.finish_one().await.as_deref(),
         Some(fast_id.as_str())
     );
-    let status: String = phone_verify::on_db!(&db, |db| sqlx::query_scalar(
+    let status: String = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
         "SELECT status FROM webhook_deliveries WHERE id = $1"
     )
     .bind(&fast_id)

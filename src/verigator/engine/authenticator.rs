@@ -15,7 +15,7 @@ impl Verigator {
         let mut secret = [0u8; 20];
         OsRng.fill_bytes(&mut secret);
         let encoded = data_encoding::BASE32_NOPAD.encode(&secret);
-        crate::on_db!(&self.db, |db| {
+        crate::db::on_db!(&self.db, |db| {
             sqlx::query("UPDATE verigator_users SET totp_secret = $1, totp_confirmed = FALSE, totp_last_step = NULL WHERE id = $2")
             .bind(&encoded)
             .bind(&user.id)
@@ -48,7 +48,7 @@ impl Verigator {
                     .and_then(|s| data_encoding::BASE32_NOPAD.decode(s.as_bytes()).ok());
                 match secret.and_then(|s| totp::matching_step(&s, pin.as_str(), now)) {
                     Some(step) => {
-                        crate::on_db!(&self.db, |db| {
+                        crate::db::on_db!(&self.db, |db| {
                             sqlx::query(
                             "UPDATE verigator_users SET totp_confirmed = TRUE, totp_last_step = $1 \
                          WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)",

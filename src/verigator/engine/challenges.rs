@@ -70,7 +70,7 @@ impl Verigator {
         );
         if let Err(error) = self.sms.send(&phone, &text).await {
             // The PIN never reached the user: it must not stay valid, nor count as sent.
-            crate::on_db!(&self.db, |db| sqlx::query(
+            crate::db::on_db!(&self.db, |db| sqlx::query(
                 "DELETE FROM verigator_challenges WHERE user_id = $1"
             )
             .bind(&user.id)
@@ -90,7 +90,7 @@ impl Verigator {
         if user.consecutive_failures >= self.policy.max_consecutive_failures {
             return Ok(true);
         }
-        let (this_hour,): (i64,) = crate::on_db!(&self.db, |db| {
+        let (this_hour,): (i64,) = crate::db::on_db!(&self.db, |db| {
             sqlx::query_as(
             "SELECT COUNT(*) FROM verigator_code_failures WHERE user_id = $1 AND failed_at > $2",
         )
@@ -104,7 +104,7 @@ impl Verigator {
     /// Counts a wrong code against the user and its pending challenge.
     async fn record_failure(&self, user_id: &str, now: i64) -> Result<(), VerigatorError> {
         let mut tx = self.db.begin().await?;
-        crate::on_db!(&mut tx, |tx| sqlx::query(
+        crate::db::on_db!(&mut tx, |tx| sqlx::query(
             "INSERT INTO verigator_code_failures (user_id, failed_at) VALUES ($1, $2)"
         )
         .bind(user_id)
@@ -112,14 +112,14 @@ impl Verigator {
         .execute(&mut **tx)
         .await
         .map(|done| done.rows_affected()))?;
-        crate::on_db!(&mut tx, |tx| {
+        crate::db::on_db!(&mut tx, |tx| {
             sqlx::query(
             "UPDATE verigator_users SET consecutive_failures = consecutive_failures + 1 WHERE id = $1",
         )
         .bind(user_id)
         .execute(&mut **tx).await.map(|done| done.rows_affected())
         })?;
-        crate::on_db!(&mut tx, |tx| {
+        crate::db::on_db!(&mut tx, |tx| {
             sqlx::query("UPDATE verigator_challenges SET attempts_left = attempts_left - 1 WHERE user_id = $1 AND attempts_left > 0")
             .bind(user_id)
             .execute(&mut **tx).await.map(|done| done.rows_affected())
@@ -135,7 +135,7 @@ impl Verigator {
         pin_hash: Option<&str>,
         expires_at: i64,
     ) -> Result<(), VerigatorError> {
-        crate::on_db!(&self.db, |db| {
+        crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "INSERT INTO verigator_challenges (user_id, method, pin_hash, expires_at, attempts_left) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (user_id) DO UPDATE SET method = excluded.method, pin_hash = excluded.pin_hash, \
@@ -162,7 +162,7 @@ impl Verigator {
     ) -> Result<AuthVerified, VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         let now = self.clock.unix_seconds();
-        let challenge: Option<ChallengeRow> = crate::on_db!(&self.db, |db| {
+        let challenge: Option<ChallengeRow> = crate::db::on_db!(&self.db, |db| {
             sqlx::query_as(
             "SELECT method, pin_hash, expires_at, attempts_left FROM verigator_challenges WHERE user_id = $1",
         )
@@ -174,7 +174,7 @@ impl Verigator {
         };
         let method = AuthMethod::from_stored(&challenge.method);
         if challenge.expires_at <= now {
-            crate::on_db!(&self.db, |db| sqlx::query(
+            crate::db::on_db!(&self.db, |db| sqlx::query(
                 "DELETE FROM verigator_challenges WHERE user_id = $1"
             )
             .bind(&user.id)
@@ -199,7 +199,7 @@ impl Verigator {
         };
         if right {
             if user.consecutive_failures > 0 {
-                crate::on_db!(&self.db, |db| sqlx::query(
+                crate::db::on_db!(&self.db, |db| sqlx::query(
                     "UPDATE verigator_users SET consecutive_failures = 0 WHERE id = $1"
                 )
                 .bind(&user.id)
@@ -226,7 +226,7 @@ impl Verigator {
         pin_hash: Option<&str>,
         now: i64,
     ) -> Result<bool, VerigatorError> {
-        let spent = crate::on_db!(&self.db, |db| {
+        let spent = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "DELETE FROM verigator_challenges WHERE user_id = $1 AND (pin_hash = $2 OR (pin_hash IS NULL AND $3 IS NULL)) \
              AND attempts_left > 0 AND expires_at > $4",
@@ -257,7 +257,7 @@ impl Verigator {
         let Some(step) = totp::matching_step(&secret, code, now) else {
             return Ok(false);
         };
-        let used = crate::on_db!(&self.db, |db| {
+        let used = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE verigator_users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)",
         )

@@ -19,7 +19,7 @@ impl Verigator {
             fqdn,
             ctime: self.ctime(),
         };
-        let inserted = crate::on_db!(&self.db, |db| {
+        let inserted = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "INSERT INTO verigator_services (id, account, name, fqdn, ctime, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (account, name) DO NOTHING",
@@ -54,7 +54,7 @@ impl Verigator {
         service_id: &str,
     ) -> Result<(), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
-        let deleted = crate::on_db!(&self.db, |db| sqlx::query(
+        let deleted = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM verigator_services WHERE id = $1 \
              AND NOT EXISTS (SELECT 1 FROM verigator_users WHERE service_id = $2)",
         )
@@ -94,7 +94,7 @@ impl Verigator {
             totp_confirmed: false,
             consecutive_failures: 0,
         };
-        let inserted = crate::on_db!(&self.db, |db| {
+        let inserted = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "INSERT INTO verigator_users (id, service_id, id_in_service, phone_number, ctime, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (service_id, id_in_service) DO NOTHING",
@@ -120,7 +120,7 @@ impl Verigator {
         service_id: &str,
     ) -> Result<UserList, VerigatorError> {
         let service = self.service_row(account, service_id).await?;
-        let rows: Vec<UserRow> = crate::on_db!(&self.db, |db| {
+        let rows: Vec<UserRow> = crate::db::on_db!(&self.db, |db| {
             sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
              FROM verigator_users WHERE service_id = $1 ORDER BY created_at, id_in_service",
@@ -161,7 +161,7 @@ impl Verigator {
     ) -> Result<(), VerigatorError> {
         let (_, user) = self.user_row(account, service_id, user_id).await?;
         let mut tx = self.db.begin().await?;
-        crate::on_db!(&mut tx, |tx| sqlx::query(
+        crate::db::on_db!(&mut tx, |tx| sqlx::query(
             "DELETE FROM verigator_challenges WHERE user_id = $1"
         )
         .bind(&user.id)
@@ -169,14 +169,14 @@ impl Verigator {
         .await
         .map(|done| done.rows_affected()))?;
         // Its SMS sends stay: the limits belong to the number, not to the user.
-        crate::on_db!(&mut tx, |tx| sqlx::query(
+        crate::db::on_db!(&mut tx, |tx| sqlx::query(
             "DELETE FROM verigator_code_failures WHERE user_id = $1"
         )
         .bind(&user.id)
         .execute(&mut **tx)
         .await
         .map(|done| done.rows_affected()))?;
-        crate::on_db!(&mut tx, |tx| sqlx::query(
+        crate::db::on_db!(&mut tx, |tx| sqlx::query(
             "DELETE FROM verigator_users WHERE id = $1"
         )
         .bind(&user.id)
@@ -197,7 +197,7 @@ impl Verigator {
         in_use: &HashSet<String>,
         created_before: i64,
     ) -> Result<u64, sqlx::Error> {
-        let candidates: Vec<String> = crate::on_db!(&self.db, |db| {
+        let candidates: Vec<String> = crate::db::on_db!(&self.db, |db| {
             sqlx::query_scalar(
             "SELECT id FROM verigator_services WHERE account = $1 AND name = $2 AND created_at < $3",
         )
@@ -210,7 +210,7 @@ impl Verigator {
         for service in candidates.iter().filter(|id| !in_use.contains(*id)) {
             let mut tx = self.db.begin().await?;
             for table in ["verigator_challenges", "verigator_code_failures"] {
-                crate::on_db!(&mut tx, |tx| sqlx::query(&format!(
+                crate::db::on_db!(&mut tx, |tx| sqlx::query(&format!(
                     "DELETE FROM {table} WHERE user_id IN \
                      (SELECT id FROM verigator_users WHERE service_id = $1)"
                 ))
@@ -219,14 +219,14 @@ impl Verigator {
                 .await
                 .map(|done| done.rows_affected()))?;
             }
-            crate::on_db!(&mut tx, |tx| sqlx::query(
+            crate::db::on_db!(&mut tx, |tx| sqlx::query(
                 "DELETE FROM verigator_users WHERE service_id = $1"
             )
             .bind(service)
             .execute(&mut **tx)
             .await
             .map(|done| done.rows_affected()))?;
-            deleted += crate::on_db!(&mut tx, |tx| sqlx::query(
+            deleted += crate::db::on_db!(&mut tx, |tx| sqlx::query(
                 "DELETE FROM verigator_services WHERE id = $1"
             )
             .bind(service)

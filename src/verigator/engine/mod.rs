@@ -190,14 +190,14 @@ impl Verigator {
     /// answers `EXPIRED` as well), and wrong codes older than a day (the hourly limit reads
     /// one hour; the run of failures in a row is kept on the user). Answers how many rows went.
     pub async fn prune(&self, now: i64) -> Result<u64, sqlx::Error> {
-        let challenges = crate::on_db!(&self.db, |db| sqlx::query(
+        let challenges = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM verigator_challenges WHERE expires_at < $1"
         )
         .bind(now)
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
-        let failures = crate::on_db!(&self.db, |db| sqlx::query(
+        let failures = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM verigator_code_failures WHERE failed_at < $1"
         )
         .bind(now - DAY_SECONDS)
@@ -219,7 +219,7 @@ impl Verigator {
         service_id: &str,
     ) -> Result<ServiceRow, VerigatorError> {
         let id = parse_path_id(service_id, "Service")?;
-        let row: ServiceRow = crate::on_db!(&self.db, |db| sqlx::query_as(
+        let row: ServiceRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = $1",
         )
         .bind(&id)
@@ -240,7 +240,7 @@ impl Verigator {
     ) -> Result<(ServiceRow, UserRow), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let id = parse_path_id(user_id, "User")?;
-        let user: UserRow = crate::on_db!(&self.db, |db| sqlx::query_as(
+        let user: UserRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
              FROM verigator_users WHERE id = $1 AND service_id = $2",
         )

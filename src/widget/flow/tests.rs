@@ -250,7 +250,7 @@ impl Harness {
 
     /// The webhook bodies written, oldest first.
     async fn webhooks(&self) -> Vec<serde_json::Value> {
-        let bodies: Vec<(String,)> = crate::on_db!(&self.db, |db| sqlx::query_as(
+        let bodies: Vec<(String,)> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT body FROM webhook_deliveries ORDER BY rowid"
         )
         .fetch_all(db)
