@@ -82,14 +82,6 @@ impl Db {
         }
     }
 
-    /// The backend's name, for logs and the benchmark report.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Sqlite(_) => "sqlite",
-            Self::Postgres(_) => "postgres",
-        }
-    }
-
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
