@@ -74,6 +74,11 @@ impl Db {
         Ok(db)
     }
 
+    /// The most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        on_db!(self, |pool| pool.options().get_max_connections())
+    }
+
     /// The migrations this binary carries for this backend.
     pub fn migrator(&self) -> &'static Migrator {
         match self {

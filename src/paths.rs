@@ -18,6 +18,8 @@ pub const DEV_OUTBOX_JSON: &str = "/dev/outbox.json";
 pub const HEALTHZ: &str = "/healthz";
 /// Whether the process can serve: database, migrations, webhook worker.
 pub const READYZ: &str = "/readyz";
+/// Prometheus metrics.
+pub const METRICS: &str = "/metrics";
 /// The embedded Verigator API.
 pub const VERIGATOR_API: &str = "/v1";
 

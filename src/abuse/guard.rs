@@ -156,6 +156,9 @@ impl Guard {
         .fetch_one(&mut **tx).await
         })?;
         tx.commit().await?;
+        if let (Verdict::Block, Some(reached)) = (decision.verdict, &decision.reached) {
+            crate::metrics::sms_blocked(reached.limit.as_str(), figures.country.as_deref());
+        }
         Ok(Recorded {
             id,
             decision,

@@ -276,8 +276,10 @@ impl WebhookWorker {
             let worker = self.clone();
             let lease = claimed.lease.clone();
             let task = running.tasks.spawn(async move {
+                let started = std::time::Instant::now();
                 let outcome = worker.attempt(&row, now).await;
-                if let Err(error) = worker.record(&row, &lease, outcome, now).await {
+                let took = started.elapsed();
+                if let Err(error) = worker.record(&row, &lease, outcome, took, now).await {
                     tracing::error!(webhook = %row.id, %error, "cannot record a delivery attempt");
                 }
             });
@@ -411,6 +413,7 @@ impl WebhookWorker {
         row: &DueRow,
         lease: &str,
         outcome: Outcome,
+        took: Duration,
         now: i64,
     ) -> Result<(), sqlx::Error> {
         let attempts = row.attempts + 1;
@@ -437,6 +440,7 @@ impl WebhookWorker {
         if let Some(error) = &error {
             tracing::warn!(webhook = %row.id, attempts, status, %error, "webhook not delivered");
         }
+        crate::metrics::webhook_attempt(if status == "pending" { "retry" } else { status }, took);
         // Under this claim's lease only: had it lapsed (this process stalled past it), another
         // worker's attempt is the one on record.
         let recorded = crate::db::on_db!(&self.db, |db| sqlx::query(

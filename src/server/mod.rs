@@ -6,6 +6,7 @@ mod caching;
 mod client_ip;
 mod config;
 mod headers;
+mod request_metrics;
 mod retention;
 mod serve;
 mod startup;

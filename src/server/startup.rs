@@ -6,6 +6,7 @@ use super::{
     client_ip::resolve_client,
     config::SmsProvider,
     headers::security_headers,
+    request_metrics::count_requests,
     retention::Retention,
     serve::{serve, ServerSettings},
     supervise::supervised,
@@ -15,12 +16,14 @@ use crate::{
     abuse::Guard,
     callbacks::WebhookWorker,
     clock::{Clock, SystemClock},
-    db, paths,
+    db,
+    metrics::Metrics,
+    paths,
     sessions::Sessions,
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
     verigator::{self, pin_code::PinKey, Accounts, HttpVerigator, Verigator},
-    web::{self, ensure_demo_site, AppState, DemoHost},
+    web::{self, ensure_demo_site, AppState, DemoHost, MetricsState},
     widget::flow::Flow,
 };
 use anyhow::Context;
@@ -38,6 +41,9 @@ use tower_http::{
 /// How often the webhook worker looks for due deliveries.
 const WEBHOOK_POLL: Duration = Duration::from_millis(250);
 
+/// How often the metrics' histograms are drained into their buckets.
+const METRICS_UPKEEP: Duration = Duration::from_secs(5);
+
 /// How long the webhook worker has, after the grace period, to release its leases.
 const WORKER_RELEASE: Duration = Duration::from_secs(5);
 
@@ -48,6 +54,7 @@ const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    metrics: Metrics,
     worker: WebhookWorker,
     retention: Retention,
     server: ServerSettings,
@@ -184,9 +191,14 @@ impl Application {
             client_ip: settings.server.client_ip.clone(),
             public_origin: settings.server.public_origin().map(str::to_owned),
             heartbeat: worker.heartbeat(),
+            metrics: MetricsState {
+                metrics: Metrics::install(),
+                access: settings.metrics,
+            },
         };
         Ok(Self {
             listener,
+            metrics: state.metrics.metrics.clone(),
             router: router(state, api, &settings.server),
             worker,
             retention,
@@ -222,6 +234,14 @@ impl Application {
             worker.clone().run(worker_stops.clone(), grace)
         }));
         let retention = tokio::spawn(supervised("retention", move || retention.clone().run()));
+        let metrics = self.metrics;
+        let upkeep = tokio::spawn(async move {
+            let mut every = tokio::time::interval(METRICS_UPKEEP);
+            loop {
+                every.tick().await;
+                metrics.upkeep();
+            }
+        });
         let mut deadline = None;
         let stopping = async {
             stop.await;
@@ -231,6 +251,7 @@ impl Application {
         };
         let served = serve(self.listener, self.router, &self.server, stopping).await;
         retention.abort();
+        upkeep.abort();
         // The worker keeps to the grace period itself, releasing what it drops; this only
         // bounds a worker stuck on its database.
         let deadline = deadline.unwrap_or_else(tokio::time::Instant::now) + WORKER_RELEASE;
@@ -293,6 +314,7 @@ fn router(
         Duration::from_secs(timeouts.request_seconds),
     ))
     .layer(TraceLayer::new_for_http().make_span_with(request_span))
+    .layer(axum::middleware::from_fn(count_requests))
     .with_state(state)
 }
 

@@ -113,6 +113,19 @@ impl SessionRow {
     }
 }
 
+/// The site and method of a session a transition moved, for its count in `/metrics`.
+#[derive(sqlx::FromRow)]
+struct Ended {
+    site_id: String,
+    method: Option<String>,
+}
+
+impl Ended {
+    fn count(&self, status: SessionStatus) {
+        crate::metrics::verification(&self.site_id, self.method.as_deref(), status);
+    }
+}
+
 /// The sessions table.
 #[derive(Clone)]
 pub struct Sessions {
@@ -161,6 +174,7 @@ impl Sessions {
         .execute(db).await.map(|done| done.rows_affected())
         })?;
         if inserted == 1 {
+            crate::metrics::verification(request.site.as_str(), None, SessionStatus::Started);
             return Ok(id);
         }
         let (existing,): (String,) = crate::db::on_db!(&self.db, |db| sqlx::query_as(
@@ -175,16 +189,19 @@ impl Sessions {
 
     /// The session, with an unfinished one past its time marked expired first.
     pub async fn get(&self, id: &SessionId, now: i64) -> Result<Option<Session>, sqlx::Error> {
-        crate::db::on_db!(&self.db, |db| sqlx::query(
+        let expired: Option<Ended> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "UPDATE sessions SET status = 'expired', finished_at = $1 \
-             WHERE id = $2 AND status IN ('started', 'code_sent') AND expires_at <= $3",
+             WHERE id = $2 AND status IN ('started', 'code_sent') AND expires_at <= $3 \
+             RETURNING site_id, method",
         )
         .bind(now)
         .bind(id.as_str())
         .bind(now)
-        .execute(db)
-        .await
-        .map(|done| done.rows_affected()))?;
+        .fetch_optional(db)
+        .await)?;
+        if let Some(ended) = expired {
+            ended.count(SessionStatus::Expired);
+        }
         let row: Option<SessionRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM sessions WHERE id = $1"
         ))
@@ -204,18 +221,22 @@ impl Sessions {
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let finished_at = to.is_final().then_some(now);
-        let moved = crate::db::on_db!(&self.db, |db| {
-            sqlx::query(
-            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5",
+        let moved: Option<Ended> = crate::db::on_db!(&self.db, |db| {
+            sqlx::query_as(
+            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5 \
+             RETURNING site_id, method",
         )
         .bind(to.as_str())
         .bind(finished_at)
         .bind(id.as_str())
         .bind(from.as_str())
         .bind(now)
-        .execute(db).await.map(|done| done.rows_affected())
+        .fetch_optional(db).await
         })?;
-        Ok(moved == 1)
+        if let (Some(ended), true) = (&moved, to.is_final()) {
+            ended.count(to);
+        }
+        Ok(moved.is_some())
     }
 
     /// Deletes the sessions that ended (or expired) before `cutoff`; answers how many.
@@ -251,25 +272,27 @@ impl Sessions {
     ) -> Result<bool, sqlx::Error> {
         debug_assert!(to.is_final());
         let mut tx = self.db.begin().await?;
-        let moved = crate::db::on_db!(&mut tx, |tx| {
-            sqlx::query(
-            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5",
+        let moved: Option<Ended> = crate::db::on_db!(&mut tx, |tx| {
+            sqlx::query_as(
+            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5 \
+             RETURNING site_id, method",
         )
         .bind(to.as_str())
         .bind(now)
         .bind(id.as_str())
         .bind(from.as_str())
         .bind(now)
-        .execute(&mut **tx).await.map(|done| done.rows_affected())
+        .fetch_optional(&mut **tx).await
         })?;
-        if moved != 1 {
+        let Some(ended) = moved else {
             return Ok(false);
-        }
+        };
         let written = webhook.is_some();
         if let Some(webhook) = webhook {
             Deliveries::insert(&mut tx, &webhook, now).await?;
         }
         tx.commit().await?;
+        ended.count(to);
         if written {
             delivery_written();
         }

@@ -59,6 +59,24 @@ pub enum ClientError {
     },
 }
 
+impl ClientError {
+    /// The kind of failure, as `/metrics` labels it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::InvalidData(_) => "invalid_data",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Server { .. } => "server_error",
+            Self::Timeout => "timeout",
+            Self::Transport(_) => "unreachable",
+            Self::InvalidResponse { .. } => "invalid_response",
+        }
+    }
+}
+
 /// Credentials and address of a Verigator-compatible server.
 pub struct VerigatorClient {
     base_url: String,
@@ -101,8 +119,23 @@ impl VerigatorClient {
         }
     }
 
-    #[tracing::instrument(name = "verigator", skip_all, fields(%method, path))]
     async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let label = method.to_string();
+        let answer = self.exchange(method, path, body).await;
+        crate::metrics::verigator_call(
+            &label,
+            answer.as_ref().map_or_else(ClientError::kind, |_| "ok"),
+        );
+        answer
+    }
+
+    #[tracing::instrument(name = "verigator", skip_all, fields(%method, path))]
+    async fn exchange<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,

@@ -6,11 +6,13 @@ mod backend_api;
 mod demo;
 mod dev;
 mod health;
+mod metrics;
 mod phone_check;
 mod render;
 mod session_pages;
 
 pub use demo::{ensure_demo_site, DemoHost};
+pub use metrics::MetricsState;
 pub use render::{provide_page_context, render_page};
 
 use crate::db::Db;
@@ -57,6 +59,8 @@ pub struct AppState {
     pub public_origin: Option<String>,
     /// The webhook worker's heartbeat, for `/readyz`.
     pub heartbeat: Heartbeat,
+    /// The recorder `/metrics` renders, and who may read it.
+    pub metrics: MetricsState,
 }
 
 /// Every page and form route: Leptos's pages, the session pages' handlers, the backend API,
@@ -89,6 +93,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::API_SESSIONS, post(backend_api::create_session))
         .route(paths::HEALTHZ, get(health::healthz))
         .route(paths::READYZ, get(health::readyz))
+        .route(paths::METRICS, get(metrics::metrics))
         .merge(dev::routes(state))
         .merge(if state.demo.is_some() {
             demo::routes()

@@ -12,6 +12,7 @@ mod helpers;
 mod hosted_flow;
 mod languages;
 mod legacy_messente;
+mod metrics;
 mod pages;
 mod phone_corpus;
 mod phone_step;

@@ -24,6 +24,7 @@ pub const SHORT_NAMES: &[(&str, &str)] = &[
         "PHONE_VERIFY_TRUSTED_PROXIES",
         "server.client-ip.trusted-proxies",
     ),
+    ("PHONE_VERIFY_METRICS_TOKEN", "metrics.token"),
 ];
 
 /// The variable that overrides `key` (`sms.twilio.auth-token` →

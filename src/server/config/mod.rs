@@ -13,6 +13,7 @@ pub use environment::SHORT_NAMES as ENV_SHORT_NAMES;
 use super::{retention::RetentionSettings, serve::ServerSettings};
 use crate::{
     abuse::Rules,
+    metrics::MetricsSettings,
     setting_formats::{password_redacted, redacted, redacted_option},
     sms::{MessenteSettings, TwilioSettings},
     verigator::pin_code::PinPolicy,
@@ -47,6 +48,8 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// The public address, the clients' addresses, and how long a client may take.
     pub server: ServerSettings,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsSettings,
 }
 
 /// `[database]`.
@@ -151,6 +154,9 @@ pub struct ProductSettings {
     /// `[server]`.
     #[serde(default)]
     pub server: ServerSettings,
+    /// `[metrics]`.
+    #[serde(default)]
+    pub metrics: MetricsSettings,
     /// Leptos's table, read by `leptos_config`.
     #[serde(default, rename = "package", skip_serializing)]
     _package: serde::de::IgnoredAny,
@@ -237,6 +243,7 @@ impl Settings {
             abuse: p.abuse,
             retention: p.retention,
             server: p.server,
+            metrics: p.metrics,
         })
     }
 
@@ -250,6 +257,7 @@ impl Settings {
             abuse: self.abuse.clone(),
             retention: self.retention,
             server: self.server.clone(),
+            metrics: self.metrics.clone(),
             _package: serde::de::IgnoredAny,
         };
         toml::to_string(&product).context("settings as TOML")
@@ -262,6 +270,7 @@ impl Settings {
         self.server.client_ip.validate()?;
         self.retention.validate().map_err(anyhow::Error::msg)?;
         self.server.validate().map_err(anyhow::Error::msg)?;
+        self.metrics.validate().map_err(anyhow::Error::msg)?;
         self.verigator.pin_key_bytes()?;
         match self.sms.provider {
             SmsProvider::Messente if self.sms.messente.is_none() => {

@@ -68,7 +68,9 @@ impl Verigator {
             request.web_otp.as_ref(),
             language.unwrap_or_default(),
         );
+        let country = phone.region();
         if let Err(error) = self.sms.send(&phone, &text).await {
+            crate::metrics::sms_failed(country.as_deref());
             // The PIN never reached the user: it must not stay valid, nor count as sent.
             crate::db::on_db!(&self.db, |db| sqlx::query(
                 "DELETE FROM verigator_challenges WHERE user_id = $1"
@@ -80,6 +82,7 @@ impl Verigator {
             self.guard.refund(recorded.id).await?;
             return Err(VerigatorError::SmsFailed(error));
         }
+        crate::metrics::sms_sent(country.as_deref());
         Ok(AuthInitiated {
             method: AuthMethod::Sms,
         })
