@@ -20,6 +20,10 @@ pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
 /// Prometheus metrics.
 pub const METRICS: &str = "/metrics";
+/// The OpenAPI document of the Verigator-compatible API.
+pub const OPENAPI_VERIGATOR: &str = "/openapi/v1.json";
+/// The OpenAPI document of the host backend's API.
+pub const OPENAPI_BACKEND: &str = "/openapi/api.json";
 /// The embedded Verigator API.
 pub const VERIGATOR_API: &str = "/v1";
 

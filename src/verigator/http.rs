@@ -4,7 +4,11 @@
 //! and verify, 202 for deletes, and a JSON body on every response, errors included.
 
 use super::{
-    wire::{ConfirmTotp, CreateService, CreateUser, Empty, ErrorBody, InitiateAuth, VerifyAuth},
+    openapi::{BodyErrors, CallErrors, LookupErrors},
+    wire::{
+        AuthInitiated, AuthVerified, ConfirmTotp, CreateService, CreateUser, Empty, ErrorBody,
+        InitiateAuth, Service, TotpConfirmed, TotpEnrolment, User, UserList, VerifyAuth,
+    },
     AccountName, Accounts, Verigator, VerigatorError,
 };
 use crate::{abuse::ClientNet, clock::Clock};
@@ -18,7 +22,6 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use serde::Serialize;
 use std::sync::Arc;
 
 /// Largest request body: every request of this API is a few hundred bytes.
@@ -50,7 +53,7 @@ pub fn router<S>(state: ApiState) -> Router<S> {
         // The Java client reads a user at the singular path.
         .route(
             "/service/service/{service_id}/user/{user_id}",
-            get(get_user),
+            get(get_user_singular),
         )
         .route(
             &format!("{user}/auth"),
@@ -201,7 +204,7 @@ impl FromRequestParts<ApiState> for Caller {
 
 type ApiResult<T> = Result<(StatusCode, Json<T>), ApiError>;
 
-fn ok<T: Serialize>(value: T) -> ApiResult<T> {
+fn ok<T>(value: T) -> ApiResult<T> {
     Ok((StatusCode::OK, Json(value)))
 }
 
@@ -209,23 +212,56 @@ fn accepted() -> ApiResult<Empty> {
     Ok((StatusCode::ACCEPTED, Json(Empty {})))
 }
 
-async fn create_service(
+/// Creates a service (E1): its name is unique in the account.
+#[utoipa::path(
+    post,
+    path = "/service/service",
+    tag = "verigator",
+    request_body = CreateService,
+    responses(
+        (status = 200, description = "The service", body = Service),
+        CallErrors, BodyErrors, LookupErrors
+    )
+)]
+pub(super) async fn create_service(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiJson(body): ApiJson<CreateService>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<Service> {
     ok(s.engine.create_service(&a, body).await?)
 }
 
-async fn get_service(
+/// Reads a service (E2).
+#[utoipa::path(
+    get,
+    path = "/service/service/{service_id}",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id")),
+    responses(
+        (status = 200, description = "The service", body = Service),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn get_service(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath(sid): ApiPath<String>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<Service> {
     ok(s.engine.get_service(&a, &sid).await?)
 }
 
-async fn delete_service(
+/// Deletes a service and its users (E3).
+#[utoipa::path(
+    delete,
+    path = "/service/service/{service_id}",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id")),
+    responses(
+        (status = 202, description = "Deleted", body = Empty),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn delete_service(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath(sid): ApiPath<String>,
@@ -234,32 +270,96 @@ async fn delete_service(
     accepted()
 }
 
-async fn create_user(
+/// Creates a user of the service (E4).
+#[utoipa::path(
+    post,
+    path = "/service/service/{service_id}/users",
+    tag = "verigator",
+    request_body = CreateUser,
+    params(("service_id" = String, Path, description = "The service's id")),
+    responses(
+        (status = 200, description = "The user (its phone number is never shown back)", body = User),
+        CallErrors, BodyErrors, LookupErrors
+    )
+)]
+pub(super) async fn create_user(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath(sid): ApiPath<String>,
     ApiJson(body): ApiJson<CreateUser>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<User> {
     ok(s.engine.create_user(&a, &sid, body).await?)
 }
 
-async fn list_users(
+/// Lists the service's users (E5).
+#[utoipa::path(
+    get,
+    path = "/service/service/{service_id}/users",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id")),
+    responses(
+        (status = 200, description = "The users", body = UserList),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn list_users(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath(sid): ApiPath<String>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<UserList> {
     ok(s.engine.list_users(&a, &sid).await?)
 }
 
-async fn get_user(
+/// Reads a user (E6); `/user/{user_id}` is the same, as the Java client asks.
+#[utoipa::path(
+    get,
+    path = "/service/service/{service_id}/users/{user_id}",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn get_user(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath((sid, uid)): ApiPath<(String, String)>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<User> {
     ok(s.engine.get_user(&a, &sid, &uid).await?)
 }
 
-async fn delete_user(
+/// Reads a user at the singular path the Java client asks (E6).
+#[utoipa::path(
+    get,
+    path = "/service/service/{service_id}/user/{user_id}",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn get_user_singular(
+    state: State<ApiState>,
+    caller: Caller,
+    ids: ApiPath<(String, String)>,
+) -> ApiResult<User> {
+    get_user(state, caller, ids).await
+}
+
+/// Deletes a user (E7).
+#[utoipa::path(
+    delete,
+    path = "/service/service/{service_id}/users/{user_id}",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 202, description = "Deleted", body = Empty),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn delete_user(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath((sid, uid)): ApiPath<(String, String)>,
@@ -268,38 +368,86 @@ async fn delete_user(
     accepted()
 }
 
-async fn initiate_auth(
+/// Starts an authentication (E8): sends a PIN by SMS, or waits for an authenticator code.
+#[utoipa::path(
+    post,
+    path = "/service/service/{service_id}/users/{user_id}/auth",
+    tag = "verigator",
+    request_body = InitiateAuth,
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The method used", body = AuthInitiated),
+        (status = 502, description = "The SMS provider did not take the message", body = ErrorBody),
+        CallErrors, BodyErrors, LookupErrors
+    )
+)]
+pub(super) async fn initiate_auth(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath((sid, uid)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<InitiateAuth>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<AuthInitiated> {
     ok(s.engine.initiate(&a, &sid, &uid, &body).await?)
 }
 
-async fn verify_auth(
+/// Checks a code (E9): a wrong one is a 200 with `verified: false`.
+#[utoipa::path(
+    put,
+    path = "/service/service/{service_id}/users/{user_id}/auth",
+    tag = "verigator",
+    request_body = VerifyAuth,
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The outcome", body = AuthVerified),
+        CallErrors, BodyErrors, LookupErrors
+    )
+)]
+pub(super) async fn verify_auth(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath((sid, uid)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<VerifyAuth>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<AuthVerified> {
     ok(s.engine.verify(&a, &sid, &uid, &body.token).await?)
 }
 
-async fn enrol_totp(
+/// Extension: draws a new authenticator secret for the user, unconfirmed.
+#[utoipa::path(
+    post,
+    path = "/service/service/{service_id}/users/{user_id}/totp",
+    tag = "verigator",
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "The secret", body = TotpEnrolment),
+        CallErrors, LookupErrors
+    )
+)]
+pub(super) async fn enrol_totp(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath((sid, uid)): ApiPath<(String, String)>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<TotpEnrolment> {
     ok(s.engine.enrol_totp(&a, &sid, &uid).await?)
 }
 
-async fn confirm_totp(
+/// Extension: confirms the authenticator secret with a first code.
+#[utoipa::path(
+    put,
+    path = "/service/service/{service_id}/users/{user_id}/totp",
+    tag = "verigator",
+    request_body = ConfirmTotp,
+    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    responses(
+        (status = 200, description = "Whether it matched", body = TotpConfirmed),
+        CallErrors, BodyErrors, LookupErrors
+    )
+)]
+pub(super) async fn confirm_totp(
     State(s): State<ApiState>,
     Caller(a): Caller,
     ApiPath((sid, uid)): ApiPath<(String, String)>,
     ApiJson(body): ApiJson<ConfirmTotp>,
-) -> ApiResult<impl Serialize> {
+) -> ApiResult<TotpConfirmed> {
     ok(s.engine.confirm_totp(&a, &sid, &uid, &body.token).await?)
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod client;
 mod engine;
 pub mod http;
+pub mod openapi;
 pub mod pin_code;
 mod port;
 pub mod totp;

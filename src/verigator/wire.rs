@@ -2,15 +2,18 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use utoipa::ToSchema;
 
 /// A service id: a UUID string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
+#[schema(value_type = String, format = "uuid")]
 pub struct ServiceId(pub uuid::Uuid);
 
 /// A user id: a UUID string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
+#[schema(value_type = String, format = "uuid")]
 pub struct UserId(pub uuid::Uuid);
 
 macro_rules! id_text {
@@ -31,7 +34,7 @@ macro_rules! id_text {
 id_text!(ServiceId, UserId);
 
 /// `POST /v1/service/service`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateService {
     /// The service's domain, e.g. `coffeeshop.com` (URLs are accepted too).
     pub fqdn: String,
@@ -40,7 +43,7 @@ pub struct CreateService {
 }
 
 /// A service, as created, read or listed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Service {
     /// Its id.
     pub id: ServiceId,
@@ -54,7 +57,7 @@ pub struct Service {
 }
 
 /// `POST /v1/service/service/{service_id}/users`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateUser {
     /// The user's name in the caller's service, e.g. an e-mail address.
     pub id_in_service: String,
@@ -63,7 +66,7 @@ pub struct CreateUser {
 }
 
 /// A user, as created, read or listed (the phone number is never shown back).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct User {
     /// Its id.
     pub id: UserId,
@@ -75,7 +78,7 @@ pub struct User {
 
 /// `GET /v1/service/service/{service_id}/users`: the Java client reads `count`, its tests
 /// `total`; both are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UserList {
     /// The users, oldest first (then by `id_in_service`).
     pub users: Vec<User>,
@@ -86,7 +89,7 @@ pub struct UserList {
 }
 
 /// How a user proves the phone is theirs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMethod {
     /// A PIN sent by SMS.
@@ -115,7 +118,7 @@ impl AuthMethod {
 }
 
 /// `POST …/auth`: start an authentication.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct InitiateAuth {
     /// The method wanted.
     pub method: AuthMethod,
@@ -132,7 +135,7 @@ pub struct InitiateAuth {
 
 /// The origins a browser checks before it fills a code from an SMS in (WebOTP): the page the
 /// visitor sees, and the frame that asks when the form is in an iframe on that page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct WebOtpHosts {
     /// The host of the top-level page (`shop.example.com`).
     pub top: String,
@@ -142,21 +145,21 @@ pub struct WebOtpHosts {
 }
 
 /// The answer to `POST …/auth`: the method actually used.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthInitiated {
     /// `sms` when `totp` was asked for a user without an authenticator.
     pub method: AuthMethod,
 }
 
 /// `PUT …/auth`: check a code. Legacy clients also send `method` and `auth_id`; ignored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct VerifyAuth {
     /// The code the user typed.
     pub token: String,
 }
 
 /// The outcome of a check, in the `status.result` field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum AuthResult {
     /// The code was right; it is spent.
@@ -170,7 +173,7 @@ pub enum AuthResult {
 }
 
 /// The answer to `PUT …/auth`; a wrong code is a normal `200` with `verified: false`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthVerified {
     /// Whether the code was right.
     pub verified: bool,
@@ -181,7 +184,7 @@ pub struct AuthVerified {
 }
 
 /// `status` of [`AuthVerified`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AuthStatus {
     /// The code was wrong.
     pub invalid: bool,
@@ -210,7 +213,7 @@ impl AuthVerified {
 }
 
 /// Extension: `POST …/totp` answers with a new, unconfirmed authenticator secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TotpEnrolment {
     /// The secret in base32, for typing into an app.
     pub secret: String,
@@ -219,26 +222,26 @@ pub struct TotpEnrolment {
 }
 
 /// Extension: `PUT …/totp` confirms the secret with a first code.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ConfirmTotp {
     /// A code from the app.
     pub token: String,
 }
 
 /// The answer to `PUT …/totp`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TotpConfirmed {
     /// Whether the code matched; `totp` authentications use the app from now on.
     pub confirmed: bool,
 }
 
 /// Every error's body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     /// What went wrong, for the caller's developer.
     pub message: String,
 }
 
 /// The body of successful deletes: the Python client parses every body as JSON.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Empty {}

@@ -9,24 +9,50 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoResponses, OpenApi, ToSchema};
 
-/// The request body.
-#[derive(Debug, Deserialize)]
+/// The request body: the fields of a signed verification URL, without the signature (the
+/// secret in `Authorization` stands for it).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
+    /// The site's id.
     site: String,
+    /// The host's name for its visitor (returned in the result).
     user: String,
+    /// A number to start with, E.164 (`+37251234567`).
     #[serde(default)]
     phone: Option<String>,
+    /// Whether the visitor may not change `phone`.
     #[serde(default)]
     phone_locked: bool,
+    /// Where the visitor's browser returns, one of the site's callback URLs.
     callback_url: String,
+    /// The host's opaque value, returned with the result.
     #[serde(default)]
     state: Option<String>,
+    /// The page's language, a BCP 47 tag (otherwise the browser's).
     #[serde(default)]
     locale: Option<String>,
+}
+
+/// The answer: the new session, and the two pages that show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionCreated {
+    /// The session's id.
+    session: String,
+    /// The hosted page, to open or redirect to.
+    url: String,
+    /// The same session in the iframe (`embed.js` opens it).
+    embed_url: String,
+}
+
+/// Every error's body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiMessage {
+    /// What went wrong, for the host's developer.
+    message: String,
 }
 
 /// What the backend API answers when it cannot start a session: a status and a message for
@@ -84,16 +110,30 @@ impl IntoResponse for BackendApiError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        (status, Json(json!({ "message": self.to_string() }))).into_response()
+        let message = ApiMessage {
+            message: self.to_string(),
+        };
+        (status, Json(message)).into_response()
     }
 }
 
-/// `POST /api/v1/sessions`.
+/// Starts a verification session for a visitor, as a signed URL would.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sessions",
+    tag = "sessions",
+    request_body = CreateSession,
+    security(("site_secret" = [])),
+    responses(
+        (status = 201, description = "The session, and where to open it", body = SessionCreated),
+        Refusals
+    )
+)]
 pub async fn create_session(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Json<CreateSession>, JsonRejection>,
-) -> Result<(StatusCode, Json<serde_json::Value>), BackendApiError> {
+) -> Result<(StatusCode, Json<SessionCreated>), BackendApiError> {
     let secret = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -120,10 +160,72 @@ pub async fn create_session(
             paths::session_page(embedded, session.as_str())
         )
     };
-    let body = json!({
-        "session": session.as_str(),
-        "url": url(false),
-        "embed_url": url(true),
-    });
+    let body = SessionCreated {
+        session: session.as_str().to_owned(),
+        url: url(false),
+        embed_url: url(true),
+    };
     Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// What `POST /api/v1/sessions` answers when it starts nothing ([`BackendApiError`]'s
+/// statuses), for the document.
+#[derive(IntoResponses)]
+#[expect(
+    dead_code,
+    reason = "only described: the handler answers with BackendApiError"
+)]
+pub enum Refusals {
+    /// No secret, or not an active secret of the site.
+    #[response(status = 401)]
+    Unauthorized(ApiMessage),
+    /// No such site.
+    #[response(status = 404)]
+    UnknownSite(ApiMessage),
+    /// Not sent as `application/json`.
+    #[response(status = 415)]
+    NotJson(ApiMessage),
+    /// Not the expected JSON, or a field refused (a callback URL the site does not allow…).
+    #[response(status = 422)]
+    Invalid(ApiMessage),
+    /// The server failed; the cause is in its log.
+    #[response(status = 500)]
+    Internal(ApiMessage),
+}
+
+/// The OpenAPI 3.1 document of the host backend's API (served at `/openapi/api.json`).
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Phone verification: host backend API",
+        description = "A host's backend starts a verification session here instead of signing a \
+                       URL. The result comes back as a Standard Webhooks delivery, a signed \
+                       browser return, or a signed postMessage token.",
+        license(name = "MIT", identifier = "MIT")
+    ),
+    paths(create_session),
+    // Named by the refusals only, which do not add their bodies' schemas.
+    components(schemas(ApiMessage)),
+    modifiers(&SiteSecret),
+    tags((name = "sessions", description = "Verification sessions"))
+)]
+pub struct BackendApiDoc;
+
+/// `Authorization: Bearer whsec_…`, one of the site's active secrets.
+struct SiteSecret;
+
+impl utoipa::Modify for SiteSecret {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "site_secret",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("One of the site's active secrets (`whsec_…`)"))
+                    .build(),
+            ),
+        );
+    }
 }

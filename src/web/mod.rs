@@ -7,6 +7,7 @@ mod demo;
 mod dev;
 mod health;
 mod metrics;
+mod openapi;
 mod phone_check;
 mod render;
 mod session_pages;
@@ -94,6 +95,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route(paths::HEALTHZ, get(health::healthz))
         .route(paths::READYZ, get(health::readyz))
         .route(paths::METRICS, get(metrics::metrics))
+        .route(paths::OPENAPI_VERIGATOR, get(openapi::verigator_api))
+        .route(paths::OPENAPI_BACKEND, get(openapi::backend_api))
         .merge(dev::routes(state))
         .merge(if state.demo.is_some() {
             demo::routes()
