@@ -12,12 +12,13 @@ use phone_verify::{
     abuse::Channel,
     abuse::{ClientNet, Guard, Mode, Rules, SendAttempt},
     clock::{Clock, ManualClock},
-    domain::PhoneNumber,
     server::{Application, Settings},
-    sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
 };
 use std::{path::Path, sync::Arc, time::Instant};
-use support::median;
+use support::{
+    flow::{client, cpu_seconds, new_site, number, Visitors},
+    median,
+};
 
 mod support;
 
@@ -27,19 +28,6 @@ const DECISIONS_PER_RUN: usize = 2_000;
 const FLOWS_PER_RUN: usize = 100;
 const START: i64 = 1_700_000_000;
 const SITES: usize = 50;
-const CALLBACK: &str = "https://bench.example.com/verified";
-
-/// Seconds of CPU the process has used (user + system), from `/proc/self/stat`.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
-        .split_whitespace()
-        .collect();
-    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
-    // The kernel's USER_HZ is 100 on Linux.
-    ticks / 100.0
-}
 
 /// Every rule off: the guard only records.
 fn all_off() -> Rules {
@@ -52,11 +40,6 @@ fn all_off() -> Rules {
     rules.country.mode = Mode::Off;
     rules.number_type.mode = Mode::Off;
     rules
-}
-
-/// An Estonian mobile number in a block of its own for each `k` below 10 000.
-fn number(k: usize) -> PhoneNumber {
-    PhoneNumber::try_from(format!("+3725{:04}{:03}", k % 10_000, k / 10_000)).expect("a number")
 }
 
 async fn database(name: &str) -> (Db, String) {
@@ -84,11 +67,7 @@ async fn decisions(
     let cpu = cpu_seconds();
     for k in first..first + count {
         let phone = number(k);
-        let client = ClientNet::of(
-            format!("10.{}.{}.{}", k >> 16 & 255, k >> 8 & 255, k & 255)
-                .parse()
-                .unwrap(),
-        );
+        let client = ClientNet::of(client(k).parse().unwrap());
         let session = format!("session-{k}");
         let site = format!("site-{}", k % SITES);
         let attempt = SendAttempt {
@@ -161,9 +140,7 @@ async fn guard_cost() {
 
 /// A server with `rules`, trusting a client address in `x-forwarded-for` from loopback.
 struct Server {
-    base: String,
-    db: Db,
-    http: reqwest::Client,
+    visitors: Visitors,
     clock: ManualClock,
     sites: usize,
 }
@@ -185,103 +162,25 @@ impl Server {
             .expect("app");
         let base = format!("http://{}", app.local_addr());
         tokio::spawn(app.run_until_stopped());
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
         Self {
-            base,
-            db,
-            http,
+            visitors: Visitors::new(vec![base], db),
             clock,
             sites: 0,
         }
     }
 
-    /// A new site (each run its own, so that no site's daily budget binds).
-    async fn site(&mut self) -> (String, SigningSecret) {
-        self.sites += 1;
-        let id = format!("bench-{}", self.sites);
-        let site = Site {
-            callback_urls: vec![CallbackRule::parse(CALLBACK).unwrap()],
-            ..Site::new(
-                SiteId::parse(&id).unwrap(),
-                "Bench".into(),
-                "widget".into(),
-                "development-only-password".to_owned().into(),
-            )
-        };
-        let secret = Sites::new(self.db.clone())
-            .create(site, self.clock.unix_seconds())
-            .await
-            .expect("site");
-        (id, secret)
-    }
-
-    async fn post(&self, page: &str, form: String, client: &str) -> u16 {
-        self.http
-            .post(format!("{}{page}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("x-forwarded-for", client)
-            .body(form)
-            .send()
-            .await
-            .expect("answered")
-            .status()
-            .as_u16()
-    }
-
-    /// One visitor: a signed URL, a code sent, the code checked.
-    async fn flow(&self, site: &(String, SigningSecret), k: usize) {
-        let mut pairs: Vec<(String, String)> = vec![
-            ("site".into(), site.0.clone()),
-            ("user".into(), format!("visitor-{k}")),
-            ("callback_url".into(), CALLBACK.into()),
-            ("ts".into(), self.clock.unix_seconds().to_string()),
-        ];
-        let sig = sign(&site.1, &pairs);
-        pairs.push(("sig".into(), sig));
-        let query = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(&pairs)
-            .finish();
-        let started = self
-            .http
-            .get(format!("{}/verify?{query}", self.base))
-            .send()
-            .await
-            .expect("answered");
-        assert_eq!(started.status(), 303);
-        let page = started.headers()["location"].to_str().unwrap().to_owned();
-        let phone = number(k);
-        let client = format!("10.{}.{}.{}", k >> 16 & 255, k >> 8 & 255, k & 255);
-        let sent = self
-            .post(
-                &page,
-                format!(
-                    "step=send_code&phone={}",
-                    phone.as_str().replace('+', "%2B")
-                ),
-                &client,
-            )
-            .await;
-        assert_eq!(sent, 200, "send_code");
-        let pin = support::last_pin(&self.db, phone.as_str()).await;
-        let checked = self
-            .post(&page, format!("step=check_code&code={pin}"), &client)
-            .await;
-        assert_eq!(checked, 200, "check_code");
-    }
-
     /// `FLOWS_PER_RUN` flows one after another on a new site; answers with (flows per
     /// second, CPU ms per flow).
     async fn run(&mut self, first: usize) -> (f64, f64) {
-        let site = self.site().await;
+        self.sites += 1;
+        let now = self.clock.unix_seconds();
+        let site = new_site(&self.visitors.db, &format!("bench-{}", self.sites), now).await;
         // The site's Verigator service is made by its first visitor: not timed.
-        self.flow(&site, first).await;
+        self.visitors.verify(&site, first, now).await;
         let started = Instant::now();
         let cpu = cpu_seconds();
         for k in first + 1..=first + FLOWS_PER_RUN {
-            self.flow(&site, k).await;
+            self.visitors.verify(&site, k, now).await;
         }
         let cpu = (cpu_seconds() - cpu) * 1e3 / FLOWS_PER_RUN as f64;
         (FLOWS_PER_RUN as f64 / started.elapsed().as_secs_f64(), cpu)

@@ -2,6 +2,12 @@
 
 use phone_verify::db::Db;
 
+#[allow(
+    dead_code,
+    reason = "each bench compiles this module; only the flow benches drive visitors"
+)]
+pub mod flow;
+
 /// The PIN of the newest SMS to `phone` in the development outbox: the last run of digits of
 /// its first line, in any language.
 #[allow(
