@@ -33,11 +33,6 @@ pub const FAILURES_PER_CLIENT: u32 = 10;
 pub const FAILURES_PER_USERNAME: u32 = 20;
 /// The window, in seconds.
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
-/// Entries the failure log holds before it drops the ones whose window has passed.
-const FAILURE_LOG_PRUNE_AT: usize = 10_000;
-
-/// Failed checks per key (`client:…`, `user:…`) in fixed windows: (window start, failures).
-type FailureLog = HashMap<String, (i64, u32)>;
 
 /// Checks credentials against the stored hashes.
 ///
@@ -46,14 +41,14 @@ type FailureLog = HashMap<String, (i64, u32)>;
 /// stored hash it matched: a changed hash (a new password, set by any process) misses at once.
 /// Argon2 runs on blocking threads, at most one per core, never on the async workers. Failed
 /// checks are counted per client network and per username; past the limits the caller waits,
-/// unless it presents the password that last matched (no Argon2 is run for that).
+/// unless it presents the password that last matched (no Argon2 is run for that). The counts
+/// live in the database, so that N replicas allow no more attempts than one.
 pub struct Accounts {
     db: Db,
     verified: Mutex<HashMap<String, (String, [u8; 32])>>,
     /// Verified against when the username is unknown, so both cases take as long.
     decoy_hash: String,
     hashing: Arc<Semaphore>,
-    failures: Mutex<FailureLog>,
 }
 
 impl Accounts {
@@ -66,7 +61,6 @@ impl Accounts {
             verified: Mutex::new(HashMap::new()),
             decoy_hash,
             hashing: Arc::new(Semaphore::new(cores)),
-            failures: Mutex::new(HashMap::new()),
         }
     }
 
@@ -144,7 +138,7 @@ impl Accounts {
         // so failures from others lock out no one who knows it (the widget's own account).
         // The attempt counts as a failure before Argon2 runs, so that concurrent guesses
         // cannot all pass one check; a right password takes it back.
-        self.count_attempt(&keys, now)?;
+        self.count_attempt(&keys, now).await?;
         let known = stored.is_some();
         let hash = stored.unwrap_or_else(|| self.decoy_hash.clone());
         let matches = self
@@ -153,7 +147,7 @@ impl Accounts {
         if !(known && matches) {
             return Err(VerigatorError::Unauthenticated);
         }
-        self.take_back_attempt(&keys);
+        self.take_back_attempt(&keys).await?;
         self.verified
             .lock()
             .expect("not poisoned")
@@ -178,57 +172,78 @@ impl Accounts {
             .map_err(|e| VerigatorError::Internal(e.into()))
     }
 
-    /// Counts an attempt against each key, unless one has failed too often in its window:
-    /// then refuses, with how long to wait. Check and count are one step under the lock.
-    fn count_attempt(&self, keys: &[String; 2], now: i64) -> Result<(), VerigatorError> {
-        let mut log = self.failures.lock().expect("not poisoned");
-        if log.len() >= FAILURE_LOG_PRUNE_AT {
-            log.retain(|_, (start, _)| now < *start + FAILURE_WINDOW_SECONDS);
-            // Still full (many clients failing at once): keep the newer half, so that the
-            // log stays bounded and the next prune is far off.
-            if log.len() >= FAILURE_LOG_PRUNE_AT / 2 {
-                let mut oldest: Vec<(i64, String)> = log
-                    .iter()
-                    .map(|(key, (start, _))| (*start, key.clone()))
-                    .collect();
-                oldest.sort_unstable();
-                for (_, key) in oldest.into_iter().take(log.len() / 2) {
-                    log.remove(&key);
-                }
-            }
-        }
-        for (key, limit) in keys
+    /// Counts an attempt against each key (a fixed window per key, restarted once it has
+    /// passed), unless a key is at its limit: then refuses, with how long to wait, and counts
+    /// nothing. Each count is one conditional upsert, which concurrent attempts on any replica
+    /// cannot both pass at the limit.
+    async fn count_attempt(&self, keys: &[String; 2], now: i64) -> Result<(), VerigatorError> {
+        for (counted, (key, limit)) in keys
             .iter()
             .zip([FAILURES_PER_CLIENT, FAILURES_PER_USERNAME])
+            .enumerate()
         {
-            if let Some((start, failures)) = log.get(key) {
-                let ends = start + FAILURE_WINDOW_SECONDS;
-                if *failures >= limit && now < ends {
-                    return Err(VerigatorError::RateLimited {
-                        retry_after_seconds: ends - now,
-                    });
-                }
+            let passed: Option<i64> = crate::db::on_db!(&self.db, |db| {
+                sqlx::query_scalar(
+                    "INSERT INTO verigator_login_failures (key, window_start, failures) \
+                     VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE SET \
+                     failures = CASE WHEN verigator_login_failures.window_start + $3 <= $2 \
+                       THEN 1 ELSE verigator_login_failures.failures + 1 END, \
+                     window_start = CASE WHEN verigator_login_failures.window_start + $3 <= $2 \
+                       THEN $2 ELSE verigator_login_failures.window_start END \
+                     WHERE verigator_login_failures.window_start + $3 <= $2 \
+                       OR verigator_login_failures.failures < $4 \
+                     RETURNING failures",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(FAILURE_WINDOW_SECONDS)
+                .bind(i64::from(limit))
+                .fetch_optional(db)
+                .await
+            })?;
+            if passed.is_none() {
+                self.take_back_attempt(&keys[..counted]).await?;
+                // (Gone only if the retention job just took a passed window: then wait little.)
+                let start: Option<i64> = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
+                    "SELECT window_start FROM verigator_login_failures WHERE key = $1"
+                )
+                .bind(key)
+                .fetch_optional(db)
+                .await)?;
+                let start = start.unwrap_or(now - FAILURE_WINDOW_SECONDS);
+                return Err(VerigatorError::RateLimited {
+                    retry_after_seconds: (start + FAILURE_WINDOW_SECONDS - now).max(1),
+                });
             }
-        }
-        for key in keys {
-            let entry = log.entry(key.clone()).or_insert((now, 0));
-            if now >= entry.0 + FAILURE_WINDOW_SECONDS {
-                *entry = (now, 0);
-            }
-            entry.1 += 1;
         }
         Ok(())
     }
 
     /// Takes back the attempt a right password counted.
-    fn take_back_attempt(&self, keys: &[String; 2]) {
-        let mut log = self.failures.lock().expect("not poisoned");
+    async fn take_back_attempt(&self, keys: &[String]) -> Result<(), VerigatorError> {
         for key in keys {
-            if let Some(entry) = log.get_mut(key) {
-                entry.1 = entry.1.saturating_sub(1);
-            }
+            crate::db::on_db!(&self.db, |db| sqlx::query(
+                "UPDATE verigator_login_failures SET failures = failures - 1 \
+                 WHERE key = $1 AND failures > 0"
+            )
+            .bind(key)
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected()))?;
         }
+        Ok(())
     }
+}
+
+/// Deletes the failed-login counts whose window ended before `now`; answers how many.
+pub async fn prune_login_failures(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
+    crate::db::on_db!(db, |db| sqlx::query(
+        "DELETE FROM verigator_login_failures WHERE window_start <= $1"
+    )
+    .bind(now - FAILURE_WINDOW_SECONDS)
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected()))
 }
 
 fn validate_username(username: &str) -> Result<(), VerigatorError> {

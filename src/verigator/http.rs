@@ -4,7 +4,6 @@
 //! and verify, 202 for deletes, and a JSON body on every response, errors included.
 
 use super::{
-    openapi::{BodyErrors, CallErrors, LookupErrors},
     wire::{
         AuthInitiated, AuthVerified, ConfirmTotp, CreateService, CreateUser, Empty, ErrorBody,
         InitiateAuth, Service, TotpConfirmed, TotpEnrolment, User, UserList, VerifyAuth,
@@ -23,6 +22,7 @@ use axum::{
     Json, Router,
 };
 use std::sync::Arc;
+use utoipa::IntoResponses;
 
 /// Largest request body: every request of this API is a few hundred bytes.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -168,6 +168,49 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// What any call can answer besides its own result ([`ApiError`]s), for the document.
+#[derive(IntoResponses)]
+pub enum CallErrors {
+    /// `X-Service-Auth` is missing or wrong.
+    #[response(status = 401)]
+    Unauthorized(ErrorBody),
+    /// Too many failed logins from this client, or too many codes to this user: wait the
+    /// `Retry-After` seconds.
+    #[response(status = 429)]
+    TooMany(ErrorBody),
+    /// The server failed; the cause is in its log.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+}
+
+/// What a call naming a service or a user can answer.
+#[derive(IntoResponses)]
+pub enum LookupErrors {
+    /// The service or user belongs to another account.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such service or user (or no such path).
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// A service of that name, or a user of that `id_in_service`, exists already.
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+}
+
+/// What a call with a body can answer when the body is not right.
+#[derive(IntoResponses)]
+pub enum BodyErrors {
+    /// Larger than 16 KiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// Not sent as `application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorBody),
+    /// Not the expected JSON, or a value refused (a phone number that does not parse…).
+    #[response(status = 422)]
+    Invalid(ErrorBody),
 }
 
 /// A JSON body whose rejections answer in the API's own error format.

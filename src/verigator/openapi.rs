@@ -4,7 +4,7 @@
 use super::{http, wire::ErrorBody};
 use utoipa::{
     openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
-    IntoResponses, Modify, OpenApi,
+    Modify, OpenApi,
 };
 
 /// The document: every route of `/v1`, the compatibility contract and the TOTP extension.
@@ -56,47 +56,4 @@ impl Modify for ServiceAuth {
             ))),
         );
     }
-}
-
-/// What any call can answer besides its own result.
-#[derive(IntoResponses)]
-pub enum CallErrors {
-    /// `X-Service-Auth` is missing or wrong.
-    #[response(status = 401)]
-    Unauthorized(ErrorBody),
-    /// Too many failed logins from this client, or too many codes to this user: wait the
-    /// `Retry-After` seconds.
-    #[response(status = 429)]
-    TooMany(ErrorBody),
-    /// The server failed; the cause is in its log.
-    #[response(status = 500)]
-    Internal(ErrorBody),
-}
-
-/// What a call naming a service or a user can answer.
-#[derive(IntoResponses)]
-pub enum LookupErrors {
-    /// The service or user belongs to another account.
-    #[response(status = 403)]
-    Forbidden(ErrorBody),
-    /// No such service or user (or no such path).
-    #[response(status = 404)]
-    NotFound(ErrorBody),
-    /// A service of that name, or a user of that `id_in_service`, exists already.
-    #[response(status = 409)]
-    Conflict(ErrorBody),
-}
-
-/// What a call with a body can answer when the body is not right.
-#[derive(IntoResponses)]
-pub enum BodyErrors {
-    /// Larger than 16 KiB.
-    #[response(status = 413)]
-    TooLarge(ErrorBody),
-    /// Not sent as `application/json`.
-    #[response(status = 415)]
-    NotJson(ErrorBody),
-    /// Not the expected JSON, or a value refused (a phone number that does not parse…).
-    #[response(status = 422)]
-    Invalid(ErrorBody),
 }

@@ -264,7 +264,11 @@ async fn concurrent_guesses_cannot_all_pass_one_throttle_check() {
         })
         .collect();
     let statuses = futures::future::join_all(guesses).await;
-    assert_eq!(statuses.iter().filter(|s| **s == 401).count(), 10);
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        10,
+        "{statuses:?}"
+    );
     assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 40);
 }
 

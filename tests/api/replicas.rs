@@ -220,3 +220,26 @@ async fn a_send_waits_while_another_replica_decides_one() {
     assert_eq!(send.await.unwrap(), 303);
     assert_eq!(sms_to(&http, &server, "+37251234560").await.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_logins_count_on_every_replica() {
+    use phone_verify::verigator::accounts::FAILURES_PER_CLIENT;
+    let binary = Binary::new();
+    let (a, b) = (replica(&binary), replica(&binary));
+    let http = client();
+    let call = |server: &ServerProcess, password: &str| {
+        let request = http
+            .get(format!(
+                "{}/v1/service/service/4d8e1c2a-0000-4000-8000-000000000000",
+                server.address
+            ))
+            .header("x-service-auth", format!("widget:{password}"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    for _ in 0..FAILURES_PER_CLIENT {
+        assert_eq!(call(&a, "a-wrong-password").await, 401);
+    }
+    // The other replica knows this client has failed too often: it waits there as well.
+    assert_eq!(call(&b, "another-wrong-one").await, 429);
+    assert_eq!(call(&a, "and-another-one").await, 429);
+}

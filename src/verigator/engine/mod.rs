@@ -187,8 +187,9 @@ impl Verigator {
     }
 
     /// Deletes what no check will read again at `now`: expired challenges (a missing one
-    /// answers `EXPIRED` as well), and wrong codes older than a day (the hourly limit reads
-    /// one hour; the run of failures in a row is kept on the user). Answers how many rows went.
+    /// answers `EXPIRED` as well), wrong codes older than a day (the hourly limit reads one
+    /// hour; the run of failures in a row is kept on the user), and failed-login counts whose
+    /// window has passed. Answers how many rows went.
     pub async fn prune(&self, now: i64) -> Result<u64, sqlx::Error> {
         let challenges = crate::db::on_db!(&self.db, |db| sqlx::query(
             "DELETE FROM verigator_challenges WHERE expires_at < $1"
@@ -204,7 +205,8 @@ impl Verigator {
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
-        Ok(challenges + failures)
+        let logins = super::accounts::prune_login_failures(&self.db, now).await?;
+        Ok(challenges + failures + logins)
     }
 
     fn ctime(&self) -> String {
