@@ -187,8 +187,15 @@ impl Sessions {
         SessionId::parse(&existing).map_err(|_| sqlx::Error::Decode("session: bad id".into()))
     }
 
-    /// The session, with an unfinished one past its time marked expired first.
+    /// The session, with an unfinished one past its time marked expired first. Read first:
+    /// a page's read takes no write lock unless it has something to mark.
     pub async fn get(&self, id: &SessionId, now: i64) -> Result<Option<Session>, sqlx::Error> {
+        let Some(session) = self.read(id).await? else {
+            return Ok(None);
+        };
+        if session.status.is_final() || session.expires_at > now {
+            return Ok(Some(session));
+        }
         let expired: Option<Ended> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "UPDATE sessions SET status = 'expired', finished_at = $1 \
              WHERE id = $2 AND status IN ('started', 'code_sent') AND expires_at <= $3 \
@@ -202,6 +209,11 @@ impl Sessions {
         if let Some(ended) = expired {
             ended.count(SessionStatus::Expired);
         }
+        // Marked here or by another request since the read: as it is now.
+        self.read(id).await
+    }
+
+    async fn read(&self, id: &SessionId) -> Result<Option<Session>, sqlx::Error> {
         let row: Option<SessionRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM sessions WHERE id = $1"
         ))

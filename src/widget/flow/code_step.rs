@@ -39,6 +39,15 @@ impl Flow {
         };
         match result {
             AuthResult::Verified => {
+                // The code was proven whatever happens to the session next, and recording it
+                // first leaves the webhook's worker no write of this step to wait behind.
+                // A test site's sessions never reached the guard.
+                if !site.test {
+                    self.guard
+                        .verified_in_session(session.id.as_str())
+                        .await
+                        .map_err(internal)?;
+                }
                 let webhook = self.webhook(&session, &site, SessionStatus::Verified)?;
                 if !self
                     .sessions
@@ -53,13 +62,6 @@ impl Flow {
                     .map_err(internal)?
                 {
                     return Err(FlowError::OutOfStep);
-                }
-                // A test site's sessions never reached the guard.
-                if !site.test {
-                    self.guard
-                        .verified_in_session(session.id.as_str())
-                        .await
-                        .map_err(internal)?;
                 }
                 tracing::info!(site = %site.id, test = site.test, "phone verified");
                 self.reload(id).await
