@@ -48,6 +48,9 @@ enum Command {
     /// Prints the settings in effect (defaults, then the file, then the environment), secrets
     /// as `[set]`, then checks them.
     Config,
+    /// Writes brotli and gzip copies of the site folder's files beside them, for a site
+    /// folder the server cannot write (run it after `cargo leptos build`).
+    Precompress,
 }
 
 #[tokio::main]
@@ -83,6 +86,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config => {
             print!("{}", settings.to_toml()?);
             settings.check()
+        }
+        Command::Precompress => {
+            let root = std::path::Path::new(&*settings.leptos.site_root);
+            let done = phone_verify::server::precompress::precompress(root)
+                .with_context(|| format!("cannot precompress {}", root.display()))?;
+            println!(
+                "{}: {} compressed copies written, {} already current, {} stale ones replaced",
+                root.display(),
+                done.written,
+                done.current,
+                done.stale
+            );
+            Ok(())
         }
     }
 }

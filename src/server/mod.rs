@@ -6,6 +6,7 @@ mod caching;
 mod client_ip;
 mod config;
 mod headers;
+pub mod precompress;
 mod request_metrics;
 mod retention;
 mod serve;

@@ -6,6 +6,7 @@ use super::{
     client_ip::resolve_client,
     config::SmsProvider,
     headers::security_headers,
+    precompress,
     request_metrics::count_requests,
     retention::Retention,
     serve::{serve, ServerSettings},
@@ -29,7 +30,7 @@ use crate::{
 use anyhow::Context;
 use axum::{extract::MatchedPath, http::StatusCode, Router};
 use leptos::config::LeptosOptions;
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tokio::{net::TcpListener, sync::watch};
 use tower_http::{
     compression::CompressionLayer,
@@ -54,6 +55,7 @@ const MAX_PAGE_BODY_BYTES: usize = 16 * 1024;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    site_root: PathBuf,
     metrics: Metrics,
     worker: WebhookWorker,
     retention: Retention,
@@ -180,6 +182,13 @@ impl Application {
         } else {
             None
         };
+        let site_root = PathBuf::from(&*settings.leptos.site_root);
+        // Before the first request: a compressed copy of an older file must not be sent.
+        if site_root.is_dir() {
+            if let Err(error) = precompress::remove_stale(&site_root) {
+                tracing::warn!(%error, "cannot remove stale compressed files; serving without them");
+            }
+        }
         let state = AppState {
             leptos_options: with_build_file_names(settings.leptos),
             widget: settings.widget,
@@ -198,6 +207,7 @@ impl Application {
         };
         Ok(Self {
             listener,
+            site_root,
             metrics: state.metrics.metrics.clone(),
             router: router(state, api, &settings.server),
             worker,
@@ -227,6 +237,7 @@ impl Application {
 
     /// The same, until `stop` resolves.
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> std::io::Result<()> {
+        tokio::task::spawn_blocking(move || precompress_site(&self.site_root));
         let (worker, retention) = (self.worker, self.retention);
         let (stop_worker, worker_stops) = watch::channel(false);
         let grace = Duration::from_secs(self.server.shutdown_grace_seconds);
@@ -263,6 +274,24 @@ impl Application {
             );
         }
         served
+    }
+}
+
+/// Writes the site folder's missing compressed copies (`precompress`); a folder this process
+/// may not write (a read-only deployment) is served as it is, compressed on the fly.
+fn precompress_site(root: &std::path::Path) {
+    if !root.is_dir() {
+        return;
+    }
+    match precompress::precompress(root) {
+        Ok(done) if done.written > 0 => {
+            tracing::info!(written = done.written, "compressed the site's files")
+        }
+        Ok(_) => {}
+        Err(error) => tracing::info!(
+            %error,
+            "the site's files are compressed on the fly (run `phone-verify precompress` after a build)"
+        ),
     }
 }
 

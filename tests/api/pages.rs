@@ -289,3 +289,68 @@ async fn files_named_by_their_content_are_kept_for_good_and_pages_never() {
     assert_eq!(missing.headers()["cache-control"], "no-store");
     let _ = std::fs::remove_dir_all(root);
 }
+
+#[tokio::test]
+async fn the_sites_files_are_sent_compressed_at_their_best_and_never_stale() {
+    use std::io::Read;
+    let root = std::env::temp_dir().join(format!("site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&root).unwrap();
+    let loader: String = (0..200)
+        .map(|i| format!("window.part{i} = {i};\n"))
+        .collect();
+    std::fs::write(root.join("embed.js"), &loader).unwrap();
+    // A copy left by an older build of the same name, older than the file.
+    let stale = root.join("embed.js.br");
+    std::fs::write(&stale, b"an old build's embed.js").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let mut settings = crate::helpers::test_settings();
+    settings.leptos.site_root = root.display().to_string().into();
+    let app = crate::helpers::spawn_app_with(settings).await;
+
+    let get = |encoding: &'static str| {
+        let request = app
+            .client
+            .get(format!("{}/embed.js", app.address))
+            .header("accept-encoding", encoding);
+        async move { request.send().await.unwrap() }
+    };
+    let unbrotli = |bytes: &[u8]| {
+        let mut out = String::new();
+        brotli::Decompressor::new(bytes, 4096)
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    };
+    // From the first request on, never the stale copy.
+    let first = get("br").await;
+    assert_eq!(first.headers()["content-encoding"], "br");
+    assert_eq!(unbrotli(&first.bytes().await.unwrap()), loader);
+
+    // The server writes the copies in the background; then it sends them as they are.
+    for _ in 0..100 {
+        if root.join("embed.js.gz").exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let on_disk = std::fs::read(&stale).unwrap();
+    assert_eq!(unbrotli(&on_disk), loader);
+    let sent = get("br").await;
+    assert_eq!(sent.headers()["content-encoding"], "br");
+    assert_eq!(sent.bytes().await.unwrap(), on_disk);
+    let gzipped = get("gzip").await;
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        gzipped.bytes().await.unwrap(),
+        std::fs::read(root.join("embed.js.gz")).unwrap()
+    );
+    let plain = get("identity").await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), loader);
+    let _ = std::fs::remove_dir_all(root);
+}
