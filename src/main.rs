@@ -68,8 +68,9 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::read(&cli.config)?;
     let command = cli.command.unwrap_or(Command::Serve);
-    // `config` shows settings even when they would not start, then says why.
-    if !matches!(command, Command::Config) {
+    // `config` shows settings even when they would not start, then says why; `precompress`
+    // reads only the site folder's place, on a build machine without the server's secrets.
+    if !matches!(command, Command::Config | Command::Precompress) {
         settings.check()?;
     }
     match command {

@@ -361,3 +361,29 @@ fn logs_written_to_a_file_carry_no_colour_codes_and_can_be_json() {
         );
     }
 }
+
+#[test]
+fn precompress_writes_the_copies_on_a_build_machine_without_the_servers_secrets() {
+    let root = std::env::temp_dir().join(format!("site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    let script: String = (0..100)
+        .map(|i| format!("export const v{i} = {i};\n"))
+        .collect();
+    std::fs::write(root.join("pkg/app.js"), &script).unwrap();
+    let site_root = root.display().to_string();
+    // Production mode, on the shipped settings: the server itself would refuse to start.
+    let output = Binary::new().run_with_env(
+        &["precompress"],
+        &[("LEPTOS_ENV", "PROD"), ("LEPTOS_SITE_ROOT", &site_root)],
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("2 compressed copies written"), "{said}");
+    assert!(root.join("pkg/app.js.br").is_file());
+    assert!(root.join("pkg/app.js.gz").is_file());
+    std::fs::remove_dir_all(root).unwrap();
+}
