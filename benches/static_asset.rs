@@ -107,7 +107,7 @@ async fn compression() {
             }
         } else {
             // The rest of the server's pass, finished here (two writers end with whole files).
-            precompress::precompress(&root).unwrap();
+            precompress::precompress(&root, precompress::Files::All).unwrap();
         }
     }
     println!("\n| GET /pkg/….wasm ({} bytes), {REQUESTS} on one connection | median ms | p99 ms | bytes sent | CPU µs per request (client and server) |", std::fs::metadata(built.join("pkg").join(&wasm)).unwrap().len());

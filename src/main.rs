@@ -90,8 +90,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Precompress => {
             let root = std::path::Path::new(&*settings.leptos.site_root);
-            let done = phone_verify::server::precompress::precompress(root)
-                .with_context(|| format!("cannot precompress {}", root.display()))?;
+            let done = phone_verify::server::precompress::precompress(
+                root,
+                phone_verify::server::precompress::Files::All,
+            )
+            .with_context(|| format!("cannot precompress {}", root.display()))?;
             println!(
                 "{}: {} compressed copies written, {} already current, {} stale ones replaced",
                 root.display(),

@@ -43,7 +43,7 @@ pub fn cache_control(path: &str, status: StatusCode, answerer: Answerer) -> &'st
 
 /// Whether a file name is `stem.HASH.ext` as cargo-leptos's `hash-files` writes it (the hash
 /// is an MD5 in unpadded base64url, 22 characters).
-fn is_content_hashed(name: &str) -> bool {
+pub(super) fn is_content_hashed(name: &str) -> bool {
     let mut parts = name.rsplitn(3, '.');
     let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next()) else {
         return false;

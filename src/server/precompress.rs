@@ -2,9 +2,11 @@
 //! (`phone_verify.HASH.wasm.br`), which the file server sends to a browser that accepts them:
 //! compressed once at their best, instead of at a fast level on every request.
 //!
-//! `phone-verify precompress` runs it after a build; a server runs it at start in the
-//! background when its site folder is writable. A copy older than its file is removed first,
-//! so a changed file is never answered with its old content.
+//! `phone-verify precompress` runs it over every file after a build; a server, at start and in
+//! the background when its site folder is writable, over the files named by their content
+//! only, whose copies can never go stale (a development server keeps running while
+//! `cargo leptos watch` replaces `embed.js`). A copy older than its file is removed first, so a
+//! changed file is never answered with its old content.
 
 use std::{
     fs,
@@ -23,6 +25,15 @@ type Compress = fn(&[u8]) -> io::Result<Vec<u8>>;
 
 /// The encodings written, each as its file extension and its compressor.
 const ENCODINGS: [(&str, Compress); 2] = [("br", brotli_best), ("gz", gzip_best)];
+
+/// Which files a pass compresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// Every compressible file.
+    All,
+    /// Only those named by their content (`/pkg/name.HASH.ext`).
+    ContentHashed,
+}
 
 /// What a pass did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -55,12 +66,19 @@ pub fn remove_stale(root: &Path) -> io::Result<usize> {
 /// Each copy is written to a temporary name and renamed, so a reader never sees half of one,
 /// and two processes doing it at once both end with whole files. A copy that would not be
 /// smaller than its file is not written.
-pub fn precompress(root: &Path) -> io::Result<Precompressed> {
+pub fn precompress(root: &Path, which: Files) -> io::Result<Precompressed> {
     let mut done = Precompressed {
         stale: remove_stale(root)?,
         ..Precompressed::default()
     };
-    for file in compressible_files(root)? {
+    let chosen = |file: &PathBuf| {
+        which == Files::All
+            || file
+                .file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(super::caching::is_content_hashed)
+    };
+    for file in compressible_files(root)?.into_iter().filter(chosen) {
         let mut content = None;
         for (extension, compress) in ENCODINGS {
             let copy = with_extension(&file, extension);
@@ -165,7 +183,7 @@ mod tests {
         fs::write(root.join("small.js"), "x").unwrap();
         fs::write(root.join("picture.png"), script(200)).unwrap();
 
-        let done = precompress(&root).unwrap();
+        let done = precompress(&root, Files::All).unwrap();
         assert_eq!(done.written, 2);
         let mut unbrotlied = Vec::new();
         brotli::Decompressor::new(&fs::read(with_extension(&wasm, "br")).unwrap()[..], 4096)
@@ -187,8 +205,21 @@ mod tests {
             .contains("partial")));
 
         // Again: nothing to do.
-        let again = precompress(&root).unwrap();
+        let again = precompress(&root, Files::All).unwrap();
         assert_eq!((again.written, again.current, again.stale), (0, 2, 0));
+        fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_server_compresses_only_the_files_named_by_their_content() {
+        let root = site();
+        let hashed = root.join("pkg/app.Ab-_0123456789abcdefgh.wasm");
+        fs::write(&hashed, script(100)).unwrap();
+        fs::write(root.join("embed.js"), script(100)).unwrap();
+        let done = precompress(&root, Files::ContentHashed).unwrap();
+        assert_eq!(done.written, 2);
+        assert!(with_extension(&hashed, "br").exists());
+        assert!(!root.join("embed.js.br").exists());
         fs::remove_dir_all(root).unwrap();
     }
 
@@ -197,7 +228,7 @@ mod tests {
         let root = site();
         let loader = root.join("embed.js");
         fs::write(&loader, script(100)).unwrap();
-        precompress(&root).unwrap();
+        precompress(&root, Files::All).unwrap();
         // The file changes after its copies were made (a new build of a fixed name).
         let later = SystemTime::now() + std::time::Duration::from_secs(5);
         fs::write(&loader, script(120)).unwrap();
@@ -209,7 +240,7 @@ mod tests {
             .unwrap();
         assert_eq!(remove_stale(&root).unwrap(), 2);
         assert!(!with_extension(&loader, "br").exists());
-        let done = precompress(&root).unwrap();
+        let done = precompress(&root, Files::All).unwrap();
         assert_eq!(done.written, 2);
         let mut unbrotlied = Vec::new();
         brotli::Decompressor::new(&fs::read(with_extension(&loader, "br")).unwrap()[..], 4096)

@@ -277,13 +277,14 @@ impl Application {
     }
 }
 
-/// Writes the site folder's missing compressed copies (`precompress`); a folder this process
-/// may not write (a read-only deployment) is served as it is, compressed on the fly.
+/// Writes the missing compressed copies of the site folder's files named by their content
+/// (`precompress`); a folder this process may not write (a read-only deployment) is served as
+/// it is, compressed on the fly.
 fn precompress_site(root: &std::path::Path) {
     if !root.is_dir() {
         return;
     }
-    match precompress::precompress(root) {
+    match precompress::precompress(root, precompress::Files::ContentHashed) {
         Ok(done) if done.written > 0 => {
             tracing::info!(written = done.written, "compressed the site's files")
         }
