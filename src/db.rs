@@ -9,7 +9,7 @@ use anyhow::Context;
 use sqlx::{
     migrate::Migrator,
     postgres::{PgConnectOptions, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
 };
 use std::{str::FromStr, time::Duration};
@@ -112,27 +112,6 @@ impl Db {
         })
     }
 
-    /// The same database through a pool of its own whose commits do not wait for the disk
-    /// (SQLite `synchronous = NORMAL`, PostgreSQL `synchronous_commit = off`): for writes whose
-    /// loss in a power cut only repeats work, such as a webhook's lease, never for anything a
-    /// visitor or a host was told. Its connections open on first use.
-    pub fn relaxed(&self) -> Self {
-        match self {
-            Self::Sqlite(pool) => {
-                let options = (*pool.connect_options())
-                    .clone()
-                    .synchronous(SqliteSynchronous::Normal);
-                Self::Sqlite(relaxed_pool().connect_lazy_with(options))
-            }
-            Self::Postgres(pool) => {
-                let options = (*pool.connect_options())
-                    .clone()
-                    .options([("synchronous_commit", "off")]);
-                Self::Postgres(relaxed_pool().connect_lazy_with(options))
-            }
-        }
-    }
-
     /// Closes every connection; later queries fail.
     pub async fn close(&self) {
         on_db!(self, |pool| pool.close().await)
@@ -144,13 +123,6 @@ impl Tx {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         on_db!(self, |tx| tx.commit().await)
     }
-}
-
-/// The options of a [`Db::relaxed`] pool: two connections.
-fn relaxed_pool<D: sqlx::Database>() -> sqlx::pool::PoolOptions<D> {
-    sqlx::pool::PoolOptions::new()
-        .max_connections(2)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
 }
 
 async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {

@@ -161,9 +161,6 @@ impl Running {
 #[derive(Clone)]
 pub struct WebhookWorker {
     db: Db,
-    /// Claims and releases leases: a lease lost in a power cut only makes a delivery due
-    /// again, so these writes do not wait for the disk (which would delay every webhook).
-    leases: Db,
     sites: Sites,
     clock: Arc<dyn Clock>,
     /// For sites that allow only public destinations (every production site).
@@ -179,7 +176,6 @@ impl WebhookWorker {
     pub fn new(db: Db, clock: Arc<dyn Clock>, poll: Duration) -> reqwest::Result<Self> {
         Ok(Self {
             sites: Sites::new(db.clone()),
-            leases: db.relaxed(),
             db,
             clock,
             public_only: webhook_client(false)?,
@@ -297,7 +293,7 @@ impl WebhookWorker {
     /// compare-and-set, which two replicas cannot both win.
     async fn claim(&self, row: &DueRow, now: i64) -> Result<Option<Claimed>, sqlx::Error> {
         let lease = uuid::Uuid::new_v4().simple().to_string();
-        let won = crate::db::on_db!(&self.leases, |db| sqlx::query(
+        let won = crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE webhook_deliveries SET lease = $1, next_attempt_at = $2 \
              WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4",
         )
@@ -318,7 +314,7 @@ impl WebhookWorker {
     /// Gives a claimed delivery back, due now, as it was before the claim.
     async fn release(&self, claimed: &Claimed) -> Result<(), sqlx::Error> {
         let now = self.clock.unix_seconds();
-        crate::db::on_db!(&self.leases, |db| sqlx::query(
+        crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE webhook_deliveries SET lease = NULL, next_attempt_at = $1 \
              WHERE id = $2 AND lease = $3",
         )

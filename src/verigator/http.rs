@@ -21,8 +21,9 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
+use serde::Deserialize;
 use std::sync::Arc;
-use utoipa::IntoResponses;
+use utoipa::{IntoParams, IntoResponses};
 
 /// Largest request body: every request of this API is a few hundred bytes.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -213,6 +214,24 @@ pub enum BodyErrors {
     Invalid(ErrorBody),
 }
 
+/// A service named in the path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ServicePath {
+    /// The service's id.
+    service_id: String,
+}
+
+/// A service's user named in the path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct UserPath {
+    /// The service's id.
+    service_id: String,
+    /// The user's id.
+    user_id: String,
+}
+
 /// A JSON body whose rejections answer in the API's own error format.
 #[derive(FromRequest)]
 #[from_request(via(Json), rejection(ApiError))]
@@ -279,7 +298,7 @@ pub(super) async fn create_service(
     get,
     path = "/service/service/{service_id}",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id")),
+    params(ServicePath),
     responses(
         (status = 200, description = "The service", body = Service),
         CallErrors, LookupErrors
@@ -288,7 +307,7 @@ pub(super) async fn create_service(
 pub(super) async fn get_service(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath(sid): ApiPath<String>,
+    ApiPath(ServicePath { service_id: sid }): ApiPath<ServicePath>,
 ) -> ApiResult<Service> {
     ok(s.engine.get_service(&a, &sid).await?)
 }
@@ -298,7 +317,7 @@ pub(super) async fn get_service(
     delete,
     path = "/service/service/{service_id}",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id")),
+    params(ServicePath),
     responses(
         (status = 202, description = "Deleted", body = Empty),
         CallErrors, LookupErrors
@@ -307,7 +326,7 @@ pub(super) async fn get_service(
 pub(super) async fn delete_service(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath(sid): ApiPath<String>,
+    ApiPath(ServicePath { service_id: sid }): ApiPath<ServicePath>,
 ) -> ApiResult<Empty> {
     s.engine.delete_service(&a, &sid).await?;
     accepted()
@@ -319,7 +338,7 @@ pub(super) async fn delete_service(
     path = "/service/service/{service_id}/users",
     tag = "verigator",
     request_body = CreateUser,
-    params(("service_id" = String, Path, description = "The service's id")),
+    params(ServicePath),
     responses(
         (status = 200, description = "The user (its phone number is never shown back)", body = User),
         CallErrors, BodyErrors, LookupErrors
@@ -328,7 +347,7 @@ pub(super) async fn delete_service(
 pub(super) async fn create_user(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath(sid): ApiPath<String>,
+    ApiPath(ServicePath { service_id: sid }): ApiPath<ServicePath>,
     ApiJson(body): ApiJson<CreateUser>,
 ) -> ApiResult<User> {
     ok(s.engine.create_user(&a, &sid, body).await?)
@@ -339,7 +358,7 @@ pub(super) async fn create_user(
     get,
     path = "/service/service/{service_id}/users",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id")),
+    params(ServicePath),
     responses(
         (status = 200, description = "The users", body = UserList),
         CallErrors, LookupErrors
@@ -348,7 +367,7 @@ pub(super) async fn create_user(
 pub(super) async fn list_users(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath(sid): ApiPath<String>,
+    ApiPath(ServicePath { service_id: sid }): ApiPath<ServicePath>,
 ) -> ApiResult<UserList> {
     ok(s.engine.list_users(&a, &sid).await?)
 }
@@ -358,7 +377,7 @@ pub(super) async fn list_users(
     get,
     path = "/service/service/{service_id}/users/{user_id}",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The user", body = User),
         CallErrors, LookupErrors
@@ -367,7 +386,10 @@ pub(super) async fn list_users(
 pub(super) async fn get_user(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiPath(UserPath {
+        service_id: sid,
+        user_id: uid,
+    }): ApiPath<UserPath>,
 ) -> ApiResult<User> {
     ok(s.engine.get_user(&a, &sid, &uid).await?)
 }
@@ -377,7 +399,7 @@ pub(super) async fn get_user(
     get,
     path = "/service/service/{service_id}/user/{user_id}",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The user", body = User),
         CallErrors, LookupErrors
@@ -386,7 +408,7 @@ pub(super) async fn get_user(
 pub(super) async fn get_user_singular(
     state: State<ApiState>,
     caller: Caller,
-    ids: ApiPath<(String, String)>,
+    ids: ApiPath<UserPath>,
 ) -> ApiResult<User> {
     get_user(state, caller, ids).await
 }
@@ -396,7 +418,7 @@ pub(super) async fn get_user_singular(
     delete,
     path = "/service/service/{service_id}/users/{user_id}",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 202, description = "Deleted", body = Empty),
         CallErrors, LookupErrors
@@ -405,7 +427,10 @@ pub(super) async fn get_user_singular(
 pub(super) async fn delete_user(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiPath(UserPath {
+        service_id: sid,
+        user_id: uid,
+    }): ApiPath<UserPath>,
 ) -> ApiResult<Empty> {
     s.engine.delete_user(&a, &sid, &uid).await?;
     accepted()
@@ -417,7 +442,7 @@ pub(super) async fn delete_user(
     path = "/service/service/{service_id}/users/{user_id}/auth",
     tag = "verigator",
     request_body = InitiateAuth,
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The method used", body = AuthInitiated),
         (status = 502, description = "The SMS provider did not take the message", body = ErrorBody),
@@ -427,7 +452,10 @@ pub(super) async fn delete_user(
 pub(super) async fn initiate_auth(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiPath(UserPath {
+        service_id: sid,
+        user_id: uid,
+    }): ApiPath<UserPath>,
     ApiJson(body): ApiJson<InitiateAuth>,
 ) -> ApiResult<AuthInitiated> {
     ok(s.engine.initiate(&a, &sid, &uid, &body).await?)
@@ -439,7 +467,7 @@ pub(super) async fn initiate_auth(
     path = "/service/service/{service_id}/users/{user_id}/auth",
     tag = "verigator",
     request_body = VerifyAuth,
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The outcome", body = AuthVerified),
         CallErrors, BodyErrors, LookupErrors
@@ -448,7 +476,10 @@ pub(super) async fn initiate_auth(
 pub(super) async fn verify_auth(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiPath(UserPath {
+        service_id: sid,
+        user_id: uid,
+    }): ApiPath<UserPath>,
     ApiJson(body): ApiJson<VerifyAuth>,
 ) -> ApiResult<AuthVerified> {
     ok(s.engine.verify(&a, &sid, &uid, &body.token).await?)
@@ -459,7 +490,7 @@ pub(super) async fn verify_auth(
     post,
     path = "/service/service/{service_id}/users/{user_id}/totp",
     tag = "verigator",
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "The secret", body = TotpEnrolment),
         CallErrors, LookupErrors
@@ -468,7 +499,10 @@ pub(super) async fn verify_auth(
 pub(super) async fn enrol_totp(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiPath(UserPath {
+        service_id: sid,
+        user_id: uid,
+    }): ApiPath<UserPath>,
 ) -> ApiResult<TotpEnrolment> {
     ok(s.engine.enrol_totp(&a, &sid, &uid).await?)
 }
@@ -479,7 +513,7 @@ pub(super) async fn enrol_totp(
     path = "/service/service/{service_id}/users/{user_id}/totp",
     tag = "verigator",
     request_body = ConfirmTotp,
-    params(("service_id" = String, Path, description = "The service's id"), ("user_id" = String, Path, description = "The user's id")),
+    params(UserPath),
     responses(
         (status = 200, description = "Whether it matched", body = TotpConfirmed),
         CallErrors, BodyErrors, LookupErrors
@@ -488,7 +522,10 @@ pub(super) async fn enrol_totp(
 pub(super) async fn confirm_totp(
     State(s): State<ApiState>,
     Caller(a): Caller,
-    ApiPath((sid, uid)): ApiPath<(String, String)>,
+    ApiPath(UserPath {
+        service_id: sid,
+        user_id: uid,
+    }): ApiPath<UserPath>,
     ApiJson(body): ApiJson<ConfirmTotp>,
 ) -> ApiResult<TotpConfirmed> {
     ok(s.engine.confirm_totp(&a, &sid, &uid, &body.token).await?)

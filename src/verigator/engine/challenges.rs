@@ -72,13 +72,7 @@ impl Verigator {
         if let Err(error) = self.sms.send(&phone, &text).await {
             crate::metrics::sms_failed(country.as_deref());
             // The PIN never reached the user: it must not stay valid, nor count as sent.
-            crate::db::on_db!(&self.db, |db| sqlx::query(
-                "DELETE FROM verigator_challenges WHERE user_id = $1"
-            )
-            .bind(&user.id)
-            .execute(db)
-            .await
-            .map(|done| done.rows_affected()))?;
+            self.drop_challenge(&user.id).await?;
             self.guard.refund(recorded.id).await?;
             return Err(VerigatorError::SmsFailed(error));
         }
@@ -131,6 +125,17 @@ impl Verigator {
         Ok(())
     }
 
+    /// Deletes the user's pending challenge, if any.
+    async fn drop_challenge(&self, user_id: &str) -> Result<(), sqlx::Error> {
+        crate::db::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM verigator_challenges WHERE user_id = $1"
+        )
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map(|_| ()))
+    }
+
     async fn replace_challenge(
         &self,
         user_id: &str,
@@ -177,13 +182,7 @@ impl Verigator {
         };
         let method = AuthMethod::from_stored(&challenge.method);
         if challenge.expires_at <= now {
-            crate::db::on_db!(&self.db, |db| sqlx::query(
-                "DELETE FROM verigator_challenges WHERE user_id = $1"
-            )
-            .bind(&user.id)
-            .execute(db)
-            .await
-            .map(|done| done.rows_affected()))?;
+            self.drop_challenge(&user.id).await?;
             return Ok(AuthVerified::new(method, AuthResult::Expired));
         }
         if challenge.attempts_left <= 0 || self.out_of_tries(&user, now).await? {
