@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: Rust unit and integration tests on SQLite, the integration tests again on
-# PostgreSQL, then Playwright end to end in Chromium.
+# Runs every test: Rust unit and integration tests on SQLite, the integration tests again with
+# the widget reaching the Verigator API over HTTP and again on PostgreSQL, then Playwright end
+# to end in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -15,6 +16,10 @@ tests/setup_stops_on_failure.sh
 echo
 echo "==> Rust unit and integration tests (release profile: shares its build with the server's)"
 cargo test --release --no-default-features --features ssr
+
+echo
+echo "==> the HTTP-level suite again, the widget calling the embedded Verigator API over HTTP (as it calls a remote one)"
+PHONE_VERIFY_TEST_VERIGATOR=http cargo test --release --no-default-features --features ssr --test api
 
 echo
 echo "==> the HTTP-level suite again, on PostgreSQL (a throwaway server, each test a database of its own)"

@@ -9,7 +9,7 @@ use anyhow::Context;
 use sqlx::{
     migrate::Migrator,
     postgres::{PgConnectOptions, PgPoolOptions},
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     PgPool, Postgres, Sqlite, SqlitePool, Transaction,
 };
 use std::{str::FromStr, time::Duration};
@@ -126,10 +126,12 @@ impl Tx {
 }
 
 async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str(url)
+    let (url, synchronous) = sqlite_synchronous(url)?;
+    let options = SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("bad database URL {url:?}"))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     if let Some(folder) = options
@@ -146,6 +148,41 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
         .connect_with(options)
         .await
         .with_context(|| format!("cannot open the database {url:?}"))
+}
+
+/// The URL without its `synchronous` parameter, and the mode it asks for.
+///
+/// `NORMAL` (the default) syncs the write-ahead log at checkpoints, not at every commit: a
+/// commit survives the process being killed at any moment (it is in the operating system's
+/// hands once `COMMIT` returns), and the database stays consistent through a power cut, which
+/// may undo the last commits before it. `?synchronous=full` syncs at every commit, so that a
+/// power cut undoes nothing answered, at the cost of a disk flush per write (BENCHMARKS.md).
+fn sqlite_synchronous(url: &str) -> anyhow::Result<(String, SqliteSynchronous)> {
+    let Some((path, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), SqliteSynchronous::Normal));
+    };
+    let mut synchronous = SqliteSynchronous::Normal;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "normal" => SqliteSynchronous::Normal,
+                    "full" => SqliteSynchronous::Full,
+                    _ => anyhow::bail!(
+                        "the database URL asks for synchronous={value}: use normal or full"
+                    ),
+                }
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    };
+    Ok((url, synchronous))
 }
 
 async fn connect_postgres(url: &str) -> anyhow::Result<PgPool> {
@@ -187,6 +224,53 @@ mod tests {
         };
         older.run(&pool).await.unwrap();
         pool
+    }
+
+    #[test]
+    fn a_urls_synchronous_parameter_is_read_and_taken_out() {
+        let read =
+            |url: &str| sqlite_synchronous(url).map(|(url, mode)| (url, format!("{mode:?}")));
+        assert_eq!(
+            read("sqlite://data/x.db").unwrap(),
+            ("sqlite://data/x.db".to_owned(), "Normal".to_owned())
+        );
+        assert_eq!(
+            read("sqlite://data/x.db?synchronous=FULL").unwrap(),
+            ("sqlite://data/x.db".to_owned(), "Full".to_owned())
+        );
+        assert_eq!(
+            read("sqlite://data/x.db?mode=rwc&synchronous=normal").unwrap(),
+            (
+                "sqlite://data/x.db?mode=rwc".to_owned(),
+                "Normal".to_owned()
+            )
+        );
+        let refused = read("sqlite://data/x.db?synchronous=off").unwrap_err();
+        assert!(refused.to_string().contains("synchronous=off"), "{refused}");
+    }
+
+    #[tokio::test]
+    async fn sqlite_commits_sync_at_checkpoints_unless_the_url_asks_for_every_commit() {
+        let folder =
+            std::env::temp_dir().join(format!("phone-verify-sync-{}", uuid::Uuid::new_v4()));
+        for (query, expected) in [("", 1), ("?synchronous=full", 2)] {
+            let url = format!("sqlite://{}/{expected}.db{query}", folder.display());
+            let Db::Sqlite(pool) = Db::connect(&url).await.unwrap() else {
+                unreachable!("a sqlite URL opens SQLite")
+            };
+            // Every connection of the pool, not only the first.
+            let mut held = Vec::new();
+            for _ in 0..POOL_SIZE {
+                let mut connection = pool.acquire().await.unwrap();
+                let mode: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&mut *connection)
+                    .await
+                    .unwrap();
+                assert_eq!(mode, expected, "{url}");
+                held.push(connection);
+            }
+        }
+        std::fs::remove_dir_all(folder).unwrap();
     }
 
     #[tokio::test]

@@ -3,6 +3,8 @@
 //! posts to its server function and follows the answer's redirect to the session's page, as a
 //! browser does (the page's script fetches the same two).
 
+use std::time::{Duration, Instant};
+
 use phone_verify::{
     db::Db,
     domain::PhoneNumber,
@@ -62,8 +64,9 @@ impl Visitors {
     }
 
     /// Visitor `k` verifies on `site` at `now`: the start on server `k`, the send on the next
-    /// one, the check on the one after (with one server, all on it).
-    pub async fn verify(&self, site: &(String, SigningSecret), k: usize, now: i64) {
+    /// one, the check on the one after (with one server, all on it). Answers how long each
+    /// step took and when the verifying step's request went.
+    pub async fn verify(&self, site: &(String, SigningSecret), k: usize, now: i64) -> Timings {
         let base = |step: usize| &self.bases[(k + step) % self.bases.len()];
         let mut pairs: Vec<(String, String)> = vec![
             ("site".into(), site.0.clone()),
@@ -76,6 +79,7 @@ impl Visitors {
         let query = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(&pairs)
             .finish();
+        let opened = Instant::now();
         let started = self
             .http
             .get(format!("{}/verify?{query}", base(0)))
@@ -84,18 +88,28 @@ impl Visitors {
             .expect("answered");
         assert_eq!(started.status(), 303);
         let page = started.headers()["location"].to_str().unwrap().to_owned();
+        self.show(base(0), &page, "the start", k).await;
+        let open = opened.elapsed();
         let phone = number(k);
         let phone = phone.as_str().replace('+', "%2B");
-        self.step(base(1), &page, "send_code", &format!("phone={phone}"), k)
+        let send = self
+            .step(base(1), &page, "send_code", &format!("phone={phone}"), k)
             .await;
         let pin = super::last_pin(&self.db, number(k).as_str()).await;
-        self.step(base(2), &page, "check_code", &format!("code={pin}"), k)
+        let check_sent = Instant::now();
+        let check = self
+            .step(base(2), &page, "check_code", &format!("code={pin}"), k)
             .await;
+        Timings {
+            steps: [open, send, check],
+            check_sent,
+        }
     }
 
     /// Posts `step` with `fields` from the session page `page` to server `base`, then loads
-    /// the page it answers with; checks both went well.
-    async fn step(&self, base: &str, page: &str, step: &str, fields: &str, k: usize) {
+    /// the page it answers with; checks both went well and answers how long they took.
+    async fn step(&self, base: &str, page: &str, step: &str, fields: &str, k: usize) -> Duration {
+        let posted_at = Instant::now();
         let session = page.rsplit('/').next().expect("a session page");
         let posted = self
             .http
@@ -107,6 +121,12 @@ impl Visitors {
             .await
             .expect("answered");
         assert_eq!(posted.status(), 303, "{step}");
+        self.show(base, page, step, k).await;
+        posted_at.elapsed()
+    }
+
+    /// Loads the session page `page` from server `base`, as the browser does after `step`.
+    async fn show(&self, base: &str, page: &str, step: &str, k: usize) {
         let shown = self
             .http
             .get(format!("{base}{page}"))
@@ -115,13 +135,30 @@ impl Visitors {
             .await
             .expect("answered");
         assert_eq!(shown.status(), 200, "{step}");
+        // Read to the end, as a browser does: the connection is then free for the next.
+        shown.bytes().await.expect("the page");
     }
+}
+
+/// How long one visitor's steps took.
+pub struct Timings {
+    /// Opening the signed URL, sending the code and checking it, each with the page it
+    /// redirects to.
+    pub steps: [Duration; 3],
+    /// When the checking step's request went (a webhook's wait counts from here).
+    pub check_sent: Instant,
 }
 
 /// Seconds of CPU this process has used (user + system), from `/proc/self/stat`.
 pub fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
     process_cpu(&stat).expect("this process's stat").1
+}
+
+/// Seconds of CPU the process `pid` has used (user + system).
+pub fn cpu_seconds_of_pid(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the process runs");
+    process_cpu(&stat).expect("its stat").1
 }
 
 /// Seconds of CPU the running processes named `command` have used, together (a database

@@ -23,7 +23,10 @@ use crate::{
     sessions::Sessions,
     sites::Sites,
     sms::{Messente, Outbox, SmsSender, Twilio},
-    verigator::{self, pin_code::PinKey, Accounts, HttpVerigator, Verigator},
+    verigator::{
+        self, pin_code::PinKey, Accounts, HttpVerigator, LocalVerigator, Verigator,
+        VerigatorConnector,
+    },
     web::{self, ensure_demo_site, AppState, DemoHost, MetricsState},
     widget::flow::Flow,
 };
@@ -89,7 +92,7 @@ impl Application {
             .then(|| Outbox::new(db.clone(), clock.clone()));
         let mut api = None;
         let mut verigator_engine = None;
-        let verigator_url = if settings.verigator.is_embedded() {
+        let connector: Arc<dyn VerigatorConnector> = if settings.verigator.is_embedded() {
             let sms: Arc<dyn SmsSender> = match settings.sms.provider {
                 SmsProvider::Outbox => {
                     Arc::new(outbox.clone().expect("made above for this provider"))
@@ -140,13 +143,17 @@ impl Application {
             let engine = Arc::new(engine);
             verigator_engine = Some(engine.clone());
             api = Some(verigator::http::ApiState {
-                engine,
-                accounts,
+                engine: engine.clone(),
+                accounts: accounts.clone(),
                 clock: clock.clone(),
             });
-            format!("http://{address}/v1")
+            if settings.verigator.widget_over_http {
+                Arc::new(HttpVerigator::new(format!("http://{address}/v1"), http))
+            } else {
+                Arc::new(LocalVerigator::new(engine, accounts, clock.clone()))
+            }
         } else {
-            settings.verigator.url.clone()
+            Arc::new(HttpVerigator::new(settings.verigator.url.clone(), http))
         };
         let worker = WebhookWorker::new(db.clone(), clock.clone(), WEBHOOK_POLL)
             .context("cannot build the webhook client")?;
@@ -162,7 +169,7 @@ impl Application {
             Sites::new(db.clone()),
             Sessions::new(db.clone()),
             clock.clone(),
-            Arc::new(HttpVerigator::new(verigator_url, http)),
+            connector,
             settings.verigator.pin,
             guard,
         );

@@ -86,24 +86,10 @@ impl ApiError {
 
 impl From<VerigatorError> for ApiError {
     fn from(error: VerigatorError) -> Self {
-        let status = match &error {
-            VerigatorError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            VerigatorError::Forbidden => StatusCode::FORBIDDEN,
-            VerigatorError::NotFound(_) => StatusCode::NOT_FOUND,
-            VerigatorError::Conflict(_) => StatusCode::CONFLICT,
-            VerigatorError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            VerigatorError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            VerigatorError::SmsFailed(_) => StatusCode::BAD_GATEWAY,
-            VerigatorError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         // Causes are for the operator's log; the caller gets the safe message.
-        match &error {
-            VerigatorError::SmsFailed(cause) => tracing::error!(%cause, "SMS send failed"),
-            VerigatorError::Internal(cause) => {
-                tracing::error!(cause = format!("{cause:#}"), "internal error")
-            }
-            _ => {}
-        }
+        error.log_cause();
         let retry_after = match error {
             VerigatorError::RateLimited {
                 retry_after_seconds,

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod client;
 mod engine;
 pub mod http;
+mod local;
 pub mod openapi;
 pub mod pin_code;
 mod port;
@@ -14,6 +15,7 @@ pub mod wire;
 pub use accounts::{AccountName, Accounts};
 pub use client::{ClientError, VerigatorClient};
 pub use engine::Verigator;
+pub use local::LocalVerigator;
 pub use port::{HttpVerigator, VerigatorApi, VerigatorConnector};
 
 use crate::sms::SmsError;
@@ -48,6 +50,34 @@ pub enum VerigatorError {
     /// Anything else (500); the cause is logged, not shown.
     #[error("Internal error")]
     Internal(#[from] anyhow::Error),
+}
+
+impl VerigatorError {
+    /// The HTTP status `/v1` answers it with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::Invalid(_) => 422,
+            Self::RateLimited { .. } => 429,
+            Self::SmsFailed(_) => 502,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    /// Logs the cause of a failure the caller is not shown (the SMS provider's, an internal
+    /// one); the others are the caller's to handle.
+    pub fn log_cause(&self) {
+        match self {
+            Self::SmsFailed(cause) => tracing::error!(%cause, "SMS send failed"),
+            Self::Internal(cause) => {
+                tracing::error!(cause = format!("{cause:#}"), "internal error")
+            }
+            _ => {}
+        }
+    }
 }
 
 impl From<sqlx::Error> for VerigatorError {

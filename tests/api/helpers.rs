@@ -52,8 +52,22 @@ pub fn test_settings() -> Settings {
     settings.leptos.site_addr = "127.0.0.1:0".parse().unwrap();
     settings.leptos.env = leptos::config::Env::DEV;
     settings.database.url = new_database_url();
+    settings.verigator.widget_over_http = widget_over_http();
     settings.check().expect("the test settings are sound");
     settings
+}
+
+/// The variable that runs the suite with the widget calling the embedded Verigator API over
+/// HTTP, as it calls a remote one (`http`); otherwise it calls the engine in process.
+pub const TEST_VERIGATOR: &str = "PHONE_VERIFY_TEST_VERIGATOR";
+
+/// Whether [`TEST_VERIGATOR`] asks for HTTP.
+pub fn widget_over_http() -> bool {
+    match std::env::var(TEST_VERIGATOR).as_deref() {
+        Ok("http") => true,
+        Ok("" | "local") | Err(_) => false,
+        Ok(other) => panic!("{TEST_VERIGATOR}={other}: use http or local"),
+    }
 }
 
 /// The variable that runs the suite on PostgreSQL: the URL of a server (and a user allowed to

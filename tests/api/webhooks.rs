@@ -312,6 +312,55 @@ async fn verify_on(server: &ServerProcess, secret: &SigningSecret) {
 }
 
 #[tokio::test]
+async fn a_verification_answered_survives_the_server_killed_at_once() {
+    // The host holds each delivery a minute: the webhook is still to arrive when the server
+    // dies, the instant after its answer.
+    let (host, url) = Host::start(vec![]).await;
+    *host.delay.lock().unwrap() = Duration::from_secs(60);
+    let binary = Binary::new();
+    let secret = binary.add_shop(&["--webhook", &url, "--allow-private-callbacks"]);
+    let server = binary.serve();
+    verify_on(&server, &secret).await;
+    server.kill();
+
+    // What the answer said is on disk: the session verified, its webhook waiting to go.
+    let db = phone_verify::db::Db::connect(&binary.db_url).await.unwrap();
+    let sessions: Vec<String> =
+        phone_verify::db::on_db!(&db, |db| sqlx::query_scalar("SELECT status FROM sessions")
+            .fetch_all(db)
+            .await)
+        .unwrap();
+    assert_eq!(sessions, ["verified"]);
+    let bodies: Vec<String> = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT body FROM webhook_deliveries WHERE status = 'pending'"
+    )
+    .fetch_all(db)
+    .await)
+    .unwrap();
+    assert_eq!(bodies.len(), 1, "the webhook waits for the next start");
+    let body: Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(body["data"]["status"], "VERIFIED");
+}
+
+#[tokio::test]
+async fn the_widget_reaches_the_embedded_api_in_process_not_over_http() {
+    let binary = Binary::new();
+    let secret = binary.add_shop(&[]);
+    // Every request's route is logged at debug level.
+    let server = binary.serve_logging("warn,tower_http=debug,phone_verify=debug");
+    verify_on(&server, &secret).await;
+    let log = server.log.lock().unwrap().clone();
+    assert!(
+        log.contains("route=\"/api/step/check_code\""),
+        "the log names the routes: {log}"
+    );
+    assert!(
+        !log.contains("route=\"/v1"),
+        "a request to /v1 in the log:\n{log}"
+    );
+}
+
+#[tokio::test]
 async fn a_killed_server_delivers_after_restart_with_the_same_id() {
     // The host's endpoint fails the first delivery, then takes the retry.
     let (host, url) = Host::start(vec![(503, None)]).await;

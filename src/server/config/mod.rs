@@ -82,6 +82,10 @@ pub struct VerigatorSettings {
     /// PIN and send limits.
     #[serde(default)]
     pub pin: PinPolicy,
+    /// Tests only: the widget calls the embedded API over HTTP at `/v1`, as it calls a remote
+    /// one, so that the test suite can run every flow through both ways in.
+    #[serde(skip)]
+    pub widget_over_http: bool,
 }
 
 impl VerigatorSettings {

@@ -1,0 +1,604 @@
+//! The server under load, as a site owner runs it: the release binary in a process of its
+//! own on its embedded defaults (SQLite, the embedded Verigator API, the development outbox),
+//! driven over HTTP from this process, 1, 8 and 32 clients at a time. Three workloads:
+//!
+//! - **complete verifications**: a visitor opens a signed URL and its page, sends a code, and
+//!   checks it (each step a POST and the page it redirects to); the run ends when every signed
+//!   webhook has reached the host, a server in this process;
+//! - **Verigator API pairs**: `POST …/auth` (a PIN drawn, stored, sent to the outbox) and
+//!   `PUT …/auth` with it, through the typed client;
+//! - **a static asset**: `GET /embed.js` on kept-alive connections.
+//!
+//! The server's CPU comes from `/proc/<pid>/stat` (user + system) before and after each run, so
+//! figures compare across noisy runs; its memory from `/proc/<pid>/status`. Several builds can
+//! run side by side, each on a server and database of its own, their runs interleaved:
+//! `PHONE_VERIFY_BENCH_BUILDS="before=/path/a after=/path/b"`, where an entry may end in
+//! `,?…` for parameters of its database URL (`full=/path/b,?synchronous=full`). Without it,
+//! this build's binary.
+//!
+//! Run: `cargo bench --no-default-features --features ssr --bench load` (after
+//! `source scripts/setup.sh`; `cargo leptos build --release` first for the static rows).
+
+use phone_verify::{
+    callbacks::verify_webhook,
+    db::Db,
+    sites::SigningSecret,
+    verigator::{wire::AuthMethod, VerigatorClient},
+};
+use std::{
+    collections::HashMap,
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+use support::{
+    flow::{cpu_seconds_of_pid, Visitors, CALLBACK},
+    median,
+};
+
+mod support;
+
+/// Clients at a time.
+const CONCURRENCY: [usize; 3] = [1, 8, 32];
+/// Counted runs of each workload, build and concurrency (one more, first, warms up).
+const RUNS: usize = 3;
+/// Complete verifications per run: a new site each run, under a site's 1000 a day.
+const FLOWS_PER_RUN: usize = 400;
+/// API pairs per run.
+const PAIRS_PER_RUN: usize = 400;
+/// Static GETs per run.
+const GETS_PER_RUN: usize = 3000;
+
+#[tokio::main]
+async fn main() {
+    let builds = builds();
+    let host = Host::start().await;
+    let mut servers = Vec::new();
+    for build in &builds {
+        servers.push(Server::start(build, &host.url));
+    }
+    let statics = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site/embed.js");
+    let mut results: HashMap<(String, &str, usize), Vec<Sample>> = HashMap::new();
+    for concurrency in CONCURRENCY {
+        for run in 0..=RUNS {
+            for server in &mut servers {
+                eprintln!(
+                    "{}: {concurrency} at a time, run {run} of {RUNS}{}",
+                    server.label,
+                    if run == 0 { " (warm-up)" } else { "" }
+                );
+                let mut samples = vec![
+                    (
+                        "verifications",
+                        server.verifications(&host, concurrency).await,
+                    ),
+                    ("api pairs", server.api_pairs(concurrency).await),
+                ];
+                if statics.exists() {
+                    samples.push(("embed.js", server.static_gets(concurrency).await));
+                }
+                for (workload, sample) in samples {
+                    if run > 0 {
+                        results
+                            .entry((server.label.clone(), workload, concurrency))
+                            .or_default()
+                            .push(sample);
+                    }
+                }
+            }
+        }
+    }
+    if !statics.exists() {
+        println!("(no target/site/embed.js: `cargo leptos build --release` for the static rows)");
+    }
+    println!(
+        "| workload | build | at a time | per second (median of {RUNS}) | server CPU ms per operation | \
+         p50 ms | p99 ms | webhook after the check, p50 / p99 ms |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for workload in ["verifications", "api pairs", "embed.js"] {
+        for concurrency in CONCURRENCY {
+            for server in &servers {
+                let Some(samples) = results.get(&(server.label.clone(), workload, concurrency))
+                else {
+                    continue;
+                };
+                let pick = |f: &dyn Fn(&Sample) -> f64| median(samples.iter().map(f).collect());
+                let webhooks = if workload == "verifications" {
+                    format!(
+                        "{:.1} / {:.1}",
+                        pick(&|s| percentile(&s.webhooks, 50)),
+                        pick(&|s| percentile(&s.webhooks, 99))
+                    )
+                } else {
+                    String::new()
+                };
+                println!(
+                    "| {workload} | {} | {concurrency} | {:.0} | {:.3} | {:.2} | {:.2} | {webhooks} |",
+                    server.label,
+                    pick(&|s| s.operations as f64 / s.seconds),
+                    pick(&|s| s.cpu_seconds * 1000.0 / s.operations as f64),
+                    pick(&|s| percentile(&s.latencies, 50)),
+                    pick(&|s| percentile(&s.latencies, 99)),
+                );
+            }
+        }
+    }
+    println!();
+    println!("| build | resident memory at the end, MiB | its peak, MiB |");
+    println!("|---|---|---|");
+    for server in &servers {
+        let (rss, peak) = server.memory_kib();
+        println!(
+            "| {} | {:.1} | {:.1} |",
+            server.label,
+            rss as f64 / 1024.0,
+            peak as f64 / 1024.0
+        );
+    }
+}
+
+/// A server to measure: a label, its binary, and parameters for its database URL.
+struct Build {
+    label: String,
+    binary: PathBuf,
+    database_query: String,
+}
+
+/// The builds to compare: `PHONE_VERIFY_BENCH_BUILDS` (`label=path[,?query] …`), else this one.
+fn builds() -> Vec<Build> {
+    match std::env::var("PHONE_VERIFY_BENCH_BUILDS") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split_whitespace()
+            .map(|entry| {
+                let (label, rest) = entry
+                    .split_once('=')
+                    .expect("PHONE_VERIFY_BENCH_BUILDS holds label=path entries");
+                let (path, query) = rest.split_once(',').unwrap_or((rest, ""));
+                Build {
+                    label: label.to_owned(),
+                    binary: PathBuf::from(path),
+                    database_query: query.to_owned(),
+                }
+            })
+            .collect(),
+        _ => vec![Build {
+            label: "this".into(),
+            binary: env!("CARGO_BIN_EXE_phone-verify").into(),
+            database_query: String::new(),
+        }],
+    }
+}
+
+/// What one run measured.
+struct Sample {
+    /// Operations finished.
+    operations: usize,
+    /// Wall time of the run.
+    seconds: f64,
+    /// The server's CPU over the run.
+    cpu_seconds: f64,
+    /// Each step's (or request's) time, ms.
+    latencies: Vec<f64>,
+    /// Each webhook's arrival after its checking step's request went, ms.
+    webhooks: Vec<f64>,
+}
+
+/// The `p`th percentile of `values`.
+fn percentile(values: &[f64], p: usize) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
+}
+
+/// Seconds since the Unix epoch, as the signed URL's `ts` says.
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs() as i64
+}
+
+/// A signed webhook as the host received it.
+struct Arrival {
+    at: Instant,
+    headers: HashMap<String, String>,
+    body: axum::body::Bytes,
+}
+
+/// The host's webhook endpoint: keeps every arrival by the visitor it names.
+struct Host {
+    url: String,
+    arrivals: Arc<Mutex<HashMap<String, Arrival>>>,
+}
+
+impl Host {
+    async fn start() -> Self {
+        let arrivals: Arc<Mutex<HashMap<String, Arrival>>> = Arc::default();
+        let kept = arrivals.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        let app = axum::Router::new().route(
+            "/hooks",
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                    let at = Instant::now();
+                    let kept = kept.clone();
+                    async move {
+                        let event: serde_json::Value =
+                            serde_json::from_slice(&body).expect("a JSON webhook");
+                        let user = event["data"]["user"].as_str().expect("a user").to_owned();
+                        let headers = headers
+                            .iter()
+                            .map(|(name, value)| {
+                                (name.to_string(), value.to_str().unwrap_or("").to_owned())
+                            })
+                            .collect();
+                        kept.lock()
+                            .unwrap()
+                            .insert(user, Arrival { at, headers, body });
+                        "ok"
+                    }
+                },
+            ),
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { url, arrivals }
+    }
+
+    /// Waits for the webhook of each of `users`; checks its signature with `secret`. Answers
+    /// their arrival times.
+    async fn await_all(&self, users: &[String], secret: &SigningSecret) -> Vec<Instant> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            {
+                let arrivals = self.arrivals.lock().unwrap();
+                if users.iter().all(|user| arrivals.contains_key(user)) {
+                    return users
+                        .iter()
+                        .map(|user| {
+                            let arrival = &arrivals[user];
+                            verify_webhook(
+                                secret,
+                                |name| arrival.headers.get(name).map(String::as_str),
+                                &arrival.body,
+                                unix_now(),
+                            )
+                            .expect("a webhook signed with the site's secret");
+                            arrival.at
+                        })
+                        .collect();
+                }
+            }
+            assert!(Instant::now() < deadline, "webhooks missing after 30 s");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+}
+
+/// One build's server process, with its own database file.
+struct Server {
+    label: String,
+    binary: PathBuf,
+    child: Child,
+    base: String,
+    env: Vec<(String, String)>,
+    webhook_url: String,
+    visitors: Arc<Visitors>,
+    /// The next visitor's number: each visitor a number and client address of its own.
+    next: Arc<AtomicUsize>,
+    sites: usize,
+    services: usize,
+}
+
+impl Server {
+    /// Starts `build` on a free port; answers once it listens.
+    fn start(build: &Build, webhook_url: &str) -> Self {
+        let (label, binary) = (&build.label, &build.binary);
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let folder = std::env::temp_dir().join(format!("phone-verify-load-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let file = folder.join(format!("{label}.db"));
+        let _ = std::fs::remove_file(&file);
+        let env: Vec<(String, String)> = [
+            (
+                "PHONE_VERIFY_CONFIG",
+                root.join("Leptos.toml").display().to_string(),
+            ),
+            ("LEPTOS_ENV", "DEV".into()),
+            (
+                "LEPTOS_SITE_ROOT",
+                root.join("target/site").display().to_string(),
+            ),
+            (
+                "DATABASE_URL",
+                format!("sqlite://{}{}", file.display(), build.database_query),
+            ),
+            // Each visitor comes from an address of its own, as through a proxy.
+            ("PHONE_VERIFY_CLIENT_IP_HEADER", "x-forwarded-for".into()),
+            ("PHONE_VERIFY_TRUSTED_PROXIES", "127.0.0.1/32".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let mut child = Command::new(binary)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
+        let base = loop {
+            let line = log
+                .next()
+                .expect("the server logs where it listens")
+                .unwrap();
+            if let Some(at) = line.find("listening on http://") {
+                break line[at + "listening on ".len()..].trim().to_owned();
+            }
+        };
+        // Keep reading, or the server blocks on a full pipe.
+        std::thread::spawn(move || log.map_while(Result::ok).for_each(drop));
+        // The outbox read as a phone would get it, without migrating an older build's file.
+        let outbox = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_lazy_with(
+                sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&file)
+                    .read_only(true),
+            );
+        let visitors = Arc::new(Visitors::new(vec![base.clone()], Db::Sqlite(outbox)));
+        Self {
+            label: label.to_owned(),
+            binary: binary.to_owned(),
+            child,
+            base,
+            env,
+            webhook_url: webhook_url.to_owned(),
+            visitors,
+            next: Arc::new(AtomicUsize::new(0)),
+            sites: 0,
+            services: 0,
+        }
+    }
+
+    /// Runs the binary's command line on the server's database; answers its output.
+    fn cli(&self, args: &[&str]) -> String {
+        let output = Command::new(&self.binary)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env("RUST_LOG", "error")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// The server's CPU seconds so far.
+    fn cpu(&self) -> f64 {
+        cpu_seconds_of_pid(self.child.id())
+    }
+
+    /// Resident memory now and at its peak, KiB.
+    fn memory_kib(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server runs");
+        let field = |name: &str| -> u64 {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|kib| kib.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// `FLOWS_PER_RUN` complete verifications on a new site, `concurrency` at a time.
+    async fn verifications(&mut self, host: &Host, concurrency: usize) -> Sample {
+        self.sites += 1;
+        let id = format!("load-{}", self.sites);
+        let added = self.cli(&[
+            "site",
+            "add",
+            &id,
+            "--name",
+            "Load",
+            "--callback",
+            CALLBACK,
+            "--webhook",
+            &self.webhook_url,
+            "--allow-private-callbacks",
+            // Up to 32 visitors between their send and their check at once: more codes
+            // unverified for a moment than the rule's floor of 10 an hour.
+            "--abuse",
+            "country.unverified-per-hour=100",
+        ]);
+        let secret = added
+            .split_whitespace()
+            .find_map(|word| SigningSecret::parse(word).ok())
+            .expect("a signing secret in `site add`'s output");
+        let site = Arc::new((id, secret));
+        // The site's Verigator service is made by its first visitor: not timed.
+        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        self.visitors.verify(&site, first, unix_now()).await;
+        host.await_all(&[format!("visitor-{first}")], &site.1).await;
+
+        let (cpu, started) = (self.cpu(), Instant::now());
+        let left = Arc::new(AtomicUsize::new(FLOWS_PER_RUN));
+        let mut clients = Vec::new();
+        for _ in 0..concurrency {
+            let (visitors, site, next, left) = (
+                self.visitors.clone(),
+                site.clone(),
+                self.next.clone(),
+                left.clone(),
+            );
+            clients.push(tokio::spawn(async move {
+                let mut done = Vec::new();
+                while left
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                    .is_ok()
+                {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    done.push((k, visitors.verify(&site, k, unix_now()).await));
+                }
+                done
+            }));
+        }
+        let mut flows = Vec::new();
+        for client in clients {
+            flows.extend(client.await.unwrap());
+        }
+        let users: Vec<String> = flows.iter().map(|(k, _)| format!("visitor-{k}")).collect();
+        let arrivals = host.await_all(&users, &site.1).await;
+        let seconds = started.elapsed().as_secs_f64();
+        let cpu_seconds = self.cpu() - cpu;
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        Sample {
+            operations: flows.len(),
+            seconds,
+            cpu_seconds,
+            latencies: flows
+                .iter()
+                .flat_map(|(_, timings)| timings.steps.map(ms))
+                .collect(),
+            webhooks: flows
+                .iter()
+                .zip(arrivals)
+                .map(|((_, timings), at)| ms(at.duration_since(timings.check_sent)))
+                .collect(),
+        }
+    }
+
+    /// `PAIRS_PER_RUN` initiate + verify pairs on a new service, `concurrency` at a time, one
+    /// user per pair (a user may get one SMS per 30 s). The users are made first, not timed.
+    async fn api_pairs(&mut self, concurrency: usize) -> Sample {
+        self.services += 1;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let settings = phone_verify::server::Settings::read(&root.join("Leptos.toml"))
+            .expect("Leptos.toml reads");
+        let client = Arc::new(
+            VerigatorClient::new(
+                &format!("{}/v1", self.base),
+                &settings.verigator.username,
+                &settings.verigator.password,
+            )
+            .unwrap(),
+        );
+        let service = client
+            .create_service(
+                &format!("load{}.example.com", self.services),
+                &format!("Load API {}", self.services),
+            )
+            .await
+            .expect("a service")
+            .id;
+        let mut users = Vec::new();
+        for _ in 0..PAIRS_PER_RUN {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            let phone = support::flow::number(k);
+            let user = client
+                .create_user(service, &format!("user-{k}"), phone.as_str())
+                .await
+                .expect("a user");
+            users.push((user.id, phone));
+        }
+        let users = Arc::new(Mutex::new(users));
+        let (cpu, started) = (self.cpu(), Instant::now());
+        let mut callers = Vec::new();
+        for _ in 0..concurrency {
+            let (client, users, visitors) = (client.clone(), users.clone(), self.visitors.clone());
+            callers.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                loop {
+                    let Some((user, phone)) = users.lock().unwrap().pop() else {
+                        return times;
+                    };
+                    let began = Instant::now();
+                    client
+                        .initiate(service, user, AuthMethod::Sms)
+                        .await
+                        .expect("initiated");
+                    let pin = support::last_pin(&visitors.db, phone.as_str()).await;
+                    let checked = client.verify(service, user, &pin).await.expect("checked");
+                    assert!(checked.verified, "the PIN verifies");
+                    times.push(began.elapsed().as_secs_f64() * 1000.0);
+                }
+            }));
+        }
+        let mut latencies = Vec::new();
+        for caller in callers {
+            latencies.extend(caller.await.unwrap());
+        }
+        Sample {
+            operations: latencies.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            cpu_seconds: self.cpu() - cpu,
+            latencies,
+            webhooks: Vec::new(),
+        }
+    }
+
+    /// `GETS_PER_RUN` GETs of `/embed.js`, each of `concurrency` connections kept alive.
+    async fn static_gets(&mut self, concurrency: usize) -> Sample {
+        let left = Arc::new(AtomicUsize::new(GETS_PER_RUN));
+        let (cpu, started) = (self.cpu(), Instant::now());
+        let mut clients = Vec::new();
+        for _ in 0..concurrency {
+            // A connection of its own, as each browser has.
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            let (url, left) = (format!("{}/embed.js", self.base), left.clone());
+            clients.push(tokio::spawn(async move {
+                let mut times = Vec::new();
+                while left
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                    .is_ok()
+                {
+                    let began = Instant::now();
+                    let answer = http
+                        .get(&url)
+                        .header("accept-encoding", "br, gzip")
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(answer.status(), 200);
+                    answer.bytes().await.unwrap();
+                    times.push(began.elapsed().as_secs_f64() * 1000.0);
+                }
+                times
+            }));
+        }
+        let mut latencies = Vec::new();
+        for client in clients {
+            latencies.extend(client.await.unwrap());
+        }
+        Sample {
+            operations: latencies.len(),
+            seconds: started.elapsed().as_secs_f64(),
+            cpu_seconds: self.cpu() - cpu,
+            latencies,
+            webhooks: Vec::new(),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
