@@ -59,8 +59,8 @@ async fn main() {
     let builds = builds();
     let host = Host::start().await;
     let mut servers = Vec::new();
-    for build in &builds {
-        servers.push(Server::start(build, &host.url));
+    for (index, build) in builds.iter().enumerate() {
+        servers.push(Server::start(build, index, &host.url));
     }
     let statics = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site/embed.js");
     let mut results: HashMap<(String, &str, usize), Vec<Sample>> = HashMap::new();
@@ -290,15 +290,15 @@ struct Server {
     env: Vec<(String, String)>,
     webhook_url: String,
     visitors: Arc<Visitors>,
-    /// The next visitor's number: each visitor a number and client address of its own.
+    /// The next visitor's number: each visitor a number, client address and name of its own.
     next: Arc<AtomicUsize>,
     sites: usize,
     services: usize,
 }
 
 impl Server {
-    /// Starts `build` on a free port; answers once it listens.
-    fn start(build: &Build, webhook_url: &str) -> Self {
+    /// Starts `build`, the `index`th, on a free port; answers once it listens.
+    fn start(build: &Build, index: usize, webhook_url: &str) -> Self {
         let (label, binary) = (&build.label, &build.binary);
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let folder = std::env::temp_dir().join(format!("phone-verify-load-{}", std::process::id()));
@@ -362,7 +362,8 @@ impl Server {
             env,
             webhook_url: webhook_url.to_owned(),
             visitors,
-            next: Arc::new(AtomicUsize::new(0)),
+            // The host tells webhooks apart by their visitor: each server's are its own.
+            next: Arc::new(AtomicUsize::new(index * 1_000_000)),
             sites: 0,
             services: 0,
         }

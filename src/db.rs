@@ -144,6 +144,9 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
     }
     SqlitePoolOptions::new()
         .max_connections(POOL_SIZE)
+        // A connection to a local file does not go stale: no ping before each use (it would
+        // cost a round trip to the connection's thread per statement).
+        .test_before_acquire(false)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await

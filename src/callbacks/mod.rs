@@ -8,6 +8,7 @@ mod standard_webhooks;
 
 pub use deliveries::{
     delivery_written, Deliveries, NewDelivery, Running, WebhookWorker, GIVE_UP_AFTER_SECONDS,
+    PER_DESTINATION,
 };
 pub use destination::{is_public, refused_as_not_public, webhook_client};
 pub use events::{Blocked, Ending, Outcome, SignedFields};

@@ -13,6 +13,7 @@ use hmac::{Hmac, Mac};
 use phone_verify::{
     callbacks::{
         refused_as_not_public, verify_webhook, webhook_client, Deliveries, Running, WebhookWorker,
+        PER_DESTINATION,
     },
     clock::{Clock, SystemClock},
     sites::SigningSecret,
@@ -630,7 +631,8 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
         url: url.to_owned(),
         body: "{}".into(),
     };
-    for _ in 0..10 {
+    // Its share, and three more.
+    for _ in 0..PER_DESTINATION + 3 {
         Deliveries::insert(&mut tx, &delivery(&slow_url), 1_700_000_000)
             .await
             .unwrap();
@@ -642,8 +644,11 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
 
     let worker = WebhookWorker::new(db.clone(), clock, Duration::from_secs(3600)).unwrap();
     let mut running = Running::default();
-    // Two to the slow host (its share), and the fast host's one, although it is the newest.
-    assert_eq!(worker.start_due(&mut running).await.unwrap(), 3);
+    // The slow host's share, and the fast host's one, although it is the newest.
+    assert_eq!(
+        worker.start_due(&mut running).await.unwrap(),
+        PER_DESTINATION + 1
+    );
     assert_eq!(
         running.finish_one().await.as_deref(),
         Some(fast_id.as_str())
@@ -656,9 +661,9 @@ async fn a_slow_host_holds_up_only_its_own_deliveries() {
     .await)
     .unwrap();
     assert_eq!(status, "delivered");
-    // The slow host's two are still in flight; nothing more goes to it meanwhile.
+    // The slow host's share is still in flight; nothing more goes to it meanwhile.
     assert_eq!(worker.start_due(&mut running).await.unwrap(), 0);
-    release.add_permits(10);
+    release.add_permits(PER_DESTINATION + 3);
     running.finish_one().await.unwrap();
     running.finish_one().await.unwrap();
     assert_eq!(worker.start_due(&mut running).await.unwrap(), 2);
