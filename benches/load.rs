@@ -21,7 +21,7 @@
 
 use phone_verify::{
     callbacks::verify_webhook,
-    db::Db,
+    db::{Db, SqlitePools},
     sites::SigningSecret,
     verigator::{wire::AuthMethod, VerigatorClient},
 };
@@ -353,7 +353,13 @@ impl Server {
                     .filename(&file)
                     .read_only(true),
             );
-        let visitors = Arc::new(Visitors::new(vec![base.clone()], Db::Sqlite(outbox)));
+        let visitors = Arc::new(Visitors::new(
+            vec![base.clone()],
+            Db::Sqlite(SqlitePools {
+                write: outbox.clone(),
+                read: outbox,
+            }),
+        ));
         Self {
             label: label.to_owned(),
             binary: binary.to_owned(),

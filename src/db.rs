@@ -19,7 +19,7 @@ pub static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The PostgreSQL migrations this binary carries (`migrations/postgres/`).
 pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Connections each process keeps to the database.
+/// Connections each process keeps to the database (on SQLite: for reads, beside the writer).
 const POOL_SIZE: u32 = 8;
 /// How long a request waits for a free connection before it fails.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,24 +33,73 @@ pub enum Backend<S, P> {
     Postgres(P),
 }
 
-/// The database pool.
-pub type Db = Backend<SqlitePool, PgPool>;
+/// The database's pools.
+pub type Db = Backend<SqlitePools, PgPool>;
+
+/// SQLite's pools: one connection that every write and transaction goes through in turn
+/// (queued in order by the pool, where connections racing for SQLite's lock would sleep in
+/// its busy handler and retry), and read-only ones for reads outside a transaction, which the
+/// write-ahead log lets run beside a write.
+#[derive(Debug, Clone)]
+pub struct SqlitePools {
+    /// The one connection that writes.
+    pub write: SqlitePool,
+    /// Connections that only read.
+    pub read: SqlitePool,
+}
 
 /// A transaction on the database; dropped without [`Tx::commit`], it rolls back.
 pub type Tx = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgres>>;
 
 /// Runs `$body` with `$conn` bound to the pool (or transaction) inside `$db`, whichever
 /// backend it is: the same code, type-checked once per backend.
+/// A [`Db`] runs them on SQLite's writer; [`Db::read`] on its readers.
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, |$conn:ident| $body:expr) => {
         match $db {
-            $crate::db::Backend::Sqlite($conn) => $body,
-            $crate::db::Backend::Postgres($conn) => $body,
+            $crate::db::Backend::Sqlite($conn) => {
+                let $conn = $crate::db::Executes::on($conn);
+                $body
+            }
+            $crate::db::Backend::Postgres($conn) => {
+                let $conn = $crate::db::Executes::on($conn);
+                $body
+            }
         }
     };
 }
 pub use on_db;
+
+/// What [`on_db!`] runs a query on: a pool or a transaction as it is, SQLite's pools as
+/// their writer.
+pub trait Executes {
+    /// The pool or transaction the queries run on.
+    type On;
+    /// That pool or transaction.
+    fn on(self) -> Self::On;
+}
+
+impl<'a> Executes for &'a SqlitePools {
+    type On = &'a SqlitePool;
+    fn on(self) -> &'a SqlitePool {
+        &self.write
+    }
+}
+
+impl<DB: sqlx::Database> Executes for &sqlx::Pool<DB> {
+    type On = Self;
+    fn on(self) -> Self {
+        self
+    }
+}
+
+impl<'a, 't, DB: sqlx::Database> Executes for &'a mut Transaction<'t, DB> {
+    type On = Self;
+    fn on(self) -> Self {
+        self
+    }
+}
 
 impl Db {
     /// Opens the database at `url` and migrates it: `sqlite://path/file.db` (creating the
@@ -74,9 +123,24 @@ impl Db {
         Ok(db)
     }
 
-    /// The most connections the pool opens.
+    /// The most connections the pools open.
     pub fn max_connections(&self) -> u32 {
-        on_db!(self, |pool| pool.options().get_max_connections())
+        match self {
+            Self::Sqlite(pools) => {
+                pools.write.options().get_max_connections()
+                    + pools.read.options().get_max_connections()
+            }
+            Self::Postgres(pool) => pool.options().get_max_connections(),
+        }
+    }
+
+    /// The pool for reads outside a transaction: SQLite's readers, PostgreSQL's pool. A read
+    /// here sees every commit made before it starts.
+    pub fn read(&self) -> Backend<&SqlitePool, &PgPool> {
+        match self {
+            Self::Sqlite(pools) => Backend::Sqlite(&pools.read),
+            Self::Postgres(pool) => Backend::Postgres(pool),
+        }
     }
 
     /// The migrations this binary carries for this backend.
@@ -90,7 +154,7 @@ impl Db {
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Self::Sqlite(pools) => Tx::Sqlite(pools.write.begin().await?),
             Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -100,7 +164,7 @@ impl Db {
     /// transaction-scoped advisory lock on `lock`. Both hold until commit or rollback.
     pub async fn begin_serialized(&self, lock: i64) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Sqlite(pools) => Tx::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
@@ -114,26 +178,33 @@ impl Db {
 
     /// Closes every connection; later queries fail.
     pub async fn close(&self) {
-        on_db!(self, |pool| pool.close().await)
+        match self {
+            Self::Sqlite(pools) => {
+                pools.write.close().await;
+                pools.read.close().await;
+            }
+            Self::Postgres(pool) => pool.close().await,
+        }
     }
 }
 
 impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        on_db!(self, |tx| tx.commit().await)
+        match self {
+            Self::Sqlite(tx) => tx.commit().await,
+            Self::Postgres(tx) => tx.commit().await,
+        }
     }
 }
 
-async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
+async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePools> {
     let (url, synchronous) = sqlite_synchronous(url)?;
     let options = SqliteConnectOptions::from_str(&url)
         .with_context(|| format!("bad database URL {url:?}"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(synchronous)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
     if let Some(folder) = options
         .get_filename()
         .parent()
@@ -142,15 +213,31 @@ async fn connect_sqlite(url: &str) -> anyhow::Result<SqlitePool> {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create the database folder {}", folder.display()))?;
     }
-    SqlitePoolOptions::new()
-        .max_connections(POOL_SIZE)
-        // A connection to a local file does not go stale: no ping before each use (it would
-        // cost a round trip to the connection's thread per statement).
-        .test_before_acquire(false)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_with(options)
+    let pool = |size: u32| {
+        SqlitePoolOptions::new()
+            .max_connections(size)
+            // A connection to a local file does not go stale: no ping before each use (it
+            // would cost a round trip to the connection's thread per statement).
+            .test_before_acquire(false)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+    };
+    let write = pool(1)
+        .connect_with(
+            options
+                .clone()
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(synchronous),
+        )
         .await
-        .with_context(|| format!("cannot open the database {url:?}"))
+        .with_context(|| format!("cannot open the database {url:?}"))?;
+    // An in-memory database is its connection's own: it is read where it is written.
+    let read = if in_memory {
+        write.clone()
+    } else {
+        pool(POOL_SIZE).connect_lazy_with(options.read_only(true))
+    };
+    Ok(SqlitePools { write, read })
 }
 
 /// The URL without its `synchronous` parameter, and the mode it asks for.
@@ -258,12 +345,12 @@ mod tests {
             std::env::temp_dir().join(format!("phone-verify-sync-{}", uuid::Uuid::new_v4()));
         for (query, expected) in [("", 1), ("?synchronous=full", 2)] {
             let url = format!("sqlite://{}/{expected}.db{query}", folder.display());
-            let Db::Sqlite(pool) = Db::connect(&url).await.unwrap() else {
+            let Db::Sqlite(SqlitePools { write: pool, .. }) = Db::connect(&url).await.unwrap()
+            else {
                 unreachable!("a sqlite URL opens SQLite")
             };
-            // Every connection of the pool, not only the first.
             let mut held = Vec::new();
-            for _ in 0..POOL_SIZE {
+            for _ in 0..pool.options().get_max_connections() {
                 let mut connection = pool.acquire().await.unwrap();
                 let mode: i64 = sqlx::query_scalar("PRAGMA synchronous")
                     .fetch_one(&mut *connection)
@@ -274,6 +361,45 @@ mod tests {
             }
         }
         std::fs::remove_dir_all(folder).unwrap();
+    }
+
+    #[tokio::test]
+    async fn sqlite_writes_through_one_connection_and_reads_beside_it() {
+        let file = std::env::temp_dir().join(format!("phone-verify-{}.db", uuid::Uuid::new_v4()));
+        let db = Db::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .unwrap();
+        let Db::Sqlite(pools) = &db else {
+            unreachable!("a sqlite URL opens SQLite")
+        };
+        // Writers queue for the one connection instead of racing for SQLite's lock.
+        assert_eq!(pools.write.options().get_max_connections(), 1);
+        assert!(pools.read.options().get_max_connections() > 1);
+        on_db!(&db, |db| sqlx::query(
+            "INSERT INTO sms_outbox (recipient, body, created_at) VALUES ('+3725', 'x', 1)"
+        )
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))
+        .unwrap();
+        // A read after a commit sees it; the readers cannot write.
+        let seen: i64 = on_db!(db.read(), |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sms_outbox"
+        )
+        .fetch_one(db)
+        .await)
+        .unwrap();
+        assert_eq!(seen, 1);
+        let refused = on_db!(db.read(), |db| sqlx::query("DELETE FROM sms_outbox")
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected()));
+        assert!(
+            refused.unwrap_err().to_string().contains("readonly"),
+            "a reader wrote"
+        );
+        db.close().await;
+        std::fs::remove_file(file).unwrap();
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@
 //! a rule's name, a route's pattern (never the path a client sent), an outcome.
 
 use crate::{
-    db::{on_db, Db},
+    db::{Backend, Db},
     domain::SessionStatus,
     setting_formats::redacted_option,
 };
@@ -98,7 +98,13 @@ impl Metrics {
 
     /// The exposition text, with the database pool's gauges read now.
     pub fn render(&self, db: &Db) -> String {
-        let (size, idle) = on_db!(db, |pool| (pool.size(), pool.num_idle()));
+        let (size, idle) = match db {
+            Backend::Sqlite(pools) => (
+                pools.write.size() + pools.read.size(),
+                pools.write.num_idle() + pools.read.num_idle(),
+            ),
+            Backend::Postgres(pool) => (pool.size(), pool.num_idle()),
+        };
         let idle = idle as f64;
         gauge!("phone_verify_db_pool_connections", "state" => "idle").set(idle);
         gauge!("phone_verify_db_pool_connections", "state" => "in_use").set(f64::from(size) - idle);

@@ -255,7 +255,7 @@ impl WebhookWorker {
             return Ok(0);
         }
         // A few per URL, so that one URL's backlog cannot fill the batch.
-        let due: Vec<DueRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
+        let due: Vec<DueRow> = crate::db::on_db!(self.db.read(), |db| sqlx::query_as(
             "SELECT id, site_id, url, body, created_at, attempts FROM ( \
                SELECT *, ROW_NUMBER() OVER (PARTITION BY url ORDER BY next_attempt_at) AS nth \
                FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1) AS due \

@@ -214,9 +214,9 @@ impl Sessions {
     }
 
     async fn read(&self, id: &SessionId) -> Result<Option<Session>, sqlx::Error> {
-        let row: Option<SessionRow> = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM sessions WHERE id = $1"
-        ))
+        let row: Option<SessionRow> = crate::db::on_db!(self.db.read(), |db| sqlx::query_as(
+            &format!("SELECT {COLUMNS} FROM sessions WHERE id = $1")
+        )
         .bind(id.as_str())
         .fetch_optional(db)
         .await)?;
@@ -368,12 +368,13 @@ impl Sessions {
 
     /// Why the session's last step failed, if its page has not shown it yet; it is shown once.
     pub async fn take_step_error(&self, id: &SessionId) -> Result<Option<String>, sqlx::Error> {
-        let error: Option<Option<String>> = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
-            "SELECT step_error FROM sessions WHERE id = $1"
-        )
-        .bind(id.as_str())
-        .fetch_optional(db)
-        .await)?;
+        let error: Option<Option<String>> =
+            crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
+                "SELECT step_error FROM sessions WHERE id = $1"
+            )
+            .bind(id.as_str())
+            .fetch_optional(db)
+            .await)?;
         let Some(error) = error.flatten() else {
             return Ok(None);
         };

@@ -133,7 +133,7 @@ impl Sessions {
         else {
             return Ok(false);
         };
-        let current: bool = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
+        let current: bool = crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM site_users WHERE site_id = $1 AND host_user = $2 \
              AND verigator_user_id = $3 AND phone = $4 AND challenge_session = $5 \
              AND challenge_sent_at = $6 AND (sending_until IS NULL OR sending_until <= $7))",

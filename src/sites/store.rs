@@ -218,7 +218,7 @@ impl Sites {
 
     /// The site with this id.
     pub async fn get(&self, id: &SiteId) -> Result<Site, SiteError> {
-        let row: SiteRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(&format!(
+        let row: SiteRow = crate::db::on_db!(self.db.read(), |db| sqlx::query_as(&format!(
             "SELECT {SITE_COLUMNS} FROM sites WHERE id = $1"
         ))
         .bind(id.as_str())
@@ -252,7 +252,7 @@ impl Sites {
 
     /// The site's secrets that sign and verify, newest first.
     pub async fn active_secrets(&self, id: &SiteId) -> Result<Vec<SigningSecret>, SiteError> {
-        let rows: Vec<(String,)> = crate::db::on_db!(&self.db, |db| {
+        let rows: Vec<(String,)> = crate::db::on_db!(self.db.read(), |db| {
             sqlx::query_as(
             "SELECT secret FROM site_secrets WHERE site_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC, secret",
         )

@@ -118,7 +118,7 @@ impl Accounts {
             format!("client:{client}"),
             format!("user:{}", username.chars().take(64).collect::<String>()),
         ];
-        let stored: Option<String> = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
+        let stored: Option<String> = crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
             "SELECT password_hash FROM verigator_accounts WHERE username = $1"
         )
         .bind(username)

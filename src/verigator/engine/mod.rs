@@ -221,7 +221,7 @@ impl Verigator {
         service_id: &str,
     ) -> Result<ServiceRow, VerigatorError> {
         let id = parse_path_id(service_id, "Service")?;
-        let row: ServiceRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(
+        let row: ServiceRow = crate::db::on_db!(self.db.read(), |db| sqlx::query_as(
             "SELECT id, account, name, fqdn, ctime FROM verigator_services WHERE id = $1",
         )
         .bind(&id)
@@ -242,7 +242,7 @@ impl Verigator {
     ) -> Result<(ServiceRow, UserRow), VerigatorError> {
         let service = self.service_row(account, service_id).await?;
         let id = parse_path_id(user_id, "User")?;
-        let user: UserRow = crate::db::on_db!(&self.db, |db| sqlx::query_as(
+        let user: UserRow = crate::db::on_db!(self.db.read(), |db| sqlx::query_as(
             "SELECT id, id_in_service, phone_number, ctime, totp_secret, totp_confirmed, consecutive_failures \
              FROM verigator_users WHERE id = $1 AND service_id = $2",
         )
