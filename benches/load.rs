@@ -57,7 +57,7 @@ const GETS_PER_RUN: usize = 3000;
 #[tokio::main]
 async fn main() {
     let builds = builds();
-    let host = Host::start().await;
+    let host = Host::start();
     let mut servers = Vec::new();
     for (index, build) in builds.iter().enumerate() {
         servers.push(Server::start(build, index, &host.url));
@@ -218,10 +218,13 @@ struct Host {
 }
 
 impl Host {
-    async fn start() -> Self {
+    /// The host on a thread and runtime of its own: the visitors' clients, busy on this
+    /// process's runtime, must not delay its answers or the times it records.
+    fn start() -> Self {
         let arrivals: Arc<Mutex<HashMap<String, Arrival>>> = Arc::default();
         let kept = arrivals.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
         let url = format!("http://{}/hooks", listener.local_addr().unwrap());
         let app = axum::Router::new().route(
             "/hooks",
@@ -247,7 +250,16 @@ impl Host {
                 },
             ),
         );
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, app).await.unwrap()
+            })
+        });
         Self { url, arrivals }
     }
 

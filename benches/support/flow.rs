@@ -11,6 +11,10 @@ use phone_verify::{
     sites::{sign, CallbackRule, SigningSecret, Site, SiteId, Sites},
 };
 
+/// What a browser accepts: the pages come compressed, as they do to a visitor (the bodies are
+/// read as they come, not decoded).
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
+
 /// Where the benchmarks' sites send their visitors back.
 pub const CALLBACK: &str = "https://bench.example.com/verified";
 
@@ -116,6 +120,7 @@ impl Visitors {
             .post(format!("{base}/api/step/{step}"))
             .header("content-type", "application/x-www-form-urlencoded")
             .header("x-forwarded-for", client(k))
+            .header("accept-encoding", BROWSER_ENCODINGS)
             .body(format!("session={session}&frame=0&{fields}"))
             .send()
             .await
@@ -131,6 +136,7 @@ impl Visitors {
             .http
             .get(format!("{base}{page}"))
             .header("x-forwarded-for", client(k))
+            .header("accept-encoding", BROWSER_ENCODINGS)
             .send()
             .await
             .expect("answered");

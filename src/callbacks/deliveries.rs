@@ -12,7 +12,11 @@ use crate::{
     sites::{SiteId, Sites},
 };
 use rand::Rng;
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
 use tokio::{sync::watch, task::JoinSet};
 
 /// A delivery is given up this long after it was written.
@@ -266,17 +270,25 @@ impl WebhookWorker {
         .bind((CONCURRENCY * (PER_DESTINATION + 1)) as i64)
         .fetch_all(db)
         .await)?;
-        let mut started = 0;
+        // Those that fit, then one claim for them all: a claim is a write, and under load
+        // each write waits its turn for the database.
+        let mut chosen: Vec<DueRow> = Vec::new();
         for row in due {
-            if started == free || running.to(&row.url) >= PER_DESTINATION {
-                continue;
+            let to_url = running.to(&row.url) + chosen.iter().filter(|c| c.url == row.url).count();
+            if chosen.len() < free && to_url < PER_DESTINATION {
+                chosen.push(row);
             }
-            // Another worker (a replica) may have claimed it since the read.
-            let Some(claimed) = self.claim(&row, now).await? else {
-                continue;
+        }
+        let (lease, won) = self.claim(&chosen, now).await?;
+        let mut started = 0;
+        for row in chosen.into_iter().filter(|row| won.contains(&row.id)) {
+            let claimed = Claimed {
+                id: row.id.clone(),
+                url: row.url.clone(),
+                lease: lease.clone(),
             };
             let worker = self.clone();
-            let lease = claimed.lease.clone();
+            let lease = lease.clone();
             let task = running.tasks.spawn(async move {
                 let started = std::time::Instant::now();
                 let outcome = worker.attempt(&row, now).await;
@@ -291,26 +303,38 @@ impl WebhookWorker {
         Ok(started)
     }
 
-    /// Leases `row` to this worker for [`LEASE_SECONDS`] if it is still due: one
-    /// compare-and-set, which two replicas cannot both win.
-    async fn claim(&self, row: &DueRow, now: i64) -> Result<Option<Claimed>, sqlx::Error> {
+    /// Leases those of `rows` still due to this worker for [`LEASE_SECONDS`], under one new
+    /// lease token: one compare-and-set, which two replicas cannot both win for a row (another
+    /// worker may have claimed some since they were read). Answers the token and the ids won.
+    async fn claim(
+        &self,
+        rows: &[DueRow],
+        now: i64,
+    ) -> Result<(String, HashSet<String>), sqlx::Error> {
         let lease = uuid::Uuid::new_v4().simple().to_string();
-        let won = crate::db::on_db!(&self.db, |db| sqlx::query(
+        if rows.is_empty() {
+            return Ok((lease, HashSet::new()));
+        }
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let ids = serde_json::to_string(&ids).expect("strings serialize");
+        // The ids as one JSON array: one statement for any number of them.
+        let members = match &self.db {
+            crate::db::Backend::Sqlite(_) => "SELECT value FROM json_each($3)",
+            crate::db::Backend::Postgres(_) => "SELECT jsonb_array_elements_text($3::jsonb)",
+        };
+        let claim = format!(
             "UPDATE webhook_deliveries SET lease = $1, next_attempt_at = $2 \
-             WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4",
-        )
-        .bind(&lease)
-        .bind(now + LEASE_SECONDS)
-        .bind(&row.id)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok((won == 1).then(|| Claimed {
-            id: row.id.clone(),
-            url: row.url.clone(),
-            lease,
-        }))
+             WHERE id IN ({members}) AND status = 'pending' AND next_attempt_at <= $4 \
+             RETURNING id"
+        );
+        let won: Vec<String> = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(&claim)
+            .bind(&lease)
+            .bind(now + LEASE_SECONDS)
+            .bind(&ids)
+            .bind(now)
+            .fetch_all(db)
+            .await)?;
+        Ok((lease, won.into_iter().collect()))
     }
 
     /// Gives a claimed delivery back, due now, as it was before the claim.
