@@ -18,6 +18,7 @@
 //!
 //! Run: `cargo bench --no-default-features --features ssr --bench load` (after
 //! `source scripts/setup.sh`; `cargo leptos build --release` first for the static rows).
+//! `PHONE_VERIFY_BENCH_AT="32"` runs only those numbers of clients at a time.
 
 use phone_verify::{
     callbacks::verify_webhook,
@@ -64,7 +65,7 @@ async fn main() {
     }
     let statics = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site/embed.js");
     let mut results: HashMap<(String, &str, usize), Vec<Sample>> = HashMap::new();
-    for concurrency in CONCURRENCY {
+    for concurrency in concurrencies() {
         for run in 0..=RUNS {
             for server in &mut servers {
                 eprintln!(
@@ -148,6 +149,18 @@ struct Build {
     label: String,
     binary: PathBuf,
     database_query: String,
+}
+
+/// The numbers of clients at a time to run: `PHONE_VERIFY_BENCH_AT` (`8 32`), else
+/// [`CONCURRENCY`].
+fn concurrencies() -> Vec<usize> {
+    match std::env::var("PHONE_VERIFY_BENCH_AT") {
+        Ok(list) if !list.trim().is_empty() => list
+            .split_whitespace()
+            .map(|n| n.parse().expect("PHONE_VERIFY_BENCH_AT holds numbers"))
+            .collect(),
+        _ => CONCURRENCY.to_vec(),
+    }
 }
 
 /// The builds to compare: `PHONE_VERIFY_BENCH_BUILDS` (`label=path[,?query] …`), else this one.

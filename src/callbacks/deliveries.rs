@@ -14,10 +14,16 @@ use crate::{
 use rand::Rng;
 use std::{
     collections::{HashMap, HashSet},
-    sync::Arc,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
     time::Duration,
 };
-use tokio::{sync::watch, task::JoinSet};
+use tokio::{
+    sync::{watch, Notify},
+    task::JoinSet,
+};
 
 /// A delivery is given up this long after it was written.
 pub const GIVE_UP_AFTER_SECONDS: i64 = 3 * 24 * 60 * 60;
@@ -26,9 +32,10 @@ const FIRST_DELAY_SECONDS: i64 = 5;
 const MAX_DELAY_SECONDS: i64 = 6 * 60 * 60;
 /// Deliveries in flight at once, all destinations together.
 const CONCURRENCY: usize = 32;
-/// Deliveries in flight at once to one URL: a slow host holds up only its own, and a busy
-/// site's host (every verification a webhook to one URL) still gets them as fast as it
-/// answers (BENCHMARKS.md: two at a time let them queue for seconds at 190 a second).
+/// Requests at once to one URL: a slow host holds up only its own. A request's slot is free
+/// again when the host has answered, before the outcome is recorded, so that a busy site's
+/// host (a webhook to one URL for every verification) gets them as fast as it answers, however
+/// long the records wait for the database (BENCHMARKS.md).
 pub const PER_DESTINATION: usize = 8;
 /// How long a claimed delivery is its claimer's alone: longer than an attempt can take (the
 /// client gives up after 10 s). A claimer that died leaves it to any worker once it lapses.
@@ -124,6 +131,8 @@ struct Claimed {
     url: String,
     /// This claim's token, which the outcome is recorded under.
     lease: String,
+    /// Until the host has answered (or the attempt failed).
+    attempting: Arc<AtomicBool>,
 }
 
 /// The deliveries in flight: their tasks, and (per task) the delivery claimed.
@@ -131,12 +140,17 @@ struct Claimed {
 pub struct Running {
     tasks: JoinSet<()>,
     in_flight: HashMap<tokio::task::Id, Claimed>,
+    /// Rung when a host has answered an attempt: its URL may take another.
+    answered: Arc<Notify>,
 }
 
 impl Running {
-    /// Deliveries in flight to `url`.
+    /// Requests to `url` waiting for the host's answer.
     fn to(&self, url: &str) -> usize {
-        self.in_flight.values().filter(|c| c.url == url).count()
+        self.in_flight
+            .values()
+            .filter(|c| c.url == url && c.attempting.load(Ordering::Acquire))
+            .count()
     }
 
     /// Waits for one delivery to end; answers its id, or `None` when none is in flight. A
@@ -211,10 +225,12 @@ impl WebhookWorker {
             if let Err(error) = self.start_due(&mut running).await {
                 tracing::error!(%error, "webhook delivery pass failed");
             }
+            let answered = running.answered.clone();
             tokio::select! {
                 () = tokio::time::sleep(self.poll) => {}
                 () = WRITTEN.notified() => {}
                 Some(_) = running.finish_one() => {}
+                () = answered.notified() => {}
                 changed = stop.changed() => {
                     // A dropped sender stops the worker too.
                     if changed.is_err() {
@@ -282,17 +298,20 @@ impl WebhookWorker {
         let (lease, won) = self.claim(&chosen, now).await?;
         let mut started = 0;
         for row in chosen.into_iter().filter(|row| won.contains(&row.id)) {
+            let attempting = Arc::new(AtomicBool::new(true));
             let claimed = Claimed {
                 id: row.id.clone(),
                 url: row.url.clone(),
                 lease: lease.clone(),
+                attempting: attempting.clone(),
             };
-            let worker = self.clone();
-            let lease = lease.clone();
+            let (worker, lease, answered) = (self.clone(), lease.clone(), running.answered.clone());
             let task = running.tasks.spawn(async move {
                 let started = std::time::Instant::now();
                 let outcome = worker.attempt(&row, now).await;
                 let took = started.elapsed();
+                attempting.store(false, Ordering::Release);
+                answered.notify_one();
                 if let Err(error) = worker.record(&row, &lease, outcome, took, now).await {
                     tracing::error!(webhook = %row.id, %error, "cannot record a delivery attempt");
                 }
