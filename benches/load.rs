@@ -478,10 +478,7 @@ impl Server {
             );
             clients.push(tokio::spawn(async move {
                 let mut done = Vec::new();
-                while left
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-                    .is_ok()
-                {
+                while take_one(&left) {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     done.push((k, visitors.verify(&site, k, unix_now()).await));
                 }
@@ -569,17 +566,7 @@ impl Server {
                 }
             }));
         }
-        let mut latencies = Vec::new();
-        for caller in callers {
-            latencies.extend(caller.await.unwrap());
-        }
-        Sample {
-            operations: latencies.len(),
-            seconds: started.elapsed().as_secs_f64(),
-            cpu_seconds: self.cpu() - cpu,
-            latencies,
-            webhooks: Vec::new(),
-        }
+        self.ended(callers, cpu, started).await
     }
 
     /// `GETS_PER_RUN` GETs of `/embed.js`, each of `concurrency` connections kept alive.
@@ -596,10 +583,7 @@ impl Server {
             let (url, left) = (format!("{}/embed.js", self.base), left.clone());
             clients.push(tokio::spawn(async move {
                 let mut times = Vec::new();
-                while left
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-                    .is_ok()
-                {
+                while take_one(&left) {
                     let began = Instant::now();
                     let answer = http
                         .get(&url)
@@ -614,6 +598,17 @@ impl Server {
                 times
             }));
         }
+        self.ended(clients, cpu, started).await
+    }
+
+    /// The run of `clients`, each answering its operations' times, begun at `started` with
+    /// the server's CPU at `cpu`, once they have all ended.
+    async fn ended(
+        &self,
+        clients: Vec<tokio::task::JoinHandle<Vec<f64>>>,
+        cpu: f64,
+        started: Instant,
+    ) -> Sample {
         let mut latencies = Vec::new();
         for client in clients {
             latencies.extend(client.await.unwrap());
@@ -626,6 +621,12 @@ impl Server {
             webhooks: Vec::new(),
         }
     }
+}
+
+/// Takes one operation of those `left` to run; false when none is left.
+fn take_one(left: &AtomicUsize) -> bool {
+    left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 impl Drop for Server {
