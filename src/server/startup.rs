@@ -150,7 +150,7 @@ impl Application {
             if settings.verigator.widget_over_http {
                 Arc::new(HttpVerigator::new(format!("http://{address}/v1"), http))
             } else {
-                Arc::new(LocalVerigator::new(engine, accounts, clock.clone()))
+                Arc::new(LocalVerigator::new(engine, accounts))
             }
         } else {
             Arc::new(HttpVerigator::new(settings.verigator.url.clone(), http))

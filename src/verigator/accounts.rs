@@ -46,6 +46,9 @@ pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 pub struct Accounts {
     db: Db,
     verified: Mutex<HashMap<String, (String, [u8; 32])>>,
+    /// In-process callers' passwords that did not match, with the hash they were checked
+    /// against: a misconfigured site costs one Argon2 run per stored hash, not one per call.
+    refused: Mutex<HashMap<String, (String, [u8; 32])>>,
     /// Verified against when the username is unknown, so both cases take as long.
     decoy_hash: String,
     hashing: Arc<Semaphore>,
@@ -59,6 +62,7 @@ impl Accounts {
         Self {
             db,
             verified: Mutex::new(HashMap::new()),
+            refused: Mutex::new(HashMap::new()),
             decoy_hash,
             hashing: Arc::new(Semaphore::new(cores)),
         }
@@ -118,20 +122,11 @@ impl Accounts {
             format!("client:{client}"),
             format!("user:{}", username.chars().take(64).collect::<String>()),
         ];
-        let stored: Option<String> = crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
-            "SELECT password_hash FROM verigator_accounts WHERE username = $1"
-        )
-        .bind(username)
-        .fetch_optional(db)
-        .await)?;
+        let stored = self.stored_hash(username).await?;
         let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
         if let Some(hash) = &stored {
-            if let Some((known_hash, known)) =
-                self.verified.lock().expect("not poisoned").get(username)
-            {
-                if known_hash == hash && bool::from(known.ct_eq(&digest)) {
-                    return Ok(AccountName(username.to_owned()));
-                }
+            if remembered(&self.verified, username, hash, &digest) {
+                return Ok(AccountName(username.to_owned()));
             }
         }
         // Only now the throttle: the password that last matched this very hash passed above,
@@ -153,6 +148,55 @@ impl Accounts {
             .expect("not poisoned")
             .insert(username.to_owned(), (hash, digest));
         Ok(AccountName(username.to_owned()))
+    }
+
+    /// Checks the credentials of a caller in this process (the widget's, from a site's
+    /// settings): as [`Accounts::authenticate`], but without the failed-login throttle, which
+    /// stops network clients guessing. Here it would let anyone's wrong guesses at the
+    /// widget's username lock the widget out whenever this process has not yet seen its
+    /// password match (after every start).
+    pub async fn authenticate_in_process(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<AccountName, VerigatorError> {
+        let hash = self
+            .stored_hash(username)
+            .await?
+            .ok_or(VerigatorError::Unauthenticated)?;
+        let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
+        if remembered(&self.verified, username, &hash, &digest) {
+            return Ok(AccountName(username.to_owned()));
+        }
+        if remembered(&self.refused, username, &hash, &digest) {
+            return Err(VerigatorError::Unauthenticated);
+        }
+        let matches = self
+            .verify_off_the_workers(hash.clone(), password.to_owned())
+            .await?;
+        let memory = if matches {
+            &self.verified
+        } else {
+            &self.refused
+        };
+        memory
+            .lock()
+            .expect("not poisoned")
+            .insert(username.to_owned(), (hash, digest));
+        if matches {
+            Ok(AccountName(username.to_owned()))
+        } else {
+            Err(VerigatorError::Unauthenticated)
+        }
+    }
+
+    async fn stored_hash(&self, username: &str) -> Result<Option<String>, VerigatorError> {
+        Ok(crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
+            "SELECT password_hash FROM verigator_accounts WHERE username = $1"
+        )
+        .bind(username)
+        .fetch_optional(db)
+        .await)?)
     }
 
     /// Argon2 on a blocking thread, at most one per core at a time.
@@ -233,6 +277,21 @@ impl Accounts {
         }
         Ok(())
     }
+}
+
+/// Whether `memory` holds this password (its digest) as checked against `hash`, the
+/// username's stored hash now (a new password, set by any process, misses at once).
+fn remembered(
+    memory: &Mutex<HashMap<String, (String, [u8; 32])>>,
+    username: &str,
+    hash: &str,
+    digest: &[u8; 32],
+) -> bool {
+    memory
+        .lock()
+        .expect("not poisoned")
+        .get(username)
+        .is_some_and(|(known_hash, known)| known_hash == hash && bool::from(known.ct_eq(digest)))
 }
 
 /// Deletes the failed-login counts whose window ended before `now`; answers how many.

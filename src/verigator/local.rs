@@ -12,27 +12,21 @@ use super::{
     },
     AccountName, Accounts, Verigator, VerigatorError,
 };
-use crate::{abuse::ClientNet, clock::Clock};
 use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
-use std::{net::Ipv4Addr, sync::Arc};
+use std::sync::Arc;
 
 /// The embedded engine, opened as an account the way `/v1` opens it.
 #[derive(Clone)]
 pub struct LocalVerigator {
     engine: Arc<Verigator>,
     accounts: Arc<Accounts>,
-    clock: Arc<dyn Clock>,
 }
 
 impl LocalVerigator {
-    /// The API of `engine`, its callers checked against `accounts` at `clock`'s time.
-    pub fn new(engine: Arc<Verigator>, accounts: Arc<Accounts>, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            engine,
-            accounts,
-            clock,
-        }
+    /// The API of `engine`, its callers checked against `accounts`.
+    pub fn new(engine: Arc<Verigator>, accounts: Arc<Accounts>) -> Self {
+        Self { engine, accounts }
     }
 }
 
@@ -40,30 +34,26 @@ impl VerigatorConnector for LocalVerigator {
     fn connect(&self, username: &str, password: &SecretString) -> Arc<dyn VerigatorApi> {
         Arc::new(LocalAccount {
             api: self.clone(),
-            credentials: format!("{username}:{}", password.expose_secret()).into(),
+            username: username.to_owned(),
+            password: password.clone(),
         })
     }
 }
 
 /// One account's calls: each checks the credentials, as each `/v1` request does, so that a
-/// site whose password was changed is refused here as it would be over HTTP.
+/// site whose password was changed is refused here as it would be over HTTP (but without the
+/// throttle on failed logins, which is for network clients).
 struct LocalAccount {
     api: LocalVerigator,
-    credentials: SecretString,
+    username: String,
+    password: SecretString,
 }
 
 impl LocalAccount {
     async fn login(&self) -> Result<AccountName, VerigatorError> {
-        // Failed logins count against the caller's network: the widget's calls came from
-        // loopback when they went over HTTP, and count as that client still.
-        let client = ClientNet::of(Ipv4Addr::LOCALHOST.into());
         self.api
             .accounts
-            .authenticate(
-                Some(self.credentials.expose_secret()),
-                &client,
-                self.api.clock.unix_seconds(),
-            )
+            .authenticate_in_process(&self.username, self.password.expose_secret())
             .await
     }
 

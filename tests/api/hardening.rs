@@ -5,7 +5,7 @@
 use crate::helpers::{
     add_site, create_site, return_fields, send_to, shop_site, signed_query, signed_query_at,
     spawn_app, spawn_app_with, start, step, test_settings, Binary, TestApp, CALLBACK,
-    CLIENT_HEADER, PHONE,
+    CLIENT_HEADER, PHONE, WIDGET_USERNAME,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
@@ -247,6 +247,54 @@ async fn failed_logins_are_throttled_per_client_and_per_username() {
             .0,
         404
     );
+}
+
+#[tokio::test]
+async fn anyones_wrong_guesses_at_the_widgets_account_do_not_stop_its_visitors() {
+    // The widget calling the embedded engine in process, the path this protects (a remote
+    // Verigator server throttles as it sees fit).
+    let mut settings = test_settings();
+    settings.verigator.widget_over_http = false;
+    let app = spawn_app_with(settings).await;
+    // Before the widget's first call in this process (as after every start): twenty wrong
+    // guesses at its username, from twenty clients, and the name is throttled.
+    for i in 0..20 {
+        let guess = format!("{WIDGET_USERNAME}:wrong-{i}");
+        assert_eq!(probe(&app, &guess, &format!("203.0.113.{i}")).await.0, 401);
+    }
+    let guess = format!("{WIDGET_USERNAME}:another");
+    assert_eq!(probe(&app, &guess, "203.0.113.99").await.0, 429);
+
+    // A visitor verifies all the same.
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let (status, _) = step(&app, &page, &send_to(PHONE)).await;
+    assert_eq!(status, 200, "the code is sent");
+    let pin = app.last_pin_to(PHONE).await;
+    let (status, body) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("verified") || body.contains("Verified"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_site_with_the_wrong_api_password_sends_nothing_however_often_asked() {
+    let app = spawn_app().await;
+    let site = Site {
+        verigator_password: "not-the-password".to_owned().into(),
+        ..shop_site(None)
+    };
+    let secret = create_site(&app, site).await;
+    for _ in 0..3 {
+        let page = start(&app, &secret, &[]).await;
+        let (status, body) = step(&app, &page, &send_to(PHONE)).await;
+        // The visitor is told the service is unavailable, never why.
+        assert_eq!(status, 503);
+        assert!(!body.contains("password"), "{body}");
+    }
+    assert!(app.outbox().await.is_empty(), "an SMS went");
 }
 
 #[tokio::test]
