@@ -315,6 +315,8 @@ struct Server {
     env: Vec<(String, String)>,
     webhook_url: String,
     visitors: Arc<Visitors>,
+    /// The embedded API, as the account `Leptos.toml` gives the widget.
+    api: Arc<VerigatorClient>,
     /// The next visitor's number: each visitor a number, client address and name of its own.
     next: Arc<AtomicUsize>,
     sites: usize,
@@ -378,6 +380,14 @@ impl Server {
                     .filename(&file)
                     .read_only(true),
             );
+        let settings = phone_verify::server::Settings::read(&root.join("Leptos.toml"))
+            .expect("Leptos.toml reads");
+        let api = VerigatorClient::new(
+            &format!("{base}/v1"),
+            &settings.verigator.username,
+            &settings.verigator.password,
+        )
+        .expect("a client");
         let visitors = Arc::new(Visitors::new(
             vec![base.clone()],
             Db::Sqlite(SqlitePools {
@@ -393,6 +403,7 @@ impl Server {
             env,
             webhook_url: webhook_url.to_owned(),
             visitors,
+            api: Arc::new(api),
             // The host tells webhooks apart by their visitor: each server's are its own.
             next: Arc::new(AtomicUsize::new(index * 1_000_000)),
             sites: 0,
@@ -514,17 +525,7 @@ impl Server {
     /// user per pair (a user may get one SMS per 30 s). The users are made first, not timed.
     async fn api_pairs(&mut self, concurrency: usize) -> Sample {
         self.services += 1;
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let settings = phone_verify::server::Settings::read(&root.join("Leptos.toml"))
-            .expect("Leptos.toml reads");
-        let client = Arc::new(
-            VerigatorClient::new(
-                &format!("{}/v1", self.base),
-                &settings.verigator.username,
-                &settings.verigator.password,
-            )
-            .unwrap(),
-        );
+        let client = self.api.clone();
         let service = client
             .create_service(
                 &format!("load{}.example.com", self.services),

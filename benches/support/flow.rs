@@ -157,8 +157,7 @@ pub struct Timings {
 
 /// Seconds of CPU this process has used (user + system), from `/proc/self/stat`.
 pub fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
-    process_cpu(&stat).expect("this process's stat").1
+    cpu_seconds_of_pid(std::process::id())
 }
 
 /// Seconds of CPU the process `pid` has used (user + system).

@@ -266,8 +266,8 @@ impl WebhookWorker {
     }
 
     /// One step: claims the due deliveries that fit (at most [`CONCURRENCY`] in flight, at
-    /// most [`PER_DESTINATION`] per URL, oldest first) and starts each as a task in
-    /// `running`; answers how many it started.
+    /// most [`PER_DESTINATION`] per URL waiting for their host's answer, oldest first), in
+    /// one write, and starts each as a task in `running`; answers how many it started.
     pub async fn start_due(&self, running: &mut Running) -> Result<usize, sqlx::Error> {
         let now = self.clock.unix_seconds();
         let free = CONCURRENCY.saturating_sub(running.in_flight.len());

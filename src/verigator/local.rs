@@ -1,7 +1,7 @@
 //! The embedded API called in process. On the server that serves `/v1` itself, the widget
 //! reaches the engine through the same [`VerigatorApi`] as a remote server's HTTP client, with
 //! the same account check, errors and metrics, but without an HTTP round trip over loopback
-//! for each call.
+//! for each call, and without the failed-login throttle, which is for network clients.
 
 use super::{
     client::ClientError,
