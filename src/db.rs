@@ -56,7 +56,8 @@ pub type Tx = Backend<Transaction<'static, Sqlite>, Transaction<'static, Postgre
 /// A [`Db`] runs them on SQLite's writer; [`Db::read`] on its readers.
 #[macro_export]
 macro_rules! on_db {
-    ($db:expr, |$conn:ident| $body:expr) => {
+    ($db:expr, |$conn:ident| $body:expr) => {{
+        $crate::db::between_statements().await;
         match $db {
             $crate::db::Backend::Sqlite($conn) => {
                 let $conn = $crate::db::Executes::on($conn);
@@ -67,9 +68,17 @@ macro_rules! on_db {
                 $body
             }
         }
-    };
+    }};
 }
 pub use on_db;
+
+/// A point between two statements, where the unit tests' interleavings harness may hold a
+/// step back (`crate::interleave`); in every other build it does nothing.
+#[inline]
+pub async fn between_statements() {
+    #[cfg(test)]
+    crate::interleave::pause().await;
+}
 
 /// What [`on_db!`] runs a query on: a pool or a transaction as it is, SQLite's pools as
 /// their writer.
@@ -153,6 +162,7 @@ impl Db {
 
     /// Starts a transaction.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        between_statements().await;
         Ok(match self {
             Self::Sqlite(pools) => Tx::Sqlite(pools.write.begin().await?),
             Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
@@ -163,6 +173,7 @@ impl Db {
     /// replica: SQLite takes its one write lock at once (`BEGIN IMMEDIATE`), PostgreSQL a
     /// transaction-scoped advisory lock on `lock`. Both hold until commit or rollback.
     pub async fn begin_serialized(&self, lock: i64) -> Result<Tx, sqlx::Error> {
+        between_statements().await;
         Ok(match self {
             Self::Sqlite(pools) => Tx::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?),
             Self::Postgres(pool) => {
@@ -191,6 +202,7 @@ impl Db {
 impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
+        between_statements().await;
         match self {
             Self::Sqlite(tx) => tx.commit().await,
             Self::Postgres(tx) => tx.commit().await,

@@ -23,6 +23,8 @@ pub mod clock;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod health;
+#[cfg(all(test, feature = "ssr"))]
+mod interleave;
 #[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]

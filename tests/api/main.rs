@@ -23,6 +23,7 @@ mod replicas;
 mod retention;
 mod site_options;
 mod sms_providers;
+mod step_races;
 mod steps;
 mod test_sites;
 mod trust;

@@ -4,6 +4,8 @@
 
 mod admission;
 mod code_step;
+#[cfg(test)]
+mod interleavings;
 mod outcome;
 mod sending;
 pub mod test_mode;

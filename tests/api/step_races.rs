@@ -1,0 +1,298 @@
+//! Steps of one widget session racing each other (issue 27): a step reads the session, calls
+//! the Verigator server, then writes, so two steps posted at once used to interleave. Each
+//! test posts steps concurrently, as a script would, and checks what the server did: SMS sent
+//! and counted, the number a code went to, and the codes the Verigator server checked.
+
+use crate::helpers::{
+    add_site, create_site, post_step, return_fields, send_to, shop_site, spawn_app, start, step,
+    TestApp, PHONE,
+};
+use phone_verify::{
+    abuse::{Guard, Rules},
+    clock::Clock,
+    db::Db,
+    sites::{PinLimits, SigningSecret, Site, SiteId},
+};
+use std::time::{Duration, Instant};
+
+/// SMS the development outbox holds for `phone`.
+async fn sms_to(app: &TestApp, phone: &str) -> usize {
+    app.outbox()
+        .await
+        .iter()
+        .filter(|m| m.recipient == phone)
+        .count()
+}
+
+/// Site `id` (otherwise the shop) with abuse rules `rules` of its own.
+async fn site_with_rules(app: &TestApp, id: &str, rules: serde_json::Value) -> SigningSecret {
+    let site = Site {
+        id: SiteId::parse(id).unwrap(),
+        abuse_rules: rules,
+        ..shop_site(None)
+    };
+    create_site(app, site).await
+}
+
+/// The codes the abuse guard counts as sent for `site` today (what `abuse report` shows).
+async fn guard_counted(app: &TestApp, site: &str) -> i64 {
+    let db = Db::connect(&app.db_url).await.unwrap();
+    Guard::new(db, Rules::default())
+        .report(site, 1, app.clock.unix_seconds())
+        .await
+        .unwrap()
+        .sent
+}
+
+/// `phone_verify_sms_sent_total{country=…}` as `/metrics` shows it now (the recorder is the
+/// process's: only this file's first test sends to its country).
+async fn sms_sent_metric(app: &TestApp, country: &str) -> f64 {
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200, "loopback reads the metrics");
+    let label = format!("country=\"{country}\"");
+    response
+        .text()
+        .await
+        .unwrap()
+        .lines()
+        .filter(|line| line.starts_with("phone_verify_sms_sent_total{") && line.contains(&label))
+        .map(|line| line.rsplit_once(' ').unwrap().1.parse::<f64>().unwrap())
+        .sum()
+}
+
+/// Waits `delay` without blocking the runtime's thread (finer than the timer's millisecond).
+async fn pause(delay: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < delay {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// A Polish mobile number, in a block (prefix) of its own for each `i` of `series`.
+fn polish_number(series: usize, i: usize) -> String {
+    format!("+485{series}{i:03}678")
+}
+
+/// Session `i` of site `site`'s own host user: posts `send_code` to `number` and, `delay`
+/// later, `cancel`, both from `client`; answers whether the session ended cancelled.
+async fn send_and_cancel(
+    app: &TestApp,
+    secret: &SigningSecret,
+    site: &str,
+    i: usize,
+    number: &str,
+    client: &str,
+    delay: Duration,
+) -> bool {
+    let user = format!("racer-{i}");
+    let page = start(app, secret, &[("site", site), ("user", &user)]).await;
+    let send = send_to(number);
+    let (sent, cancelled) = tokio::join!(post_step(app, &page, &send, Some(client)), async {
+        pause(delay).await;
+        post_step(app, &page, "step=cancel", Some(client)).await
+    });
+    assert_eq!(sent.status(), 303, "send_code answers See Other");
+    assert_eq!(cancelled.status(), 303, "cancel answers See Other");
+    let html = app.get(&page).await.text().await.unwrap();
+    return_fields(&html)
+        .iter()
+        .any(|(name, value)| name == "status" && value == "CANCELLED")
+}
+
+/// The cancel delays tried in turn: at once, and within the milliseconds a send takes.
+const DELAYS_MICROS: [u64; 6] = [0, 100, 300, 700, 1500, 3000];
+
+/// Attack: cancel a session while its SMS is on its way, so the guard takes the send back and
+/// the client gets SMS its limits never count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cancel_racing_a_send_does_not_refund_the_sms() {
+    let app = spawn_app().await;
+    // Only the races decide: no client, number, block or country limit binds 30 sends.
+    let generous = serde_json::json!({
+        "ip": {"per-hour": 1000, "numbers-per-day": 1000},
+        "country": {"unverified-per-hour": 1000, "unverified-per-day": 1000},
+    });
+    let secret = site_with_rules(&app, "racing", generous).await;
+    let metric_before = sms_sent_metric(&app, "PL").await;
+
+    let attempts = 30;
+    let mut sent_then_cancelled = 0;
+    let mut cancelled_before_sending = 0;
+    for i in 0..attempts {
+        let number = polish_number(1, i);
+        let delay = Duration::from_micros(DELAYS_MICROS[i % DELAYS_MICROS.len()]);
+        let cancelled =
+            send_and_cancel(&app, &secret, "racing", i, &number, "198.51.100.51", delay).await;
+        match (cancelled, sms_to(&app, &number).await) {
+            (true, 0) => cancelled_before_sending += 1,
+            (true, _) => sent_then_cancelled += 1,
+            _ => {}
+        }
+    }
+    let mut sms = 0;
+    for i in 0..attempts {
+        sms += sms_to(&app, &polish_number(1, i)).await;
+    }
+    let counted = guard_counted(&app, "racing").await;
+    let metric = sms_sent_metric(&app, "PL").await - metric_before;
+    println!(
+        "{attempts} send/cancel races: {sent_then_cancelled} sessions cancelled after their SMS \
+         went, {cancelled_before_sending} cancelled before; {sms} SMS in the outbox, {counted} \
+         counted by the guard, {metric} in /metrics"
+    );
+    assert_eq!(
+        sms as i64, counted,
+        "every SMS that went is counted by the abuse guard ({sent_then_cancelled} sessions were \
+         cancelled after their SMS went)"
+    );
+    assert_eq!(
+        sms as f64, metric,
+        "phone_verify_sms_sent_total counts every SMS in the outbox"
+    );
+
+    // A client held to 5 SMS an hour gets 5, however many sends it cancels on their way.
+    let capped = serde_json::json!({
+        "ip": {"per-hour": 5, "numbers-per-day": 1000},
+        "country": {"unverified-per-hour": 1000, "unverified-per-day": 1000},
+    });
+    let secret = site_with_rules(&app, "capped", capped).await;
+    let mut races = 0;
+    for i in 0..attempts {
+        let delay = Duration::from_micros(DELAYS_MICROS[i % DELAYS_MICROS.len()]);
+        let number = polish_number(2, i);
+        if send_and_cancel(&app, &secret, "capped", i, &number, "198.51.100.52", delay).await
+            && sms_to(&app, &number).await > 0
+        {
+            races += 1;
+        }
+    }
+    let mut sms = 0;
+    for i in 0..attempts {
+        sms += sms_to(&app, &polish_number(2, i)).await;
+    }
+    println!(
+        "a client of 5 SMS an hour: {attempts} send/cancel races, {races} cancelled after their \
+         SMS went, {sms} SMS in the outbox"
+    );
+    assert!(
+        sms <= 5,
+        "the client of ip.per-hour = 5 got {sms} SMS in the hour ({races} sessions cancelled \
+         after their SMS went)"
+    );
+}
+
+/// The host's locked national number, read in the country it signed.
+const LOCKED: [(&str, &str); 3] = [
+    ("phone", "0613325651"),
+    ("phone_locked", "1"),
+    ("country", "FR"),
+];
+/// That number, in France.
+const LOCKED_FR: &str = "+33613325651";
+/// The same digits read in the Netherlands.
+const LOCKED_NL: &str = "+31613325651";
+
+/// Attack: post the locked national number with another country picked, so the code goes to
+/// the same digits in a country the host never meant.
+#[tokio::test]
+async fn a_locked_national_number_cannot_be_read_in_another_country() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &LOCKED).await;
+
+    step(&app, &page, "step=send_code&phone=0613325651&country=NL").await;
+    assert_eq!(
+        sms_to(&app, LOCKED_NL).await,
+        0,
+        "a locked number signed as French got an SMS in the Netherlands"
+    );
+    // The page's country (or none): the code goes to the French number. A fix that sent it
+    // already, whatever the visitor picked, leaves this post nothing to do.
+    step(&app, &page, "step=send_code&phone=0613325651&country=FR").await;
+    let recipients: Vec<String> = app.outbox().await.into_iter().map(|m| m.recipient).collect();
+    assert_eq!(recipients, [LOCKED_FR], "one SMS, to the locked French number");
+
+    let pin = app.last_pin_to(LOCKED_FR).await;
+    let (status, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    assert_eq!(status, 200, "{html}");
+    let fields = return_fields(&html);
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(field("status"), Some("VERIFIED"), "{html}");
+    assert_eq!(
+        field("phone"),
+        Some(LOCKED_FR),
+        "the result names the locked French number"
+    );
+}
+
+/// Attack: post another number, and another country, on a session whose national number is
+/// locked: nothing may go anywhere but the locked number.
+#[tokio::test]
+async fn a_locked_number_cannot_be_swapped_for_a_posted_one() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &LOCKED).await;
+
+    step(
+        &app,
+        &page,
+        &format!("{}&country=NL", send_to(PHONE)),
+    )
+    .await;
+    assert_eq!(sms_to(&app, PHONE).await, 0, "an SMS to the posted number");
+    let recipients: Vec<String> = app.outbox().await.into_iter().map(|m| m.recipient).collect();
+    assert!(
+        recipients.iter().all(|r| r == LOCKED_FR),
+        "SMS only ever to the locked French number, not to {recipients:?}"
+    );
+}
+
+/// Attack: post many wrong codes at once, so each is checked against the one try the site
+/// allows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_codes_cost_one_try_each() {
+    let app = spawn_app().await;
+    let site = Site {
+        pin_limits: PinLimits {
+            max_tries: Some(1),
+            ..Default::default()
+        },
+        ..shop_site(None)
+    };
+    let secret = create_site(&app, site).await;
+    let page = start(&app, &secret, &[]).await;
+    let (status, html) = step(&app, &page, &send_to(PHONE)).await;
+    assert_eq!(status, 200, "{html}");
+    let pin = app.last_pin_to(PHONE).await;
+    let wrong = if pin == "000000" { "111111" } else { "000000" };
+
+    let check = format!("step=check_code&code={wrong}");
+    let burst: Vec<_> = (0..4).map(|_| post_step(&app, &page, &check, None)).collect();
+    for answer in futures::future::join_all(burst).await {
+        assert_eq!(answer.status(), 303, "check_code answers See Other");
+    }
+
+    let db = Db::connect(&app.db_url).await.unwrap();
+    let checked: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM verigator_code_failures"
+    )
+    .fetch_one(db)
+    .await)
+    .unwrap();
+    assert_eq!(
+        checked, 1,
+        "the Verigator server checked {checked} of 4 wrong codes posted at once; the site \
+         allows one try"
+    );
+    // The one try is spent: the right code no longer verifies.
+    let (_, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
+    assert!(
+        !html.contains("Your number is verified"),
+        "the right code verified after the try was spent: {html}"
+    );
+}
