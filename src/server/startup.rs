@@ -172,6 +172,7 @@ impl Application {
             connector,
             settings.verigator.pin,
             guard,
+            settings.widget.default_country,
         );
 
         // A development server (the outbox, the embedded API) shows the demo host at `/`.

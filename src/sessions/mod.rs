@@ -10,7 +10,9 @@ use crate::{
     verigator::wire::{AuthMethod, UserId},
 };
 
+mod steps;
 mod verigator_users;
+pub use steps::{Step, StepLease, StepStart, STEP_LEASE_SECONDS};
 pub use verigator_users::KnownUser;
 
 /// How long a session lives, start to finish, in seconds.
@@ -130,6 +132,7 @@ impl Ended {
 #[derive(Clone)]
 pub struct Sessions {
     db: Db,
+    turns: steps::Turns,
 }
 
 const COLUMNS: &str =
@@ -139,7 +142,10 @@ const COLUMNS: &str =
 impl Sessions {
     /// Sessions stored in `db`.
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            turns: steps::Turns::default(),
+        }
     }
 
     /// The session of a checked request: a new one, or the one an earlier copy of the same
@@ -196,6 +202,13 @@ impl Sessions {
         if session.status.is_final() || session.expires_at > now {
             return Ok(Some(session));
         }
+        self.mark_expired(id, now).await?;
+        // Marked here or by another request since the read: as it is now.
+        self.read(id).await
+    }
+
+    /// Marks the session expired if it is unfinished and past its time.
+    async fn mark_expired(&self, id: &SessionId, now: i64) -> Result<(), sqlx::Error> {
         let expired: Option<Ended> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "UPDATE sessions SET status = 'expired', finished_at = $1 \
              WHERE id = $2 AND status IN ('started', 'code_sent') AND expires_at <= $3 \
@@ -209,8 +222,7 @@ impl Sessions {
         if let Some(ended) = expired {
             ended.count(SessionStatus::Expired);
         }
-        // Marked here or by another request since the read: as it is now.
-        self.read(id).await
+        Ok(())
     }
 
     async fn read(&self, id: &SessionId) -> Result<Option<Session>, sqlx::Error> {
@@ -223,11 +235,11 @@ impl Sessions {
         row.map(SessionRow::into_session).transpose()
     }
 
-    /// Moves the session from `from` to `to`; false when it was not in `from` (another
-    /// request moved it first) or has run out of time.
+    /// Moves the session from `from` to `to` under the step's lease; false when it was not in
+    /// `from`, has run out of time or the lease lapsed.
     pub async fn transition(
         &self,
-        id: &SessionId,
+        lease: &StepLease,
         from: SessionStatus,
         to: SessionStatus,
         now: i64,
@@ -235,16 +247,20 @@ impl Sessions {
         let finished_at = to.is_final().then_some(now);
         let moved: Option<Ended> = crate::db::on_db!(&self.db, |db| {
             sqlx::query_as(
-            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5 \
-             RETURNING site_id, method",
+            "UPDATE sessions SET status = $1, finished_at = $2, step_token = NULL, step_until = NULL \
+             WHERE id = $3 AND status = $4 AND expires_at > $5 AND step_token = $6 RETURNING site_id, method",
         )
         .bind(to.as_str())
         .bind(finished_at)
-        .bind(id.as_str())
+        .bind(lease.session.as_str())
         .bind(from.as_str())
         .bind(now)
+        .bind(&lease.token)
         .fetch_optional(db).await
         })?;
+        if moved.is_some() {
+            lease.given_back();
+        }
         if let (Some(ended), true) = (&moved, to.is_final()) {
             ended.count(to);
         }
@@ -272,11 +288,12 @@ impl Sessions {
         Ok(())
     }
 
-    /// Moves the session from `from` to a final `to` and, in the same transaction, writes the
-    /// webhook that tells the host: a crash cannot keep one without the other.
+    /// Moves the session from `from` to a final `to` under the step's lease and, in the same
+    /// transaction, writes the webhook that tells the host: a crash cannot keep one without
+    /// the other.
     pub async fn finish(
         &self,
-        id: &SessionId,
+        lease: &StepLease,
         from: SessionStatus,
         to: SessionStatus,
         now: i64,
@@ -286,14 +303,15 @@ impl Sessions {
         let mut tx = self.db.begin().await?;
         let moved: Option<Ended> = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query_as(
-            "UPDATE sessions SET status = $1, finished_at = $2 WHERE id = $3 AND status = $4 AND expires_at > $5 \
-             RETURNING site_id, method",
+            "UPDATE sessions SET status = $1, finished_at = $2, step_token = NULL, step_until = NULL \
+             WHERE id = $3 AND status = $4 AND expires_at > $5 AND step_token = $6 RETURNING site_id, method",
         )
         .bind(to.as_str())
         .bind(now)
-        .bind(id.as_str())
+        .bind(lease.session.as_str())
         .bind(from.as_str())
         .bind(now)
+        .bind(&lease.token)
         .fetch_optional(&mut **tx).await
         })?;
         let Some(ended) = moved else {
@@ -304,6 +322,7 @@ impl Sessions {
             Deliveries::insert(&mut tx, &webhook, now).await?;
         }
         tx.commit().await?;
+        lease.given_back();
         ended.count(to);
         if written {
             delivery_written();
@@ -312,10 +331,11 @@ impl Sessions {
     }
 
     /// Records a test site's code as sent to `phone` (no Verigator user: nothing went). False,
-    /// recording nothing, when the session is no longer in `started` or `code_sent`.
+    /// recording nothing, when the session is no longer in `started` or `code_sent` or the
+    /// step's lease lapsed.
     pub async fn test_code_sent(
         &self,
-        session: &Session,
+        lease: &StepLease,
         phone: &PhoneNumber,
         method: AuthMethod,
         now: i64,
@@ -323,29 +343,50 @@ impl Sessions {
         let moved = crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE sessions SET status = 'code_sent', phone = $1, method = $2, verigator_user_id = NULL, \
-             code_sent_at = $3, wrong_codes = 0 \
-             WHERE id = $4 AND status IN ('started', 'code_sent') AND expires_at > $5",
+             code_sent_at = $3, wrong_codes = 0, step_token = NULL, step_until = NULL \
+             WHERE id = $4 AND status IN ('started', 'code_sent') AND expires_at > $5 AND step_token = $6",
         )
         .bind(phone.as_str())
         .bind(method.as_str())
         .bind(now)
-        .bind(session.id.as_str())
+        .bind(lease.session.as_str())
         .bind(now)
+        .bind(&lease.token)
         .execute(db).await.map(|done| done.rows_affected())
         })?;
+        if moved == 1 {
+            lease.given_back();
+        }
         Ok(moved == 1)
     }
 
-    /// Counts a wrong code.
-    pub async fn wrong_code(&self, id: &SessionId) -> Result<(), sqlx::Error> {
-        crate::db::on_db!(&self.db, |db| sqlx::query(
-            "UPDATE sessions SET wrong_codes = wrong_codes + 1 WHERE id = $1"
+    /// Takes one try at the session's code before it is checked, under the step's lease:
+    /// answers how many the code has had with this one, or `None` when `max` are spent (or the
+    /// code is no longer pending, or the lease lapsed).
+    pub async fn take_try(&self, lease: &StepLease, max: i64) -> Result<Option<i64>, sqlx::Error> {
+        crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
+            "UPDATE sessions SET wrong_codes = wrong_codes + 1 \
+             WHERE id = $1 AND status = 'code_sent' AND wrong_codes < $2 AND step_token = $3 \
+             RETURNING wrong_codes"
         )
-        .bind(id.as_str())
+        .bind(lease.session.as_str())
+        .bind(max)
+        .bind(&lease.token)
+        .fetch_optional(db)
+        .await)
+    }
+
+    /// Gives back a try that no check used (Verigator refused the call before checking).
+    pub async fn give_back_try(&self, lease: &StepLease) -> Result<(), sqlx::Error> {
+        crate::db::on_db!(&self.db, |db| sqlx::query(
+            "UPDATE sessions SET wrong_codes = wrong_codes - 1 \
+             WHERE id = $1 AND wrong_codes > 0 AND step_token = $2"
+        )
+        .bind(lease.session.as_str())
+        .bind(&lease.token)
         .execute(db)
         .await
-        .map(|done| done.rows_affected()))?;
-        Ok(())
+        .map(|_| ()))
     }
 
     /// Keeps why the session's last step failed (as the page will show it), replacing any

@@ -1,7 +1,7 @@
 //! The Verigator user behind each host user (one per site and host user, replaced when the
 //! number changes), which session may send through it now, and whose code is the current one.
 
-use super::{Session, Sessions};
+use super::{Session, Sessions, StepLease};
 use crate::{
     domain::PhoneNumber,
     verigator::wire::{AuthMethod, UserId},
@@ -61,12 +61,22 @@ impl Sessions {
         ))
     }
 
-    /// Gives up the session's claim after a send that failed.
-    pub async fn release_sending(&self, session: &Session) -> Result<(), sqlx::Error> {
+    /// Gives up the session's claim after a send that did not go as recorded. When the send
+    /// may have gone (`code_may_have_gone`: its answer was lost, or the session could not
+    /// record it), the Verigator user's pending code is no longer the one any session
+    /// recorded, so no session's code counts as current until the next send.
+    pub async fn release_sending(
+        &self,
+        session: &Session,
+        code_may_have_gone: bool,
+    ) -> Result<(), sqlx::Error> {
         crate::db::on_db!(&self.db, |db| sqlx::query(
-            "UPDATE site_users SET sending_session = NULL, sending_until = NULL \
-             WHERE site_id = $1 AND host_user = $2 AND sending_session = $3",
+            "UPDATE site_users SET sending_session = NULL, sending_until = NULL, \
+             challenge_session = CASE WHEN $1 THEN NULL ELSE challenge_session END, \
+             challenge_sent_at = CASE WHEN $1 THEN NULL ELSE challenge_sent_at END \
+             WHERE site_id = $2 AND host_user = $3 AND sending_session = $4",
         )
+        .bind(code_may_have_gone)
         .bind(session.site_id.as_str())
         .bind(&session.host_user)
         .bind(session.id.as_str())
@@ -78,10 +88,11 @@ impl Sessions {
 
     /// Records a code sent to `phone` through `user` under the session's claim, which it
     /// ends: the code becomes the user's pending one, and the session's. False, recording
-    /// nothing, when the session is no longer in `started` or `code_sent` or its claim was
-    /// lost.
+    /// nothing, when the session is no longer in `started` or `code_sent`, its claim was lost
+    /// or the step's lease lapsed.
     pub async fn code_sent(
         &self,
+        lease: &StepLease,
         session: &Session,
         phone: &PhoneNumber,
         user: UserId,
@@ -106,21 +117,23 @@ impl Sessions {
         let moved = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query(
             "UPDATE sessions SET status = 'code_sent', phone = $1, method = $2, verigator_user_id = $3, \
-             code_sent_at = $4, wrong_codes = 0 \
-             WHERE id = $5 AND status IN ('started', 'code_sent') AND expires_at > $6",
+             code_sent_at = $4, wrong_codes = 0, step_token = NULL, step_until = NULL \
+             WHERE id = $5 AND status IN ('started', 'code_sent') AND expires_at > $6 AND step_token = $7",
         )
         .bind(phone.as_str())
         .bind(method.as_str())
         .bind(user.to_string())
         .bind(now)
-        .bind(session.id.as_str())
+        .bind(lease.session.as_str())
         .bind(now)
+        .bind(&lease.token)
         .execute(&mut **tx).await.map(|done| done.rows_affected())
         })?;
         if owned != 1 || moved != 1 {
             return Ok(false);
         }
         tx.commit().await?;
+        lease.given_back();
         Ok(true)
     }
 

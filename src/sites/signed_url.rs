@@ -5,11 +5,15 @@
 //! `name=value` encoded as `application/x-www-form-urlencoded`, joined with `&`.
 //! `sig` is the lowercase hex HMAC-SHA-256 of the canonical form under the secret's key bytes
 //! (the base64 after `whsec_`). Parameters: `site`, `user`, `callback_url`, `ts` (Unix
-//! seconds) are required; `phone`, `phone_locked=1` and `state` are optional; any other
-//! parameter is signed too and otherwise ignored.
+//! seconds) are required; `phone`, `phone_locked=1`, `country` (the ISO 3166 country a
+//! national `phone` is read in) and `state` are optional; any other parameter is signed too
+//! and otherwise ignored.
 
 use super::{SigningSecret, Site, SiteId};
-use crate::i18n::Locale;
+use crate::{
+    domain::{CountryCode, PhoneNumber},
+    i18n::Locale,
+};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -73,6 +77,8 @@ pub struct VerificationRequest {
     pub key: Option<String>,
     /// The language the host asked for (`locale`): the closest one the widget speaks.
     pub locale: Option<Locale>,
+    /// The country a national `phone` is read in (`country`).
+    pub country: Option<CountryCode>,
 }
 
 fn single<'a>(
@@ -191,6 +197,10 @@ impl VerificationRequest {
             Some(tag) if is_language_tag(tag) => Locale::best_match(tag),
             Some(_) => return Err(RequestError::Malformed("locale")),
         };
+        let country = single(pairs, "country")?
+            .filter(|code| !code.is_empty())
+            .map(|code| CountryCode::parse(code).map_err(|_| RequestError::Malformed("country")))
+            .transpose()?;
         Ok(Self {
             site: site.id.clone(),
             user: user.to_owned(),
@@ -201,7 +211,21 @@ impl VerificationRequest {
             ts,
             key: Some(request_key(pairs)),
             locale,
+            country,
         })
+    }
+
+    /// Reads a locked number once, in E.164, so that every step sends to exactly it: a
+    /// national one in the request's `country`, else in `fallback` (the server's default).
+    pub fn resolve_locked(&mut self, fallback: CountryCode) -> Result<(), RequestError> {
+        if !self.phone_locked {
+            return Ok(());
+        }
+        let phone = self.phone.as_deref().ok_or(RequestError::Missing("phone"))?;
+        let number = PhoneNumber::parse(phone, Some(self.country.unwrap_or(fallback)))
+            .map_err(|_| RequestError::Malformed("phone"))?;
+        self.phone = Some(number.as_str().to_owned());
+        Ok(())
     }
 }
 
@@ -294,6 +318,49 @@ mod tests {
         assert_eq!(
             sign(&secret(), &pairs),
             "31124880b95ca5c14e0e5b2f63b6f098a8af8cae92b9b33a9927cad4b4c32d7f"
+        );
+    }
+
+    #[test]
+    fn a_locked_number_is_read_once_in_the_requests_country_else_the_default() {
+        let fr = CountryCode::parse("FR").unwrap();
+        let nl = CountryCode::parse("NL").unwrap();
+        let locked = |extra: &[(&str, &str)]| {
+            let mut fields = vec![("phone", "0613325651"), ("phone_locked", "1")];
+            fields.extend_from_slice(extra);
+            VerificationRequest::verify(&pairs(&fields), &site(), &[secret()], NOW).unwrap()
+        };
+        let mut request = locked(&[("country", "FR")]);
+        assert_eq!(request.country, Some(fr));
+        request.resolve_locked(nl).unwrap();
+        assert_eq!(request.phone.as_deref(), Some("+33613325651"));
+
+        let mut request = locked(&[]);
+        request.resolve_locked(nl).unwrap();
+        assert_eq!(request.phone.as_deref(), Some("+31613325651"));
+
+        // International numbers need no country; a number that does not read is refused.
+        let mut request = locked(&[]);
+        request.phone = Some("+37251234567".into());
+        request.resolve_locked(fr).unwrap();
+        assert_eq!(request.phone.as_deref(), Some("+37251234567"));
+        request.phone = Some("12".into());
+        assert_eq!(request.resolve_locked(fr), Err(RequestError::Malformed("phone")));
+
+        // Not locked: the prefill stays as the host sent it.
+        let mut open = VerificationRequest::verify(
+            &pairs(&[("phone", "0613325651")]),
+            &site(),
+            &[secret()],
+            NOW,
+        )
+        .unwrap();
+        open.resolve_locked(nl).unwrap();
+        assert_eq!(open.phone.as_deref(), Some("0613325651"));
+
+        assert_eq!(
+            VerificationRequest::verify(&pairs(&[("country", "France")]), &site(), &[secret()], NOW),
+            Err(RequestError::Malformed("country"))
         );
     }
 

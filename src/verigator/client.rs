@@ -75,6 +75,23 @@ impl ClientError {
             Self::InvalidResponse { .. } => "invalid_response",
         }
     }
+
+    /// Whether the server answered that it would not do what was asked (a 4xx): nothing was
+    /// done. A server error, a timeout or a dropped connection leave it unknown.
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            Self::Unauthorized(_)
+            | Self::Forbidden(_)
+            | Self::NotFound(_)
+            | Self::Conflict(_)
+            | Self::InvalidData(_)
+            | Self::RateLimited { .. } => true,
+            Self::Server { .. }
+            | Self::Timeout
+            | Self::Transport(_)
+            | Self::InvalidResponse { .. } => false,
+        }
+    }
 }
 
 /// Credentials and address of a Verigator-compatible server.

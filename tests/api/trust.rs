@@ -8,7 +8,7 @@ use crate::helpers::{
 use phone_verify::{
     clock::Clock,
     domain::PhoneNumber,
-    sessions::{KnownUser, Session, Sessions},
+    sessions::{KnownUser, Session, Sessions, Step, StepStart},
     sites::{Site, SiteId, Sites, VerificationRequest},
     verigator::{
         totp,
@@ -136,6 +136,7 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
             ts: now,
             key: Some(state.into()),
             locale: None,
+            country: None,
         };
         async move {
             let id = sessions.create(&request, false, now).await.unwrap();
@@ -149,6 +150,16 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
     };
     let phone = PhoneNumber::parse(PHONE, None).unwrap();
     let user = UserId(uuid::Uuid::new_v4());
+    // A send records its code under a step of its session.
+    let step_of = |session: &Session| {
+        let (sessions, id, clock) = (sessions.clone(), session.id.clone(), app.clock.clone());
+        async move {
+            match sessions.begin_step(&id, &clock).await.unwrap() {
+                StepStart::Begun(step) => step,
+                _ => panic!("the session is free"),
+            }
+        }
+    };
 
     // The claim comes before the host user has a Verigator user: only its holder makes one.
     assert_eq!(sessions.claim_host_user(&a, now).await.unwrap(), Some(None));
@@ -162,10 +173,12 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
         "only the claim's holder records the host user's Verigator user"
     );
     assert!(sessions.set_host_user(&a, user, &phone).await.unwrap());
+    let a_step: Step = step_of(&a).await;
     assert!(sessions
-        .code_sent(&a, &phone, user, AuthMethod::Sms, now)
+        .code_sent(a_step.lease(), &a, &phone, user, AuthMethod::Sms, now)
         .await
         .unwrap());
+    a_step.end().await.unwrap();
     let a = reload(a).await;
     assert!(sessions.code_is_current(&a, now).await.unwrap());
 
@@ -179,9 +192,13 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
         Some(Some(known.clone()))
     );
     assert!(!sessions.code_is_current(&a, now + 1).await.unwrap());
-    // b's send failed: a's code is still the pending one.
-    sessions.release_sending(&b).await.unwrap();
+    // b's send was refused: a's code is still the pending one.
+    sessions.release_sending(&b, false).await.unwrap();
     assert!(sessions.code_is_current(&a, now + 1).await.unwrap());
+    // b's send may have gone (its answer was lost): a's code may have been replaced.
+    assert!(sessions.claim_host_user(&b, now + 1).await.unwrap().is_some());
+    sessions.release_sending(&b, true).await.unwrap();
+    assert!(!sessions.code_is_current(&a, now + 1).await.unwrap());
 
     // A claim whose holder died ends after its time, and the late holder records nothing.
     assert!(sessions
@@ -194,15 +211,17 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
         sessions.claim_host_user(&a, now + 2 + 30).await.unwrap(),
         Some(Some(known))
     );
+    let b_step = step_of(&b).await;
     assert!(!sessions
-        .code_sent(&b, &phone, user, AuthMethod::Sms, now + 33)
+        .code_sent(b_step.lease(), &b, &phone, user, AuthMethod::Sms, now + 33)
         .await
         .unwrap());
+    b_step.end().await.unwrap();
 
     // A new Verigator user (a new number) ends the old one's pending code.
     let other = UserId(uuid::Uuid::new_v4());
     assert!(sessions.set_host_user(&a, other, &phone).await.unwrap());
-    sessions.release_sending(&a).await.unwrap();
+    sessions.release_sending(&a, false).await.unwrap();
     assert!(!sessions.code_is_current(&a, now + 40).await.unwrap());
 }
 

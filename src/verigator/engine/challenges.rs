@@ -71,9 +71,12 @@ impl Verigator {
         let country = phone.region();
         if let Err(error) = self.sms.send(&phone, &text).await {
             crate::metrics::sms_failed(country.as_deref());
-            // The PIN never reached the user: it must not stay valid, nor count as sent.
+            // The PIN must not stay valid; it counts as sent unless the provider refused it
+            // (a timeout or an unexpected answer may still have let it go).
             self.drop_challenge(&user.id).await?;
-            self.guard.refund(recorded.id).await?;
+            if matches!(error, SmsError::Refused(_)) {
+                self.guard.refund(recorded.id).await?;
+            }
             return Err(VerigatorError::SmsFailed(error));
         }
         crate::metrics::sms_sent(country.as_deref());

@@ -23,7 +23,7 @@ use crate::{
     clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
     domain::{PhoneNumber, Pin},
     i18n::{fill, Locale},
-    sms::SmsSender,
+    sms::{SmsError, SmsSender},
 };
 use rand::{rngs::OsRng, RngCore};
 use std::sync::Arc;

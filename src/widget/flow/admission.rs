@@ -26,8 +26,9 @@ impl Flow {
             .active_secrets(&site.id)
             .await
             .context("site secrets")?;
-        let request =
+        let mut request =
             VerificationRequest::verify(query, &site, &secrets, self.clock.unix_seconds())?;
+        request.resolve_locked(self.default_country)?;
         let id = self
             .sessions
             .create(&request, false, self.clock.unix_seconds())
@@ -80,6 +81,7 @@ impl Flow {
             ts: now,
             key: None,
             locale: None,
+            country: None,
         };
         let id = self
             .sessions

@@ -3,7 +3,7 @@
 use super::{internal, test_mode, Flow};
 use crate::{
     domain::{Pin, SessionId, SessionStatus},
-    sessions::Session,
+    sessions::{Step, StepLease},
     sites::Site,
     verigator::{
         wire::{AuthMethod, AuthResult},
@@ -16,12 +16,18 @@ impl Flow {
     /// Code step: checks the code.
     #[tracing::instrument(name = "check_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn check_code(&self, id: &SessionId, code: &str) -> Result<FlowView, FlowError> {
-        let (session, site) = self.load_open(id).await?;
+        let (step, site) = self.begin_step(id).await?;
+        let done = self.check_in(&step, &site, code).await;
+        self.end_step(step, done).await
+    }
+
+    async fn check_in(&self, step: &Step, site: &Site, code: &str) -> Result<(), FlowError> {
+        let session = &step.session;
         if session.status != SessionStatus::CodeSent {
             return Err(FlowError::OutOfStep);
         }
         let pin = Pin::parse(code).map_err(FlowError::Code)?;
-        let policy = self.policy(&site);
+        let policy = self.policy(site);
         let now = self.clock.unix_seconds();
         // The site's own lifetime: the Verigator server only knows its own.
         let by_app = session.method == Some(AuthMethod::Totp);
@@ -33,10 +39,13 @@ impl Flow {
             return Err(FlowError::CodeExpired);
         }
         let result = if site.test {
+            self.take_try(step, policy.max_wrong_tries).await?;
             test_mode::check(&pin)
         } else {
-            self.verigator_check(&session, &site, &pin).await?
+            self.verigator_check(step, site, &pin, policy.max_wrong_tries)
+                .await?
         };
+        let lease = step.lease();
         match result {
             AuthResult::Verified => {
                 // The code was proven whatever happens to the session next, and recording it
@@ -48,11 +57,11 @@ impl Flow {
                         .await
                         .map_err(internal)?;
                 }
-                let webhook = self.webhook(&session, &site, SessionStatus::Verified)?;
+                let webhook = self.webhook(session, site, SessionStatus::Verified)?;
                 if !self
                     .sessions
                     .finish(
-                        id,
+                        lease,
                         SessionStatus::CodeSent,
                         SessionStatus::Verified,
                         now,
@@ -64,41 +73,57 @@ impl Flow {
                     return Err(FlowError::OutOfStep);
                 }
                 tracing::info!(site = %site.id, test = site.test, "phone verified");
-                self.reload(id).await
+                Ok(())
             }
             AuthResult::Invalid => {
-                self.sessions.wrong_code(id).await.map_err(internal)?;
                 let attempts_left = policy.max_wrong_tries - session.wrong_codes - 1;
                 if attempts_left > 0 {
                     return Err(FlowError::WrongCode { attempts_left });
                 }
                 // The last try is spent: lock now rather than at the next code.
-                self.sessions
-                    .transition(id, SessionStatus::CodeSent, SessionStatus::Locked, now)
-                    .await
-                    .map_err(internal)?;
-                self.reload(id).await
+                self.lock(lease, now).await
             }
-            AuthResult::Throttled => {
-                self.sessions
-                    .transition(id, SessionStatus::CodeSent, SessionStatus::Locked, now)
-                    .await
-                    .map_err(internal)?;
-                self.reload(id).await
-            }
+            AuthResult::Throttled => self.lock(lease, now).await,
             AuthResult::Expired => Err(FlowError::CodeExpired),
         }
     }
 
-    /// The Verigator server's answer to `pin`. Only the code this session sent, through the
-    /// user it went through, can verify it: a send from another session of the same host user
-    /// replaces it, before the check or while it runs.
+    /// Ends the session's code step: no try is left.
+    async fn lock(&self, lease: &StepLease, now: i64) -> Result<(), FlowError> {
+        self.sessions
+            .transition(lease, SessionStatus::CodeSent, SessionStatus::Locked, now)
+            .await
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    /// Takes one of the code's `max` tries before it is checked; with none left, the
+    /// session locks and the code is not checked.
+    async fn take_try(&self, step: &Step, max: i64) -> Result<(), FlowError> {
+        let taken = self
+            .sessions
+            .take_try(step.lease(), max)
+            .await
+            .map_err(internal)?;
+        if taken.is_none() {
+            self.lock(step.lease(), self.clock.unix_seconds()).await?;
+            return Err(FlowError::OutOfStep);
+        }
+        Ok(())
+    }
+
+    /// The Verigator server's answer to `pin`, which takes one of the code's `max` tries
+    /// first. Only the code this session sent, through the user it went through, can verify
+    /// it: a send from another session of the same host user replaces it, before the check or
+    /// while it runs.
     async fn verigator_check(
         &self,
-        session: &Session,
+        step: &Step,
         site: &Site,
         pin: &Pin,
+        max: i64,
     ) -> Result<AuthResult, FlowError> {
+        let session = &step.session;
         let Some(user) = session.verigator_user else {
             return Err(FlowError::CodeReplaced);
         };
@@ -108,11 +133,23 @@ impl Flow {
         }
         let client = self.client(site);
         let service = self.service(site, &*client).await?;
+        self.take_try(step, max).await?;
         let answer = match client.verify(service, user, pin.as_str()).await {
             Ok(answer) => answer,
-            // The user is gone: another session gave the host user a new number.
-            Err(ClientError::NotFound(_)) => return Err(FlowError::CodeReplaced),
-            Err(error) => return Err(internal(error)),
+            Err(error) => {
+                // Refused before any check: the try was not used.
+                if error.is_refusal() {
+                    self.sessions
+                        .give_back_try(step.lease())
+                        .await
+                        .map_err(internal)?;
+                }
+                return Err(match error {
+                    // The user is gone: another session gave the host user a new number.
+                    ClientError::NotFound(_) => FlowError::CodeReplaced,
+                    error => internal(error),
+                });
+            }
         };
         let result = answer.status.result;
         // Another session may have begun a send through the same user meanwhile.
@@ -127,33 +164,41 @@ impl Flow {
     /// Code step: back to the phone step, unless the number is locked.
     #[tracing::instrument(name = "change_number", skip_all, fields(session = id.log_ref(), site))]
     pub async fn change_number(&self, id: &SessionId) -> Result<FlowView, FlowError> {
-        let (session, _) = self.load_open(id).await?;
-        if session.phone_locked {
-            return Err(FlowError::OutOfStep);
-        }
-        let now = self.clock.unix_seconds();
-        self.sessions
-            .transition(id, SessionStatus::CodeSent, SessionStatus::Started, now)
-            .await
-            .map_err(internal)?;
-        self.reload(id).await
+        let (step, _) = self.begin_step(id).await?;
+        let done = if step.session.phone_locked {
+            Err(FlowError::OutOfStep)
+        } else {
+            let now = self.clock.unix_seconds();
+            self.sessions
+                .transition(step.lease(), SessionStatus::CodeSent, SessionStatus::Started, now)
+                .await
+                .map(|_| ())
+                .map_err(internal)
+        };
+        self.end_step(step, done).await
     }
 
     /// Any step: the visitor gives up.
     #[tracing::instrument(name = "cancel", skip_all, fields(session = id.log_ref(), site))]
     pub async fn cancel(&self, id: &SessionId) -> Result<FlowView, FlowError> {
-        let (session, site) = self.load_open(id).await?;
+        let (step, site) = self.begin_step(id).await?;
+        let done = self.cancel_in(&step, &site).await;
+        self.end_step(step, done).await
+    }
+
+    async fn cancel_in(&self, step: &Step, site: &Site) -> Result<(), FlowError> {
+        let session = &step.session;
         let now = self.clock.unix_seconds();
-        let webhook = self.webhook(&session, &site, SessionStatus::Cancelled)?;
+        let webhook = self.webhook(session, site, SessionStatus::Cancelled)?;
         if !self
             .sessions
-            .finish(id, session.status, SessionStatus::Cancelled, now, webhook)
+            .finish(step.lease(), session.status, SessionStatus::Cancelled, now, webhook)
             .await
             .map_err(internal)?
         {
             return Err(FlowError::OutOfStep);
         }
         tracing::info!(site = %site.id, "verification cancelled");
-        self.reload(id).await
+        Ok(())
     }
 }

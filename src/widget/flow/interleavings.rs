@@ -7,8 +7,8 @@
 //!
 //! - (a) a `VERIFIED` session was verified by a check whose code went to the session's number,
 //!   and that number is the locked one when the host locked it;
-//! - (b) every SMS the provider (the outbox) accepted is counted by the abuse guard, and only
-//!   those (no answer was ambiguous but the lost ones, which went);
+//! - (b) every SMS the provider (the outbox) accepted is counted by the abuse guard, and
+//!   nothing else but sends Verigator failed without saying whether they went;
 //! - (c) no code was checked wrong by Verigator more often than the site's tries allow;
 //! - (d) the webhook and the browser return of an ended session agree with it;
 //! - (e) a session ends at most once (one final webhook).
@@ -23,7 +23,7 @@ use crate::db::Db;
 use crate::{
     abuse::{ClientNet, Guard, Rules},
     clock::{Clock, ManualClock, HOUR_SECONDS},
-    domain::{SessionId, SessionStatus},
+    domain::{CountryCode, SessionId, SessionStatus},
     interleave,
     sessions::Sessions,
     sites::{CallbackRule, PinLimits, Site, SiteId, Sites},
@@ -39,10 +39,9 @@ use crate::{
     widget::view::{FlowError, FlowView},
 };
 use async_trait::async_trait;
-use rand::{rngs::StdRng, Rng, SeedableRng};
+use rand::{distributions::WeightedIndex, prelude::Distribution, rngs::StdRng, Rng, SeedableRng};
 use secrecy::SecretString;
 use std::{
-    collections::HashMap,
     net::{IpAddr, Ipv4Addr},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -62,6 +61,8 @@ enum PortEvent {
     Sent,
     /// Verigator checked a code.
     Checked(AuthResult),
+    /// Verigator failed a send without saying whether it went (nothing went, as it happens).
+    Unanswered,
 }
 
 tokio::task_local! {
@@ -149,8 +150,10 @@ impl VerigatorApi for Port {
             return Err(ClientError::InvalidData("refused by the harness".into()));
         }
         let answer = self.inner.initiate(service, user, request).await;
-        if answer.is_ok() {
-            self.record(PortEvent::Sent);
+        match &answer {
+            Ok(_) => self.record(PortEvent::Sent),
+            Err(error) if !error.is_refusal() => self.record(PortEvent::Unanswered),
+            Err(_) => {}
         }
         interleave::pause().await;
         match (answer, fault) {
@@ -219,6 +222,7 @@ impl World {
                 }),
                 PinPolicy::default(),
                 guard.clone(),
+                CountryCode::parse("EE").expect("a country"),
             )
         };
         Self {
@@ -254,6 +258,8 @@ enum Action {
     Cancel(usize),
     /// The manual clock moves on, seconds.
     Wait(i64),
+    /// The visitor waits for every step posted so far to answer.
+    Settle,
 }
 
 /// A run's script, drawn from its seed.
@@ -272,26 +278,51 @@ impl Script {
         let sessions = rng.gen_range(1..=3);
         let locked = (0..sessions).map(|_| rng.gen_bool(0.3)).collect();
         let steps = rng.gen_range(4..=14);
-        let actions = (0..steps)
-            .map(|_| {
+        // How often each kind of step comes, this run: some runs have no cancel, or no change
+        // of number, so that their sessions get far enough for the checks to race.
+        let weights = [
+            3,
+            1,
+            1,
+            2,
+            rng.gen_range(0..=1),
+            3,
+            3,
+            [0, 0, 3][rng.gen_range(0..3)],
+            2,
+            1,
+            3,
+        ];
+        let kinds = WeightedIndex::new(weights).expect("some weight");
+        let mut actions: Vec<(Action, usize, u64)> = Vec::new();
+        for _ in 0..steps {
+            let drawn = {
                 let session = rng.gen_range(0..sessions);
                 let number = rng.gen_range(0..2);
-                let action = match rng.gen_range(0..20) {
-                    0..=2 => Action::Send(session, Typed::International(number)),
-                    3 => Action::Send(session, Typed::National(number)),
-                    4 => Action::Send(session, Typed::OtherCountry(number)),
-                    5..=6 => Action::Resend(session),
-                    7 => Action::ChangeNumber(session),
-                    8..=10 => Action::CheckRight(session),
-                    11..=13 => Action::CheckWrong(session),
-                    14..=16 => Action::Cancel(session),
-                    17..=18 => Action::Wait(31),
-                    _ => Action::Wait(301),
+                let action = match kinds.sample(rng) {
+                    0 => Action::Send(session, Typed::International(number)),
+                    1 => Action::Send(session, Typed::National(number)),
+                    2 => Action::Send(session, Typed::OtherCountry(number)),
+                    3 => Action::Resend(session),
+                    4 => Action::ChangeNumber(session),
+                    5 => Action::CheckRight(session),
+                    6 => Action::CheckWrong(session),
+                    7 => Action::Cancel(session),
+                    8 => Action::Wait(31),
+                    9 => Action::Wait(301),
+                    _ => Action::Settle,
                 };
                 let gap = [0, 0, 0, 50, 200, 1000, 3000][rng.gen_range(0..7)];
                 (action, rng.gen_range(0..2), gap)
-            })
-            .collect();
+            };
+            actions.push(drawn);
+            // A burst: the same step posted again at once (a double click, or an attacker).
+            if rng.gen_bool(0.2) && !matches!(drawn.0, Action::Wait(_) | Action::Settle) {
+                for _ in 0..rng.gen_range(1..=3) {
+                    actions.push((drawn.0, rng.gen_range(0..2), 0));
+                }
+            }
+        }
         Self {
             max_tries,
             locked,
@@ -367,14 +398,24 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
     };
     world.log.lock().unwrap().clear();
 
-    let mut tasks = Vec::new();
+    let mut tasks: Vec<tokio::task::JoinHandle<Done>> = Vec::new();
+    let mut done = Vec::new();
     for (index, &(action, replica, gap)) in script.actions.iter().enumerate() {
         if gap > 0 {
             tokio::time::sleep(Duration::from_micros(gap)).await;
         }
-        if let Action::Wait(seconds) = action {
-            world.clock.advance(seconds);
-            continue;
+        match action {
+            Action::Wait(seconds) => {
+                world.clock.advance(seconds);
+                continue;
+            }
+            Action::Settle => {
+                for task in tasks.drain(..) {
+                    done.push(task.await.expect("a step does not panic"));
+                }
+                continue;
+            }
+            _ => {}
         }
         let session = match action {
             Action::Send(s, _)
@@ -383,7 +424,7 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
             | Action::CheckRight(s)
             | Action::CheckWrong(s)
             | Action::Cancel(s) => s,
-            Action::Wait(_) => unreachable!("handled above"),
+            Action::Wait(_) | Action::Settle => unreachable!("handled above"),
         };
         let flow = world.replicas[replica].clone();
         let id = ids[session].clone();
@@ -428,7 +469,7 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
                     flow.check_code(&id, &code).await
                 }
                 Action::Cancel(_) => flow.cancel(&id).await,
-                Action::Wait(_) => unreachable!("handled above"),
+                Action::Wait(_) | Action::Settle => unreachable!("handled above"),
             };
             Done {
                 action,
@@ -442,11 +483,16 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
             interleave::scope(pauses, step),
         )));
     }
-    let mut done = Vec::new();
     for task in tasks {
         done.push(task.await.expect("a step does not panic"));
     }
     let verdict = check(world, &script, &site_id, &ids, &numbers, &done).await;
+    if !verdict.is_empty() || std::env::var_os("PHONE_VERIFY_INTERLEAVINGS_SHOW").is_some() {
+        eprintln!("interleavings: seed {seed}: {script:?}");
+        for step in &done {
+            eprintln!("  {:?} -> {:?}", step.action, step.answer);
+        }
+    }
     // Past every hourly window of the guard before the next run.
     world.clock.advance(2 * HOUR_SECONDS);
     verdict
@@ -512,10 +558,62 @@ async fn check(
     .fetch_one(db)
     .await)
     .expect("the guard's record");
-    if sent != counted {
+    // A send Verigator failed without a word is charged whether or not it went.
+    let unanswered = world
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(_, event)| *event == PortEvent::Unanswered)
+        .count() as i64;
+    if counted < sent || counted > sent + unanswered {
+        let decisions: Vec<(String, String, i64)> = crate::db::on_db!(&world.db, |db| sqlx::query_as(
+            "SELECT phone_number, verdict, counted FROM abuse_decisions WHERE site_id = $1 ORDER BY id"
+        )
+        .bind(site.as_str())
+        .fetch_all(db)
+        .await)
+        .expect("the guard's record");
+        let outbox: Vec<String> = crate::db::on_db!(&world.db, |db| sqlx::query_scalar(
+            "SELECT recipient FROM sms_outbox ORDER BY id DESC LIMIT 6"
+        )
+        .fetch_all(db)
+        .await)
+        .expect("the outbox");
         violations.push(format!(
-            "(b) the provider took {sent} SMS and the guard counts {counted}"
+            "(b) the provider took {sent} SMS ({unanswered} more unanswered) and the guard counts {counted}: decisions {decisions:?}, last SMS to {outbox:?}"
         ));
+    }
+
+    // (a) a locked session sends to its number only: an SMS to a number that only locked
+    // sessions typed went where the host did not ask.
+    for recipient in &recipients {
+        let asked = script.actions.iter().any(|(action, _, _)| match action {
+            Action::Send(s, typed) => {
+                let to = match *typed {
+                    Typed::International(n) | Typed::National(n) => &numbers[n].0,
+                    Typed::OtherCountry(n) => &numbers[n].2,
+                };
+                if script.locked[*s] {
+                    *recipient == numbers[0].0
+                } else {
+                    to == recipient
+                }
+            }
+            _ => false,
+        });
+        let n: i64 = crate::db::on_db!(&world.db, |db| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sms_outbox WHERE recipient = $1"
+        )
+        .bind(recipient)
+        .fetch_one(db)
+        .await)
+        .expect("the outbox");
+        if n > 0 && !asked {
+            violations.push(format!(
+                "(a) {n} SMS went to {recipient}, which only a locked session's fields named"
+            ));
+        }
     }
 
     // (c) wrong codes checked per code sent, by session.
@@ -537,7 +635,7 @@ async fn check(
                         ));
                     }
                 }
-                PortEvent::Checked(_) => {}
+                PortEvent::Checked(_) | PortEvent::Unanswered => {}
             }
         }
     }

@@ -17,9 +17,9 @@ use super::view::{FlowError, FlowView};
 use crate::{
     abuse::{Guard, Rules},
     clock::Clock,
-    domain::{PhoneNumber, SessionId, SessionStatus},
+    domain::{CountryCode, PhoneNumber, SessionId, SessionStatus},
     i18n::Locale,
-    sessions::{Session, Sessions},
+    sessions::{Session, Sessions, Step, StepStart},
     sites::{RequestError, Site, Sites},
     verigator::{
         pin_code::PinPolicy,
@@ -49,6 +49,7 @@ pub struct Flow {
     verigator: Arc<dyn VerigatorConnector>,
     policy: PinPolicy,
     guard: Guard,
+    default_country: CountryCode,
 }
 
 /// Where the visitor's page runs, for the WebOTP line of the SMS: the browser fills a code in
@@ -79,7 +80,8 @@ fn internal(error: impl Into<anyhow::Error>) -> FlowError {
 impl Flow {
     /// A flow over these stores, calling the Verigator API through `verigator` as each
     /// site's account; `policy` tells the visitor how long a code lasts and how many tries;
-    /// `guard` decides every send.
+    /// `guard` decides every send; a locked national number with no country is read in
+    /// `default_country`.
     pub fn new(
         sites: Sites,
         sessions: Sessions,
@@ -87,6 +89,7 @@ impl Flow {
         verigator: Arc<dyn VerigatorConnector>,
         policy: PinPolicy,
         guard: Guard,
+        default_country: CountryCode,
     ) -> Self {
         Self {
             sites,
@@ -95,6 +98,7 @@ impl Flow {
             verigator,
             policy,
             guard,
+            default_country,
         }
     }
     async fn load(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {
@@ -109,12 +113,49 @@ impl Flow {
         Ok((session, site))
     }
 
-    async fn load_open(&self, id: &SessionId) -> Result<(Session, Site), FlowError> {
-        let (session, site) = self.load(id).await?;
-        if session.status.is_final() {
+    /// Begins a step of an open session: it waits for the session's steps before it (here
+    /// and on other replicas) and holds the session until [`Flow::end_step`].
+    async fn begin_step(&self, id: &SessionId) -> Result<(Step, Site), FlowError> {
+        let step = match self
+            .sessions
+            .begin_step(id, &*self.clock)
+            .await
+            .map_err(internal)?
+        {
+            StepStart::Begun(step) => step,
+            StepStart::Busy => return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS)),
+            StepStart::Missing => return Err(FlowError::NoSession),
+        };
+        if step.session.status.is_final() {
+            Self::hand_on(step).await;
             return Err(FlowError::Ended);
         }
-        Ok((session, site))
+        match self.sites.get(&step.session.site_id).await {
+            Ok(site) => {
+                tracing::Span::current().record("site", site.id.as_str());
+                Ok((step, site))
+            }
+            Err(cause) => {
+                Self::hand_on(step).await;
+                Err(internal(cause))
+            }
+        }
+    }
+
+    /// Gives the step's session to the next step; not given back, its lease lapses on its own.
+    async fn hand_on(step: Step) {
+        if let Err(cause) = step.end().await {
+            internal(cause);
+        }
+    }
+
+    /// Ends a step: gives the session to the next one, then answers with the session as it
+    /// is now, or with why the step failed.
+    async fn end_step(&self, step: Step, done: Result<(), FlowError>) -> Result<FlowView, FlowError> {
+        let id = step.session.id.clone();
+        Self::hand_on(step).await;
+        done?;
+        self.reload(&id).await
     }
 
     /// The session as the visitor sees it.

@@ -10,7 +10,7 @@ use super::{
 use crate::{
     abuse::{Channel, ClientNet, Recorded, Refusal, SendAttempt},
     domain::{PhoneNumber, SessionId, SessionStatus},
-    sessions::{KnownUser, Session},
+    sessions::{KnownUser, Session, Step},
     sites::Site,
     verigator::{
         wire::{AuthMethod, InitiateAuth, ServiceId, UserId},
@@ -77,44 +77,43 @@ impl Flow {
 
     /// Sends a code to `phone` once the abuse guard allows it, through the host user's
     /// Verigator user under a claim on it, so that no other session's send interleaves, and
-    /// binds the session to that user and moment.
+    /// binds the session to that user and moment. The guard's charge stands for every SMS
+    /// that may have left, whatever the step does next; it is given back only when none did.
     pub(super) async fn initiate(
         &self,
-        session: &Session,
+        step: &Step,
         site: &Site,
         phone: &PhoneNumber,
         by_app: bool,
         client: &ClientNet,
         place: &PagePlace,
-    ) -> Result<FlowView, FlowError> {
+    ) -> Result<(), FlowError> {
+        let session = &step.session;
         if site.test {
-            return self.send_test(session, site, phone, by_app).await;
+            return self.send_test(step, site, phone, by_app).await;
         }
         let recorded = self.guard_send(session, site, phone, client).await?;
-        match self.send_allowed(session, site, phone, by_app, place).await {
-            Ok((view, method)) => {
-                if method == AuthMethod::Totp {
-                    // No SMS went: the authenticator's code is not a send.
-                    self.guard.refund(recorded.id).await.map_err(internal)?;
-                }
-                Ok(view)
-            }
-            Err(error) => {
-                self.guard.refund(recorded.id).await.map_err(internal)?;
-                Err(error)
-            }
+        let mut fate = Fate::NotSent;
+        let done = self
+            .send_allowed(step, site, phone, by_app, place, &mut fate)
+            .await;
+        // No SMS left: an authenticator's code, or a send refused or never asked for.
+        if matches!(fate, Fate::NotSent | Fate::Went(AuthMethod::Totp)) {
+            self.guard.refund(recorded.id).await.map_err(internal)?;
         }
+        done
     }
 
     /// A test site's send: nothing goes and the abuse guard is not asked (so nothing is
     /// charged); a reserved number acts out its failure instead.
     async fn send_test(
         &self,
-        session: &Session,
+        step: &Step,
         site: &Site,
         phone: &PhoneNumber,
         by_app: bool,
-    ) -> Result<FlowView, FlowError> {
+    ) -> Result<(), FlowError> {
+        let session = &step.session;
         let now = self.clock.unix_seconds();
         match test_mode::send(phone) {
             TestSend::Sent => {}
@@ -135,28 +134,30 @@ impl Flow {
         let method = method(site, by_app);
         if !self
             .sessions
-            .test_code_sent(session, phone, method, now)
+            .test_code_sent(step.lease(), phone, method, now)
             .await
             .map_err(internal)?
         {
             return Err(FlowError::OutOfStep);
         }
         tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), test = true, "code sent");
-        self.reload(&session.id).await
+        Ok(())
     }
 
-    /// The send itself, once allowed; answers with the session after it and how the code went.
-    /// The session first claims its host user, so that no other session's send interleaves
-    /// and no two sessions create the host user's Verigator user, and gives the claim up
-    /// whenever the send does not happen.
-    pub(super) async fn send_allowed(
+    /// The send itself, once allowed; `fate` tells what became of the code. The session
+    /// first claims its host user, so that no other session's send interleaves and no two
+    /// sessions create the host user's Verigator user, and gives the claim up whenever the
+    /// send does not happen.
+    async fn send_allowed(
         &self,
-        session: &Session,
+        step: &Step,
         site: &Site,
         phone: &PhoneNumber,
         by_app: bool,
         place: &PagePlace,
-    ) -> Result<(FlowView, AuthMethod), FlowError> {
+        fate: &mut Fate,
+    ) -> Result<(), FlowError> {
+        let session = &step.session;
         let client = self.client(site);
         let request = InitiateAuth {
             method: method(site, by_app),
@@ -181,12 +182,12 @@ impl Flow {
                 return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
             };
             let sent = self
-                .send_claimed(session, service, &*client, phone, known.as_ref(), &request)
+                .send_claimed(session, service, &*client, phone, known.as_ref(), &request, fate)
                 .await;
             let recorded = match sent {
                 Ok((user, method)) => self
                     .sessions
-                    .code_sent(session, phone, user, method, self.clock.unix_seconds())
+                    .code_sent(step.lease(), session, phone, user, method, self.clock.unix_seconds())
                     .await
                     .map_err(|error| LinkError::Failed(error.into()))
                     .map(|recorded| recorded.then_some(method)),
@@ -194,16 +195,16 @@ impl Flow {
             };
             if !matches!(recorded, Ok(Some(_))) {
                 self.sessions
-                    .release_sending(session)
+                    .release_sending(session, *fate != Fate::NotSent)
                     .await
                     .map_err(internal)?;
             }
             match recorded {
                 Ok(Some(method)) => {
                     tracing::info!(site = %site.id, phone = %phone.masked(), method = method.as_str(), "code sent");
-                    return Ok((self.reload(&session.id).await?, method));
+                    return Ok(());
                 }
-                // The session moved on (cancelled, expired) while the code went.
+                // The session moved on (expired) or the step's lease lapsed while the code went.
                 Ok(None) => return Err(FlowError::OutOfStep),
                 // The Verigator server no longer knows the site's service (deleted there):
                 // the site forgets it, and a new one is made, once.
@@ -223,6 +224,7 @@ impl Flow {
 
     /// Under the claim: the host user's Verigator user at `phone` (made again, once, when the
     /// Verigator server no longer knows it), and the code sent through it.
+    #[allow(clippy::too_many_arguments)]
     async fn send_claimed(
         &self,
         session: &Session,
@@ -231,14 +233,15 @@ impl Flow {
         phone: &PhoneNumber,
         known: Option<&KnownUser>,
         request: &InitiateAuth,
+        fate: &mut Fate,
     ) -> Result<(UserId, AuthMethod), LinkError> {
         let user = self.user(session, service, client, phone, known).await?;
-        match client.initiate(service, user, request).await {
+        match noting_fate(client.initiate(service, user, request).await, fate) {
             Err(ClientError::NotFound(_)) if known.is_some_and(|known| known.user == user) => {
                 let user = self.new_user(session, service, client, phone).await?;
-                Ok((user, client.initiate(service, user, request).await?))
+                Ok((user, noting_fate(client.initiate(service, user, request).await, fate)?))
             }
-            sent => Ok((user, sent?)),
+            answer => Ok((user, answer?)),
         }
     }
 
@@ -253,24 +256,50 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
-        let (session, site) = self.load_open(id).await?;
-        // The phone step only: a form posted again from a stale page sends nothing.
-        if session.status != SessionStatus::Started {
-            return Err(FlowError::OutOfStep);
-        }
-        let typed = if session.phone_locked {
-            session.prefill_phone.clone().unwrap_or_default()
-        } else {
-            phone.to_owned()
+        let (step, site) = self.begin_step(id).await?;
+        let done = async {
+            // The phone step only: a form posted again from a stale page sends nothing.
+            if step.session.status != SessionStatus::Started {
+                return Err(FlowError::OutOfStep);
+            }
+            let number = self.number_to_send_to(&step.session, phone, country)?;
+            self.initiate(&step, &site, &number, by_app, client, place)
+                .await
         };
+        let done = done.await;
+        self.end_step(step, done).await
+    }
+
+    /// The number the phone step's fields name: the locked one, whatever else is posted,
+    /// and nothing when the fields name another.
+    fn number_to_send_to(
+        &self,
+        session: &Session,
+        phone: &str,
+        country: &str,
+    ) -> Result<PhoneNumber, FlowError> {
         // The same reading as the phone check's, so both say the same of a number.
-        let number = read_phone_fields(&typed, country).map_err(|error| match error {
-            PhoneFieldError::Phone(error) => FlowError::Phone(error),
-            PhoneFieldError::Country(error) => FlowError::Country(error),
-            PhoneFieldError::Unexpected => FlowError::Unavailable,
-        })?;
-        self.initiate(&session, &site, &number, by_app, client, place)
-            .await
+        let typed = |phone: &str| {
+            read_phone_fields(phone, country).map_err(|error| match error {
+                PhoneFieldError::Phone(error) => FlowError::Phone(error),
+                PhoneFieldError::Country(error) => FlowError::Country(error),
+                PhoneFieldError::Unexpected => FlowError::Unavailable,
+            })
+        };
+        if !session.phone_locked {
+            return typed(phone);
+        }
+        // Admission resolved it to E.164; a session from before that is read as it was.
+        let locked = session
+            .prefill_phone
+            .as_deref()
+            .and_then(|locked| PhoneNumber::parse(locked, Some(self.default_country)).ok())
+            .ok_or_else(|| internal(anyhow::anyhow!("a locked session has no number")))?;
+        if phone.trim().is_empty() || typed(phone).as_ref() == Ok(&locked) {
+            Ok(locked)
+        } else {
+            Err(FlowError::OutOfStep)
+        }
     }
 
     /// Code step: sends a new code to the same number, the old one dies.
@@ -281,22 +310,56 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
-        let (session, site) = self.load_open(id).await?;
+        let (step, site) = self.begin_step(id).await?;
+        let done = self.resend_in(&step, &site, client, place).await;
+        self.end_step(step, done).await
+    }
+
+    async fn resend_in(
+        &self,
+        step: &Step,
+        site: &Site,
+        client: &ClientNet,
+        place: &PagePlace,
+    ) -> Result<(), FlowError> {
+        let session = &step.session;
         let (Some(phone), SessionStatus::CodeSent) = (session.phone.clone(), session.status) else {
             return Err(FlowError::OutOfStep);
         };
         let by_app = session.method == Some(AuthMethod::Totp);
         // The site may ask for a longer wait than the Verigator server enforces.
-        let resend_wait = self.resend_wait(&site)?;
+        let resend_wait = self.resend_wait(site)?;
         let wait = session
             .code_sent_at
             .map_or(0, |sent| sent + resend_wait - self.clock.unix_seconds());
         if wait > 0 && !by_app {
             return Err(FlowError::TooSoon(wait));
         }
-        self.initiate(&session, &site, &phone, by_app, client, place)
+        self.initiate(step, site, &phone, by_app, client, place)
             .await
     }
+}
+
+/// What became of a code the guard allowed, for its charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// Verigator was not asked, or refused (a 4xx): nothing went.
+    NotSent,
+    /// Verigator sent it, this way.
+    Went(AuthMethod),
+    /// Verigator was asked and did not say (a timeout, a dropped connection, a server error):
+    /// it may have gone.
+    Unknown,
+}
+
+/// `answer` to a send, with what it tells of the code's fate.
+fn noting_fate(answer: Result<AuthMethod, ClientError>, fate: &mut Fate) -> Result<AuthMethod, ClientError> {
+    *fate = match &answer {
+        Ok(method) => Fate::Went(*method),
+        Err(error) if error.is_refusal() => Fate::NotSent,
+        Err(_) => Fate::Unknown,
+    };
+    answer
 }
 
 /// How the code goes: by the authenticator app when the visitor chose it and the site allows it.

@@ -6,7 +6,7 @@ use crate::db::Db;
 use crate::{
     abuse::{ClientNet, Guard, Rules},
     clock::{Clock, ManualClock},
-    domain::{SessionId, SessionStatus},
+    domain::{CountryCode, SessionId, SessionStatus},
     sessions::Sessions,
     sites::{CallbackRule, Site, SiteId, Sites, VerificationRequest},
     verigator::{
@@ -198,6 +198,7 @@ impl Harness {
             Arc::new(fake.clone()),
             PinPolicy::default(),
             Guard::new(db.clone(), Rules::default()),
+            CountryCode::parse("EE").unwrap(),
         );
         Self {
             flow,
@@ -220,6 +221,7 @@ impl Harness {
             ts: self.clock.unix_seconds(),
             key: Some(SessionId::generate().to_string()),
             locale: None,
+            country: None,
         };
         self.sessions
             .create(&request, false, self.clock.unix_seconds())
