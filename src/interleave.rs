@@ -4,23 +4,53 @@
 //! Outside a scope, and in every build but the unit tests', a point does nothing.
 
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use std::{future::Future, sync::Mutex, time::Duration};
+use std::{
+    future::Future,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
-tokio::task_local! {
-    static PAUSES: Mutex<StdRng>;
+/// A step's draws, and the label the harness gave it.
+#[derive(Clone)]
+struct Scope {
+    draws: Arc<Mutex<StdRng>>,
+    label: usize,
 }
 
-/// Runs `step` with pauses drawn from `seed`.
-pub async fn scope<F: Future>(seed: u64, step: F) -> F::Output {
-    PAUSES
-        .scope(Mutex::new(StdRng::seed_from_u64(seed)), step)
-        .await
+tokio::task_local! {
+    static SCOPE: Scope;
+}
+
+/// Runs `step`, labelled `label`, with pauses drawn from `seed`.
+pub async fn scope<F: Future>(seed: u64, label: usize, step: F) -> F::Output {
+    let scope = Scope {
+        draws: Arc::new(Mutex::new(StdRng::seed_from_u64(seed))),
+        label,
+    };
+    SCOPE.scope(scope, step).await
+}
+
+/// `step` in the scope of the task that makes it, for a task of its own (a spawned task
+/// starts with none).
+pub fn carry<F: Future>(step: F) -> impl Future<Output = F::Output> {
+    let scope = SCOPE.try_with(Scope::clone).ok();
+    async move {
+        match scope {
+            Some(scope) => SCOPE.scope(scope, step).await,
+            None => step.await,
+        }
+    }
+}
+
+/// The label of the step running, inside a scope.
+pub fn label() -> Option<usize> {
+    SCOPE.try_with(|scope| scope.label).ok()
 }
 
 /// A number below `bound` from the step's own draws; `None` outside a scope.
 pub fn draw(bound: u32) -> Option<u32> {
-    PAUSES
-        .try_with(|rng| rng.lock().map(|mut rng| rng.gen_range(0..bound)).ok())
+    SCOPE
+        .try_with(|scope| scope.draws.lock().map(|mut rng| rng.gen_range(0..bound)).ok())
         .ok()
         .flatten()
 }

@@ -36,15 +36,23 @@ const LEASE_RETRY_LAST: Duration = Duration::from_millis(200);
 pub(super) struct Turns(Arc<Mutex<HashMap<String, Weak<TurnLock<()>>>>>);
 
 impl Turns {
-    /// The lock of `id`'s steps, made when none is alive.
-    fn lock_of(&self, id: &SessionId) -> Arc<TurnLock<()>> {
+    /// A place in the line of `id`'s steps, its lock made when none is alive.
+    fn enter(&self, id: &SessionId) -> Turn {
         let mut turns = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(lock) = turns.get(id.as_str()).and_then(Weak::upgrade) {
-            return lock;
+        let lock = match turns.get(id.as_str()).and_then(Weak::upgrade) {
+            Some(lock) => lock,
+            None => {
+                let lock = Arc::new(TurnLock::new(()));
+                turns.insert(id.as_str().to_owned(), Arc::downgrade(&lock));
+                lock
+            }
+        };
+        Turn {
+            turns: self.clone(),
+            session: id.clone(),
+            lock: Some(lock),
+            held: None,
         }
-        let lock = Arc::new(TurnLock::new(()));
-        turns.insert(id.as_str().to_owned(), Arc::downgrade(&lock));
-        lock
     }
 
     /// Forgets `id`'s lock once no step holds or waits for it.
@@ -61,6 +69,45 @@ impl Turns {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.0.lock().unwrap().len()
+    }
+}
+
+/// A step's place in its session's line in this process, awaited or held; however it ends,
+/// the line forgets it.
+struct Turn {
+    turns: Turns,
+    session: SessionId,
+    lock: Option<Arc<TurnLock<()>>>,
+    held: Option<OwnedMutexGuard<()>>,
+}
+
+impl Turn {
+    /// The steps of the session in this line, this one among them (each holds the lock once:
+    /// as it waits, or as it holds it).
+    fn in_line(&self) -> usize {
+        self.lock.as_ref().map_or(0, Arc::strong_count)
+    }
+
+    /// Waits up to `wait` for the steps before this one; false when they took longer.
+    async fn take(&mut self, wait: Duration) -> bool {
+        let Some(lock) = self.lock.take() else {
+            return false;
+        };
+        match tokio::time::timeout(wait, lock.lock_owned()).await {
+            Ok(held) => {
+                self.held = Some(held);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        self.held.take();
+        self.lock.take();
+        self.turns.forget(&self.session);
     }
 }
 
@@ -88,14 +135,14 @@ impl StepLease {
 }
 
 /// A step's hold on its session, from its first read to its last write. End it with
-/// [`Step::end`]; one dropped unended (the request went away mid-step) gives its lease back
-/// in the background.
+/// [`Step::end`]; one dropped unended (an error between two statements, a panic) gives its
+/// lease back in the background, and the next step here waits for that.
 pub struct Step {
     /// The session as the step found it.
     pub session: Session,
     lease: StepLease,
     sessions: Sessions,
-    turn: Option<OwnedMutexGuard<()>>,
+    turn: Option<Turn>,
     ended: bool,
 }
 
@@ -109,55 +156,55 @@ pub enum StepStart {
     Missing,
 }
 
+/// Tries at giving back the lease of a step dropped unended, a second apart, before it is
+/// left to lapse.
+const RELEASE_TRIES: u32 = 5;
+
 impl Step {
     /// The token its writes name.
     pub fn lease(&self) -> &StepLease {
         &self.lease
     }
 
-    /// Gives the session back to the next step.
+    /// Gives the session back to the next step. When that fails, the step is given back in
+    /// the background, as one dropped.
     pub async fn end(mut self) -> Result<(), sqlx::Error> {
+        if !self.lease.is_given_back() {
+            self.sessions.release(&self.lease).await?;
+        }
         self.ended = true;
-        let released = if self.lease.is_given_back() {
-            Ok(())
-        } else {
-            self.sessions.release(&self.lease).await
-        };
-        self.let_next_in();
-        released
-    }
-
-    fn let_next_in(&mut self) {
-        self.turn.take();
-        self.sessions.turns.forget(&self.lease.session);
+        Ok(())
     }
 }
 
 impl Drop for Step {
     fn drop(&mut self) {
         if self.ended || self.lease.is_given_back() {
-            self.let_next_in();
             return;
         }
-        // The next step here waits for the lease (a few ms), not for this step's process.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let sessions = self.sessions.clone();
-            let lease = StepLease {
-                session: self.lease.session.clone(),
-                token: self.lease.token.clone(),
-                given_back: AtomicBool::new(false),
-            };
-            let turn = self.turn.take();
-            runtime.spawn(async move {
-                if let Err(error) = sessions.release(&lease).await {
-                    tracing::warn!(%error, "a step's lease is left to lapse");
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let sessions = self.sessions.clone();
+        let lease = StepLease {
+            session: self.lease.session.clone(),
+            token: self.lease.token.clone(),
+            given_back: AtomicBool::new(false),
+        };
+        // The turn goes with it: the next step here waits for the lease, not for its lapse.
+        let turn = self.turn.take();
+        runtime.spawn(async move {
+            for attempt in 1..=RELEASE_TRIES {
+                match sessions.release(&lease).await {
+                    Ok(()) => break,
+                    Err(error) if attempt == RELEASE_TRIES => {
+                        tracing::warn!(%error, "a step's lease is left to lapse");
+                    }
+                    Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
                 }
-                drop(turn);
-                sessions.turns.forget(&lease.session);
-            });
-        } else {
-            self.let_next_in();
-        }
+            }
+            drop(turn);
+        });
     }
 }
 
@@ -171,17 +218,10 @@ impl Sessions {
         clock: &dyn Clock,
     ) -> Result<StepStart, sqlx::Error> {
         let deadline = Instant::now() + STEP_WAIT;
-        let lock = self.turns.lock_of(id);
-        // The map's entry is weak: the strong ones are the steps holding or awaiting it.
-        if Arc::strong_count(&lock) > MOST_WAITING + 1 {
-            drop(lock);
-            self.turns.forget(id);
+        let mut turn = self.turns.enter(id);
+        if turn.in_line() > MOST_WAITING + 1 || !turn.take(STEP_WAIT).await {
             return Ok(StepStart::Busy);
         }
-        let Ok(turn) = tokio::time::timeout(STEP_WAIT, lock.lock_owned()).await else {
-            self.turns.forget(id);
-            return Ok(StepStart::Busy);
-        };
         let lease = StepLease {
             session: id.clone(),
             token: SessionId::generate().to_string(),
@@ -190,28 +230,28 @@ impl Sessions {
         let mut retry = LEASE_RETRY_FIRST;
         loop {
             let now = clock.unix_seconds();
-            if let Some(mut session) = self.lease(&lease, now).await? {
-                if !session.status.is_final() && session.expires_at <= now {
-                    self.mark_expired(id, now).await?;
-                    session = self.read(id).await?.unwrap_or(session);
-                }
-                return Ok(StepStart::Begun(Step {
+            if let Some(session) = self.lease(&lease, now).await? {
+                // Held from here: whatever fails next, the step gives the lease back.
+                let mut step = Step {
                     session,
                     lease,
                     sessions: self.clone(),
                     turn: Some(turn),
                     ended: false,
-                }));
+                };
+                if !step.session.status.is_final() && step.session.expires_at <= now {
+                    self.mark_expired(id, now).await?;
+                    if let Some(session) = self.read(id).await? {
+                        step.session = session;
+                    }
+                }
+                return Ok(StepStart::Begun(step));
             }
             if self.read(id).await?.is_none() {
-                drop(turn);
-                self.turns.forget(id);
                 return Ok(StepStart::Missing);
             }
             // Another replica's step holds it.
             if Instant::now() + retry > deadline {
-                drop(turn);
-                self.turns.forget(id);
                 return Ok(StepStart::Busy);
             }
             tokio::time::sleep(retry).await;

@@ -16,15 +16,6 @@ use phone_verify::{
     },
 };
 
-/// SMS the development outbox holds for `phone`.
-async fn sms_to(app: &TestApp, phone: &str) -> usize {
-    app.outbox()
-        .await
-        .iter()
-        .filter(|m| m.recipient == phone)
-        .count()
-}
-
 /// A session of its own host user (`user`), so that only the number's limits apply.
 async fn session_of(app: &TestApp, secret: &SigningSecret, user: &str) -> String {
     start(app, secret, &[("user", user)]).await
@@ -47,7 +38,7 @@ async fn one_session_sends_at_most_three_codes_whatever_the_numbers() {
     }
     let mut sent = 0;
     for number in &numbers {
-        sent += sms_to(&app, number).await;
+        sent += app.sms_to(number).await;
     }
     assert_eq!(sent, 3, "one session, three codes");
     let html = refused.expect("the fourth number is refused");
@@ -69,8 +60,8 @@ async fn alternating_numbers_does_not_reset_a_numbers_limits() {
         let number = if round % 2 == 0 { PHONE } else { other };
         step(&app, &page, &send_to(number)).await;
     }
-    assert_eq!(sms_to(&app, PHONE).await, 1, "one SMS per 30 s to a number");
-    assert_eq!(sms_to(&app, other).await, 1);
+    assert_eq!(app.sms_to(PHONE).await, 1, "one SMS per 30 s to a number");
+    assert_eq!(app.sms_to(other).await, 1);
 
     // Over an hour, at most 5 to one number, however it is asked.
     for round in 0..20 {
@@ -78,7 +69,7 @@ async fn alternating_numbers_does_not_reset_a_numbers_limits() {
         let page = session_of(&app, &secret, &format!("visitor-{round}")).await;
         step(&app, &page, &send_to(PHONE)).await;
     }
-    assert_eq!(sms_to(&app, PHONE).await, 5);
+    assert_eq!(app.sms_to(PHONE).await, 5);
     let page = session_of(&app, &secret, "one-more").await;
     let (status, html) = step(&app, &page, &send_to(PHONE)).await;
     assert_eq!(status, 429);
@@ -94,7 +85,7 @@ async fn concurrent_sends_never_pass_a_cap() {
     // creation by concurrent first visitors is another matter: issue 18).
     let warm_up = start(&app, &secret, &[("state", "warm-up")]).await;
     step(&app, &warm_up, &send_to(PHONE)).await;
-    assert_eq!(sms_to(&app, PHONE).await, 1);
+    assert_eq!(app.sms_to(PHONE).await, 1);
     app.clock.advance(31);
 
     // 200 at once from one session: one SMS.
@@ -102,7 +93,7 @@ async fn concurrent_sends_never_pass_a_cap() {
     let form = send_to(PHONE);
     let burst: Vec<_> = (0..200).map(|_| step(&app, &page, &form)).collect();
     futures::future::join_all(burst).await;
-    assert_eq!(sms_to(&app, PHONE).await, 2);
+    assert_eq!(app.sms_to(PHONE).await, 2);
 
     // 200 sessions of 200 host users, all at once, every 31 seconds for 4 minutes: the
     // number's cooldown and hourly cap hold across all of them.
@@ -116,7 +107,7 @@ async fn concurrent_sends_never_pass_a_cap() {
         let form = send_to(other);
         let burst: Vec<_> = pages.iter().map(|page| step(&app, page, &form)).collect();
         futures::future::join_all(burst).await;
-        let sent = sms_to(&app, other).await;
+        let sent = app.sms_to(other).await;
         assert_eq!(sent, round.min(5), "round {round}");
     }
 }

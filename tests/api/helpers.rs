@@ -222,6 +222,24 @@ impl TestApp {
             .expect("the outbox is JSON")
     }
 
+    /// SMS the development outbox holds for `phone`.
+    pub async fn sms_to(&self, phone: &str) -> usize {
+        self.outbox()
+            .await
+            .iter()
+            .filter(|m| m.recipient == phone)
+            .count()
+    }
+
+    /// Where the development outbox's SMS went, newest first.
+    pub async fn recipients(&self) -> Vec<String> {
+        self.outbox()
+            .await
+            .into_iter()
+            .map(|m| m.recipient)
+            .collect()
+    }
+
     /// Starts an SMS authentication for `user` (at [`PHONE`]) and answers with its PIN.
     pub async fn send_pin(
         &self,
@@ -449,6 +467,14 @@ pub fn return_fields(html: &str) -> Vec<(String, String)> {
             ))
         })
         .collect()
+}
+
+/// The value of field `name` among `fields`.
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// The real `phone-verify` binary, on a database file of the test's own.

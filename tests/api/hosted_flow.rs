@@ -2,7 +2,7 @@
 //! request → session → phone → code → signed return.
 
 use crate::helpers::{
-    add_site, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
+    add_site, field, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
     step_response, CALLBACK, PHONE,
 };
 use hmac::{Hmac, Mac};
@@ -85,17 +85,11 @@ async fn a_visitor_without_javascript_verifies_and_returns_with_a_signed_result(
         "{html}"
     );
     let fields = return_fields(&html);
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    assert_eq!(field("status"), Some("VERIFIED"));
-    assert_eq!(field("phone"), Some(PHONE));
-    assert_eq!(field("user"), Some("alice@example.com"));
-    assert_eq!(field("state"), Some("signup-42"));
-    assert_eq!(field("site"), Some("shop"));
+    assert_eq!(field(&fields, "status"), Some("VERIFIED"));
+    assert_eq!(field(&fields, "phone"), Some(PHONE));
+    assert_eq!(field(&fields, "user"), Some("alice@example.com"));
+    assert_eq!(field(&fields, "state"), Some("signup-42"));
+    assert_eq!(field(&fields, "site"), Some("shop"));
     assert!(host_verifies(&secret, &fields), "{fields:?}");
     assert!(!host_verifies(&SigningSecret::generate(), &fields));
 
@@ -223,13 +217,18 @@ async fn a_locked_number_cannot_be_changed() {
         html[first..].starts_with(r#"<option value="EE" selected"#),
         "{html}"
     );
-    // Whatever is posted, the locked number is used.
-    let (_, html) = step(
+    // A posted number other than the locked one sends nothing.
+    let (status, _) = step(
         &app,
         &page,
         "step=send_code&country=US&phone=%2B14155552671",
     )
     .await;
+    assert_eq!(status, 422);
+    assert!(app.outbox().await.is_empty());
+    // The form as the page posts it (the locked number; its country or another) sends to it.
+    let (_, html) = step(&app, &page, "step=send_code&country=US&phone=%2B37251234567").await;
+    assert_eq!(app.recipients().await, [PHONE]);
     assert!(
         html.contains("+37•••••••67") && !html.contains("Change number"),
         "{html}"

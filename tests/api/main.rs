@@ -7,6 +7,7 @@ mod config;
 mod deploy;
 mod embed;
 mod fuzz;
+mod hang_ups;
 mod hardening;
 mod health;
 mod helpers;

@@ -4,7 +4,7 @@
 //! and counted, the number a code went to, and the codes the Verigator server checked.
 
 use crate::helpers::{
-    add_site, create_site, post_step, return_fields, send_to, shop_site, spawn_app, start, step,
+    add_site, field, create_site, post_step, return_fields, send_to, shop_site, spawn_app, start, step,
     step_from, TestApp, PHONE,
 };
 use phone_verify::{
@@ -14,15 +14,6 @@ use phone_verify::{
     sites::{PinLimits, SigningSecret, Site, SiteId},
 };
 use std::time::{Duration, Instant};
-
-/// SMS the development outbox holds for `phone`.
-async fn sms_to(app: &TestApp, phone: &str) -> usize {
-    app.outbox()
-        .await
-        .iter()
-        .filter(|m| m.recipient == phone)
-        .count()
-}
 
 /// Site `id` (otherwise the shop) with abuse rules `rules` of its own.
 async fn site_with_rules(app: &TestApp, id: &str, rules: serde_json::Value) -> SigningSecret {
@@ -122,13 +113,13 @@ async fn races(
         let number = polish_number(range, i);
         let delay = Duration::from_micros(DELAYS_MICROS[i % DELAYS_MICROS.len()]);
         let cancelled = send_and_cancel(app, secret, site, i, &number, client, delay).await;
-        if cancelled && sms_to(app, &number).await > 0 {
+        if cancelled && app.sms_to(&number).await > 0 {
             cancelled_after_sms += 1;
         }
     }
     let mut sms = 0;
     for i in 0..RACES {
-        sms += sms_to(app, &polish_number(range, i)).await;
+        sms += app.sms_to(&polish_number(range, i)).await;
     }
     (sms, cancelled_after_sms)
 }
@@ -141,7 +132,7 @@ async fn warm_up(app: &TestApp, secret: &SigningSecret, site: &str, range: &str)
     let number = polish_number(range, 999);
     let (status, html) = step_from(app, &page, &send_to(&number), Some("192.0.2.99")).await;
     assert_eq!(status, 200, "{number} takes an SMS: {html}");
-    assert_eq!(sms_to(app, &number).await, 1);
+    assert_eq!(app.sms_to(&number).await, 1);
 }
 
 /// Attack: cancel a session while its SMS is on its way, so the guard takes the send back and
@@ -218,19 +209,14 @@ async fn a_locked_national_number_cannot_be_read_in_another_country() {
 
     step(&app, &page, "step=send_code&phone=0613325651&country=NL").await;
     assert_eq!(
-        sms_to(&app, LOCKED_NL).await,
+        app.sms_to(LOCKED_NL).await,
         0,
         "a locked number signed as French got an SMS in the Netherlands"
     );
     // The page's country (or none): the code goes to the French number. A fix that sent it
     // already, whatever the visitor picked, leaves this post nothing to do.
     step(&app, &page, "step=send_code&phone=0613325651&country=FR").await;
-    let recipients: Vec<String> = app
-        .outbox()
-        .await
-        .into_iter()
-        .map(|m| m.recipient)
-        .collect();
+    let recipients: Vec<String> = app.recipients().await;
     assert_eq!(
         recipients,
         [LOCKED_FR],
@@ -241,15 +227,9 @@ async fn a_locked_national_number_cannot_be_read_in_another_country() {
     let (status, html) = step(&app, &page, &format!("step=check_code&code={pin}")).await;
     assert_eq!(status, 200, "{html}");
     let fields = return_fields(&html);
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
-    assert_eq!(field("status"), Some("VERIFIED"), "{html}");
+    assert_eq!(field(&fields, "status"), Some("VERIFIED"), "{html}");
     assert_eq!(
-        field("phone"),
+        field(&fields, "phone"),
         Some(LOCKED_FR),
         "the result names the locked French number"
     );
@@ -264,13 +244,8 @@ async fn a_locked_number_cannot_be_swapped_for_a_posted_one() {
     let page = start(&app, &secret, &LOCKED).await;
 
     step(&app, &page, &format!("{}&country=NL", send_to(PHONE))).await;
-    assert_eq!(sms_to(&app, PHONE).await, 0, "an SMS to the posted number");
-    let recipients: Vec<String> = app
-        .outbox()
-        .await
-        .into_iter()
-        .map(|m| m.recipient)
-        .collect();
+    assert_eq!(app.sms_to(PHONE).await, 0, "an SMS to the posted number");
+    let recipients: Vec<String> = app.recipients().await;
     assert!(
         recipients.iter().all(|r| r == LOCKED_FR),
         "SMS only ever to the locked French number, not to {recipients:?}"

@@ -1,6 +1,6 @@
 //! The code step: checking a code, going back to the phone step, giving up.
 
-use super::{internal, test_mode, Flow};
+use super::{detached, internal, test_mode, Flow};
 use crate::{
     domain::{Pin, SessionId, SessionStatus},
     sessions::{Step, StepLease},
@@ -16,6 +16,11 @@ impl Flow {
     /// Code step: checks the code.
     #[tracing::instrument(name = "check_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn check_code(&self, id: &SessionId, code: &str) -> Result<FlowView, FlowError> {
+        let (flow, id, code) = (self.clone(), id.clone(), code.to_owned());
+        detached(async move { flow.check_now(&id, &code).await }).await
+    }
+
+    async fn check_now(&self, id: &SessionId, code: &str) -> Result<FlowView, FlowError> {
         let (step, site) = self.begin_step(id).await?;
         let done = self.check_in(&step, &site, code).await;
         self.end_step(step, done).await
@@ -164,6 +169,11 @@ impl Flow {
     /// Code step: back to the phone step, unless the number is locked.
     #[tracing::instrument(name = "change_number", skip_all, fields(session = id.log_ref(), site))]
     pub async fn change_number(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (flow, id) = (self.clone(), id.clone());
+        detached(async move { flow.change_number_now(&id).await }).await
+    }
+
+    async fn change_number_now(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         let (step, _) = self.begin_step(id).await?;
         let done = if step.session.phone_locked {
             Err(FlowError::OutOfStep)
@@ -181,6 +191,11 @@ impl Flow {
     /// Any step: the visitor gives up.
     #[tracing::instrument(name = "cancel", skip_all, fields(session = id.log_ref(), site))]
     pub async fn cancel(&self, id: &SessionId) -> Result<FlowView, FlowError> {
+        let (flow, id) = (self.clone(), id.clone());
+        detached(async move { flow.cancel_now(&id).await }).await
+    }
+
+    async fn cancel_now(&self, id: &SessionId) -> Result<FlowView, FlowError> {
         let (step, site) = self.begin_step(id).await?;
         let done = self.cancel_in(&step, &site).await;
         self.end_step(step, done).await

@@ -65,11 +65,6 @@ enum PortEvent {
     Unanswered,
 }
 
-tokio::task_local! {
-    /// The session (its index in the run) whose step is running.
-    static SESSION: usize;
-}
-
 /// The Verigator port with pauses around each call, some answers refused before the call or
 /// lost after it, and a log of sends and checks by session.
 struct Port {
@@ -78,8 +73,9 @@ struct Port {
 }
 
 impl Port {
+    /// Notes `event` for the session (its index in the run) whose step is running.
     fn record(&self, event: PortEvent) {
-        if let Ok(session) = SESSION.try_with(|session| *session) {
+        if let Some(session) = interleave::label() {
             self.log.lock().unwrap().push((session, event));
         }
     }
@@ -478,10 +474,7 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
             }
         };
         let pauses = seed.wrapping_mul(1000).wrapping_add(index as u64);
-        tasks.push(tokio::spawn(SESSION.scope(
-            session,
-            interleave::scope(pauses, step),
-        )));
+        tasks.push(tokio::spawn(interleave::scope(pauses, session, step)));
     }
     for task in tasks {
         done.push(task.await.expect("a step does not panic"));
@@ -523,6 +516,17 @@ async fn last_code_to(db: &Db, phone: &str) -> Option<String> {
     (!code.is_empty()).then_some(code)
 }
 
+/// The SMS the outbox took for `recipient`.
+async fn sms_to(db: &Db, recipient: &str) -> i64 {
+    crate::db::on_db!(db, |db| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sms_outbox WHERE recipient = $1"
+    )
+    .bind(recipient)
+    .fetch_one(db)
+    .await)
+    .expect("the outbox")
+}
+
 /// The invariants, after a run.
 async fn check(
     world: &World,
@@ -542,14 +546,7 @@ async fn check(
         .collect();
     let mut sent = 0i64;
     for recipient in &recipients {
-        let n: i64 = crate::db::on_db!(&world.db, |db| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sms_outbox WHERE recipient = $1"
-        )
-        .bind(recipient)
-        .fetch_one(db)
-        .await)
-        .expect("the outbox");
-        sent += n;
+        sent += sms_to(&world.db, recipient).await;
     }
     let counted: i64 = crate::db::on_db!(&world.db, |db| sqlx::query_scalar(
         "SELECT COUNT(*) FROM abuse_decisions WHERE site_id = $1 AND counted = 1"
@@ -602,13 +599,7 @@ async fn check(
             }
             _ => false,
         });
-        let n: i64 = crate::db::on_db!(&world.db, |db| sqlx::query_scalar(
-            "SELECT COUNT(*) FROM sms_outbox WHERE recipient = $1"
-        )
-        .bind(recipient)
-        .fetch_one(db)
-        .await)
-        .expect("the outbox");
+        let n = sms_to(&world.db, recipient).await;
         if n > 0 && !asked {
             violations.push(format!(
                 "(a) {n} SMS went to {recipient}, which only a locked session's fields named"

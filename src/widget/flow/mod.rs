@@ -27,7 +27,8 @@ use crate::{
         VerigatorConnector,
     },
 };
-use std::sync::Arc;
+use std::{future::Future, sync::Arc};
+use tracing::Instrument;
 
 /// Why a request could not start a session.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,19 @@ pub struct PagePlace {
 
 /// How soon a visitor may try again while another session of the same host user sends.
 const BUSY_RETRY_SECONDS: i64 = 5;
+
+/// Runs a step to its end on a task of its own: a visitor who hangs up mid-step (the request
+/// dropped) stops no step between two of its writes, nor after its SMS went.
+async fn detached<T: Send + 'static>(
+    step: impl Future<Output = Result<T, FlowError>> + Send + 'static,
+) -> Result<T, FlowError> {
+    // The unit tests' interleavings harness pauses the step inside its task too.
+    #[cfg(test)]
+    let step = crate::interleave::carry(step);
+    tokio::spawn(step.in_current_span())
+        .await
+        .unwrap_or_else(|panicked| Err(internal(panicked)))
+}
 
 fn internal(error: impl Into<anyhow::Error>) -> FlowError {
     let error = error.into();

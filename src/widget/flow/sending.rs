@@ -2,7 +2,7 @@
 //! user's Verigator user.
 
 use super::{
-    internal,
+    detached, internal,
     test_mode::{self, TestSend},
     verigator_link::LinkError,
     Flow, PagePlace, BUSY_RETRY_SECONDS,
@@ -256,6 +256,24 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
+        let (flow, id, client, place) = (self.clone(), id.clone(), client.clone(), place.clone());
+        let (phone, country) = (phone.to_owned(), country.to_owned());
+        detached(async move {
+            flow.send_code_now(&id, &phone, &country, by_app, &client, &place)
+                .await
+        })
+        .await
+    }
+
+    async fn send_code_now(
+        &self,
+        id: &SessionId,
+        phone: &str,
+        country: &str,
+        by_app: bool,
+        client: &ClientNet,
+        place: &PagePlace,
+    ) -> Result<FlowView, FlowError> {
         let (step, site) = self.begin_step(id).await?;
         let done = async {
             // The phone step only: a form posted again from a stale page sends nothing.
@@ -305,6 +323,16 @@ impl Flow {
     /// Code step: sends a new code to the same number, the old one dies.
     #[tracing::instrument(name = "resend_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn resend(
+        &self,
+        id: &SessionId,
+        client: &ClientNet,
+        place: &PagePlace,
+    ) -> Result<FlowView, FlowError> {
+        let (flow, id, client, place) = (self.clone(), id.clone(), client.clone(), place.clone());
+        detached(async move { flow.resend_now(&id, &client, &place).await }).await
+    }
+
+    async fn resend_now(
         &self,
         id: &SessionId,
         client: &ClientNet,
