@@ -7,12 +7,7 @@ use crate::helpers::{
     test_settings, TestApp, PHONE,
 };
 use axum::{body::Bytes, extract::State, http::HeaderMap, routing::any, Router};
-use phone_verify::{
-    abuse::{Guard, Rules},
-    clock::Clock,
-    db::Db,
-};
-use sqlx::Connection;
+use phone_verify::db::{Backend, Db};
 use std::time::{Duration, Instant};
 
 /// What the session page shows: the step it is at, and the error it shows, if any.
@@ -57,16 +52,6 @@ async fn post_and_hang_up(app: &TestApp, page: &str, form: &str, patience: Durat
         .send()
         .await
         .is_err()
-}
-
-/// The codes the abuse guard counts as sent for `site` today.
-async fn guard_counted(app: &TestApp, site: &str) -> i64 {
-    let db = Db::connect(&app.db_url).await.unwrap();
-    Guard::new(db, Rules::default())
-        .report(site, 1, app.clock.unix_seconds())
-        .await
-        .unwrap()
-        .sent
 }
 
 /// The lease columns of the session behind `page`.
@@ -175,7 +160,7 @@ async fn a_send_dropped_after_the_sms_went_leaves_a_usable_session() {
     assert!(hung_up, "the client gave up");
     tokio::time::sleep(Duration::from_secs(3)).await;
     let sms = verigator.sms_to(PHONE).await;
-    let counted = guard_counted(&widget, "shop").await;
+    let counted = widget.guard_counted("shop").await;
     let lease = lease_of(&widget, &page_path).await;
     let html = page(&widget, &page_path).await;
     println!("after the hang-up: {sms} SMS to {PHONE}, guard counts {counted}, lease {lease:?}, page: {}", describe(&html));
@@ -215,31 +200,35 @@ async fn a_send_dropped_before_verigator_was_asked_is_not_charged() {
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let sms = verigator.outbox().await.len();
-    let counted = guard_counted(&widget, "shop").await;
+    let counted = widget.guard_counted("shop").await;
     println!("{dropped} sends dropped before Verigator: {sms} SMS in the outbox, {counted} counted by the guard");
     assert_eq!(sms as i64, counted, "the guard counts SMS that never went");
 }
 
 /// Attack: hang up while the step's lease is being taken (the database busy with another
-/// writer: a statement waits up to busy_timeout = 5 s). The UPDATE commits after the request
-/// is gone: the lease has no holder and no Drop gives it back.
+/// writer: SQLite's write lock, or on PostgreSQL the sessions' rows). The UPDATE commits after
+/// the request is gone: nobody may be left holding the lease.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hang_up_while_the_lease_is_taken_does_not_lock_the_session_out() {
     let app = spawn_app().await;
     let secret = add_site(&app, None).await;
     let page_path = start(&app, &secret, &[]).await;
 
-    // Another writer holds SQLite's write lock for a second.
-    let file = app.db_url.strip_prefix("sqlite://").unwrap().to_owned();
-    let mut writer = sqlx::SqliteConnection::connect(&format!("sqlite://{file}"))
-        .await
-        .unwrap();
-    sqlx::query("BEGIN IMMEDIATE").execute(&mut writer).await.unwrap();
+    // Another writer holds the sessions for a second: SQLite's write lock, taken at BEGIN
+    // IMMEDIATE, or PostgreSQL's row locks.
+    let db = Db::connect(&app.db_url).await.unwrap();
+    let mut writer = db.begin_serialized(0).await.unwrap();
+    if let Backend::Postgres(tx) = &mut writer {
+        sqlx::query("SELECT id FROM sessions FOR UPDATE")
+            .execute(&mut **tx)
+            .await
+            .unwrap();
+    }
     let hung_up =
         post_and_hang_up(&app, &page_path, &send_to(PHONE), Duration::from_millis(300)).await;
     assert!(hung_up);
     tokio::time::sleep(Duration::from_millis(700)).await;
-    sqlx::query("COMMIT").execute(&mut writer).await.unwrap();
+    writer.commit().await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let lease = lease_of(&app, &page_path).await;
     println!("after the hang-up: lease {lease:?}");

@@ -231,6 +231,16 @@ impl TestApp {
             .count()
     }
 
+    /// The codes the abuse guard counts as sent for `site` today (what `abuse report` shows).
+    pub async fn guard_counted(&self, site: &str) -> i64 {
+        let db = phone_verify::db::Db::connect(&self.db_url).await.unwrap();
+        phone_verify::abuse::Guard::new(db, phone_verify::abuse::Rules::default())
+            .report(site, 1, self.clock.unix_seconds())
+            .await
+            .unwrap()
+            .sent
+    }
+
     /// Where the development outbox's SMS went, newest first.
     pub async fn recipients(&self) -> Vec<String> {
         self.outbox()

@@ -4,12 +4,10 @@
 //! and counted, the number a code went to, and the codes the Verigator server checked.
 
 use crate::helpers::{
-    add_site, field, create_site, post_step, return_fields, send_to, shop_site, spawn_app, start, step,
+    add_site, create_site, field, post_step, return_fields, send_to, shop_site, spawn_app, start, step,
     step_from, TestApp, PHONE,
 };
 use phone_verify::{
-    abuse::{Guard, Rules},
-    clock::Clock,
     db::Db,
     sites::{PinLimits, SigningSecret, Site, SiteId},
 };
@@ -23,16 +21,6 @@ async fn site_with_rules(app: &TestApp, id: &str, rules: serde_json::Value) -> S
         ..shop_site(None)
     };
     create_site(app, site).await
-}
-
-/// The codes the abuse guard counts as sent for `site` today (what `abuse report` shows).
-async fn guard_counted(app: &TestApp, site: &str) -> i64 {
-    let db = Db::connect(&app.db_url).await.unwrap();
-    Guard::new(db, Rules::default())
-        .report(site, 1, app.clock.unix_seconds())
-        .await
-        .unwrap()
-        .sent
 }
 
 /// `phone_verify_sms_sent_total{country=…}` as `/metrics` shows it now (the recorder is the
@@ -151,7 +139,7 @@ async fn a_cancel_racing_a_send_does_not_refund_the_sms() {
 
     let (raced, cancelled_after_sms) = races(&app, &secret, "racing", "51", "198.51.100.51").await;
     let sms = raced + 1;
-    let counted = guard_counted(&app, "racing").await;
+    let counted = app.guard_counted("racing").await;
     let metric = sms_sent_metric(&app, "PL").await - metric_before;
     println!(
         "{RACES} send/cancel races: {cancelled_after_sms} sessions cancelled after their SMS \
