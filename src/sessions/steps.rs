@@ -149,7 +149,7 @@ pub struct Step {
 /// What became of a step's try to begin.
 pub enum StepStart {
     /// The step holds its session.
-    Begun(Step),
+    Begun(Box<Step>),
     /// Another step of the session held it for longer than a step waits.
     Busy,
     /// No such session.
@@ -245,7 +245,7 @@ impl Sessions {
                         step.session = session;
                     }
                 }
-                return Ok(StepStart::Begun(step));
+                return Ok(StepStart::Begun(Box::new(step)));
             }
             if self.read(id).await?.is_none() {
                 return Ok(StepStart::Missing);
@@ -332,7 +332,7 @@ mod tests {
 
     fn begun(start: StepStart) -> Step {
         match start {
-            StepStart::Begun(step) => step,
+            StepStart::Begun(step) => *step,
             StepStart::Busy => panic!("busy"),
             StepStart::Missing => panic!("missing"),
         }

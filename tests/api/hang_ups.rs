@@ -246,9 +246,6 @@ async fn a_hang_up_while_the_lease_is_taken_does_not_lock_the_session_out() {
     );
 }
 
-/// Attack: a visitor hangs up mid-step on a *missing*/busy session to leak entries of the
-/// per-process turn map. (Checked by reading; see the report.)
-
 /// Attack: a locked number posted in other shapes, and other numbers in shapes the locked
 /// comparison may read differently. Nothing may go anywhere but the locked number.
 #[tokio::test]

@@ -155,7 +155,7 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
         let (sessions, id, clock) = (sessions.clone(), session.id.clone(), app.clock.clone());
         async move {
             match sessions.begin_step(&id, &clock).await.unwrap() {
-                StepStart::Begun(step) => step,
+                StepStart::Begun(step) => *step,
                 _ => panic!("the session is free"),
             }
         }

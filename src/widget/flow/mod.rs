@@ -136,7 +136,7 @@ impl Flow {
             .await
             .map_err(internal)?
         {
-            StepStart::Begun(step) => step,
+            StepStart::Begun(step) => *step,
             StepStart::Busy => return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS)),
             StepStart::Missing => return Err(FlowError::NoSession),
         };
