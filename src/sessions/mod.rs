@@ -12,7 +12,7 @@ use crate::{
 
 mod steps;
 mod verigator_users;
-pub use steps::{Step, StepLease, StepStart, STEP_LEASE_SECONDS};
+pub use steps::{Step, StepLease, StepStart};
 pub use verigator_users::KnownUser;
 
 /// How long a session lives, start to finish, in seconds.
@@ -360,20 +360,20 @@ impl Sessions {
         Ok(moved == 1)
     }
 
-    /// Takes one try at the session's code before it is checked, under the step's lease:
-    /// answers how many the code has had with this one, or `None` when `max` are spent (or the
-    /// code is no longer pending, or the lease lapsed).
-    pub async fn take_try(&self, lease: &StepLease, max: i64) -> Result<Option<i64>, sqlx::Error> {
-        crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
+    /// Takes one try at the session's code before it is checked, under the step's lease; false
+    /// when `max` are spent (or the code is no longer pending, or the lease lapsed).
+    pub async fn take_try(&self, lease: &StepLease, max: i64) -> Result<bool, sqlx::Error> {
+        let taken = crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sessions SET wrong_codes = wrong_codes + 1 \
-             WHERE id = $1 AND status = 'code_sent' AND wrong_codes < $2 AND step_token = $3 \
-             RETURNING wrong_codes"
+             WHERE id = $1 AND status = 'code_sent' AND wrong_codes < $2 AND step_token = $3"
         )
         .bind(lease.session.as_str())
         .bind(max)
         .bind(&lease.token)
-        .fetch_optional(db)
-        .await)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(taken == 1)
     }
 
     /// Gives back a try that no check used (Verigator refused the call before checking).

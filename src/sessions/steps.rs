@@ -20,7 +20,7 @@ use tokio::sync::{Mutex as TurnLock, OwnedMutexGuard};
 
 /// How long a lease lasts: longer than any step takes (a step makes a few Verigator calls, and
 /// the client gives each up after 15 s), so that it lapses only when its holder died or hung.
-pub const STEP_LEASE_SECONDS: i64 = 120;
+const STEP_LEASE_SECONDS: i64 = 120;
 /// How long a step waits for the steps of its session before it, here or on another replica.
 const STEP_WAIT: Duration = Duration::from_secs(10);
 /// The most steps of one session that wait here at once; a visitor has one or two in

@@ -81,6 +81,7 @@ impl Flow {
                 Ok(())
             }
             AuthResult::Invalid => {
+                // This check's try is taken: one more than the step found.
                 let attempts_left = policy.max_wrong_tries - session.wrong_codes - 1;
                 if attempts_left > 0 {
                     return Err(FlowError::WrongCode { attempts_left });
@@ -110,7 +111,7 @@ impl Flow {
             .take_try(step.lease(), max)
             .await
             .map_err(internal)?;
-        if taken.is_none() {
+        if !taken {
             self.lock(step.lease(), self.clock.unix_seconds()).await?;
             return Err(FlowError::OutOfStep);
         }

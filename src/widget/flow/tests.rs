@@ -37,6 +37,8 @@ struct FakeState {
     web_otp: Option<WebOtpHosts>,
     /// Answers the next send with this error instead of sending.
     fail_next_send: Option<ClientError>,
+    /// How long each send takes before it goes.
+    send_delay: Option<std::time::Duration>,
 }
 
 /// A Verigator that keeps one pending code per user, as the real one does.
@@ -117,6 +119,10 @@ impl VerigatorApi for FakeVerigator {
         user: UserId,
         request: &InitiateAuth,
     ) -> Result<AuthMethod, ClientError> {
+        let delay = self.0.lock().unwrap().send_delay;
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
         let mut state = self.0.lock().unwrap();
         if let Some(error) = state.fail_next_send.take() {
             return Err(error);
@@ -507,4 +513,29 @@ async fn the_sms_names_the_hosts_where_the_browser_may_fill_the_code_in() {
             "{reported:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_visitor_who_hangs_up_mid_send_stops_nothing() {
+    let h = Harness::new().await;
+    let id = h.session("alice").await;
+    h.fake.0.lock().unwrap().send_delay = Some(std::time::Duration::from_millis(200));
+    // The request goes away while the code is on its way (its future dropped).
+    let hung_up = tokio::time::timeout(std::time::Duration::from_millis(50), h.send(&id, VICTIM));
+    assert!(hung_up.await.is_err(), "the send was still on its way");
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(h.fake.sends(), 1, "the code went");
+    let session = h
+        .sessions
+        .get(&id, h.clock.unix_seconds())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        session.status,
+        SessionStatus::CodeSent,
+        "the step ran to its end: the session knows its code"
+    );
+    let code = h.fake.code_to(VICTIM);
+    assert_eq!(h.check(&id, &code).await, Ok(SessionStatus::Verified));
 }
