@@ -3,13 +3,16 @@
 
 use super::{
     client_ip::ClientNet,
-    decide::{decide, Decision, Figures, Verdict, COUNTRY_HISTORY_DAYS},
+    decide::{
+        decide, ClientFigures, Decision, Figures, Limit, SiteFigures, Tally, Verdict,
+        COUNTRY_HISTORY_DAYS,
+    },
     rules::{Mode, Rules},
 };
 use crate::db::{Db, Tx};
 use crate::{
     clock::{DAY_SECONDS, HOUR_SECONDS},
-    domain::PhoneNumber,
+    domain::{Destination, PhoneNumber},
 };
 use std::{
     collections::HashMap,
@@ -70,8 +73,9 @@ pub struct Recorded {
     pub first_block_of_session: bool,
 }
 
-/// The most codes verified on one day of the 14 before today, per (site, country), with the
-/// day it was read on: it changes once a day, and reading it scans two weeks of the record.
+/// The most codes verified on one day of the 14 before today, per (site, destination or ""
+/// for all), with the day it was read on: it changes once a day, and reading it scans two
+/// weeks of the record.
 type BestDays = HashMap<(String, String), (i64, i64)>;
 
 /// The abuse guard.
@@ -104,20 +108,29 @@ impl Guard {
         attempt: &SendAttempt<'_>,
         now: i64,
     ) -> Result<Recorded, sqlx::Error> {
-        let country = attempt.phone.region();
+        let destination = attempt.phone.destination();
         // Past days do not change: read outside the write lock.
-        let best_day = match (attempt.site, &country) {
-            (Some(site), Some(country)) if attempt.rules.country.mode != Mode::Off => {
-                self.verified_best_day(site, country, now).await?
+        let (mut site_best, mut destination_best) = (0, 0);
+        if let Some(site) = attempt.site {
+            if attempt.rules.site.mode != Mode::Off {
+                site_best = self.verified_best_day(site, None, now).await?;
             }
-            _ => 0,
-        };
+            if let (Some(d), true) = (&destination, attempt.rules.country.mode != Mode::Off) {
+                destination_best = self.verified_best_day(site, Some(d.as_str()), now).await?;
+            }
+        }
         // Concurrent sends, on any replica, wait their turn instead of each reading the
         // counts before any has written.
         let mut tx = self.db.begin_serialized(GUARD_LOCK).await?;
-        let mut figures = figures(&mut tx, attempt, country, now).await?;
-        figures.country_verified_best_day = best_day;
-        let decision = decide(attempt.rules, &figures, now);
+        let best_days = (site_best, destination_best);
+        let figures = figures(&mut tx, attempt, destination, best_days, now).await?;
+        let mut decision = decide(attempt.rules, &figures, now);
+        if let Some(reached) = decision.reached.as_mut() {
+            if let Some((scope, window)) = waits_on(reached.limit, attempt, &figures) {
+                reached.retry_after_seconds =
+                    unverified_wait(&mut tx, scope, reached.max, window, now).await?;
+            }
+        }
         let first_block_of_session = match (decision.verdict, attempt.session) {
             (Verdict::Block, Some(session)) => {
                 let earlier: bool = crate::db::on_db!(&mut tx, |tx| {
@@ -138,8 +151,8 @@ impl Guard {
         let id = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query_scalar(
             "INSERT INTO abuse_decisions (decided_at, channel, site_id, session_id, client_net, \
-             phone_number, number_prefix, country, verdict, rule, figures, counted) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             phone_number, number_prefix, country, verdict, rule, figures, counted, new_destination) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(now)
         .bind(attempt.channel.as_str())
@@ -148,16 +161,18 @@ impl Guard {
         .bind(attempt.client.map(ClientNet::as_str))
         .bind(attempt.phone.as_str())
         .bind(prefix(attempt))
-        .bind(figures.country.as_deref())
+        .bind(figures.destination.as_ref().map(Destination::as_str))
         .bind(decision.verdict.as_str())
         .bind(decision.reached.map(|r| r.limit.as_str()))
         .bind(reached.unwrap_or_default())
         .bind(i64::from(decision.allows()))
+        .bind(i64::from(figures.destination_is_new()))
         .fetch_one(&mut **tx).await
         })?;
         tx.commit().await?;
         if let (Verdict::Block, Some(reached)) = (decision.verdict, &decision.reached) {
-            crate::metrics::sms_blocked(reached.limit.as_str(), figures.country.as_deref());
+            let destination = figures.destination.as_ref().map(Destination::as_str);
+            crate::metrics::sms_blocked(reached.limit.as_str(), destination);
         }
         Ok(Recorded {
             id,
@@ -166,16 +181,16 @@ impl Guard {
         })
     }
 
-    /// The most codes to `country` the site's visitors verified on one (UTC) day of the
-    /// [`COUNTRY_HISTORY_DAYS`] before today.
+    /// The most codes the site's visitors verified on one (UTC) day of the
+    /// [`COUNTRY_HISTORY_DAYS`] before today: all of them, or those to one destination.
     async fn verified_best_day(
         &self,
         site: &str,
-        country: &str,
+        destination: Option<&str>,
         now: i64,
     ) -> Result<i64, sqlx::Error> {
         let today = now.div_euclid(DAY_SECONDS);
-        let key = (site.to_owned(), country.to_owned());
+        let key = (site.to_owned(), destination.unwrap_or_default().to_owned());
         if let Some((day, best)) = self.cached_best_day(&key) {
             if day == today {
                 return Ok(best);
@@ -183,11 +198,12 @@ impl Guard {
         }
         let best: i64 = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
-             FROM abuse_decisions WHERE site_id = $1 AND country = $2 AND verified = 1 \
-             AND decided_at >= $3 AND decided_at < $4 GROUP BY decided_at / $5) AS days",
+             FROM abuse_decisions WHERE site_id = $1 AND ($2 = '' OR country = $2) \
+             AND verified = 1 AND decided_at >= $3 AND decided_at < $4 \
+             GROUP BY decided_at / $5) AS days",
         )
         .bind(site)
-        .bind(country)
+        .bind(&key.1)
         .bind((today - COUNTRY_HISTORY_DAYS) * DAY_SECONDS)
         .bind(today * DAY_SECONDS)
         .bind(DAY_SECONDS)
@@ -232,12 +248,13 @@ impl Guard {
 
     /// Records that the code of the session's last send was verified: its country's record
     /// grows, and it no longer counts as unverified.
-    pub async fn verified_in_session(&self, session: &str) -> Result<(), sqlx::Error> {
+    pub async fn verified_in_session(&self, session: &str, now: i64) -> Result<(), sqlx::Error> {
         crate::db::on_db!(&self.db, |db| sqlx::query(
-            "UPDATE abuse_decisions SET verified = 1 WHERE id = \
+            "UPDATE abuse_decisions SET verified = 1, verified_at = $2 WHERE id = \
              (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)",
         )
         .bind(session)
+        .bind(now)
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
@@ -245,13 +262,18 @@ impl Guard {
     }
 
     /// Records that the last code the Verigator API sent to `phone` was verified.
-    pub async fn verified_by_api(&self, phone: &PhoneNumber) -> Result<(), sqlx::Error> {
+    pub async fn verified_by_api(
+        &self,
+        phone: &PhoneNumber,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         crate::db::on_db!(&self.db, |db| {
             sqlx::query(
-            "UPDATE abuse_decisions SET verified = 1 WHERE id = \
+            "UPDATE abuse_decisions SET verified = 1, verified_at = $2 WHERE id = \
              (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)",
         )
         .bind(phone.as_str())
+        .bind(now)
         .execute(db).await.map(|done| done.rows_affected())
         })?;
         Ok(())
@@ -263,11 +285,125 @@ fn prefix<'a>(attempt: &SendAttempt<'a>) -> &'a str {
     attempt.phone.prefix(hidden)
 }
 
-/// Reads what the rules that are on need to know, before this send.
+/// One count of the record that the rules of unverified codes read.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'a> {
+    /// A client network's widget sends, across sites.
+    Client(&'a str),
+    /// A block of numbers' widget sends, across sites.
+    Prefix(&'a str),
+    /// A site's sends.
+    Site(&'a str),
+    /// A site's sends to one destination.
+    Destination(&'a str, &'a str),
+    /// A site's sends to destinations that were new to it.
+    NewDestinations(&'a str),
+}
+
+impl<'a> Scope<'a> {
+    /// Its rows, in SQL over `$3` (and `$4`): `$1` and `$2` are the queries' own.
+    fn rows(self) -> &'static str {
+        match self {
+            Self::Client(_) => "client_net = $3",
+            Self::Prefix(_) => "number_prefix = $3 AND channel <> 'api'",
+            Self::Site(_) => "site_id = $3",
+            Self::Destination(..) => "site_id = $3 AND country = $4",
+            Self::NewDestinations(_) => "site_id = $3 AND new_destination = 1",
+        }
+    }
+
+    /// What `$3` (and `$4`) are.
+    fn keys(self) -> Vec<&'a str> {
+        match self {
+            Self::Client(key) | Self::Prefix(key) | Self::Site(key) | Self::NewDestinations(key) => {
+                vec![key]
+            }
+            Self::Destination(site, destination) => vec![site, destination],
+        }
+    }
+}
+
+/// The count's codes of the last hour and day, verified or not.
+async fn tally(tx: &mut Tx, scope: Scope<'_>, now: i64) -> Result<Tally, sqlx::Error> {
+    let sql = format!(
+        "SELECT COUNT(*) FILTER (WHERE verified = 0 AND decided_at > $1), \
+         COUNT(*) FILTER (WHERE verified = 0), \
+         COUNT(*) FILTER (WHERE verified = 1 AND decided_at > $1), \
+         COUNT(*) FILTER (WHERE verified = 1) \
+         FROM abuse_decisions WHERE {} AND counted = 1 AND decided_at > $2",
+        scope.rows()
+    );
+    let (unverified_hour, unverified_day, verified_hour, verified_day) =
+        crate::db::on_db!(&mut *tx, |tx| {
+            let mut query = sqlx::query_as(&sql)
+                .bind(now - HOUR_SECONDS)
+                .bind(now - DAY_SECONDS);
+            for key in scope.keys() {
+                query = query.bind(key);
+            }
+            query.fetch_one(&mut **tx).await
+        })?;
+    Ok(Tally {
+        unverified_hour,
+        unverified_day,
+        verified_hour,
+        verified_day,
+    })
+}
+
+/// The count and window a reached limit of unverified codes waits on, when waiting within
+/// the hour helps (the daily ones are refusals without a time).
+fn waits_on<'a>(
+    limit: Limit,
+    attempt: &SendAttempt<'a>,
+    figures: &'a Figures,
+) -> Option<(Scope<'a>, i64)> {
+    let scope = match limit {
+        Limit::IpUnverifiedPerHour => Scope::Client(attempt.client?.as_str()),
+        Limit::PrefixUnverifiedPerHour => Scope::Prefix(prefix(attempt)),
+        Limit::SiteUnverifiedPerHour => Scope::Site(attempt.site?),
+        Limit::CountryUnverifiedPerHour => {
+            Scope::Destination(attempt.site?, figures.destination.as_ref()?.as_str())
+        }
+        Limit::CountryNewPerHour => Scope::NewDestinations(attempt.site?),
+        _ => return None,
+    };
+    Some((scope, HOUR_SECONDS))
+}
+
+/// The wait until fewer than `max` of the count's unverified codes fall in the last
+/// `window`: when its `max`-th newest leaves it (sooner if some verify meanwhile).
+async fn unverified_wait(
+    tx: &mut Tx,
+    scope: Scope<'_>,
+    max: i64,
+    window: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    let sql = format!(
+        "SELECT decided_at FROM abuse_decisions WHERE {} AND counted = 1 AND verified = 0 \
+         AND decided_at > $1 ORDER BY decided_at DESC LIMIT 1 OFFSET $2",
+        scope.rows()
+    );
+    let at: Option<i64> = crate::db::on_db!(&mut *tx, |tx| {
+        let mut query = sqlx::query_scalar(&sql)
+            .bind(now - window)
+            .bind((max - 1).max(0));
+        for key in scope.keys() {
+            query = query.bind(key);
+        }
+        query.fetch_optional(&mut **tx).await
+    })?;
+    Ok(at.map(|at| (at + window - now).max(1)))
+}
+
+/// Reads what the rules that are on need to know, before this send; `best_days` are the
+/// site's and the destination's most verified codes on one day of the last two weeks.
 async fn figures(
     tx: &mut Tx,
     attempt: &SendAttempt<'_>,
-    country: Option<String>,
+    destination: Option<Destination>,
+    best_days: (i64, i64),
     now: i64,
 ) -> Result<Figures, sqlx::Error> {
     let rules = attempt.rules;
@@ -276,7 +412,7 @@ async fn figures(
     let mut figures = Figures {
         number: phone.as_str().to_owned(),
         line_takes_sms: phone.receives_sms(),
-        country: country.clone(),
+        destination,
         ..Figures::default()
     };
     if rules.number.mode != Mode::Off {
@@ -290,19 +426,6 @@ async fn figures(
         .fetch_all(&mut **tx)
         .await)?;
     }
-    // The rules of the widget's public pages; the Verigator API's callers are account
-    // holders, held to the number and line-type rules.
-    if rules.prefix.mode != Mode::Off && !api {
-        figures.prefix_sent_at = crate::db::on_db!(&mut *tx, |tx| sqlx::query_scalar(
-            "SELECT decided_at FROM abuse_decisions WHERE number_prefix = $1 AND counted = 1 \
-             AND decided_at > $2 AND channel <> 'api' ORDER BY decided_at DESC LIMIT $3",
-        )
-        .bind(prefix(attempt))
-        .bind(now - HOUR_SECONDS)
-        .bind(rules.prefix.per_hour)
-        .fetch_all(&mut **tx)
-        .await)?;
-    }
     if let (Some(session), true) = (attempt.session, rules.session.mode != Mode::Off) {
         figures.session_numbers = Some(crate::db::on_db!(&mut *tx, |tx| {
             sqlx::query_scalar(
@@ -312,57 +435,57 @@ async fn figures(
             .fetch_all(&mut **tx).await
         })?);
     }
+    // The rules of the widget's public pages; the Verigator API's callers are account
+    // holders, held to the number, line-type and destination rules.
+    if api {
+        return Ok(figures);
+    }
+    if rules.prefix.mode != Mode::Off {
+        figures.prefix = Some(tally(tx, Scope::Prefix(prefix(attempt)), now).await?);
+    }
     if let (Some(client), true) = (attempt.client, rules.ip.mode != Mode::Off) {
         // A client is one client across sites: its sends to any of them count.
-        figures.ip_sent_at = Some(crate::db::on_db!(&mut *tx, |tx| sqlx::query_scalar(
-            "SELECT decided_at FROM abuse_decisions WHERE client_net = $1 AND counted = 1 \
-                 AND decided_at > $2 ORDER BY decided_at DESC LIMIT $3",
-        )
-        .bind(client.as_str())
-        .bind(now - HOUR_SECONDS)
-        .bind(rules.ip.per_hour)
-        .fetch_all(&mut **tx)
-        .await)?);
-        (figures.ip_other_numbers, figures.ip_other_countries) =
-            crate::db::on_db!(&mut *tx, |tx| sqlx::query_as(
-                "SELECT COUNT(DISTINCT CASE WHEN phone_number <> $1 THEN phone_number END), \
-             COUNT(DISTINCT CASE WHEN country IS DISTINCT FROM $2 THEN country END) \
-             FROM abuse_decisions WHERE client_net = $3 AND counted = 1 AND decided_at > $4",
+        let destinations: Vec<(String, i64)> = crate::db::on_db!(&mut *tx, |tx| {
+            sqlx::query_as(
+                "SELECT country, MAX(verified) FROM abuse_decisions WHERE client_net = $1 \
+                 AND counted = 1 AND decided_at > $2 AND country IS NOT NULL GROUP BY country",
             )
-            .bind(phone.as_str())
-            .bind(country.as_deref())
             .bind(client.as_str())
             .bind(now - DAY_SECONDS)
-            .fetch_one(&mut **tx)
-            .await)?;
+            .fetch_all(&mut **tx)
+            .await
+        })?;
+        let here = figures.destination.as_ref().map(Destination::as_str);
+        figures.client = Some(ClientFigures {
+            tally: tally(tx, Scope::Client(client.as_str()), now).await?,
+            unverified_destinations: destinations
+                .iter()
+                .filter(|(d, verified)| *verified == 0 && Some(d.as_str()) != here)
+                .count() as i64,
+            verified_destinations: destinations.iter().filter(|(_, v)| *v == 1).count() as i64,
+            verified_here: destinations
+                .iter()
+                .any(|(d, verified)| *verified == 1 && Some(d.as_str()) == here),
+        });
     }
     if let Some(site) = attempt.site {
         if rules.site.mode != Mode::Off {
-            figures.site_sends = Some(crate::db::on_db!(&mut *tx, |tx| {
-                sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM abuse_decisions WHERE site_id = $1 AND counted = 1 AND decided_at > $2",
-                )
-                .bind(site)
-                .bind(now - DAY_SECONDS)
-                .fetch_one(&mut **tx).await
-            })?);
+            figures.site = Some(SiteFigures {
+                tally: tally(tx, Scope::Site(site), now).await?,
+                verified_best_day: best_days.0,
+            });
         }
-        if let (Some(country), true) = (&country, rules.country.mode != Mode::Off) {
-            figures.country_checked = true;
-            (
-                figures.country_unverified_day,
-                figures.country_unverified_hour,
-            ) = crate::db::on_db!(&mut *tx, |tx| {
-                sqlx::query_as(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE decided_at > $1) FROM abuse_decisions \
-                 WHERE site_id = $2 AND country = $3 AND counted = 1 AND verified = 0 AND decided_at > $4",
-            )
-            .bind(now - HOUR_SECONDS)
-            .bind(site)
-            .bind(country)
-            .bind(now - DAY_SECONDS)
-            .fetch_one(&mut **tx).await
-            })?;
+        if let (Some(destination), true) = (&figures.destination, rules.country.mode != Mode::Off)
+        {
+            let scope = Scope::Destination(site, destination.as_str());
+            figures.country = Some(SiteFigures {
+                tally: tally(tx, scope, now).await?,
+                verified_best_day: best_days.1,
+            });
+            if figures.destination_is_new() {
+                figures.new_destinations =
+                    Some(tally(tx, Scope::NewDestinations(site), now).await?);
+            }
         }
     }
     Ok(figures)

@@ -8,12 +8,13 @@ mod decide;
 mod guard;
 mod report;
 mod rules;
+pub mod simulate;
 
 pub use client_ip::{ClientIpSettings, ClientIpSettingsError, ClientNet};
-pub use decide::{country_thresholds, Decision, Limit, Reached, Refusal, Verdict};
+pub use decide::{Decision, Limit, Reached, Refusal, Verdict};
 pub use guard::{Channel, Guard, Recorded, SendAttempt, GUARD_LOCK};
 pub use report::{CountryLine, Report, RuleLine};
 pub use rules::{
-    CountryRule, IpRule, Mode, NumberRule, NumberTypeRule, PrefixRule, Rules, RulesError,
+    CountryRule, EarnedRule, IpRule, Mode, NumberRule, NumberTypeRule, PrefixRule, Rules, RulesError,
     SessionRule, SiteRule,
 };

@@ -1,6 +1,7 @@
 //! The rules and their settings: the server's (`[abuse]` in `Leptos.toml`), and each site's
 //! own over them (`phone-verify site set --abuse RULE.SETTING=VALUE`).
 
+use crate::domain::Destination;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -43,22 +44,24 @@ pub struct SessionRule {
     pub number_changes: i64,
 }
 
-/// Sends from one client network (an IPv4 address or an IPv6 /64).
+/// Codes sent from one client network (an IPv4 address or an IPv6 /64) and not verified:
+/// a carrier's NAT, whose visitors verify, earns room; a pumping client does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct IpRule {
     /// Enforce, shadow or off.
     pub mode: Mode,
-    /// SMS per hour.
-    pub per_hour: i64,
-    /// Distinct numbers per 24 hours.
-    pub numbers_per_day: i64,
-    /// Distinct destination countries per 24 hours.
+    /// Unverified codes per hour at least; more as the network's codes verify.
+    pub unverified_per_hour: i64,
+    /// Unverified codes per 24 hours at least; more as the network's codes verify.
+    pub unverified_per_day: i64,
+    /// Destination countries per 24 hours with codes left unverified (and none verified) at
+    /// least; more for each country the network's codes verified in.
     pub countries_per_day: i64,
 }
 
-/// Velocity on the number without its last digits: catches pumping through a block of
-/// consecutive numbers.
+/// Codes sent to one block of numbers (the number without its last digits) and not
+/// verified: catches pumping through consecutive numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct PrefixRule {
@@ -66,35 +69,57 @@ pub struct PrefixRule {
     pub mode: Mode,
     /// Last digits left out of the prefix.
     pub hidden_digits: i64,
-    /// SMS per hour to numbers of one prefix.
-    pub per_hour: i64,
+    /// Unverified codes per hour to numbers of one block at least; more as they verify.
+    pub unverified_per_hour: i64,
 }
 
-/// The site's budget.
+/// The site: its codes left unverified, whatever their country (pumping that moves from
+/// country to country), and its budget.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct SiteRule {
     /// Enforce, shadow or off.
     pub mode: Mode,
-    /// SMS per 24 hours, all the site's visitors together.
+    /// Unverified codes per hour at least; more as the site's codes verify.
+    pub unverified_per_hour: i64,
+    /// Unverified codes per 24 hours at least; more as the site's codes verify.
+    pub unverified_per_day: i64,
+    /// SMS per 24 hours, verified or not, at least; a site whose visitors verify more grows
+    /// past it (see [`EarnedRule`]).
     pub per_day: i64,
 }
 
-/// Destination countries: an allow list, and adaptive thresholds on codes sent there and
-/// not verified, from the country's own record of verified codes (Authgear's fraud rules).
+/// Destination countries: an allow list, and codes sent to one country for one site and not
+/// verified. Each non-geographic calling code (`+881` Iridium, `+870` Inmarsat, ...) is a
+/// destination of its own, refused unless the allow list names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct CountryRule {
     /// Enforce, shadow or off.
     pub mode: Mode,
-    /// ISO 3166-1 codes of the countries SMS may go to; empty allows every country.
+    /// Destinations SMS may go to: ISO 3166-1 codes (`EE`) and non-geographic calling codes
+    /// (`+881`); empty allows every country, and no non-geographic code.
     #[serde(deserialize_with = "crate::setting_formats::comma_list")]
     pub allow: Vec<String>,
-    /// Unverified codes per country per 24 hours at least; more when the country has verified
-    /// more (a fifth of its busiest day in 14).
+    /// Unverified codes per country per 24 hours at least; more as the country verifies.
     pub unverified_per_day: i64,
-    /// Unverified codes per country per hour at least; more with the daily threshold (a sixth).
+    /// Unverified codes per country per hour at least; more as the country verifies.
     pub unverified_per_hour: i64,
+    /// Unverified codes per hour at least to destinations new to the site (none of its
+    /// codes verified there today or on any day of the last 14), all together.
+    pub new_per_hour: i64,
+    /// Unverified codes per 24 hours at least to destinations new to the site, all together.
+    pub new_per_day: i64,
+}
+
+/// What a verified code earns: room for more unverified codes in every count it is part of
+/// (its client network, its block, its country, its site), because pumping does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct EarnedRule {
+    /// Unverified codes allowed per verified code in the same count and window; 0 earns
+    /// nothing (every limit stays at its floor).
+    pub per_verified: i64,
 }
 
 /// The kind of line: SMS only to mobile numbers (or fixed-line-or-mobile where the number
@@ -124,6 +149,8 @@ pub struct Rules {
     pub country: CountryRule,
     /// Per kind of line.
     pub number_type: NumberTypeRule,
+    /// What verified codes earn.
+    pub earned: EarnedRule,
 }
 
 impl Default for NumberRule {
@@ -150,48 +177,59 @@ impl Default for SessionRule {
 }
 
 impl Default for IpRule {
-    /// 10 SMS per hour, to at most 10 numbers and 3 countries a day.
+    /// 5 unverified codes an hour and 20 a day, to 3 countries, before anything verified.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
-            per_hour: 10,
-            numbers_per_day: 10,
+            unverified_per_hour: 5,
+            unverified_per_day: 20,
             countries_per_day: 3,
         }
     }
 }
 
 impl Default for PrefixRule {
-    /// 10 SMS per hour to the numbers that differ only in their last 3 digits.
+    /// 5 unverified codes an hour to the numbers that differ only in their last 3 digits.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
             hidden_digits: 3,
-            per_hour: 10,
+            unverified_per_hour: 5,
         }
     }
 }
 
 impl Default for SiteRule {
-    /// 1000 SMS a day.
+    /// 20 unverified codes an hour and 60 a day; 1000 SMS a day.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
+            unverified_per_hour: 20,
+            unverified_per_day: 60,
             per_day: 1000,
         }
     }
 }
 
 impl Default for CountryRule {
-    /// Every country; at least 50 unverified codes a day and 10 an hour per country (codes
-    /// still on their way count as unverified, so the floors are above Authgear's 20 and 3).
+    /// Every country, no non-geographic code; 10 unverified codes an hour and 20 a day per
+    /// country before any verified; 5 an hour and 10 a day to new destinations together.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
             allow: Vec::new(),
-            unverified_per_day: 50,
+            unverified_per_day: 20,
             unverified_per_hour: 10,
+            new_per_hour: 5,
+            new_per_day: 10,
         }
+    }
+}
+
+impl Default for EarnedRule {
+    /// Two unverified codes for each verified one: room for a funnel where a third verify.
+    fn default() -> Self {
+        Self { per_verified: 2 }
     }
 }
 
@@ -225,27 +263,41 @@ impl Rules {
         )?;
         let ip = &self.ip;
         check(
-            ip.per_hour >= 1 && ip.numbers_per_day >= 1 && ip.countries_per_day >= 1,
-            "ip: per-hour, numbers-per-day and countries-per-day at least 1",
+            ip.unverified_per_hour >= 1
+                && ip.unverified_per_day >= ip.unverified_per_hour
+                && ip.countries_per_day >= 1,
+            "ip: unverified-per-hour and countries-per-day at least 1, \
+             unverified-per-day at least unverified-per-hour",
         )?;
         check(
-            (0..=6).contains(&self.prefix.hidden_digits) && self.prefix.per_hour >= 1,
-            "prefix: hidden-digits 0 to 6, per-hour at least 1",
+            (0..=6).contains(&self.prefix.hidden_digits) && self.prefix.unverified_per_hour >= 1,
+            "prefix: hidden-digits 0 to 6, unverified-per-hour at least 1",
         )?;
+        let site = &self.site;
         check(
-            (1..=1_000_000).contains(&self.site.per_day),
-            "site: per-day 1 to 1000000",
+            (1..=1_000_000).contains(&site.per_day)
+                && site.unverified_per_hour >= 1
+                && site.unverified_per_day >= site.unverified_per_hour,
+            "site: per-day 1 to 1000000, unverified-per-hour at least 1, \
+             unverified-per-day at least unverified-per-hour",
         )?;
         let c = &self.country;
         check(
-            c.allow
-                .iter()
-                .all(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())),
-            "country: allow takes ISO 3166-1 codes such as EE or US",
+            c.allow.iter().all(|name| Destination::parse(name).is_some()),
+            "country: allow takes ISO 3166-1 codes such as EE or US, and the non-geographic \
+             calling codes +800, +808, +870, +878, +881, +882, +883, +888 and +979",
         )?;
         check(
-            c.unverified_per_day >= 1 && c.unverified_per_hour >= 1,
-            "country: unverified-per-day and unverified-per-hour at least 1",
+            c.unverified_per_hour >= 1
+                && c.unverified_per_day >= c.unverified_per_hour
+                && c.new_per_hour >= 1
+                && c.new_per_day >= c.new_per_hour,
+            "country: unverified-per-hour and new-per-hour at least 1, unverified-per-day and \
+             new-per-day at least as many",
+        )?;
+        check(
+            (0..=100).contains(&self.earned.per_verified),
+            "earned: per-verified 0 to 100",
         )?;
         Ok(())
     }
@@ -361,27 +413,30 @@ mod tests {
         let server = Rules::default();
         let mut site = Value::Object(Default::default());
         server
-            .set_site_setting(&mut site, "ip.per-hour=20")
+            .set_site_setting(&mut site, "ip.unverified-per-hour=20")
             .unwrap();
         server
-            .set_site_setting(&mut site, "country.allow=ee, lv")
+            .set_site_setting(&mut site, "country.allow=ee, lv, +881")
             .unwrap();
         server
             .set_site_setting(&mut site, "prefix.mode=Shadow")
             .unwrap();
         let rules = server.with_site(&site).unwrap();
-        assert_eq!(rules.ip.per_hour, 20);
-        assert_eq!(rules.country.allow, ["EE", "LV"]);
+        assert_eq!(rules.ip.unverified_per_hour, 20);
+        assert_eq!(rules.country.allow, ["EE", "LV", "+881"]);
         assert_eq!(rules.prefix.mode, Mode::Shadow);
         assert_eq!(rules.number, server.number);
 
         for bad in [
-            "ip.per-hour=0",
-            "ip.per-hour=many",
+            "ip.unverified-per-hour=0",
+            "ip.unverified-per-hour=many",
+            "ip.per-hour=20",
             "ip.per-year=3",
             "nothing",
             "prefix.mode=loud",
             "country.allow=EST",
+            "country.allow=+372",
+            "earned.per-verified=-1",
         ] {
             let mut copy = site.clone();
             assert!(

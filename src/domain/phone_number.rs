@@ -122,6 +122,12 @@ impl PhoneNumber {
             .map(|region| region.as_region_str().as_str().to_owned())
     }
 
+    /// Where an SMS to the number goes: its country, or its network of no country (`+881`).
+    #[cfg(feature = "ssr")]
+    pub fn destination(&self) -> Option<super::Destination> {
+        super::Destination::of(&self.0, self.region())
+    }
+
     /// The number without its last `hidden` digits (never fewer than the `+` and one digit):
     /// the block of numbers it belongs to.
     pub fn prefix(&self, hidden: usize) -> &str {

@@ -1,10 +1,11 @@
 //! The decision itself, from what the record says about a send: no storage here.
 
 use super::rules::{Mode, Rules};
+use crate::domain::Destination;
 use crate::clock::{DAY_SECONDS, HOUR_SECONDS};
 use serde::Serialize;
 
-/// Days of verified codes the adaptive country thresholds look back on.
+/// Days of verified codes a site's limits look back on.
 pub const COUNTRY_HISTORY_DAYS: i64 = 14;
 
 /// What the guard decided about one send.
@@ -48,19 +49,25 @@ pub enum Limit {
     /// `session.number-changes`.
     #[serde(rename = "session.number-changes")]
     SessionNumberChanges,
-    /// `ip.per-hour`.
-    #[serde(rename = "ip.per-hour")]
-    IpPerHour,
-    /// `ip.numbers-per-day`.
-    #[serde(rename = "ip.numbers-per-day")]
-    IpNumbersPerDay,
-    /// `ip.countries-per-day`.
+    /// `ip.unverified-per-hour`, as the network's verified codes raised it.
+    #[serde(rename = "ip.unverified-per-hour")]
+    IpUnverifiedPerHour,
+    /// `ip.unverified-per-day`, as the network's verified codes raised it.
+    #[serde(rename = "ip.unverified-per-day")]
+    IpUnverifiedPerDay,
+    /// `ip.countries-per-day`, as the countries the network verified in raised it.
     #[serde(rename = "ip.countries-per-day")]
     IpCountriesPerDay,
-    /// `prefix.per-hour`.
-    #[serde(rename = "prefix.per-hour")]
-    PrefixPerHour,
-    /// `site.per-day`.
+    /// `prefix.unverified-per-hour`, as the block's verified codes raised it.
+    #[serde(rename = "prefix.unverified-per-hour")]
+    PrefixUnverifiedPerHour,
+    /// `site.unverified-per-hour`, as the site's verified codes raised it.
+    #[serde(rename = "site.unverified-per-hour")]
+    SiteUnverifiedPerHour,
+    /// `site.unverified-per-day`, as the site's verified codes raised it.
+    #[serde(rename = "site.unverified-per-day")]
+    SiteUnverifiedPerDay,
+    /// `site.per-day`, as the site's verified codes raised it.
     #[serde(rename = "site.per-day")]
     SitePerDay,
     /// `country.allow`.
@@ -72,6 +79,12 @@ pub enum Limit {
     /// `country.unverified-per-hour`, as the country's record raised it.
     #[serde(rename = "country.unverified-per-hour")]
     CountryUnverifiedPerHour,
+    /// `country.new-per-hour`, as verified codes to new destinations raised it.
+    #[serde(rename = "country.new-per-hour")]
+    CountryNewPerHour,
+    /// `country.new-per-day`, as verified codes to new destinations raised it.
+    #[serde(rename = "country.new-per-day")]
+    CountryNewPerDay,
     /// `number-type.mode`: the line does not take SMS.
     #[serde(rename = "number-type")]
     NumberType,
@@ -86,33 +99,42 @@ impl Limit {
             Self::NumberPerDay => "number.per-day",
             Self::SessionCodes => "session.codes",
             Self::SessionNumberChanges => "session.number-changes",
-            Self::IpPerHour => "ip.per-hour",
-            Self::IpNumbersPerDay => "ip.numbers-per-day",
+            Self::IpUnverifiedPerHour => "ip.unverified-per-hour",
+            Self::IpUnverifiedPerDay => "ip.unverified-per-day",
             Self::IpCountriesPerDay => "ip.countries-per-day",
-            Self::PrefixPerHour => "prefix.per-hour",
+            Self::PrefixUnverifiedPerHour => "prefix.unverified-per-hour",
+            Self::SiteUnverifiedPerHour => "site.unverified-per-hour",
+            Self::SiteUnverifiedPerDay => "site.unverified-per-day",
             Self::SitePerDay => "site.per-day",
             Self::CountryAllow => "country.allow",
             Self::CountryUnverifiedPerDay => "country.unverified-per-day",
             Self::CountryUnverifiedPerHour => "country.unverified-per-hour",
+            Self::CountryNewPerHour => "country.new-per-hour",
+            Self::CountryNewPerDay => "country.new-per-day",
             Self::NumberType => "number-type",
         }
     }
 
-    /// What kind of refusal the visitor is told of (never which rule).
+    /// What kind of refusal the visitor is told of (never which rule): a wait when one
+    /// that is true can be told, within the hour.
     pub fn refusal(self) -> Refusal {
         match self {
             Self::SessionCodes | Self::SessionNumberChanges => Refusal::SessionSpent,
             Self::NumberCooldown
             | Self::NumberPerHour
             | Self::NumberPerDay
-            | Self::IpPerHour
-            | Self::PrefixPerHour
-            | Self::CountryUnverifiedPerHour => Refusal::TryLater,
-            Self::IpNumbersPerDay
+            | Self::IpUnverifiedPerHour
+            | Self::PrefixUnverifiedPerHour
+            | Self::SiteUnverifiedPerHour
+            | Self::CountryUnverifiedPerHour
+            | Self::CountryNewPerHour => Refusal::TryLater,
+            Self::IpUnverifiedPerDay
             | Self::IpCountriesPerDay
+            | Self::SiteUnverifiedPerDay
             | Self::SitePerDay
             | Self::CountryAllow
             | Self::CountryUnverifiedPerDay
+            | Self::CountryNewPerDay
             | Self::NumberType => Refusal::CannotSend,
         }
     }
@@ -159,6 +181,44 @@ impl Decision {
     }
 }
 
+/// The codes one count holds (a client network's, a block's, a country's, a site's) that
+/// were sent and still count, by whether they were verified, in the last hour and 24 hours.
+/// Codes on their way count as unverified.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Not verified, last hour.
+    pub unverified_hour: i64,
+    /// Not verified, last 24 hours.
+    pub unverified_day: i64,
+    /// Verified, last hour.
+    pub verified_hour: i64,
+    /// Verified, last 24 hours.
+    pub verified_day: i64,
+}
+
+/// What the record says about the client network.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientFigures {
+    /// Its codes.
+    pub tally: Tally,
+    /// Other destinations it left codes unverified in, in the last 24 hours, none of them
+    /// verified from it.
+    pub unverified_destinations: i64,
+    /// Destinations its codes verified in, in the last 24 hours.
+    pub verified_destinations: i64,
+    /// Whether a code to this send's destination verified from it in the last 24 hours.
+    pub verified_here: bool,
+}
+
+/// What the record says about the site, or the site's codes to one destination.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SiteFigures {
+    /// Its codes.
+    pub tally: Tally,
+    /// The most codes verified on one day of the [`COUNTRY_HISTORY_DAYS`] before today.
+    pub verified_best_day: i64,
+}
+
 /// What the record says about a send about to be made (all figures before it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Figures {
@@ -166,39 +226,54 @@ pub struct Figures {
     pub number: String,
     /// Whether the line takes SMS.
     pub line_takes_sms: bool,
-    /// The number's destination country, when known.
-    pub country: Option<String>,
+    /// The number's destination, when known.
+    pub destination: Option<Destination>,
     /// Times of the number's sends in the last 24 hours, newest first.
     pub number_sent_at: Vec<i64>,
     /// The numbers of the session's sends, oldest first; `None` outside a widget session.
     pub session_numbers: Option<Vec<String>>,
-    /// Times of the client's sends in the last hour, newest first (at most the limit).
-    pub ip_sent_at: Option<Vec<i64>>,
-    /// Other numbers the client sent to in the last 24 hours.
-    pub ip_other_numbers: i64,
-    /// Other countries the client sent to in the last 24 hours.
-    pub ip_other_countries: i64,
-    /// Times of the prefix's sends in the last hour, newest first (at most the limit).
-    pub prefix_sent_at: Vec<i64>,
-    /// The site's sends in the last 24 hours; `None` outside a site.
-    pub site_sends: Option<i64>,
-    /// Whether the country's record for the site was read (a widget send to a known country).
-    pub country_checked: bool,
-    /// Codes sent to the country for this site and not verified, in the last 24 hours and
-    /// in the last hour; the most verified there on one day of the last 14.
-    pub country_unverified_day: i64,
-    /// See `country_unverified_day`.
-    pub country_unverified_hour: i64,
-    /// See `country_unverified_day`.
-    pub country_verified_best_day: i64,
+    /// The client network's record; `None` when unknown or its rule is off.
+    pub client: Option<ClientFigures>,
+    /// The number block's record; `None` when its rule is off.
+    pub prefix: Option<Tally>,
+    /// The site's record; `None` outside a site or when its rule is off.
+    pub site: Option<SiteFigures>,
+    /// The site's record for the destination; `None` outside a site, for an unknown
+    /// destination, or when its rule is off.
+    pub country: Option<SiteFigures>,
+    /// The site's codes to destinations that were new to it when they were sent (see
+    /// [`Figures::destination_is_new`]); `None` when `country` is.
+    pub new_destinations: Option<Tally>,
 }
 
-/// The adaptive thresholds of unverified codes to one country, per day and per hour: a
-/// country whose visitors verify gets room to grow, one whose codes go nowhere does not.
-pub fn country_thresholds(rules: &Rules, verified_best_day: i64) -> (i64, i64) {
-    let daily = rules.country.unverified_per_day.max(verified_best_day / 5);
-    let hourly = rules.country.unverified_per_hour.max(daily / 6);
-    (daily, hourly)
+impl Figures {
+    /// Whether the site has no verified code to this destination, today or on any day of
+    /// the [`COUNTRY_HISTORY_DAYS`] before: its sends then count with every such one.
+    pub fn destination_is_new(&self) -> bool {
+        self.country
+            .is_some_and(|c| c.tally.verified_day == 0 && c.verified_best_day == 0)
+    }
+}
+
+/// The limit of unverified codes in one count: its `floor`, and `per_verified` more for each
+/// code of the count that verified.
+pub fn earned(floor: i64, per_verified: i64, verified: i64) -> i64 {
+    floor.saturating_add(per_verified.saturating_mul(verified))
+}
+
+/// The limits of unverified codes in one count, the hour's and the day's, from their floors:
+/// each verified code earns room, counted from what verified today or on the best day of the
+/// last two weeks, whichever is more; and an hour has room for a sixth of the day's (as
+/// Authgear's thresholds do), so that a morning's rise or an advert's spike, whose own codes
+/// are still on their way, meets the room the count earned before.
+pub fn limits(floor: (i64, i64), per_verified: i64, tally: &Tally, best_day: i64) -> (i64, i64) {
+    let (hour_floor, day_floor) = floor;
+    let day = tally.verified_day.max(best_day);
+    let hour = tally.verified_hour.max(day / 6);
+    (
+        earned(hour_floor, per_verified, hour),
+        earned(day_floor, per_verified, day),
+    )
 }
 
 /// The wait until fewer than `max` of `sent_at` (newest first) fall in the last `window`.
@@ -211,7 +286,8 @@ fn window_wait(sent_at: &[i64], max: i64, window: i64, now: i64) -> Option<i64> 
 }
 
 /// Decides a send from its figures at `now`: every rule that is not off is checked; the first
-/// enforced limit reached blocks; otherwise the first shadowed one marks it.
+/// enforced limit reached blocks; otherwise the first shadowed one marks it. A limit of
+/// unverified codes comes back without its wait (the record tells it: see the guard).
 pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
     let mut reached: Vec<(Mode, Reached)> = Vec::new();
     let mut check = |mode: Mode, limit: Limit, count: i64, max: i64, wait: Option<i64>| {
@@ -227,13 +303,16 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
             ));
         }
     };
+    let per_verified = rules.earned.per_verified;
 
     if !figures.line_takes_sms {
         check(rules.number_type.mode, Limit::NumberType, 1, 0, None);
     }
-    if let Some(country) = &figures.country {
+    if let Some(destination) = &figures.destination {
         let allow = &rules.country.allow;
-        if !allow.is_empty() && !allow.contains(country) {
+        let named = allow.iter().any(|d| d == destination.as_str());
+        let allowed = named || (allow.is_empty() && !destination.is_non_geographic());
+        if !allowed {
             check(rules.country.mode, Limit::CountryAllow, 1, 0, None);
         }
     }
@@ -293,80 +372,82 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         }
     }
 
-    if let Some(ip_sent) = &figures.ip_sent_at {
+    // Counts of unverified codes: reached when the count is at its limit before this send.
+    let mut at_limit = |mode: Mode, limit: Limit, count: i64, max: i64| {
+        if count >= max {
+            check(mode, limit, count, max, None);
+        }
+    };
+
+    if let Some(client) = &figures.client {
         let ip = &rules.ip;
-        if let Some(wait) = window_wait(ip_sent, ip.per_hour, HOUR_SECONDS, now) {
-            check(
-                ip.mode,
-                Limit::IpPerHour,
-                ip_sent.len() as i64,
-                ip.per_hour,
-                Some(wait),
+        let t = &client.tally;
+        let floor = (ip.unverified_per_hour, ip.unverified_per_day);
+        let (hour_max, day_max) = limits(floor, per_verified, t, 0);
+        at_limit(ip.mode, Limit::IpUnverifiedPerHour, t.unverified_hour, hour_max);
+        at_limit(ip.mode, Limit::IpUnverifiedPerDay, t.unverified_day, day_max);
+        if !client.verified_here {
+            let max = earned(
+                ip.countries_per_day,
+                per_verified,
+                client.verified_destinations,
             );
-        }
-        if figures.ip_other_numbers >= ip.numbers_per_day {
-            check(
-                ip.mode,
-                Limit::IpNumbersPerDay,
-                figures.ip_other_numbers,
-                ip.numbers_per_day,
-                None,
-            );
-        }
-        if figures.ip_other_countries >= ip.countries_per_day {
-            check(
+            at_limit(
                 ip.mode,
                 Limit::IpCountriesPerDay,
-                figures.ip_other_countries,
-                ip.countries_per_day,
-                None,
+                client.unverified_destinations,
+                max,
             );
         }
     }
 
-    let prefix = &rules.prefix;
-    if let Some(wait) = window_wait(&figures.prefix_sent_at, prefix.per_hour, HOUR_SECONDS, now) {
-        check(
+    if let Some(t) = &figures.prefix {
+        let prefix = &rules.prefix;
+        let floor = (prefix.unverified_per_hour, i64::MAX);
+        let (max, _) = limits(floor, per_verified, t, 0);
+        at_limit(
             prefix.mode,
-            Limit::PrefixPerHour,
-            figures.prefix_sent_at.len() as i64,
-            prefix.per_hour,
-            Some(wait),
+            Limit::PrefixUnverifiedPerHour,
+            t.unverified_hour,
+            max,
         );
     }
 
-    if let Some(site_sends) = figures.site_sends {
-        if site_sends >= rules.site.per_day {
-            check(
-                rules.site.mode,
-                Limit::SitePerDay,
-                site_sends,
-                rules.site.per_day,
-                None,
-            );
-        }
+    if let Some(site) = &figures.site {
+        let rule = &rules.site;
+        let floor = (rule.unverified_per_hour, rule.unverified_per_day);
+        let t = &site.tally;
+        let (hour_max, day_max) = limits(floor, per_verified, t, site.verified_best_day);
+        at_limit(rule.mode, Limit::SiteUnverifiedPerHour, t.unverified_hour, hour_max);
+        at_limit(rule.mode, Limit::SiteUnverifiedPerDay, t.unverified_day, day_max);
+        let budget = rule.per_day.max(
+            (1 + per_verified).saturating_mul(t.verified_day.max(site.verified_best_day)),
+        );
+        at_limit(
+            rule.mode,
+            Limit::SitePerDay,
+            t.unverified_day + t.verified_day,
+            budget,
+        );
     }
 
-    if figures.country_checked {
-        let (daily, hourly) = country_thresholds(rules, figures.country_verified_best_day);
-        if figures.country_unverified_day >= daily {
-            check(
-                rules.country.mode,
-                Limit::CountryUnverifiedPerDay,
-                figures.country_unverified_day,
-                daily,
-                None,
-            );
-        }
-        if figures.country_unverified_hour >= hourly {
-            check(
-                rules.country.mode,
-                Limit::CountryUnverifiedPerHour,
-                figures.country_unverified_hour,
-                hourly,
-                Some(HOUR_SECONDS),
-            );
-        }
+    if let Some(country) = &figures.country {
+        let rule = &rules.country;
+        let t = &country.tally;
+        let floor = (rule.unverified_per_hour, rule.unverified_per_day);
+        let (hour_max, day_max) = limits(floor, per_verified, t, country.verified_best_day);
+        at_limit(rule.mode, Limit::CountryUnverifiedPerDay, t.unverified_day, day_max);
+        at_limit(rule.mode, Limit::CountryUnverifiedPerHour, t.unverified_hour, hour_max);
+    }
+
+    // A destination the site has no verified code to yet shares one count with every other
+    // such destination: pumping that moves from country to country meets one limit.
+    if let Some(new) = figures.new_destinations.filter(|_| figures.destination_is_new()) {
+        let rule = &rules.country;
+        let floor = (rule.new_per_hour, rule.new_per_day);
+        let (hour_max, day_max) = limits(floor, per_verified, &new, 0);
+        at_limit(rule.mode, Limit::CountryNewPerDay, new.unverified_day, day_max);
+        at_limit(rule.mode, Limit::CountryNewPerHour, new.unverified_hour, hour_max);
     }
 
     let first = |wanted: Mode| {

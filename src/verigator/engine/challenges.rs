@@ -214,7 +214,7 @@ impl Verigator {
             }
             if method == AuthMethod::Sms {
                 if let Ok(phone) = PhoneNumber::try_from(user.phone_number.clone()) {
-                    self.guard.verified_by_api(&phone).await?;
+                    self.guard.verified_by_api(&phone, now).await?;
                 }
             }
             return Ok(AuthVerified::new(method, AuthResult::Verified));

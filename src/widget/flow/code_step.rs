@@ -58,7 +58,7 @@ impl Flow {
                 // A test site's sessions never reached the guard.
                 if !site.test {
                     self.guard
-                        .verified_in_session(session.id.as_str())
+                        .verified_in_session(session.id.as_str(), self.clock.unix_seconds())
                         .await
                         .map_err(internal)?;
                 }

@@ -1,0 +1,221 @@
+//! The guard measured both ways: models of a day's traffic, honest and hostile, run through
+//! the real decision code ([`Guard::decide`]) over a scratch SQLite database, on the models'
+//! own clock, in seconds. `phone-verify abuse simulate` prints what each model's honest
+//! visitors were refused and what its attacker got through, at what price.
+
+mod models;
+mod numbers;
+mod prices;
+
+pub use models::{by_name, Model, Party, MODELS};
+pub use prices::PRICES;
+
+use super::{Channel, Guard, Rules, SendAttempt};
+use crate::db::Db;
+use rand::{rngs::StdRng, SeedableRng};
+use std::{
+    cmp::Reverse,
+    collections::{BTreeMap, BinaryHeap},
+    fmt,
+};
+
+/// The measured day's start: a UTC midnight, with the history's day before it.
+const START: i64 = 1_793_577_600;
+
+/// What a model's day came to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Honest visitors who asked for a code in the measured hours.
+    pub honest: usize,
+    /// Of them, refused.
+    pub honest_refused: usize,
+    /// The rules that refused them, with how many each.
+    pub honest_refused_by: BTreeMap<String, usize>,
+    /// Sends the attacker asked for.
+    pub attacks: usize,
+    /// Of them, SMS that went.
+    pub attack_sms: usize,
+    /// The most of those in one hour.
+    pub attack_sms_peak_hour: usize,
+    /// What they cost, in dollars ([`PRICES`]).
+    pub attack_dollars: f64,
+    /// The rules that refused the attacker, with how many each.
+    pub attack_refused_by: BTreeMap<String, usize>,
+    /// Rows the guard wrote for the attacker's sends.
+    pub attack_rows: usize,
+}
+
+impl Outcome {
+    /// Honest visitors refused, in percent.
+    pub fn honest_refused_percent(&self) -> f64 {
+        if self.honest == 0 {
+            0.0
+        } else {
+            100.0 * self.honest_refused as f64 / self.honest as f64
+        }
+    }
+}
+
+/// A model's moments: a send asked for, or a code entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Moment {
+    Ask(usize),
+    Enter(usize),
+}
+
+/// Runs `model` under `rules` (every site's), drawing its traffic from `seed`.
+pub async fn simulate(model: &Model, rules: &Rules, seed: u64) -> anyhow::Result<Outcome> {
+    let db = Db::connect("sqlite::memory:").await?;
+    let guard = Guard::new(db.clone(), rules.clone());
+    let asks = model.asks(&mut StdRng::seed_from_u64(seed));
+    let sessions: Vec<String> = (0..asks.len())
+        .map(|i| {
+            asks[i]
+                .session
+                .map_or_else(|| format!("session-{i}"), str::to_owned)
+        })
+        .collect();
+    let mut moments: BinaryHeap<Reverse<(i64, Moment)>> = asks
+        .iter()
+        .enumerate()
+        .map(|(i, ask)| Reverse((ask.at, Moment::Ask(i))))
+        .collect();
+    let mut outcome = Outcome::default();
+    let mut attack_hours: BTreeMap<i64, usize> = BTreeMap::new();
+    let measured_end = model.hours * crate::clock::HOUR_SECONDS;
+    while let Some(Reverse((at, moment))) = moments.pop() {
+        let now = START + at;
+        let i = match moment {
+            Moment::Enter(i) => {
+                guard.verified_in_session(&sessions[i], now).await?;
+                continue;
+            }
+            Moment::Ask(i) => i,
+        };
+        let ask = &asks[i];
+        let attempt = SendAttempt {
+            channel: Channel::Widget,
+            rules,
+            site: Some(ask.site),
+            session: Some(&sessions[i]),
+            client: Some(&ask.client),
+            phone: &ask.number,
+        };
+        let decision = guard.decide(&attempt, now).await?.decision;
+        let allowed = decision.allows();
+        if allowed {
+            if let Some(after) = ask.enters_after {
+                moments.push(Reverse((at + after, Moment::Enter(i))));
+            }
+        }
+        if !(0..measured_end).contains(&at) {
+            continue;
+        }
+        let refused_by = decision
+            .reached
+            .filter(|_| !allowed)
+            .map(|r| r.limit.as_str().to_owned());
+        match ask.party {
+            Party::Honest => {
+                outcome.honest += 1;
+                if let Some(rule) = refused_by {
+                    outcome.honest_refused += 1;
+                    *outcome.honest_refused_by.entry(rule).or_default() += 1;
+                }
+            }
+            Party::Attacker => {
+                outcome.attacks += 1;
+                outcome.attack_rows += 1;
+                match refused_by {
+                    Some(rule) => *outcome.attack_refused_by.entry(rule).or_default() += 1,
+                    None => {
+                        outcome.attack_sms += 1;
+                        *attack_hours.entry(at / crate::clock::HOUR_SECONDS).or_default() += 1;
+                        let destination = ask.number.destination();
+                        outcome.attack_dollars +=
+                            prices::dollars(destination.as_ref().map_or("", |d| d.as_str()));
+                    }
+                }
+            }
+        }
+    }
+    outcome.attack_sms_peak_hour = attack_hours.values().copied().max().unwrap_or(0);
+    db.close().await;
+    Ok(outcome)
+}
+
+/// Each model's outcome, as the table the README shows.
+pub struct Table<'a>(pub &'a [(&'static Model, Outcome)]);
+
+impl fmt::Display for Table<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "| model | honest visitors | refused | rules that refused them | attacker's sends | \
+             SMS sent (peak hour) | cost per hour | cost in the day | rules that stopped it |"
+        )?;
+        writeln!(f, "|---|---:|---:|---|---:|---:|---:|---:|---|")?;
+        let rules = |by: &BTreeMap<String, usize>| {
+            let mut by: Vec<_> = by.iter().collect();
+            by.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            let shown: Vec<String> = by.iter().map(|(rule, n)| format!("`{rule}` {n}")).collect();
+            if shown.is_empty() {
+                "-".to_owned()
+            } else {
+                shown.join(", ")
+            }
+        };
+        for (model, o) in self.0 {
+            let attack = model.party == Party::Attacker;
+            let hours = model.hours.max(1) as f64;
+            writeln!(
+                f,
+                "| {} | {} | {} ({:.2} %) | {} | {} | {} | {} | {} | {} |",
+                model.name,
+                o.honest,
+                o.honest_refused,
+                o.honest_refused_percent(),
+                rules(&o.honest_refused_by),
+                if attack { o.attacks.to_string() } else { "-".into() },
+                if attack {
+                    format!("{} ({})", o.attack_sms, o.attack_sms_peak_hour)
+                } else {
+                    "-".into()
+                },
+                if attack {
+                    format!("${:.2}", o.attack_dollars / hours)
+                } else {
+                    "-".into()
+                },
+                if attack {
+                    format!("${:.2}", o.attack_dollars)
+                } else {
+                    "-".into()
+                },
+                if attack { rules(&o.attack_refused_by) } else { "-".into() },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_steady_model_counts_its_visitors_and_a_closed_guard_refuses_them_all() {
+        let model = by_name("steady").unwrap();
+        let open = simulate(model, &Rules::default(), 7).await.unwrap();
+        assert!(open.honest > 1000, "{open:?}");
+        assert_eq!(open.attacks, 0);
+        // A site whose budget is one SMS a day refuses nearly every visitor, by that rule.
+        let mut closed = Rules::default();
+        closed.site.per_day = 1;
+        closed.earned.per_verified = 0;
+        let shut = simulate(model, &closed, 7).await.unwrap();
+        assert_eq!(shut.honest, open.honest);
+        assert!(shut.honest_refused + 2 >= shut.honest, "{shut:?}");
+        assert!(shut.honest_refused_by.contains_key("site.per-day"), "{shut:?}");
+    }
+}
