@@ -1,19 +1,22 @@
 //! The abuse guard: every SMS send, from the widget, the legacy Messente protocol or the
 //! Verigator API, is decided by open rules (per number, session, client network, number
 //! prefix, site, destination country and kind of line), each enforced, shadowed or off, and
-//! each decision is recorded with the rule and the figures behind it. No web framework here.
+//! each decision is recorded with the rule and the figures behind it. Sends refused again and
+//! again are answered from memory (`refusals`). No web framework here.
 
 mod client_ip;
 mod decide;
 mod guard;
+mod refusals;
 mod report;
 mod rules;
 
 pub use client_ip::{ClientIpSettings, ClientIpSettingsError, ClientNet};
 pub use decide::{country_thresholds, Decision, Limit, Reached, Refusal, Verdict};
 pub use guard::{Channel, Guard, Recorded, SendAttempt, GUARD_LOCK};
+pub use refusals::{Recall, RefusalLimit, Refusals, Told};
 pub use report::{CountryLine, Report, RuleLine};
 pub use rules::{
-    CountryRule, IpRule, Mode, NumberRule, NumberTypeRule, PrefixRule, Rules, RulesError,
-    SessionRule, SiteRule,
+    CountryRule, IpRule, LegacyRule, Mode, NumberRule, NumberTypeRule, PrefixRule, RefusalsRule,
+    Rules, RulesError, SessionRule, SiteRule,
 };

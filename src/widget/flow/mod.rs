@@ -15,7 +15,7 @@ mod verigator_link;
 
 use super::view::{FlowError, FlowView};
 use crate::{
-    abuse::{Guard, Rules},
+    abuse::{Guard, Refusals, Rules},
     clock::Clock,
     domain::{CountryCode, PhoneNumber, SessionId, SessionStatus},
     i18n::Locale,
@@ -50,6 +50,8 @@ pub struct Flow {
     verigator: Arc<dyn VerigatorConnector>,
     policy: PinPolicy,
     guard: Guard,
+    /// Sends refused again and again, answered without the guard; one per process.
+    refusals: Refusals,
     default_country: CountryCode,
 }
 
@@ -111,6 +113,7 @@ impl Flow {
             clock,
             verigator,
             policy,
+            refusals: Refusals::new(guard.rules().refusals),
             guard,
             default_country,
         }
