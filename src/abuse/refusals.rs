@@ -34,6 +34,15 @@ pub struct Told {
     pub retry_at: Option<i64>,
 }
 
+impl Told {
+    /// Whether it still holds at `now`: a refusal to try later holds until its wait ends
+    /// (then the guard may answer otherwise, and an honest crowd behind one address that a
+    /// number's cooldown refused must not wait an hour); the others cannot change.
+    fn stands(&self, now: i64) -> bool {
+        self.retry_at.is_none_or(|at| at > now)
+    }
+}
+
 /// What the memory says of a send about to be asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Recall {
@@ -43,8 +52,8 @@ pub enum Recall {
     Answer {
         /// The kind of refusal, as last told.
         refusal: Refusal,
-        /// For a refusal to try later, seconds until the memory lets a send through (and the
-        /// last refusal's own wait has passed).
+        /// For a refusal to try later, seconds until its wait ends (the memory answers until
+        /// then).
         retry_after_seconds: Option<i64>,
     },
 }
@@ -194,7 +203,7 @@ impl Refusals {
     }
 
     /// Whether a send of `session` from `client` at `now` is answered from memory. A session
-    /// is told its own last refusal when it had one, else its client's last.
+    /// is told its own last refusal when it still stands, else its client's last.
     pub fn recall(&self, session: &str, client: &ClientNet, now: i64) -> Recall {
         // A poisoned lock (a panic elsewhere while holding it) only loses the memory: the
         // guard still decides every send.
@@ -202,26 +211,22 @@ impl Refusals {
             return Recall::Ask;
         };
         let own = tables.sessions.get(session, now);
-        let enforced = |tally: &&Tally| tally.mode == Mode::Enforce && tally.holds(now);
-        let held_session = own.filter(enforced);
-        let held_client = tables.clients.get(client.as_str(), now).filter(enforced);
-        // The memory answers until the last hold that applies ends.
-        let Some(hold_ends) = [held_session, held_client]
-            .into_iter()
-            .flatten()
-            .map(|tally| tally.since + WINDOW_SECONDS)
-            .max()
-        else {
+        let held = |tally: &&Tally| {
+            tally.mode == Mode::Enforce && tally.holds(now) && tally.last.stands(now)
+        };
+        let holding = own
+            .filter(held)
+            .or_else(|| tables.clients.get(client.as_str(), now).filter(held));
+        let Some(holding) = holding else {
             return Recall::Ask;
         };
-        let Some(told) = own.or(held_client).map(|tally| tally.last) else {
-            return Recall::Ask;
-        };
+        let told = own
+            .map(|own| own.last)
+            .filter(|told| told.stands(now))
+            .unwrap_or(holding.last);
         Recall::Answer {
             refusal: told.refusal,
-            retry_after_seconds: told
-                .retry_at
-                .map(|retry_at| (retry_at.max(hold_ends) - now).max(1)),
+            retry_after_seconds: told.retry_at.map(|at| (at - now).max(1)),
         }
     }
 
@@ -348,7 +353,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_to_try_later_is_told_the_wait_until_the_memory_lets_sends_through() {
+    fn a_refusal_to_try_later_is_repeated_only_until_its_wait_ends() {
         let memory = Refusals::new(rule(Mode::Enforce));
         let later = |at: i64| Told {
             refusal: Refusal::TryLater,
@@ -363,31 +368,28 @@ mod tests {
                 NOW + i,
             );
         }
-        // Its own wait (60 s) is shorter than the hold (an hour from the first refusal).
+        // The same words, the wait counting down…
         assert_eq!(
-            memory.recall("s", &client(1), NOW + 100),
-            answer(Refusal::TryLater, Some(WINDOW_SECONDS - 100))
+            memory.recall("s", &client(1), NOW + 20),
+            answer(Refusal::TryLater, Some(40))
         );
-        memory.note(
-            "t",
-            &client(2),
-            &rule(Mode::Enforce),
-            later(NOW + 5000),
-            NOW,
-        );
-        for _ in 0..4 {
+        // …and once it has passed, the guard decides again.
+        assert_eq!(memory.recall("s", &client(1), NOW + 60), Recall::Ask);
+        // A client held by refusals to try later lets a new session through when they end.
+        for i in 0..30 {
             memory.note(
-                "t",
+                &format!("c{i}"),
                 &client(2),
                 &rule(Mode::Enforce),
-                later(NOW + 5000),
+                later(NOW + 30),
                 NOW,
             );
         }
         assert_eq!(
-            memory.recall("t", &client(2), NOW + 100),
-            answer(Refusal::TryLater, Some(4900))
+            memory.recall("new", &client(2), NOW + 10),
+            answer(Refusal::TryLater, Some(20))
         );
+        assert_eq!(memory.recall("new", &client(2), NOW + 31), Recall::Ask);
     }
 
     #[test]
