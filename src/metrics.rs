@@ -150,6 +150,17 @@ pub fn sms_blocked(rule: &'static str, country: Option<&str>) {
     .increment(1);
 }
 
+/// A send was refused from the memory of refusals, without asking the guard (its session or
+/// client had been refused enough already).
+pub fn send_answered_from_memory() {
+    counter!("phone_verify_sms_refused_from_memory_total").increment(1);
+}
+
+/// A legacy URL's open was refused: it had opened its sessions for the hour.
+pub fn legacy_open_refused() {
+    counter!("phone_verify_legacy_opens_refused_total").increment(1);
+}
+
 /// A webhook attempt ended in `outcome` (`delivered`, `retry`, `failed`, `disabled`) after
 /// `took`.
 pub fn webhook_attempt(outcome: &'static str, took: Duration) {

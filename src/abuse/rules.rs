@@ -131,6 +131,29 @@ pub struct NumberTypeRule {
     pub mode: Mode,
 }
 
+/// Sends refused again and again: after so many refusals, a session's or a client's sends are
+/// answered from memory with the refusal it saw last, before any database work (issue 28).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct RefusalsRule {
+    /// Enforce (answer from memory), shadow (count and log only) or off.
+    pub mode: Mode,
+    /// Refusals of one widget session, then its sends are answered from memory.
+    pub per_session: i64,
+    /// Refusals of one client network in an hour, then its sends are answered from memory.
+    pub per_client_per_hour: i64,
+}
+
+/// Sessions opened from one legacy Messente URL, which has no timestamp and never expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct LegacyRule {
+    /// Enforce, shadow or off.
+    pub mode: Mode,
+    /// Sessions one URL opens for one client network in an hour.
+    pub sessions_per_hour: i64,
+}
+
 /// Every rule's settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
@@ -151,6 +174,10 @@ pub struct Rules {
     pub number_type: NumberTypeRule,
     /// What verified codes earn.
     pub earned: EarnedRule,
+    /// Refused sends, answered from memory.
+    pub refusals: RefusalsRule,
+    /// Sessions opened from one legacy URL.
+    pub legacy: LegacyRule,
 }
 
 impl Default for NumberRule {
@@ -233,6 +260,27 @@ impl Default for EarnedRule {
     }
 }
 
+impl Default for RefusalsRule {
+    /// 5 refusals a session, 30 a client network in an hour.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            per_session: 5,
+            per_client_per_hour: 30,
+        }
+    }
+}
+
+impl Default for LegacyRule {
+    /// 5 sessions an hour per legacy URL per client network.
+    fn default() -> Self {
+        Self {
+            mode: Mode::Enforce,
+            sessions_per_hour: 5,
+        }
+    }
+}
+
 /// Why rule settings were refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RulesError {
@@ -298,6 +346,15 @@ impl Rules {
         check(
             (0..=100).contains(&self.earned.per_verified),
             "earned: per-verified 0 to 100",
+        )?;
+        let r = &self.refusals;
+        check(
+            (1..=100).contains(&r.per_session) && (1..=100_000).contains(&r.per_client_per_hour),
+            "refusals: per-session 1 to 100, per-client-per-hour 1 to 100000",
+        )?;
+        check(
+            (1..=10_000).contains(&self.legacy.sessions_per_hour),
+            "legacy: sessions-per-hour 1 to 10000",
         )?;
         Ok(())
     }
@@ -406,6 +463,46 @@ mod tests {
         );
         assert_eq!((rules.session.codes, rules.session.number_changes), (3, 3));
         assert!(rules.country.allow.is_empty());
+        assert_eq!(
+            (
+                rules.refusals.mode,
+                rules.refusals.per_session,
+                rules.refusals.per_client_per_hour
+            ),
+            (Mode::Enforce, 5, 30)
+        );
+        assert_eq!(
+            (rules.legacy.mode, rules.legacy.sessions_per_hour),
+            (Mode::Enforce, 5)
+        );
+    }
+
+    #[test]
+    fn refusal_and_legacy_limits_are_settings_checked_like_the_others() {
+        let server = Rules::default();
+        let mut site = Value::Object(Default::default());
+        server
+            .set_site_setting(&mut site, "refusals.per-session=8")
+            .unwrap();
+        server
+            .set_site_setting(&mut site, "legacy.mode=shadow")
+            .unwrap();
+        let rules = server.with_site(&site).unwrap();
+        assert_eq!(rules.refusals.per_session, 8);
+        assert_eq!(rules.legacy.mode, Mode::Shadow);
+        for bad in [
+            "refusals.per-session=0",
+            "refusals.per-client-per-hour=0",
+            "refusals.per-client-per-hour=100001",
+            "legacy.sessions-per-hour=0",
+            "legacy.per-day=3",
+        ] {
+            let mut copy = site.clone();
+            assert!(
+                server.set_site_setting(&mut copy, bad).is_err(),
+                "{bad} was taken"
+            );
+        }
     }
 
     #[test]

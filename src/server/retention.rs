@@ -3,7 +3,7 @@
 
 use crate::db::Db;
 use crate::{
-    abuse::Guard,
+    abuse::{Guard, LegacyOpens},
     callbacks::Deliveries,
     clock::{Clock, DAY_SECONDS, HOUR_SECONDS},
     sessions::Sessions,
@@ -67,6 +67,8 @@ pub struct Pruned {
     pub webhooks: u64,
     /// Abuse-guard decisions.
     pub decisions: u64,
+    /// Opens of legacy Messente URLs.
+    pub legacy_opens: u64,
     /// Outbox messages.
     pub outbox: u64,
     /// Verigator challenges and wrong-code records.
@@ -89,6 +91,10 @@ pub struct Retention {
 /// How old an unused service must be before it goes: far longer than a service's creation
 /// may take (the claim on it lapses after 30 s), so that no creation in progress loses its.
 const UNUSED_SERVICE_AGE_SECONDS: i64 = 10 * 60;
+
+/// How long an open of a legacy URL is kept: it counts for an hour; a day leaves room to
+/// look at yesterday's, and no longer holds who opened what.
+const LEGACY_OPENS_SECONDS: i64 = DAY_SECONDS;
 
 /// How often the job runs.
 const EVERY: Duration = Duration::from_secs(HOUR_SECONDS as u64);
@@ -125,6 +131,9 @@ impl Retention {
             decisions: self
                 .guard
                 .prune(days(self.settings.decisions_days), now)
+                .await?,
+            legacy_opens: LegacyOpens::new(&self.guard)
+                .prune(now - LEGACY_OPENS_SECONDS)
                 .await?,
             ..Pruned::default()
         };

@@ -396,6 +396,19 @@ impl Sessions {
         id: &SessionId,
         error: &str,
     ) -> Result<(), sqlx::Error> {
+        // A refusal answered from memory again and again is the same text each time: when
+        // the page has not shown it yet, a read on its own keeps it, and a flood of it
+        // takes no write lock.
+        let stored: Option<Option<String>> =
+            crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
+                "SELECT step_error FROM sessions WHERE id = $1"
+            )
+            .bind(id.as_str())
+            .fetch_optional(db)
+            .await)?;
+        if stored.flatten().as_deref() == Some(error) {
+            return Ok(());
+        }
         crate::db::on_db!(&self.db, |db| sqlx::query(
             "UPDATE sessions SET step_error = $1 WHERE id = $2"
         )

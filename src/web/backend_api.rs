@@ -85,6 +85,8 @@ impl From<StartError> for BackendApiError {
             StartError::Request(RequestError::BadSignature) => Self::WrongSecret,
             StartError::Request(error) => Self::Request(error),
             StartError::Internal(error) => Self::Internal(error),
+            // Only a legacy URL's opens are counted; the backend's starts never are.
+            error @ StartError::TooManyOpens { .. } => Self::Internal(error.into()),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{render_page, AppState};
 use crate::{
+    abuse::ClientNet,
     domain::SessionId,
     i18n::Locale,
     paths,
@@ -63,7 +64,8 @@ pub async fn get_root(
     request: Request<axum::body::Body>,
 ) -> Response {
     if query.iter().any(|(k, _)| k == "version") && query.iter().any(|(k, _)| k == "sig") {
-        let started = state.flow.start_legacy(&query).await;
+        let client = ClientNet::of_request(request.extensions());
+        let started = state.flow.start_legacy(&query, &client).await;
         return answer_start(state, request, false, started).await;
     }
     if state.demo.is_some() {
@@ -95,6 +97,22 @@ async fn answer_start(
             let mut response =
                 render_page(state, request, move || provide_context(refused.clone())).await;
             *response.status_mut() = status;
+            response
+        }
+        Err(
+            error @ StartError::TooManyOpens {
+                retry_after_seconds,
+            },
+        ) => {
+            // The visitor sees how long to wait, never a raw error.
+            let refused = crate::widget::RequestRefused(error.to_string());
+            let mut response =
+                render_page(state, request, move || provide_context(refused.clone())).await;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(retry_after_seconds.max(1)),
+            );
             response
         }
         Err(StartError::Internal(error)) => {

@@ -1,6 +1,8 @@
 //! The legacy Messente Verification Widget protocol: a site that used it changes only the host.
 
-use crate::helpers::{create_site, return_fields, shop_site, spawn_app, step, TestApp, PHONE};
+use crate::helpers::{
+    create_site, return_fields, shop_site, spawn_app, step, TestApp, CLIENT_HEADER, PHONE,
+};
 use md5::{Digest, Md5};
 use phone_verify::sites::{CallbackRule, Site, SiteId};
 
@@ -140,25 +142,107 @@ async fn legacy_requests_are_checked() {
 async fn a_legacy_url_left_in_a_page_sends_no_more_than_the_guard_allows() {
     let app = spawn_app().await;
     add_legacy_site(&app).await;
-    let request = [("user", USER), ("version", "1"), ("callback_url", CALLBACK)];
-    let url = format!("/?{}&sig={}", query(&request), md5_sig(&request));
-    // The protocol has no timestamp and names no end user: every visit is a new user. The
-    // guard still counts the client: ten codes an hour, then no more.
+    let url = documented_url();
+    // The protocol has no timestamp and names no end user: every visit is a new user. One
+    // client opens one URL five times an hour, and the guard still counts the client: of the
+    // three codes each session may ask for, ten an hour go, then no more.
     let mut statuses = Vec::new();
-    for i in 0..11 {
+    for i in 0..4 {
         let response = app.get(&url).await;
         assert_eq!(response.status(), 303);
         let page = response.headers()["location"].to_str().unwrap().to_owned();
-        let number = format!("+3725{i:03}1234");
-        let (status, _) = step(
-            &app,
-            &page,
-            &format!("step=send_code&phone={}", number.replace('+', "%2B")),
-        )
-        .await;
-        statuses.push(status);
+        for j in 0..3 {
+            let number = format!("+3725{:03}1234", 3 * i + j);
+            let (status, _) = step(
+                &app,
+                &page,
+                &format!("step=send_code&phone={}", number.replace('+', "%2B")),
+            )
+            .await;
+            statuses.push(status);
+            step(&app, &page, "step=change_number").await;
+        }
     }
     assert_eq!(statuses[..10], [200; 10]);
-    assert_eq!(statuses[10], 429);
+    assert_eq!(statuses[10..], [429; 2]);
     assert_eq!(app.outbox().await.len(), 10);
+}
+
+/// `GET url` from the client at `client` (through the test's trusted proxy).
+async fn open_from(app: &TestApp, url: &str, client: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{url}", app.address))
+        .header(CLIENT_HEADER, client)
+        .send()
+        .await
+        .expect("GET is answered")
+}
+
+/// The documented request's URL: it has no timestamp, so it never expires.
+fn documented_url() -> String {
+    let request = [("user", USER), ("version", "1"), ("callback_url", CALLBACK)];
+    format!("/?{}&sig={}", query(&request), md5_sig(&request))
+}
+
+#[tokio::test]
+async fn one_legacy_url_opens_five_sessions_an_hour_for_one_client() {
+    let app = spawn_app().await;
+    add_legacy_site(&app).await;
+    let url = documented_url();
+    for _ in 0..5 {
+        assert_eq!(open_from(&app, &url, "198.51.100.7").await.status(), 303);
+        app.clock.advance(10);
+    }
+    // The sixth within the hour: a page that says so, and the true wait (the first open, 50 s
+    // ago, leaves the hour in 3550 s).
+    let refused = open_from(&app, &url, "198.51.100.7").await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "3550");
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("opened too many times"), "{html}");
+
+    // Another client opens it still; so does another URL of the site from this client.
+    assert_eq!(open_from(&app, &url, "198.51.100.8").await.status(), 303);
+    let with_phone = [
+        ("user", USER),
+        ("version", "1"),
+        ("callback_url", CALLBACK),
+        ("phone", PHONE),
+    ];
+    let other = format!("/?{}&sig={}", query(&with_phone), md5_sig(&with_phone));
+    assert_eq!(open_from(&app, &other, "198.51.100.7").await.status(), 303);
+
+    // An hour after the first open, one slot is free again, and only one.
+    app.clock.advance(3550);
+    assert_eq!(open_from(&app, &url, "198.51.100.7").await.status(), 303);
+    let refused = open_from(&app, &url, "198.51.100.7").await;
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "10");
+}
+
+#[tokio::test]
+async fn fifty_opens_of_one_legacy_url_at_once_open_five_sessions() {
+    let app = spawn_app().await;
+    add_legacy_site(&app).await;
+    let url = documented_url();
+    let opens = (0..50).map(|_| open_from(&app, &url, "198.51.100.7"));
+    let statuses: Vec<u16> = futures::future::join_all(opens)
+        .await
+        .iter()
+        .map(|response| response.status().as_u16())
+        .collect();
+    let opened = statuses.iter().filter(|s| **s == 303).count();
+    assert_eq!(opened, 5, "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| [303, 429].contains(s)),
+        "{statuses:?}"
+    );
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let sessions: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions WHERE legacy = TRUE"
+    )
+    .fetch_one(db)
+    .await)
+    .unwrap();
+    assert_eq!(sessions, 5);
 }

@@ -20,6 +20,7 @@ mod pages;
 mod phone_corpus;
 mod phone_step;
 mod provisioning;
+mod refusal_floods;
 mod replicas;
 mod retention;
 mod site_options;

@@ -3,6 +3,7 @@
 
 use super::{Flow, StartError};
 use crate::{
+    abuse::{ClientNet, LegacyUrl, Opening},
     domain::SessionId,
     sites::{
         legacy_signature_matches, requested_site, sign, RequestError, SigningSecret, SiteError,
@@ -39,8 +40,13 @@ impl Flow {
     }
 
     /// Starts a session for a legacy Messente widget request (`user`, `version=1`,
-    /// `callback_url`, optional `phone`, `sig`).
-    pub async fn start_legacy(&self, query: &[(String, String)]) -> Result<SessionId, StartError> {
+    /// `callback_url`, optional `phone`, `sig`) from `client`, within the sessions one URL
+    /// may open for a client in an hour.
+    pub async fn start_legacy(
+        &self,
+        query: &[(String, String)],
+        client: &ClientNet,
+    ) -> Result<SessionId, StartError> {
         let field = |name: &'static str| {
             query
                 .iter()
@@ -52,7 +58,7 @@ impl Flow {
             return Err(RequestError::Malformed("version").into());
         }
         let callback_url = field("callback_url").ok_or(RequestError::Missing("callback_url"))?;
-        field("sig").ok_or(RequestError::Missing("sig"))?;
+        let sig = field("sig").ok_or(RequestError::Missing("sig"))?;
         let site = match self.sites.by_legacy_user(user).await {
             Ok(site) => site,
             Err(SiteError::NotFound) => return Err(RequestError::UnknownSite.into()),
@@ -70,6 +76,33 @@ impl Flow {
             return Err(RequestError::CallbackNotAllowed.into());
         }
         let now = self.clock.unix_seconds();
+        // The URL never expires and each open is a new host user: count its opens.
+        let rules = self
+            .guard
+            .rules()
+            .with_site(&site.abuse_rules)
+            .context("abuse rules")?;
+        let url = LegacyUrl::of(site.id.as_str(), sig);
+        match self
+            .legacy_opens
+            .open(&url, client, &rules.legacy, now)
+            .await
+            .context("legacy opens")?
+        {
+            Opening::Allowed => {}
+            Opening::Shadowed => {
+                tracing::warn!(site = %site.id, mode = "shadow", "a legacy URL opened more sessions than its limit");
+            }
+            Opening::Refused {
+                retry_after_seconds,
+            } => {
+                tracing::warn!(site = %site.id, "a legacy URL opened all its sessions for the hour: refused");
+                crate::metrics::legacy_open_refused();
+                return Err(StartError::TooManyOpens {
+                    retry_after_seconds,
+                });
+            }
+        }
         // The protocol names no end user: each visit is a user of its own.
         let request = VerificationRequest {
             site: site.id.clone(),

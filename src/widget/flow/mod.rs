@@ -15,7 +15,7 @@ mod verigator_link;
 
 use super::view::{FlowError, FlowView};
 use crate::{
-    abuse::{Guard, Rules},
+    abuse::{Guard, LegacyOpens, Refusals, Rules},
     clock::Clock,
     domain::{CountryCode, PhoneNumber, SessionId, SessionStatus},
     i18n::Locale,
@@ -36,9 +36,24 @@ pub enum StartError {
     /// The request itself is wrong; the message says how.
     #[error(transparent)]
     Request(#[from] RequestError),
+    /// A legacy URL opened all the sessions it may for this client this hour.
+    #[error("This link was opened too many times: try again in {}.", wait_words(*.retry_after_seconds))]
+    TooManyOpens {
+        /// Seconds until it may open another.
+        retry_after_seconds: i64,
+    },
     /// Storage failed.
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
+}
+
+/// A wait in words, as the steps say it: up to two minutes in seconds, then in minutes.
+fn wait_words(seconds: i64) -> String {
+    match seconds {
+        ..=1 => "1 second".to_owned(),
+        2..=120 => format!("{seconds} seconds"),
+        _ => format!("{} minutes", (seconds + 59) / 60),
+    }
 }
 
 /// The flow's dependencies and limits.
@@ -50,6 +65,10 @@ pub struct Flow {
     verigator: Arc<dyn VerigatorConnector>,
     policy: PinPolicy,
     guard: Guard,
+    /// Sends refused again and again, answered without the guard; one per process.
+    refusals: Refusals,
+    /// Opens of legacy URLs, counted in the database.
+    legacy_opens: LegacyOpens,
     default_country: CountryCode,
 }
 
@@ -111,6 +130,8 @@ impl Flow {
             clock,
             verigator,
             policy,
+            refusals: Refusals::new(guard.rules().refusals),
+            legacy_opens: LegacyOpens::new(&guard),
             guard,
             default_country,
         }

@@ -8,7 +8,7 @@ use super::{
     Flow, PagePlace, BUSY_RETRY_SECONDS,
 };
 use crate::{
-    abuse::{Channel, ClientNet, Recorded, Refusal, SendAttempt},
+    abuse::{Channel, ClientNet, Mode, Recall, Recorded, Refusal, RefusalLimit, SendAttempt, Told},
     domain::{PhoneNumber, SessionId, SessionStatus},
     sessions::{KnownUser, Session, Step},
     sites::Site,
@@ -68,11 +68,61 @@ impl Flow {
                     .map_err(internal)?;
             }
         }
-        Err(match reached.limit.refusal() {
-            Refusal::TryLater => FlowError::TooSoon(reached.retry_after_seconds.unwrap_or(60)),
-            Refusal::SessionSpent => FlowError::TooManyCodes,
-            Refusal::CannotSend => FlowError::CannotSendTo,
-        })
+        let refusal = reached.limit.refusal();
+        let retry_after = reached.retry_after_seconds.unwrap_or(60);
+        self.note_refusal(session, site, client, &rules, refusal, retry_after);
+        Err(refused(refusal, retry_after))
+    }
+
+    /// Counts a refusal of the guard in the memory of refusals, which answers the session's
+    /// (or its client's) further sends itself once they have had enough.
+    fn note_refusal(
+        &self,
+        session: &Session,
+        site: &Site,
+        client: &ClientNet,
+        rules: &crate::abuse::Rules,
+        refusal: Refusal,
+        retry_after: i64,
+    ) {
+        let now = self.clock.unix_seconds();
+        let told = Told {
+            refusal,
+            retry_at: (refusal == Refusal::TryLater).then_some(now + retry_after),
+        };
+        for limit in self
+            .refusals
+            .note(session.id.as_str(), client, &rules.refusals, told, now)
+        {
+            let (whose, mode) = match limit {
+                RefusalLimit::Session(mode) => ("session", mode),
+                RefusalLimit::Client(mode) => ("client", mode),
+            };
+            let mode = if mode == Mode::Shadow {
+                "shadow"
+            } else {
+                "enforce"
+            };
+            tracing::warn!(site = %site.id, whose, mode, "refused sends reached their limit");
+        }
+    }
+
+    /// Answers a send from the memory of refusals when the session or its client has had
+    /// enough of them: the refusal it was told last, with no database work at all.
+    fn answer_from_memory(&self, session: &SessionId, client: &ClientNet) -> Result<(), FlowError> {
+        match self
+            .refusals
+            .recall(session.as_str(), client, self.clock.unix_seconds())
+        {
+            Recall::Ask => Ok(()),
+            Recall::Answer {
+                refusal,
+                retry_after_seconds,
+            } => {
+                crate::metrics::send_answered_from_memory();
+                Err(refused(refusal, retry_after_seconds.unwrap_or(60)))
+            }
+        }
     }
 
     /// Sends a code to `phone` once the abuse guard allows it, through the host user's
@@ -92,6 +142,9 @@ impl Flow {
         if site.test {
             return self.send_test(step, site, phone, by_app).await;
         }
+        // Again under the step's turn: a step that waited behind the refusal that reached a
+        // limit is answered as the ones after it, and writes no decision.
+        self.answer_from_memory(&session.id, client)?;
         let recorded = self.guard_send(session, site, phone, client).await?;
         let mut fate = Fate::NotSent;
         let done = self
@@ -274,6 +327,8 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
+        // Before the step's turn and lease: a flood of refused sends costs no database write.
+        self.answer_from_memory(id, client)?;
         let (step, site) = self.begin_step(id).await?;
         let done = async {
             // The phone step only: a form posted again from a stale page sends nothing.
@@ -338,6 +393,7 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
+        self.answer_from_memory(id, client)?;
         let (step, site) = self.begin_step(id).await?;
         let done = self.resend_in(&step, &site, client, place).await;
         self.end_step(step, done).await
@@ -396,6 +452,16 @@ fn method(site: &Site, by_app: bool) -> AuthMethod {
         AuthMethod::Totp
     } else {
         AuthMethod::Sms
+    }
+}
+
+/// What the visitor is told of the guard's refusal, whether the guard or the memory of its
+/// refusals answers: the same words, never which rule refused.
+fn refused(refusal: Refusal, retry_after_seconds: i64) -> FlowError {
+    match refusal {
+        Refusal::TryLater => FlowError::TooSoon(retry_after_seconds),
+        Refusal::SessionSpent => FlowError::TooManyCodes,
+        Refusal::CannotSend => FlowError::CannotSendTo,
     }
 }
 
