@@ -1,9 +1,9 @@
-//! The memory of refused sends (issue 28). Each refusal the guard makes costs a step's lease,
-//! the guard's serialised write transaction and a row kept for 90 days, so a client that posts
-//! a refused send in a loop would make the database work for it without end. Once a session
-//! has been refused `per-session` times, or a client network `per-client-per-hour` times in an
-//! hour, its further sends are answered from here with the refusal it saw last: no database
-//! work, and no word of which rule refused. Per process, bounded (a fixed number of keys, the
+//! The memory of refused sends. Each refusal the guard makes costs a step's lease, the
+//! guard's serialised write transaction and a row kept for 90 days, so a client that posts a
+//! refused send in a loop would make the database work for it without end. Once a session has
+//! been refused `per-session` times, or a client network `per-client-per-hour` times in an
+//! hour for one number, its further sends are answered from here with the refusal it saw
+//! last: no database work, and no word of which rule refused. Per process, bounded (a fixed number of keys, the
 //! least recently refused forgotten first), its windows expire; no web framework here.
 
 use super::{
@@ -202,9 +202,17 @@ impl Refusals {
         }
     }
 
-    /// Whether a send of `session` from `client` at `now` is answered from memory. A session
-    /// is told its own last refusal when it still stands, else its client's last.
-    pub fn recall(&self, session: &str, client: &ClientNet, now: i64) -> Recall {
+    /// Whether a send of `session` from `client` to `number` (when known before the session
+    /// is read) at `now` is answered from memory. A session is told its own last refusal when
+    /// it still stands, else its client's last to that number. A client is held per number:
+    /// behind one carrier NAT, strangers' refused sends never hold a visitor's own number.
+    pub fn recall(
+        &self,
+        session: &str,
+        client: &ClientNet,
+        number: Option<&str>,
+        now: i64,
+    ) -> Recall {
         // A poisoned lock (a panic elsewhere while holding it) only loses the memory: the
         // guard still decides every send.
         let Ok(tables) = self.tables.lock() else {
@@ -216,7 +224,10 @@ impl Refusals {
         };
         let holding = own
             .filter(held)
-            .or_else(|| tables.clients.get(client.as_str(), now).filter(held));
+            .or_else(|| {
+                let key = client_key(client, number?);
+                tables.clients.get(&key, now).filter(held)
+            });
         let Some(holding) = holding else {
             return Recall::Ask;
         };
@@ -231,11 +242,12 @@ impl Refusals {
     }
 
     /// Counts the guard's refusal of a send of `session` (whose site's rules say `rule`) from
-    /// `client` at `now`, told as `told`; answers the limits it has just reached.
+    /// `client` to `number` at `now`, told as `told`; answers the limits it has just reached.
     pub fn note(
         &self,
         session: &str,
         client: &ClientNet,
+        number: &str,
         rule: &RefusalsRule,
         told: Told,
         now: i64,
@@ -259,7 +271,7 @@ impl Refusals {
         let server = self.server;
         if server.mode != Mode::Off
             && tables.clients.note(
-                client.as_str(),
+                &client_key(client, number),
                 told,
                 server.per_client_per_hour,
                 server.mode,
@@ -271,6 +283,11 @@ impl Refusals {
         }
         reached
     }
+}
+
+/// A client network's key for its refusals of one number.
+fn client_key(client: &ClientNet, number: &str) -> String {
+    format!("{client} {number}")
 }
 
 #[cfg(test)]
@@ -291,6 +308,8 @@ mod tests {
         ClientNet::of(std::net::IpAddr::from([198, 51, 100, last]))
     }
 
+    const LANDLINE: &str = "+493012345678";
+
     const CANNOT: Told = Told {
         refusal: Refusal::CannotSend,
         retry_at: None,
@@ -307,21 +326,46 @@ mod tests {
     fn a_session_is_answered_from_memory_after_its_fifth_refusal_until_its_window_ends() {
         let memory = Refusals::new(rule(Mode::Enforce));
         for i in 0..5 {
-            assert_eq!(memory.recall("s", &client(1), NOW + i), Recall::Ask);
-            let reached = memory.note("s", &client(1), &rule(Mode::Enforce), CANNOT, NOW + i);
+            assert_eq!(memory.recall("s", &client(1), Some(LANDLINE), NOW + i), Recall::Ask);
+            let reached = memory.note("s", &client(1), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW + i);
             assert_eq!(reached.is_empty(), i < 4, "refusal {i}: {reached:?}");
         }
         assert_eq!(
-            memory.recall("s", &client(1), NOW + 5),
+            memory.recall("s", &client(1), Some(LANDLINE), NOW + 5),
             answer(Refusal::CannotSend, None)
         );
         // Another session from the same client is not held by this one's refusals.
-        assert_eq!(memory.recall("t", &client(1), NOW + 5), Recall::Ask);
+        assert_eq!(memory.recall("t", &client(1), Some(LANDLINE), NOW + 5), Recall::Ask);
         // An hour after its first refusal, the guard decides again.
         assert_eq!(
-            memory.recall("s", &client(1), NOW + WINDOW_SECONDS),
+            memory.recall("s", &client(1), Some(LANDLINE), NOW + WINDOW_SECONDS),
             Recall::Ask
         );
+    }
+
+    #[test]
+    fn a_client_held_for_one_number_is_not_held_for_another_nor_without_one() {
+        let memory = Refusals::new(rule(Mode::Enforce));
+        for i in 0..30 {
+            memory.note(
+                &format!("s{i}"),
+                &client(1),
+                LANDLINE,
+                &rule(Mode::Enforce),
+                CANNOT,
+                NOW,
+            );
+        }
+        assert_eq!(
+            memory.recall("new", &client(1), Some(LANDLINE), NOW + 1),
+            answer(Refusal::CannotSend, None)
+        );
+        // An honest visitor behind the same carrier NAT, with a number of their own.
+        assert_eq!(
+            memory.recall("new", &client(1), Some("+447400123456"), NOW + 1),
+            Recall::Ask
+        );
+        assert_eq!(memory.recall("new", &client(1), None, NOW + 1), Recall::Ask);
     }
 
     #[test]
@@ -329,12 +373,12 @@ mod tests {
         let memory = Refusals::new(rule(Mode::Enforce));
         for i in 0..30 {
             assert_eq!(
-                memory.recall(&format!("s{i}"), &client(1), NOW),
+                memory.recall(&format!("s{i}"), &client(1), Some(LANDLINE), NOW),
                 Recall::Ask
             );
             memory.note(
                 &format!("s{i}"),
-                &client(1),
+                &client(1), LANDLINE,
                 &rule(Mode::Enforce),
                 CANNOT,
                 NOW,
@@ -342,12 +386,12 @@ mod tests {
         }
         // A session of its own, never refused, hears the client's last refusal.
         assert_eq!(
-            memory.recall("new", &client(1), NOW + 10),
+            memory.recall("new", &client(1), Some(LANDLINE), NOW + 10),
             answer(Refusal::CannotSend, None)
         );
-        assert_eq!(memory.recall("new", &client(2), NOW + 10), Recall::Ask);
+        assert_eq!(memory.recall("new", &client(2), Some(LANDLINE), NOW + 10), Recall::Ask);
         assert_eq!(
-            memory.recall("new", &client(1), NOW + WINDOW_SECONDS),
+            memory.recall("new", &client(1), Some(LANDLINE), NOW + WINDOW_SECONDS),
             Recall::Ask
         );
     }
@@ -362,7 +406,7 @@ mod tests {
         for i in 0..5 {
             memory.note(
                 "s",
-                &client(1),
+                &client(1), LANDLINE,
                 &rule(Mode::Enforce),
                 later(NOW + 60),
                 NOW + i,
@@ -370,26 +414,26 @@ mod tests {
         }
         // The same words, the wait counting down…
         assert_eq!(
-            memory.recall("s", &client(1), NOW + 20),
+            memory.recall("s", &client(1), Some(LANDLINE), NOW + 20),
             answer(Refusal::TryLater, Some(40))
         );
         // …and once it has passed, the guard decides again.
-        assert_eq!(memory.recall("s", &client(1), NOW + 60), Recall::Ask);
+        assert_eq!(memory.recall("s", &client(1), Some(LANDLINE), NOW + 60), Recall::Ask);
         // A client held by refusals to try later lets a new session through when they end.
         for i in 0..30 {
             memory.note(
                 &format!("c{i}"),
-                &client(2),
+                &client(2), LANDLINE,
                 &rule(Mode::Enforce),
                 later(NOW + 30),
                 NOW,
             );
         }
         assert_eq!(
-            memory.recall("new", &client(2), NOW + 10),
+            memory.recall("new", &client(2), Some(LANDLINE), NOW + 10),
             answer(Refusal::TryLater, Some(20))
         );
-        assert_eq!(memory.recall("new", &client(2), NOW + 31), Recall::Ask);
+        assert_eq!(memory.recall("new", &client(2), Some(LANDLINE), NOW + 31), Recall::Ask);
     }
 
     #[test]
@@ -399,18 +443,18 @@ mod tests {
             refusal: Refusal::SessionSpent,
             retry_at: None,
         };
-        memory.note("mine", &client(1), &rule(Mode::Enforce), spent, NOW);
+        memory.note("mine", &client(1), LANDLINE, &rule(Mode::Enforce), spent, NOW);
         for i in 0..30 {
             memory.note(
                 &format!("s{i}"),
-                &client(1),
+                &client(1), LANDLINE,
                 &rule(Mode::Enforce),
                 CANNOT,
                 NOW,
             );
         }
         assert_eq!(
-            memory.recall("mine", &client(1), NOW),
+            memory.recall("mine", &client(1), Some(LANDLINE), NOW),
             answer(Refusal::SessionSpent, None)
         );
     }
@@ -422,7 +466,7 @@ mod tests {
         for i in 0..30 {
             reached.extend(memory.note(
                 &format!("s{}", i % 6),
-                &client(1),
+                &client(1), LANDLINE,
                 &rule(Mode::Shadow),
                 CANNOT,
                 NOW,
@@ -430,15 +474,15 @@ mod tests {
         }
         assert!(reached.contains(&RefusalLimit::Session(Mode::Shadow)));
         assert!(reached.contains(&RefusalLimit::Client(Mode::Shadow)));
-        assert_eq!(memory.recall("s0", &client(1), NOW), Recall::Ask);
+        assert_eq!(memory.recall("s0", &client(1), Some(LANDLINE), NOW), Recall::Ask);
 
         // A site that turned the rule off is not counted, even at its client.
         let memory = Refusals::new(rule(Mode::Enforce));
         for i in 0..40 {
-            memory.note(&format!("s{i}"), &client(1), &rule(Mode::Off), CANNOT, NOW);
+            memory.note(&format!("s{i}"), &client(1), LANDLINE, &rule(Mode::Off), CANNOT, NOW);
         }
-        assert_eq!(memory.recall("s0", &client(1), NOW), Recall::Ask);
-        assert_eq!(memory.recall("x", &client(1), NOW), Recall::Ask);
+        assert_eq!(memory.recall("s0", &client(1), Some(LANDLINE), NOW), Recall::Ask);
+        assert_eq!(memory.recall("x", &client(1), Some(LANDLINE), NOW), Recall::Ask);
     }
 
     #[test]
@@ -448,11 +492,11 @@ mod tests {
             per_session: 2,
             ..rule(Mode::Enforce)
         };
-        memory.note("s", &client(1), &strict, CANNOT, NOW);
-        assert_eq!(memory.recall("s", &client(1), NOW), Recall::Ask);
-        memory.note("s", &client(1), &strict, CANNOT, NOW);
+        memory.note("s", &client(1), LANDLINE, &strict, CANNOT, NOW);
+        assert_eq!(memory.recall("s", &client(1), Some(LANDLINE), NOW), Recall::Ask);
+        memory.note("s", &client(1), LANDLINE, &strict, CANNOT, NOW);
         assert_eq!(
-            memory.recall("s", &client(1), NOW),
+            memory.recall("s", &client(1), Some(LANDLINE), NOW),
             answer(Refusal::CannotSend, None)
         );
     }
@@ -462,13 +506,13 @@ mod tests {
         let memory = Refusals::with_capacity(rule(Mode::Enforce), 3);
         for key in ["a", "b"] {
             for _ in 0..5 {
-                memory.note(key, &client(1), &rule(Mode::Enforce), CANNOT, NOW);
+                memory.note(key, &client(1), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
             }
         }
         // "a" is refused again, so "b" is the oldest when "c" and "d" arrive.
-        memory.note("a", &client(1), &rule(Mode::Enforce), CANNOT, NOW);
-        memory.note("c", &client(2), &rule(Mode::Enforce), CANNOT, NOW);
-        memory.note("d", &client(3), &rule(Mode::Enforce), CANNOT, NOW);
+        memory.note("a", &client(1), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
+        memory.note("c", &client(2), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
+        memory.note("d", &client(3), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
         let tables = memory.tables.lock().unwrap();
         assert_eq!(tables.sessions.tallies.len(), 3);
         assert_eq!(tables.sessions.by_order.len(), 3);

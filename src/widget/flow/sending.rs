@@ -70,7 +70,7 @@ impl Flow {
         }
         let refusal = reached.limit.refusal();
         let retry_after = reached.retry_after_seconds.unwrap_or(60);
-        self.note_refusal(session, site, client, &rules, refusal, retry_after);
+        self.note_refusal(session, site, client, phone, &rules, refusal, retry_after);
         Err(refused(refusal, retry_after))
     }
 
@@ -81,6 +81,7 @@ impl Flow {
         session: &Session,
         site: &Site,
         client: &ClientNet,
+        phone: &PhoneNumber,
         rules: &crate::abuse::Rules,
         refusal: Refusal,
         retry_after: i64,
@@ -92,7 +93,14 @@ impl Flow {
         };
         for limit in self
             .refusals
-            .note(session.id.as_str(), client, &rules.refusals, told, now)
+            .note(
+                session.id.as_str(),
+                client,
+                phone.as_str(),
+                &rules.refusals,
+                told,
+                now,
+            )
         {
             let (whose, mode) = match limit {
                 RefusalLimit::Session(mode) => ("session", mode),
@@ -109,10 +117,20 @@ impl Flow {
 
     /// Answers a send from the memory of refusals when the session or its client has had
     /// enough of them: the refusal it was told last, with no database work at all.
-    fn answer_from_memory(&self, session: &SessionId, client: &ClientNet) -> Result<(), FlowError> {
+    fn answer_from_memory(
+        &self,
+        session: &SessionId,
+        client: &ClientNet,
+        phone: Option<&PhoneNumber>,
+    ) -> Result<(), FlowError> {
         match self
             .refusals
-            .recall(session.as_str(), client, self.clock.unix_seconds())
+            .recall(
+                session.as_str(),
+                client,
+                phone.map(PhoneNumber::as_str),
+                self.clock.unix_seconds(),
+            )
         {
             Recall::Ask => Ok(()),
             Recall::Answer {
@@ -144,7 +162,7 @@ impl Flow {
         }
         // Again under the step's turn: a step that waited behind the refusal that reached a
         // limit is answered as the ones after it, and writes no decision.
-        self.answer_from_memory(&session.id, client)?;
+        self.answer_from_memory(&session.id, client, Some(phone))?;
         let recorded = self.guard_send(session, site, phone, client).await?;
         let mut fate = Fate::NotSent;
         let done = self
@@ -328,7 +346,8 @@ impl Flow {
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
         // Before the step's turn and lease: a flood of refused sends costs no database write.
-        self.answer_from_memory(id, client)?;
+        let typed = read_phone_fields(phone, country).ok();
+        self.answer_from_memory(id, client, typed.as_ref())?;
         let (step, site) = self.begin_step(id).await?;
         let done = async {
             // The phone step only: a form posted again from a stale page sends nothing.
@@ -393,7 +412,7 @@ impl Flow {
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
-        self.answer_from_memory(id, client)?;
+        self.answer_from_memory(id, client, None)?;
         let (step, site) = self.begin_step(id).await?;
         let done = self.resend_in(&step, &site, client, place).await;
         self.end_step(step, done).await
