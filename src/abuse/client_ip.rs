@@ -155,6 +155,13 @@ impl ClientNet {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Reads a network back as [`ClientNet::as_str`] stored it (`192.0.2.1`, `2001:db8::/64`).
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        let address = stored.strip_suffix("/64").unwrap_or(stored);
+        let net = Self::of(address.parse().ok()?);
+        (net.0 == stored).then_some(net)
+    }
 }
 
 impl fmt::Display for ClientNet {
@@ -166,6 +173,16 @@ impl fmt::Display for ClientNet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_network_reads_back_as_itself_and_nothing_else_does() {
+        for stored in ["192.0.2.1", "2001:db8:1:2::/64", "0.0.0.0"] {
+            assert_eq!(ClientNet::from_stored(stored).unwrap().as_str(), stored);
+        }
+        for bad in ["2001:db8:1:2::7/64", "2001:db8:1:2::7", "nothing", "192.0.2.1/64"] {
+            assert_eq!(ClientNet::from_stored(bad), None, "{bad}");
+        }
+    }
 
     fn behind(header: &str, proxies: &[&str]) -> ClientIpSettings {
         ClientIpSettings {

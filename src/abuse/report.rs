@@ -166,3 +166,54 @@ impl fmt::Display for Report {
         Ok(())
     }
 }
+
+/// A widget send as the record holds it, to replay under other rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedSend {
+    /// When it was decided.
+    pub at: i64,
+    /// Its session.
+    pub session: Option<String>,
+    /// Its client network, as stored.
+    pub client: Option<String>,
+    /// Its number, E.164.
+    pub number: String,
+    /// Whether it was refused.
+    pub refused: bool,
+    /// Whether its code was verified, and when (a record from before that moment was kept
+    /// says a minute after the send).
+    pub verified_at: Option<i64>,
+}
+
+impl Guard {
+    /// The site's widget sends decided from `since`, oldest first.
+    pub async fn recorded_sends(
+        &self,
+        site: &str,
+        since: i64,
+    ) -> Result<Vec<RecordedSend>, sqlx::Error> {
+        type Row = (i64, Option<String>, Option<String>, String, String, i64, Option<i64>);
+        let rows: Vec<Row> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT decided_at, session_id, client_net, phone_number, verdict, verified, \
+             verified_at FROM abuse_decisions WHERE site_id = $1 AND decided_at >= $2 \
+             AND channel <> 'api' ORDER BY decided_at, id",
+        )
+        .bind(site)
+        .bind(since)
+        .fetch_all(db)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, session, client, number, verdict, verified, verified_at)| RecordedSend {
+                    at,
+                    session,
+                    client,
+                    number,
+                    refused: verdict == "block",
+                    verified_at: (verified == 1).then(|| verified_at.unwrap_or(at + 60)),
+                },
+            )
+            .collect())
+    }
+}

@@ -5,10 +5,10 @@ use crate::{
         simulate::{self, by_name, Model, Table, MODELS},
         Guard,
     },
-    clock::{Clock, SystemClock},
+    clock::{Clock, SystemClock, DAY_SECONDS},
     db,
     server::Settings,
-    sites::{SiteError, SiteId, Sites},
+    sites::{Site, SiteError, SiteId, Sites},
 };
 use anyhow::bail;
 use clap::Subcommand;
@@ -25,6 +25,19 @@ pub enum AbuseAction {
         /// Days to look back on, up to now.
         #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=365))]
         days: i64,
+    },
+    /// Replays a site's recorded sends under other settings: what they would have refused
+    /// (and of that, what verified), what they would have let go.
+    Backtest {
+        /// The site's id.
+        #[arg(long)]
+        site: String,
+        /// Days to replay, up to now (the day before them is replayed as their history).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=14))]
+        days: i64,
+        /// Settings over the site's own, as `site set --abuse` takes them.
+        #[arg(long = "abuse", value_name = "RULE.SETTING=VALUE")]
+        abuse: Vec<String>,
     },
     /// Runs models of a day's traffic, honest and hostile, through the guard on a scratch
     /// database: what honest visitors were refused, what an attacker got through.
@@ -46,6 +59,9 @@ pub enum AbuseAction {
 pub async fn abuse_command(settings: &Settings, action: AbuseAction) -> anyhow::Result<()> {
     match action {
         AbuseAction::Report { site, days } => report(settings, &site, days).await,
+        AbuseAction::Backtest { site, days, abuse } => {
+            backtest(settings, &site, days, &abuse).await
+        }
         AbuseAction::Simulate {
             models,
             abuse,
@@ -54,20 +70,50 @@ pub async fn abuse_command(settings: &Settings, action: AbuseAction) -> anyhow::
     }
 }
 
-/// `abuse report`.
-async fn report(settings: &Settings, site: &str, days: i64) -> anyhow::Result<()> {
+/// The site called `site`, with the guard over the server's database.
+async fn site_and_guard(settings: &Settings, site: &str) -> anyhow::Result<(Site, Guard)> {
     let db = db::Db::connect(&settings.database.url).await?;
     let id = SiteId::parse(site).map_err(anyhow::Error::msg)?;
-    match Sites::new(db.clone()).get(&id).await {
-        Ok(_) => {}
+    let site = match Sites::new(db.clone()).get(&id).await {
+        Ok(site) => site,
         Err(SiteError::NotFound) => bail!("no site has the id {site}"),
         Err(error) => return Err(error.into()),
-    }
-    let guard = Guard::new(db, settings.abuse.clone());
+    };
+    Ok((site, Guard::new(db, settings.abuse.clone())))
+}
+
+/// `abuse report`.
+async fn report(settings: &Settings, site: &str, days: i64) -> anyhow::Result<()> {
+    let (site, guard) = site_and_guard(settings, site).await?;
+    let id = site.id;
     let report = guard
         .report(id.as_str(), days, SystemClock.unix_seconds())
         .await?;
     print!("{report}");
+    Ok(())
+}
+
+/// `abuse backtest`: the site's own settings with `abuse` over them, replayed over its record.
+async fn backtest(
+    settings: &Settings,
+    site: &str,
+    days: i64,
+    abuse: &[String],
+) -> anyhow::Result<()> {
+    let (site, guard) = site_and_guard(settings, site).await?;
+    let mut own = site.abuse_rules.clone();
+    for assignment in abuse {
+        settings.abuse.set_site_setting(&mut own, assignment)?;
+    }
+    let rules = settings.abuse.with_site(&own)?;
+    let now = SystemClock.unix_seconds();
+    let from = now - days * DAY_SECONDS;
+    let sends = guard
+        .recorded_sends(site.id.as_str(), from - DAY_SECONDS)
+        .await?;
+    eprintln!("replaying {} sends", sends.len());
+    let result = crate::abuse::backtest(site.id.as_str(), &sends, &rules, from, days).await?;
+    print!("{result}");
     Ok(())
 }
 

@@ -7,11 +7,11 @@ mod models;
 mod numbers;
 mod prices;
 
-pub use models::{by_name, Model, Party, MODELS};
+pub use models::{by_name, Ask, Model, Party, MODELS};
 pub use prices::PRICES;
 
-use super::{Channel, Guard, Rules, SendAttempt};
-use crate::db::Db;
+use super::{Channel, Decision, Guard, Rules, SendAttempt};
+use crate::{clock::HOUR_SECONDS, db::Db};
 use rand::{rngs::StdRng, SeedableRng};
 use std::{
     cmp::Reverse,
@@ -41,8 +41,6 @@ pub struct Outcome {
     pub attack_dollars: f64,
     /// The rules that refused the attacker, with how many each.
     pub attack_refused_by: BTreeMap<String, usize>,
-    /// Rows the guard wrote for the attacker's sends.
-    pub attack_rows: usize,
 }
 
 impl Outcome {
@@ -63,28 +61,25 @@ enum Moment {
     Enter(usize),
 }
 
-/// Runs `model` under `rules` (every site's), drawing its traffic from `seed`.
-pub async fn simulate(model: &Model, rules: &Rules, seed: u64) -> anyhow::Result<Outcome> {
+/// Replays `asks` through a guard deciding by `rules` (every site's) over a scratch SQLite
+/// database, each at `offset + ask.at`, and enters each code that went when its ask says;
+/// answers each ask's decision, in the asks' order (which is the order of their moments).
+pub async fn replay(asks: &[Ask], rules: &Rules, offset: i64) -> anyhow::Result<Vec<Decision>> {
     let db = Db::connect("sqlite::memory:").await?;
     let guard = Guard::new(db.clone(), rules.clone());
-    let asks = model.asks(&mut StdRng::seed_from_u64(seed));
-    let sessions: Vec<String> = (0..asks.len())
-        .map(|i| {
-            asks[i]
-                .session
-                .map_or_else(|| format!("session-{i}"), str::to_owned)
-        })
+    let sessions: Vec<String> = asks
+        .iter()
+        .enumerate()
+        .map(|(i, ask)| ask.session.clone().unwrap_or_else(|| format!("session-{i}")))
         .collect();
     let mut moments: BinaryHeap<Reverse<(i64, Moment)>> = asks
         .iter()
         .enumerate()
         .map(|(i, ask)| Reverse((ask.at, Moment::Ask(i))))
         .collect();
-    let mut outcome = Outcome::default();
-    let mut attack_hours: BTreeMap<i64, usize> = BTreeMap::new();
-    let measured_end = model.hours * crate::clock::HOUR_SECONDS;
+    let mut decisions = vec![None; asks.len()];
     while let Some(Reverse((at, moment))) = moments.pop() {
-        let now = START + at;
+        let now = offset + at;
         let i = match moment {
             Moment::Enter(i) => {
                 guard.verified_in_session(&sessions[i], now).await?;
@@ -96,24 +91,35 @@ pub async fn simulate(model: &Model, rules: &Rules, seed: u64) -> anyhow::Result
         let attempt = SendAttempt {
             channel: Channel::Widget,
             rules,
-            site: Some(ask.site),
+            site: Some(&ask.site),
             session: Some(&sessions[i]),
-            client: Some(&ask.client),
+            client: ask.client.as_ref(),
             phone: &ask.number,
         };
         let decision = guard.decide(&attempt, now).await?.decision;
-        let allowed = decision.allows();
-        if allowed {
-            if let Some(after) = ask.enters_after {
-                moments.push(Reverse((at + after, Moment::Enter(i))));
-            }
+        if let (true, Some(after)) = (decision.allows(), ask.enters_after) {
+            moments.push(Reverse((at + after, Moment::Enter(i))));
         }
-        if !(0..measured_end).contains(&at) {
+        decisions[i] = Some(decision);
+    }
+    db.close().await;
+    Ok(decisions.into_iter().flatten().collect())
+}
+
+/// Runs `model` under `rules` (every site's), drawing its traffic from `seed`.
+pub async fn simulate(model: &Model, rules: &Rules, seed: u64) -> anyhow::Result<Outcome> {
+    let asks = model.asks(&mut StdRng::seed_from_u64(seed));
+    let decisions = replay(&asks, rules, START).await?;
+    let mut outcome = Outcome::default();
+    let mut attack_hours: BTreeMap<i64, usize> = BTreeMap::new();
+    let measured = 0..model.hours * HOUR_SECONDS;
+    for (ask, decision) in asks.iter().zip(&decisions) {
+        if !measured.contains(&ask.at) {
             continue;
         }
         let refused_by = decision
             .reached
-            .filter(|_| !allowed)
+            .filter(|_| !decision.allows())
             .map(|r| r.limit.as_str().to_owned());
         match ask.party {
             Party::Honest => {
@@ -125,12 +131,11 @@ pub async fn simulate(model: &Model, rules: &Rules, seed: u64) -> anyhow::Result
             }
             Party::Attacker => {
                 outcome.attacks += 1;
-                outcome.attack_rows += 1;
                 match refused_by {
                     Some(rule) => *outcome.attack_refused_by.entry(rule).or_default() += 1,
                     None => {
                         outcome.attack_sms += 1;
-                        *attack_hours.entry(at / crate::clock::HOUR_SECONDS).or_default() += 1;
+                        *attack_hours.entry(ask.at / HOUR_SECONDS).or_default() += 1;
                         let destination = ask.number.destination();
                         outcome.attack_dollars +=
                             prices::dollars(destination.as_ref().map_or("", |d| d.as_str()));
@@ -140,7 +145,6 @@ pub async fn simulate(model: &Model, rules: &Rules, seed: u64) -> anyhow::Result
         }
     }
     outcome.attack_sms_peak_hour = attack_hours.values().copied().max().unwrap_or(0);
-    db.close().await;
     Ok(outcome)
 }
 

@@ -20,16 +20,18 @@ pub enum Party {
 /// One request for a code: the first of a session of its own, unless it names one.
 #[derive(Debug, Clone)]
 pub struct Ask {
-    /// Seconds from the measured day's start; negative in the history before it.
+    /// Seconds from the measured day's start (negative in the history before it), or a
+    /// moment of the record for a replay of it.
     pub at: i64,
     /// Whose.
     pub party: Party,
     /// The site asked.
-    pub site: &'static str,
-    /// The session, when several asks share one (a flood); else a session of its own.
-    pub session: Option<&'static str>,
-    /// The client network it comes from.
-    pub client: ClientNet,
+    pub site: String,
+    /// The session, when several asks share one (a flood, a session's resends); else a
+    /// session of its own.
+    pub session: Option<String>,
+    /// The client network it comes from, when known.
+    pub client: Option<ClientNet>,
     /// The number.
     pub number: PhoneNumber,
     /// Seconds from the code's arrival until the visitor enters it; `None`: never.
@@ -207,9 +209,9 @@ impl Visitors {
             asks.push(Ask {
                 at: at as i64,
                 party: Party::Honest,
-                site: self.site,
+                site: self.site.to_owned(),
                 session: None,
-                client,
+                client: Some(client),
                 number: numbers::mobile(destination).any(rng),
                 // Most enter it within a minute; some take a few (a code lives 5 minutes).
                 enters_after: rng
@@ -400,9 +402,9 @@ fn attack(
             Ask {
                 at: i * every,
                 party: Party::Attacker,
-                site: "steady-shop",
+                site: "steady-shop".to_owned(),
                 session: None,
-                client: client(n, rng),
+                client: Some(client(n, rng)),
                 number: number(n, rng),
                 enters_after: None,
             }
@@ -490,9 +492,9 @@ fn refused_flood(rng: &mut StdRng) -> Vec<Ask> {
         .map(|i| Ask {
             at: 12 * HOUR_SECONDS + i,
             party: Party::Attacker,
-            site: "steady-shop",
-            session: Some("flood"),
-            client: nat_address.clone(),
+            site: "steady-shop".to_owned(),
+            session: Some("flood".to_owned()),
+            client: Some(nat_address.clone()),
             number: landline.clone(),
             enters_after: None,
         })
