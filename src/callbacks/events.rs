@@ -345,7 +345,7 @@ mod tests {
             session: SessionId::parse("b".repeat(22).as_str()).unwrap(),
             site: SiteId::parse("shop").unwrap(),
             user: "alice@example.com".into(),
-            rule: "ip.per-hour".into(),
+            rule: "ip.unverified-per-hour".into(),
             phone_country: Some("EE".into()),
             state: None,
             test: false,
@@ -353,7 +353,7 @@ mod tests {
         let body: Value =
             serde_json::from_str(&blocked.webhook_body(OffsetDateTime::UNIX_EPOCH)).unwrap();
         assert_eq!(body["type"], "verification.blocked");
-        assert_eq!(body["data"]["rule"], "ip.per-hour");
+        assert_eq!(body["data"]["rule"], "ip.unverified-per-hour");
         assert_eq!(body["data"]["phone_country"], "EE");
         assert!(body["data"].get("phone").is_none());
     }
