@@ -3,7 +3,7 @@
 
 use crate::helpers::{
     add_site, create_site, send_to, shop_site, spawn_app, spawn_app_with, start, step_from,
-    test_settings, Binary, TestApp,
+    step_response, test_settings, Binary, TestApp,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
@@ -12,12 +12,17 @@ use phone_verify::{
 };
 
 /// The site "shop" with `rules` of its own. Tests of other rules than the country's raise its
-/// floor of unverified codes an hour (10 by default), which every test's Estonian codes would
-/// reach first.
+/// floors of unverified codes (10 an hour to one country, 5 an hour to the destinations new to
+/// the site, which Estonia is until a code verifies there), which every test's Estonian codes
+/// would reach first.
 async fn shop_with(app: &TestApp, mut rules: serde_json::Value) -> SigningSecret {
     if rules.get("country").is_none() {
-        rules["country"] =
-            serde_json::json!({"unverified-per-hour": 1000, "unverified-per-day": 1000});
+        rules["country"] = serde_json::json!({
+            "unverified-per-hour": 1000,
+            "unverified-per-day": 1000,
+            "new-per-hour": 1000,
+            "new-per-day": 1000,
+        });
     }
     let site = Site {
         abuse_rules: rules,
@@ -61,10 +66,11 @@ async fn warm_up(app: &TestApp, secret: &SigningSecret) {
 }
 
 #[tokio::test]
-async fn one_client_gets_ten_codes_an_hour_even_from_200_concurrent_sessions() {
+async fn one_client_network_gets_five_unverified_codes_an_hour_even_from_200_concurrent_sessions() {
     let app = spawn_app().await;
     let secret = shop_with(&app, serde_json::json!({})).await;
     warm_up(&app, &secret).await;
+    let client = "198.51.100.7";
     let mut pages = Vec::new();
     for i in 0..200 {
         pages.push(visitor(&app, &secret, i).await);
@@ -73,16 +79,16 @@ async fn one_client_gets_ten_codes_an_hour_even_from_200_concurrent_sessions() {
     let burst: Vec<_> = pages
         .iter()
         .zip(&forms)
-        .map(|(page, form)| step_from(&app, page, form, Some("198.51.100.7")))
+        .map(|(page, form)| step_from(&app, page, form, Some(client)))
         .collect();
     let answers = futures::future::join_all(burst).await;
     assert_eq!(
         sent(&app).await,
-        1 + 10,
-        "ten codes for the client, not one more"
+        1 + 5,
+        "five unverified codes for the client network, not one more"
     );
     let refused: Vec<&(u16, String)> = answers.iter().filter(|(s, _)| *s != 200).collect();
-    assert_eq!(refused.len(), 190);
+    assert_eq!(refused.len(), 195);
     assert!(
         refused.iter().all(
             |(status, html)| *status == 429 && html.contains("Too many attempts: try again in")
@@ -91,28 +97,45 @@ async fn one_client_gets_ten_codes_an_hour_even_from_200_concurrent_sessions() {
         refused[0]
     );
 
-    // Another client is not held up by this one.
+    // The wait told is true: ten minutes on, the five codes (sent at once) leave the hour in
+    // fifty minutes.
+    app.clock.advance(600);
+    let page = visitor(&app, &secret, 200).await;
+    let response = step_response(&app, &page, &send_to(&number(200)), Some(client)).await;
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "3000");
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("Too many attempts: try again in 50 minutes."),
+        "{html}"
+    );
+
+    // Another client network is not held up by this one.
     let (status, _) = send_as(&app, &secret, 300, &number(300), "198.51.100.8").await;
     assert_eq!(status, 200);
 
-    // An hour on, the client may send again, but only to the ten numbers it already reached
-    // today: an eleventh is refused, in words that do not say why.
-    app.clock.advance(3600);
-    let (status, html) = send_as(&app, &secret, 301, &number(301), "198.51.100.7").await;
-    assert_eq!(status, 422);
+    // When the hour is over, five more an hour, until the network has left 20 codes
+    // unverified in 24 hours: the next is refused for the day, in words that do not say why.
+    app.clock.advance(3000);
+    let mut next = 400;
+    for hour in 1..=3 {
+        for _ in 0..5 {
+            let (status, html) = send_as(&app, &secret, next, &number(next), client).await;
+            assert_eq!(status, 200, "hour {hour}, visitor {next}: {html}");
+            next += 1;
+        }
+        let (status, _) = send_as(&app, &secret, next, &number(next), client).await;
+        assert_eq!(status, 429, "hour {hour}: a sixth code");
+        next += 1;
+        app.clock.advance(3600);
+    }
+    let (status, html) = send_as(&app, &secret, next, &number(next), client).await;
+    assert_eq!(status, 422, "{html}");
     assert!(
         html.contains("We can't send a code to this number."),
         "{html}"
     );
-    let reached = app
-        .outbox()
-        .await
-        .into_iter()
-        .map(|m| m.recipient)
-        .find(|r| (0..200).any(|i| number(i) == *r))
-        .expect("a number the client reached");
-    let (status, html) = send_as(&app, &secret, 302, &reached, "198.51.100.7").await;
-    assert_eq!(status, 200, "{html}");
+    assert_eq!(sent(&app).await, 1 + 1 + 20);
 }
 
 #[tokio::test]
@@ -147,30 +170,31 @@ async fn the_proxy_header_is_believed_from_trusted_proxies_only() {
     settings.server.client_ip.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()];
     let app = spawn_app_with(settings).await;
     let secret = shop_with(&app, serde_json::json!({})).await;
-    for i in 0..10 {
+    // Five unverified codes an hour for the one client there is, whatever the header says.
+    for i in 0..5 {
         let forged = format!("198.51.100.{i}");
         let (status, html) = send_as(&app, &secret, i, &number(i), &forged).await;
         assert_eq!(status, 200, "{i}: {html}");
     }
-    let (status, _) = send_as(&app, &secret, 10, &number(10), "198.51.100.10").await;
+    let (status, _) = send_as(&app, &secret, 5, &number(5), "198.51.100.5").await;
     assert_eq!(status, 429, "a forged header made a new client");
-    assert_eq!(sent(&app).await, 10);
+    assert_eq!(sent(&app).await, 5);
 }
 
 #[tokio::test]
-async fn numbers_of_one_block_get_ten_codes_an_hour_whoever_asks() {
+async fn numbers_of_one_block_get_five_unverified_codes_an_hour_whoever_asks() {
     let app = spawn_app().await;
     let secret = shop_with(&app, serde_json::json!({})).await;
     warm_up(&app, &secret).await;
     // 50 consecutive numbers (+37251234000…049), 50 clients, 50 sessions, all at once.
+    let block = |i: usize| format!("+37251234{i:03}");
+    let client = |i: usize| format!("198.51.100.{i}");
     let mut pages = Vec::new();
     for i in 0..50 {
         pages.push(visitor(&app, &secret, i).await);
     }
-    let forms: Vec<String> = (0..50)
-        .map(|i| send_to(&format!("+37251234{i:03}")))
-        .collect();
-    let clients: Vec<String> = (0..50).map(|i| format!("198.51.100.{i}")).collect();
+    let forms: Vec<String> = (0..50).map(|i| send_to(&block(i))).collect();
+    let clients: Vec<String> = (0..50).map(client).collect();
     let burst: Vec<_> = pages
         .iter()
         .zip(&forms)
@@ -178,11 +202,25 @@ async fn numbers_of_one_block_get_ten_codes_an_hour_whoever_asks() {
         .map(|((page, form), client)| step_from(&app, page, form, Some(client)))
         .collect();
     let answers = futures::future::join_all(burst).await;
-    assert_eq!(sent(&app).await, 1 + 10);
-    assert_eq!(answers.iter().filter(|(s, _)| *s == 429).count(), 40);
+    assert_eq!(sent(&app).await, 1 + 5);
+    assert_eq!(answers.iter().filter(|(s, _)| *s == 429).count(), 45);
     // A number of another block goes.
     let (status, _) = send_as(&app, &secret, 60, "+37251299000", "198.51.100.60").await;
     assert_eq!(status, 200);
+
+    // One of the five verified: it stops counting and earns the block two more, three in all.
+    let first = answers.iter().position(|(s, _)| *s == 200).unwrap();
+    let pin = app.last_pin_to(&block(first)).await;
+    let form = format!("step=check_code&code={pin}");
+    let (status, html) = step_from(&app, &pages[first], &form, Some(&client(first))).await;
+    assert_eq!(status, 200, "{html}");
+    for i in 100..103 {
+        let (status, html) = send_as(&app, &secret, i, &block(i), &client(i)).await;
+        assert_eq!(status, 200, "{i}: {html}");
+    }
+    let (status, _) = send_as(&app, &secret, 103, &block(103), &client(103)).await;
+    assert_eq!(status, 429);
+    assert_eq!(sent(&app).await, 1 + 5 + 1 + 3);
 }
 
 #[tokio::test]
@@ -207,29 +245,45 @@ async fn a_site_sends_only_to_the_countries_it_allows() {
 #[tokio::test]
 async fn codes_a_country_leaves_unverified_are_capped_and_verifying_makes_room() {
     let app = spawn_app().await;
-    let secret = add_site(&app, None).await;
+    // Latvia is new to the site: the count of new destinations (5 an hour) is raised so that
+    // the country's own count (10 an hour) is the one under test.
+    let secret = shop_with(
+        &app,
+        serde_json::json!({"country": {"new-per-hour": 1000, "new-per-day": 1000}}),
+    )
+    .await;
     warm_up(&app, &secret).await;
     let latvian = |i: usize| format!("+3712{i:03}1234");
-    let mut first_page = None;
+    let client = |i: usize| format!("198.51.100.{i}");
+    let mut last_page = None;
     for i in 0..10 {
         let page = visitor(&app, &secret, i).await;
-        let client = format!("198.51.100.{i}");
-        let (status, html) = step_from(&app, &page, &send_to(&latvian(i)), Some(&client)).await;
+        let (status, html) = step_from(&app, &page, &send_to(&latvian(i)), Some(&client(i))).await;
         assert_eq!(status, 200, "{i}: {html}");
-        first_page.get_or_insert(page);
+        last_page = Some(page);
+        app.clock.advance(60);
     }
-    // Ten codes to Latvia not verified within the hour: the eleventh waits.
-    let (status, _) = send_as(&app, &secret, 10, &latvian(10), "198.51.100.10").await;
-    assert_eq!(status, 429);
+    // Ten codes to Latvia not verified within the hour: the eleventh waits until the first
+    // of them (ten minutes ago) leaves the hour.
+    let page = visitor(&app, &secret, 10).await;
+    let response = step_response(&app, &page, &send_to(&latvian(10)), Some(&client(10))).await;
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "3000");
 
-    // One of them verified: room for one more.
-    let page = first_page.unwrap();
-    let pin = app.last_pin_to(&latvian(0)).await;
+    // One of them verified (the last: the first one's code has expired): it no longer
+    // counts, and it earns two more (per-verified 2).
+    let page = last_page.unwrap();
+    let pin = app.last_pin_to(&latvian(9)).await;
     let form = format!("step=check_code&code={pin}");
-    let (status, html) = step_from(&app, &page, &form, Some("198.51.100.0")).await;
+    let (status, html) = step_from(&app, &page, &form, Some(&client(9))).await;
     assert_eq!(status, 200, "{html}");
-    let (status, html) = send_as(&app, &secret, 11, &latvian(11), "198.51.100.11").await;
-    assert_eq!(status, 200, "{html}");
+    for i in 11..14 {
+        let (status, html) = send_as(&app, &secret, i, &latvian(i), &client(i)).await;
+        assert_eq!(status, 200, "{i}: {html}");
+    }
+    let (status, _) = send_as(&app, &secret, 14, &latvian(14), &client(14)).await;
+    assert_eq!(status, 429);
+    assert_eq!(sent(&app).await, 1 + 10 + 3);
 }
 
 #[tokio::test]
@@ -254,7 +308,7 @@ async fn shadow_mode_sends_and_the_report_shows_what_it_would_have_refused() {
     };
     let report = cli.ok(&["abuse", "report", "--site", "shop"]);
     assert!(
-        report.contains("codes sent 12, verified 0 (conversion 0.0%), refused 1, shadow 2"),
+        report.contains("codes sent 12, verified 0 (conversion 0.0%), refused 1, shadow 7"),
         "{report}"
     );
     let line = |words: &[&str]| {
@@ -262,7 +316,8 @@ async fn shadow_mode_sends_and_the_report_shows_what_it_would_have_refused() {
             .lines()
             .any(|line| line.split_whitespace().collect::<Vec<_>>() == words)
     };
-    assert!(line(&["shadow", "ip.per-hour", "2"]), "{report}");
+    // Five unverified codes an hour for the client network: the other seven would have waited.
+    assert!(line(&["shadow", "ip.unverified-per-hour", "7"]), "{report}");
     assert!(line(&["block", "number-type", "1"]), "{report}");
     assert!(line(&["EE", "12", "0", "0", "0.0%"]), "{report}");
     assert!(line(&["GB", "0", "0", "1", "-"]), "{report}");

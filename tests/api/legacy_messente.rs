@@ -144,8 +144,8 @@ async fn a_legacy_url_left_in_a_page_sends_no_more_than_the_guard_allows() {
     add_legacy_site(&app).await;
     let url = documented_url();
     // The protocol has no timestamp and names no end user: every visit is a new user. One
-    // client opens one URL five times an hour, and the guard still counts the client: of the
-    // three codes each session may ask for, ten an hour go, then no more.
+    // client opens one URL four times, and the guard still counts the client network: of the
+    // three codes each session may ask for, five left unverified in the hour go, then no more.
     let mut statuses = Vec::new();
     for i in 0..4 {
         let response = app.get(&url).await;
@@ -163,9 +163,18 @@ async fn a_legacy_url_left_in_a_page_sends_no_more_than_the_guard_allows() {
             step(&app, &page, "step=change_number").await;
         }
     }
-    assert_eq!(statuses[..10], [200; 10]);
-    assert_eq!(statuses[10..], [429; 2]);
-    assert_eq!(app.outbox().await.len(), 10);
+    assert_eq!(statuses[..5], [200; 5]);
+    assert_eq!(statuses[5..], [429; 7]);
+    assert_eq!(app.outbox().await.len(), 5);
+    // The client network's count refused them (not the session's, nor the number's).
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let rules: Vec<String> = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT DISTINCT rule FROM abuse_decisions WHERE verdict = 'block'"
+    )
+    .fetch_all(db)
+    .await)
+    .unwrap();
+    assert_eq!(rules, ["ip.unverified-per-hour"]);
 }
 
 /// `GET url` from the client at `client` (through the test's trusted proxy).

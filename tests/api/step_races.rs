@@ -128,12 +128,19 @@ async fn warm_up(app: &TestApp, secret: &SigningSecret, site: &str, range: &str)
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_cancel_racing_a_send_does_not_refund_the_sms() {
     let app = spawn_app().await;
-    // Only the races decide: no client, number, block or country limit binds 30 sends.
+    // Only the races decide: no client, site or country count of unverified codes binds 30
+    // sends (cancelled codes are never verified), and the numbers are of blocks of their own.
     let generous = serde_json::json!({
-        "ip": {"per-hour": 1000, "numbers-per-day": 1000},
-        "country": {"unverified-per-hour": 1000, "unverified-per-day": 1000},
+        "ip": {"unverified-per-hour": 1000, "unverified-per-day": 1000},
+        "site": {"unverified-per-hour": 1000, "unverified-per-day": 1000},
+        "country": {
+            "unverified-per-hour": 1000,
+            "unverified-per-day": 1000,
+            "new-per-hour": 1000,
+            "new-per-day": 1000,
+        },
     });
-    let secret = site_with_rules(&app, "racing", generous).await;
+    let secret = site_with_rules(&app, "racing", generous.clone()).await;
     let metric_before = sms_sent_metric(&app, "PL").await;
     warm_up(&app, &secret, "racing", "51").await;
 
@@ -157,22 +164,21 @@ async fn a_cancel_racing_a_send_does_not_refund_the_sms() {
         "phone_verify_sms_sent_total counts every SMS in the outbox"
     );
 
-    // A client held to 5 SMS an hour gets 5, however many sends it cancels on their way.
-    let capped = serde_json::json!({
-        "ip": {"per-hour": 5, "numbers-per-day": 1000},
-        "country": {"unverified-per-hour": 1000, "unverified-per-day": 1000},
-    });
+    // A client network held to 5 unverified codes an hour gets 5, however many sends it
+    // cancels on their way (a cancelled code is never verified: a refund would free its room).
+    let mut capped = generous.clone();
+    capped["ip"]["unverified-per-hour"] = 5.into();
     let secret = site_with_rules(&app, "capped", capped).await;
     warm_up(&app, &secret, "capped", "53").await;
     let (sms, cancelled_after_sms) = races(&app, &secret, "capped", "53", "198.51.100.53").await;
     println!(
-        "a client of 5 SMS an hour: {RACES} send/cancel races, {cancelled_after_sms} sessions \
+        "a client of 5 unverified codes an hour: {RACES} send/cancel races, {cancelled_after_sms} sessions \
          cancelled after their SMS went, {sms} SMS to its numbers"
     );
     assert!(
         sms <= 5,
-        "the client of ip.per-hour = 5 got {sms} SMS in the hour ({cancelled_after_sms} \
-         sessions cancelled after their SMS went)"
+        "the client of ip.unverified-per-hour = 5 got {sms} SMS in the hour \
+         ({cancelled_after_sms} sessions cancelled after their SMS went)"
     );
 }
 
