@@ -363,3 +363,162 @@ async fn the_verigator_api_keeps_to_the_servers_country_allow_list() {
         .unwrap();
     assert_eq!(sent(&app).await, 1);
 }
+
+/// Types the code the session at `page` sent to `phone`, from `client`: it verifies.
+async fn verify(app: &TestApp, page: &str, phone: &str, client: &str) {
+    let pin = app.last_pin_to(phone).await;
+    let form = format!("step=check_code&code={pin}");
+    let (status, html) = step_from(app, page, &form, Some(client)).await;
+    assert_eq!(status, 200, "{phone}: {html}");
+    assert!(html.contains("VERIFIED"), "{phone}: {html}");
+}
+
+/// The rule of each send the guard refused, and its destination, oldest first.
+async fn refusals(app: &TestApp) -> Vec<(String, String)> {
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    phone_verify::db::on_db!(&db, |db| sqlx::query_as(
+        "SELECT rule, COALESCE(country, '') FROM abuse_decisions WHERE verdict = 'block' ORDER BY id"
+    )
+    .fetch_all(db)
+    .await)
+    .unwrap()
+}
+
+/// A German mobile number (libphonenumber's example).
+const GERMAN: &str = "+4915123456789";
+
+#[tokio::test]
+async fn a_carrier_nat_whose_visitors_verify_is_not_refused() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    // 40 visitors behind one carrier's NAT over 40 minutes, each with a number of its own,
+    // each typing its code half a minute after it came.
+    let nat = "100.64.0.1";
+    for i in 0..40 {
+        let page = visitor(&app, &secret, i).await;
+        let (status, html) = step_from(&app, &page, &send_to(&number(i)), Some(nat)).await;
+        assert_eq!(status, 200, "visitor {i}: {html}");
+        app.clock.advance(30);
+        verify(&app, &page, &number(i), nat).await;
+        app.clock.advance(30);
+    }
+    assert_eq!(sent(&app).await, 40);
+
+    // Ten visitors of another network, one a minute, who never verify: five codes go, the
+    // sixth waits until the first of them leaves the hour, and so does every one after it.
+    let pumping = "203.0.113.77";
+    let first_sent_at = app.clock.unix_seconds();
+    for i in 40..45 {
+        let (status, html) = send_as(&app, &secret, i, &number(i), pumping).await;
+        assert_eq!(status, 200, "visitor {i}: {html}");
+        app.clock.advance(60);
+    }
+    for i in 45..50 {
+        let page = visitor(&app, &secret, i).await;
+        let response = step_response(&app, &page, &send_to(&number(i)), Some(pumping)).await;
+        assert_eq!(response.status(), 429, "visitor {i}");
+        let wait = first_sent_at + 3600 - app.clock.unix_seconds();
+        assert!(wait <= 3600);
+        assert_eq!(
+            response.headers()["retry-after"],
+            wait.to_string().as_str(),
+            "visitor {i}"
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Too many attempts: try again in"), "{html}");
+        app.clock.advance(60);
+    }
+    assert_eq!(sent(&app).await, 45);
+    let refused = refusals(&app).await;
+    assert_eq!(refused.len(), 5);
+    assert!(
+        refused
+            .iter()
+            .all(|(rule, _)| rule == "ip.unverified-per-hour"),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_sites_own_country_is_not_capped_at_ten_an_hour_on_launch() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    // Launch: 40 visitors in 20 minutes, one every 30 s, each from a network of its own to a
+    // number of its own. Four of five type their code 2.5 minutes after it was sent, so that
+    // four codes are always on their way; every fifth never does (8 in all).
+    let client = |i: usize| format!("203.0.113.{i}");
+    let verifies = |i: usize| i % 5 != 4;
+    let typing_ticks: usize = 5;
+    let mut pages: Vec<String> = Vec::new();
+    for tick in 0..40 + typing_ticks {
+        if let Some(j) = tick.checked_sub(typing_ticks).filter(|j| verifies(*j)) {
+            verify(&app, &pages[j], &number(j), &client(j)).await;
+        }
+        if tick < 40 {
+            let page = visitor(&app, &secret, tick).await;
+            let (status, html) =
+                step_from(&app, &page, &send_to(&number(tick)), Some(&client(tick))).await;
+            assert_eq!(status, 200, "visitor {tick}: {html}");
+            pages.push(page);
+        }
+        app.clock.advance(30);
+    }
+    assert_eq!(sent(&app).await, 40);
+    assert_eq!(refusals(&app).await, []);
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let verified: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM abuse_decisions WHERE verified = 1 AND channel = 'widget'"
+    )
+    .fetch_one(db)
+    .await)
+    .unwrap();
+    assert_eq!(verified, 32);
+}
+
+#[tokio::test]
+async fn destinations_new_to_a_site_share_one_count() {
+    let app = spawn_app().await;
+    let secret = add_site(&app, None).await;
+    // The site's visitors verify in Estonia (two hours ago: the code no longer earns room in
+    // the hour).
+    let page = visitor(&app, &secret, 0).await;
+    let (status, html) = step_from(&app, &page, &send_to(&number(0)), Some("192.0.2.1")).await;
+    assert_eq!(status, 200, "{html}");
+    verify(&app, &page, &number(0), "192.0.2.1").await;
+    app.clock.advance(2 * 3600);
+
+    // Codes to six other countries, from networks of their own, never verified: five of them
+    // for all the destinations new to the site together.
+    let others = [
+        ("LV", "+37121234567"),
+        ("LT", "+37061234567"),
+        ("FI", "+358412345678"),
+        ("DE", GERMAN),
+        ("PL", "+48512345678"),
+        ("SE", "+46701234567"),
+    ];
+    let first_sent_at = app.clock.unix_seconds();
+    for (i, (country, phone)) in others.iter().enumerate().take(5) {
+        let (status, html) = send_as(&app, &secret, i + 1, phone, &format!("198.51.100.{i}")).await;
+        assert_eq!(status, 200, "{country}: {html}");
+        app.clock.advance(60);
+    }
+    let page = visitor(&app, &secret, 6).await;
+    let response = step_response(&app, &page, &send_to(others[5].1), Some("198.51.100.5")).await;
+    assert_eq!(response.status(), 429, "a sixth new destination");
+    let wait = first_sent_at + 3600 - app.clock.unix_seconds();
+    assert_eq!(response.headers()["retry-after"], wait.to_string().as_str());
+    // Latvia has had one code only, and waits too: the count is all new destinations'.
+    let (status, _) = send_as(&app, &secret, 7, "+37121234500", "198.51.100.7").await;
+    assert_eq!(status, 429, "Latvia, new to the site");
+    // Estonia, where the site's codes verify, is not in that count.
+    let (status, html) = send_as(&app, &secret, 8, &number(8), "198.51.100.8").await;
+    assert_eq!(status, 200, "{html}");
+
+    let new_per_hour = |d: &str| ("country.new-per-hour".to_owned(), d.to_owned());
+    assert_eq!(
+        refusals(&app).await,
+        [new_per_hour("SE"), new_per_hour("LV")]
+    );
+    assert_eq!(sent(&app).await, 1 + 5 + 1);
+}
