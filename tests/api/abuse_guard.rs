@@ -3,11 +3,12 @@
 
 use crate::helpers::{
     add_site, create_site, send_to, shop_site, spawn_app, spawn_app_with, start, step_from,
-    step_response, test_settings, Binary, TestApp,
+    step_response, test_settings, Binary, TestApp, PHONE,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
-    sites::{SigningSecret, Site},
+    domain::PhoneNumber,
+    sites::{SigningSecret, Site, SiteId},
     verigator::{wire::AuthMethod, ClientError},
 };
 
@@ -521,4 +522,120 @@ async fn destinations_new_to_a_site_share_one_count() {
         [new_per_hour("SE"), new_per_hour("LV")]
     );
     assert_eq!(sent(&app).await, 1 + 5 + 1);
+}
+
+/// What the guard tells a visitor it will not send to.
+const CANNOT_SEND: &str = "We can't send a code to this number.";
+
+/// Site `id` (the shop otherwise) with abuse `rules` of its own.
+async fn site_with(app: &TestApp, id: &str, rules: serde_json::Value) -> SigningSecret {
+    let site = Site {
+        id: SiteId::parse(id).unwrap(),
+        abuse_rules: rules,
+        ..shop_site(None)
+    };
+    create_site(app, site).await
+}
+
+/// Sends to `phone` from `client` in a new session of visitor `i` of site `site`.
+async fn send_on(
+    app: &TestApp,
+    secret: &SigningSecret,
+    site: &str,
+    i: usize,
+    phone: &str,
+    client: &str,
+) -> (u16, String) {
+    let user = format!("visitor-{i}");
+    let page = start(app, secret, &[("site", site), ("user", &user)]).await;
+    step_from(app, &page, &send_to(phone), Some(client)).await
+}
+
+/// Iridium's and Inmarsat's mobile numbers (libphonenumber's examples for +881 and +870).
+const IRIDIUM: &str = "+881612345678";
+const INMARSAT: &str = "+870773111632";
+
+#[tokio::test]
+async fn a_site_allowing_only_ee_refuses_satellite_numbers_and_an_empty_list_refuses_them_too() {
+    // The widget takes them: valid numbers, of mobile lines.
+    for phone in [IRIDIUM, INMARSAT, GERMAN] {
+        let parsed = PhoneNumber::parse(phone, None).expect("a valid number");
+        assert_eq!(parsed.as_str(), phone);
+        assert!(parsed.receives_sms(), "{phone} takes SMS");
+    }
+    let app = spawn_app().await;
+    let only_ee = site_with(
+        &app,
+        "only-ee",
+        serde_json::json!({"country": {"allow": ["EE"]}}),
+    )
+    .await;
+    let anywhere = site_with(&app, "anywhere", serde_json::json!({})).await;
+    let refused: [(&SigningSecret, &str, &[&str]); 2] = [
+        (&only_ee, "only-ee", &[GERMAN, IRIDIUM, INMARSAT]),
+        (&anywhere, "anywhere", &[IRIDIUM, INMARSAT]),
+    ];
+    let mut i = 0;
+    for (secret, site, phones) in refused {
+        for phone in phones {
+            i += 1;
+            let client = format!("198.51.100.{i}");
+            let (status, html) = send_on(&app, secret, site, i, phone, &client).await;
+            assert_eq!(status, 422, "{site}, {phone}: {html}");
+            assert!(html.contains(CANNOT_SEND), "{site}, {phone}: {html}");
+        }
+    }
+    assert!(app.outbox().await.is_empty(), "nothing sent");
+    // The lists let their countries through: Estonia on the one, Germany on the empty one.
+    let (status, html) = send_on(&app, &only_ee, "only-ee", 10, PHONE, "198.51.100.10").await;
+    assert_eq!(status, 200, "{html}");
+    let (status, html) = send_on(&app, &anywhere, "anywhere", 11, GERMAN, "198.51.100.11").await;
+    assert_eq!(status, 200, "{html}");
+
+    // A network of no country named in the list is allowed; the one not named is not.
+    let rules = serde_json::json!({"country": {"allow": ["EE", "+881"]}});
+    let iridium_too = site_with(&app, "iridium-too", rules).await;
+    let (status, html) = send_on(
+        &app,
+        &iridium_too,
+        "iridium-too",
+        12,
+        IRIDIUM,
+        "198.51.100.12",
+    )
+    .await;
+    assert_eq!(
+        (status, html.contains(CANNOT_SEND)),
+        (200, false),
+        "the site names +881, so an SMS to Iridium goes: a refusal here is the embedded \
+         Verigator API's own guard, deciding by the server's rules (no +881 named)"
+    );
+    assert_eq!(app.sms_to(IRIDIUM).await, 1);
+    let (status, html) = send_on(
+        &app,
+        &iridium_too,
+        "iridium-too",
+        13,
+        INMARSAT,
+        "198.51.100.13",
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains(CANNOT_SEND), "{html}");
+    assert_eq!(app.sms_to(INMARSAT).await, 0);
+    assert_eq!(app.outbox().await.len(), 3);
+
+    let refused: Vec<(String, String)> = refusals(&app).await;
+    let allow = |d: &str| ("country.allow".to_owned(), d.to_owned());
+    assert_eq!(
+        refused,
+        [
+            allow("DE"),
+            allow("+881"),
+            allow("+870"),
+            allow("+881"),
+            allow("+870"),
+            allow("+870"),
+        ]
+    );
 }
