@@ -207,6 +207,52 @@ impl fmt::Display for Table<'_> {
 mod tests {
     use super::*;
 
+    /// The goals the defaults are held to (README, "Abuse guard"): no model's honest visitors
+    /// refused beyond 0.5 %, no attack past 25 SMS in its day nor 50 cents an hour.
+    async fn meets_the_goals(name: &str) {
+        let model = by_name(name).unwrap();
+        let o = simulate(model, &Rules::default(), 28).await.unwrap();
+        assert!(o.honest > 1000, "{name}: {o:?}");
+        assert!(o.honest_refused_percent() <= 0.5, "{name}: {o:?}");
+        if model.party == Party::Attacker {
+            assert!(o.attacks > 0, "{name}: {o:?}");
+            assert!(o.attack_sms <= 25, "{name}: {o:?}");
+            assert!(o.attack_dollars / model.hours as f64 <= 0.5, "{name}: {o:?}");
+        }
+    }
+
+    macro_rules! goals {
+        ($($test:ident: $model:literal,)*) => {$(
+            #[tokio::test]
+            async fn $test() {
+                meets_the_goals($model).await;
+            }
+        )*};
+    }
+
+    goals! {
+        a_launch_day_meets_the_goals: "launch-day",
+        a_carrier_nat_meets_the_goals: "carrier-nat",
+        a_tv_spike_meets_the_goals: "tv-spike",
+        a_steady_site_meets_the_goals: "steady",
+        an_abandoning_country_meets_the_goals: "abandoning",
+        pumping_one_block_meets_the_goals: "pump-block",
+        pumping_from_a_botnet_meets_the_goals: "pump-botnet",
+        pumping_from_rotating_ipv6_meets_the_goals: "pump-ipv6",
+        pumping_many_countries_meets_the_goals: "pump-countries",
+        premium_and_satellite_ranges_meet_the_goals: "premium-satellite",
+        a_slow_drip_meets_the_goals: "slow-drip",
+        a_refused_flood_meets_the_goals: "refused-flood",
+    }
+
+    #[test]
+    fn every_model_has_a_goals_test() {
+        let source = include_str!("mod.rs");
+        for model in MODELS {
+            assert!(source.contains(&format!(": \"{}\",", model.name)), "{}", model.name);
+        }
+    }
+
     #[tokio::test]
     async fn the_steady_model_counts_its_visitors_and_a_closed_guard_refuses_them_all() {
         let model = by_name("steady").unwrap();

@@ -16,20 +16,19 @@ pub struct Range {
 }
 
 impl Range {
-    /// The `n`-th number of the range (in order, wrapping), or the next valid one after it.
+    /// The `n`-th number of the range (in order, wrapping), or the next valid one after it
+    /// (the ranges are chosen so that nearly every number is valid: tested).
     pub fn nth(&self, n: u64) -> PhoneNumber {
         let size = 10u64.pow(self.digits);
         (n..n + size)
-            .find_map(|n| {
-                let raw = format!(
-                    "{}{:0width$}",
-                    self.start,
-                    n % size,
-                    width = self.digits as usize
-                );
-                PhoneNumber::try_from(raw).ok()
-            })
+            .find_map(|n| self.exactly(n % size))
             .unwrap_or_else(|| unreachable!("every range holds valid numbers (tested)"))
+    }
+
+    /// The `n`-th number, if it is a valid one.
+    fn exactly(&self, n: u64) -> Option<PhoneNumber> {
+        let raw = format!("{}{:0width$}", self.start, n, width = self.digits as usize);
+        PhoneNumber::try_from(raw).ok()
     }
 
     /// A number of the range at random.
@@ -68,7 +67,7 @@ pub const EXPENSIVE: &[Range] = &[
     range("AZ", "+99450", 7),
     range("AF", "+9370", 7),
     range("BD", "+88017", 8),
-    range("BY", "+37529", 7),
+    range("BY", "+375291", 6),
     range("PK", "+92300", 7),
     range("LK", "+9477", 7),
     range("TJ", "+99293", 7),
@@ -96,7 +95,7 @@ pub fn mobile(destination: &str) -> Range {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::{rngs::StdRng, SeedableRng};
+    use rand::{rngs::StdRng, Rng, SeedableRng};
 
     #[test]
     fn every_range_holds_numbers_of_its_destination_and_kind() {
@@ -115,8 +114,12 @@ mod tests {
                     );
                     assert_eq!(number.receives_sms(), takes_sms, "{number:?}");
                 }
-                let any = range.any(rng);
-                assert!(PhoneNumber::parse(any.as_str(), None).is_ok(), "{any:?}");
+                // Nearly every number of the range is valid, so drawing one is quick.
+                let size = 10u64.pow(range.digits);
+                let invalid = (0..200)
+                    .filter(|_| range.exactly(rng.gen_range(0..size)).is_none())
+                    .count();
+                assert!(invalid <= 4, "{}: {invalid} of 200 invalid", range.start);
             }
         };
         check(MOBILE, true, &mut rng);
