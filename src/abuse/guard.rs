@@ -112,10 +112,11 @@ impl Guard {
         // Past days do not change: read outside the write lock.
         let (mut site_best, mut destination_best) = (0, 0);
         if let Some(site) = attempt.site {
-            if attempt.rules.site.mode != Mode::Off {
+            let country_on = attempt.rules.country.mode != Mode::Off;
+            if attempt.rules.site.mode != Mode::Off || country_on {
                 site_best = self.verified_best_day(site, None, now).await?;
             }
-            if let (Some(d), true) = (&destination, attempt.rules.country.mode != Mode::Off) {
+            if let (Some(d), true) = (&destination, country_on) {
                 destination_best = self.verified_best_day(site, Some(d.as_str()), now).await?;
             }
         }
@@ -413,6 +414,7 @@ async fn figures(
         number: phone.as_str().to_owned(),
         line_takes_sms: phone.receives_sms(),
         destination,
+        account_holder: api,
         ..Figures::default()
     };
     if rules.number.mode != Mode::Off {
@@ -469,7 +471,9 @@ async fn figures(
         });
     }
     if let Some(site) = attempt.site {
-        if rules.site.mode != Mode::Off {
+        // The country rule reads whether the site verified anything (see
+        // `Figures::destination_is_new`), so the site's count is read for either rule.
+        if rules.site.mode != Mode::Off || rules.country.mode != Mode::Off {
             figures.site = Some(SiteFigures {
                 tally: tally(tx, Scope::Site(site), now).await?,
                 verified_best_day: best_days.0,

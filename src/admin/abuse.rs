@@ -43,7 +43,7 @@ pub enum AbuseAction {
     /// database: what honest visitors were refused, what an attacker got through.
     Simulate {
         /// Models to run (all when none is named): launch-day, carrier-nat, tv-spike, steady,
-        /// abandoning, pump-block, pump-botnet, pump-ipv6, pump-countries,
+        /// abandoning, pump-block, pump-botnet, pump-ipv6, pump-countries, pump-new-site,
         /// premium-satellite, slow-drip, refused-flood.
         models: Vec<String>,
         /// Settings over the server's rules, as a site's (`ip.unverified-per-hour=10`).

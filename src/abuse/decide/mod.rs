@@ -228,6 +228,8 @@ pub struct Figures {
     pub line_takes_sms: bool,
     /// The number's destination, when known.
     pub destination: Option<Destination>,
+    /// Whether the send is the Verigator API's (its caller holds an account).
+    pub account_holder: bool,
     /// Times of the number's sends in the last 24 hours, newest first.
     pub number_sent_at: Vec<i64>,
     /// The numbers of the session's sends, oldest first; `None` outside a widget session.
@@ -236,7 +238,7 @@ pub struct Figures {
     pub client: Option<ClientFigures>,
     /// The number block's record; `None` when its rule is off.
     pub prefix: Option<Tally>,
-    /// The site's record; `None` outside a site or when its rule is off.
+    /// The site's record; `None` outside a site.
     pub site: Option<SiteFigures>,
     /// The site's record for the destination; `None` outside a site, for an unknown
     /// destination, or when its rule is off.
@@ -247,11 +249,14 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// Whether the site has no verified code to this destination, today or on any day of
-    /// the [`COUNTRY_HISTORY_DAYS`] before: its sends then count with every such one.
+    /// Whether the destination is new to a site that has verified codes elsewhere: none of
+    /// the site's codes verified there today or on any day of the [`COUNTRY_HISTORY_DAYS`]
+    /// before, while some did to another. Its sends then count with every such one. A site
+    /// that has verified nothing yet (its launch, whose own country is new too) is held by its
+    /// own floors instead.
     pub fn destination_is_new(&self) -> bool {
-        self.country
-            .is_some_and(|c| c.tally.verified_day == 0 && c.verified_best_day == 0)
+        let verified = |s: &SiteFigures| s.tally.verified_day > 0 || s.verified_best_day > 0;
+        self.site.as_ref().is_some_and(verified) && self.country.as_ref().is_some_and(|c| !verified(c))
     }
 }
 
@@ -311,7 +316,11 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
     if let Some(destination) = &figures.destination {
         let allow = &rules.country.allow;
         let named = allow.iter().any(|d| d == destination.as_str());
-        let allowed = named || (allow.is_empty() && !destination.is_non_geographic());
+        // A network of no country needs naming, except by an account holder of the Verigator
+        // API under no list at all: a widget's send reaches that API after the site's own list
+        // allowed it, and the server's list is every site's that has none.
+        let unnamed_ok = !destination.is_non_geographic() || figures.account_holder;
+        let allowed = named || (allow.is_empty() && unnamed_ok);
         if !allowed {
             check(rules.country.mode, Limit::CountryAllow, 1, 0, None);
         }

@@ -143,6 +143,13 @@ fn an_allow_list_holds_and_no_network_of_no_country_passes_unnamed() {
     assert_eq!(decided(&only(&["EE"]), to("EE")), None);
     assert_eq!(decided(&only(&["EE", "+881"]), to("+881")), None);
     assert_eq!(decided(&only(&["EE", "+881"]), to("+870")), Some(Limit::CountryAllow));
+    // The Verigator API's account holders, under no list at all: every destination.
+    let api = Figures {
+        account_holder: true,
+        ..to("+881")
+    };
+    assert_eq!(decided(&every_country, api.clone()), None);
+    assert_eq!(decided(&only(&["EE"]), api), Some(Limit::CountryAllow));
 }
 
 fn tally(unverified_hour: i64, unverified_day: i64, verified_hour: i64, verified_day: i64) -> Tally {
@@ -285,9 +292,9 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
         };
         limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
     };
-    // 400 verified today make the budget 3 × 400; 800 unverified are within the 60 + 2 × 400
+    // 400 verified today make the budget 3 × 400; 800 unverified are within the 30 + 2 × 400
     // the unverified may be, but not within the budget.
-    assert_eq!((s.per_day, s.unverified_per_day, k), (1000, 60, 2));
+    assert_eq!((s.per_day, s.unverified_per_day, k), (1000, 30, 2));
     assert_eq!(
         decided(country(tally(0, 799, 0, 400), 0)),
         None
@@ -307,20 +314,30 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
 fn destinations_new_to_the_site_share_one_count() {
     let rules = Rules::default();
     let c = &rules.country;
+    // A site that verified elsewhere: a destination it never verified in is new.
+    let verified_elsewhere = Some(SiteFigures {
+        tally: tally(0, 0, 0, 3),
+        verified_best_day: 0,
+    });
     let decided = |country: SiteFigures, new: Tally| {
         let f = Figures {
             country: Some(country),
+            site: verified_elsewhere,
             new_destinations: Some(new),
             ..figures(&[])
         };
         limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
     };
     let new = SiteFigures::default();
-    assert!(Figures {
-        country: Some(new),
+    let to = |country: SiteFigures, site: Option<SiteFigures>| Figures {
+        country: Some(country),
+        site,
         ..Figures::default()
-    }
-    .destination_is_new());
+    };
+    assert!(to(new, verified_elsewhere).destination_is_new());
+    // A site that verified nothing yet (a launch): no destination is new, its floors hold.
+    assert!(!to(new, Some(SiteFigures::default())).destination_is_new());
+    assert!(!to(new, None).destination_is_new());
     assert_eq!(decided(new, tally(c.new_per_hour - 1, c.new_per_hour - 1, 0, 0)), None);
     assert_eq!(
         decided(new, tally(c.new_per_hour, c.new_per_hour, 0, 0)),

@@ -131,6 +131,14 @@ pub const MODELS: &[Model] = &[
         build: pump_countries,
     },
     Model {
+        name: "pump-new-site",
+        party: Party::Attacker,
+        about: "the same on a site with no visitors and no history yet (its signup page is \
+                public before its launch): nothing verified, so no destination is new to it",
+        hours: 24,
+        build: pump_new_site,
+    },
+    Model {
         name: "premium-satellite",
         party: Party::Attacker,
         about: "1000 addresses to Iridium (+881), Inmarsat (+870) and UK premium-rate numbers",
@@ -467,6 +475,19 @@ fn pump_countries(rng: &mut StdRng) -> Vec<Ask> {
         rng,
     );
     over_steady(asks, rng)
+}
+
+fn pump_new_site(rng: &mut StdRng) -> Vec<Ask> {
+    let mut asks = attack(
+        10,
+        |n, rng| numbers::EXPENSIVE[n as usize % numbers::EXPENSIVE.len()].any(rng),
+        |n, _| botnet(n),
+        rng,
+    );
+    for ask in &mut asks {
+        ask.site = "unlaunched-shop".to_owned();
+    }
+    asks
 }
 
 fn premium_satellite(rng: &mut StdRng) -> Vec<Ask> {
