@@ -269,7 +269,10 @@ impl Refusals {
             reached.push(RefusalLimit::Session(rule.mode));
         }
         let server = self.server;
+        // A spent session says nothing of the number or the network: another session of
+        // theirs may still send.
         if server.mode != Mode::Off
+            && told.refusal != Refusal::SessionSpent
             && tables.clients.note(
                 &client_key(client, number),
                 told,
@@ -339,6 +342,29 @@ mod tests {
         // An hour after its first refusal, the guard decides again.
         assert_eq!(
             memory.recall("s", &client(1), Some(LANDLINE), NOW + WINDOW_SECONDS),
+            Recall::Ask
+        );
+    }
+
+    #[test]
+    fn a_spent_session_never_holds_its_network_or_its_number() {
+        let memory = Refusals::new(rule(Mode::Enforce));
+        let spent = Told {
+            refusal: Refusal::SessionSpent,
+            retry_at: None,
+        };
+        for i in 0..40 {
+            memory.note(
+                &format!("s{i}"),
+                &client(1),
+                LANDLINE,
+                &rule(Mode::Enforce),
+                spent,
+                NOW,
+            );
+        }
+        assert_eq!(
+            memory.recall("fresh", &client(1), Some(LANDLINE), NOW + 1),
             Recall::Ask
         );
     }

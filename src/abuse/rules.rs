@@ -227,12 +227,12 @@ impl Default for PrefixRule {
 }
 
 impl Default for SiteRule {
-    /// 15 unverified codes an hour and 30 a day; 1000 SMS a day.
+    /// 20 unverified codes an hour and 60 a day; 1000 SMS a day.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
-            unverified_per_hour: 15,
-            unverified_per_day: 30,
+            unverified_per_hour: 20,
+            unverified_per_day: 60,
             per_day: 1000,
         }
     }

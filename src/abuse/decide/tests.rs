@@ -292,9 +292,9 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
         };
         limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
     };
-    // 400 verified today make the budget 3 × 400; 800 unverified are within the 30 + 2 × 400
+    // 400 verified today make the budget 3 × 400; 800 unverified are within the 60 + 2 × 400
     // the unverified may be, but not within the budget.
-    assert_eq!((s.per_day, s.unverified_per_day, k), (1000, 30, 2));
+    assert_eq!((s.per_day, s.unverified_per_day, k), (1000, 60, 2));
     assert_eq!(
         decided(country(tally(0, 799, 0, 400), 0)),
         None

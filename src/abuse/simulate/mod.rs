@@ -172,9 +172,10 @@ impl fmt::Display for Table<'_> {
         for (model, o) in self.0 {
             let attack = model.party == Party::Attacker;
             let hours = model.hours.max(1) as f64;
+            let open = if model.gap.is_some() { " (open)" } else { "" };
             writeln!(
                 f,
-                "| {} | {} | {} ({:.2} %) | {} | {} | {} | {} | {} | {} |",
+                "| {}{open} | {} | {} ({:.2} %) | {} | {} | {} | {} | {} | {} |",
                 model.name,
                 o.honest,
                 o.honest_refused,
@@ -199,6 +200,13 @@ impl fmt::Display for Table<'_> {
                 if attack { rules(&o.attack_refused_by) } else { "-".into() },
             )?;
         }
+        let gaps: Vec<_> = self.0.iter().filter_map(|(m, _)| Some((m.name, m.gap?))).collect();
+        if !gaps.is_empty() {
+            writeln!(f, "\nOpen (the goals do not hold yet):\n")?;
+            for (name, gap) in gaps {
+                writeln!(f, "- `{name}`: {gap}.")?;
+            }
+        }
         Ok(())
     }
 }
@@ -211,11 +219,11 @@ mod tests {
     /// refused beyond 0.5 %, no attack past 30 SMS in its day nor 50 cents an hour.
     async fn meets_the_goals(name: &str) {
         let model = by_name(name).unwrap();
+        assert_eq!(model.gap, None, "{name} is held to the goals");
         let o = simulate(model, &Rules::default(), 28).await.unwrap();
-        assert!(o.honest > 1000 || name == "pump-new-site", "{name}: {o:?}");
+        assert!(o.honest > 1000, "{name}: {o:?}");
         assert!(o.honest_refused_percent() <= 0.5, "{name}: {o:?}");
         if model.party == Party::Attacker {
-            assert!(o.attacks > 0, "{name}: {o:?}");
             assert!(o.attack_sms <= 30, "{name}: {o:?}");
             assert!(o.attack_dollars / model.hours as f64 <= 0.5, "{name}: {o:?}");
         }
@@ -240,16 +248,18 @@ mod tests {
         pumping_from_a_botnet_meets_the_goals: "pump-botnet",
         pumping_from_rotating_ipv6_meets_the_goals: "pump-ipv6",
         pumping_many_countries_meets_the_goals: "pump-countries",
-        pumping_a_site_before_its_launch_meets_the_goals: "pump-new-site",
         premium_and_satellite_ranges_meet_the_goals: "premium-satellite",
         a_slow_drip_meets_the_goals: "slow-drip",
         a_refused_flood_meets_the_goals: "refused-flood",
+        a_launch_with_an_advert_meets_the_goals: "launch-advert",
+        an_office_rollout_meets_the_goals: "office-rollout",
+        codes_sent_before_a_launch_meet_the_goals: "dos-new-site-2",
     }
 
     #[test]
-    fn every_model_has_a_goals_test() {
+    fn every_model_without_a_gap_has_a_goals_test() {
         let source = include_str!("mod.rs");
-        for model in MODELS {
+        for model in MODELS.iter().filter(|m| m.gap.is_none()) {
             assert!(source.contains(&format!(": \"{}\",", model.name)), "{}", model.name);
         }
     }
