@@ -28,7 +28,6 @@ use phone_verify::{
 };
 use std::{
     collections::HashMap,
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{
@@ -360,18 +359,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
-        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
-        let base = loop {
-            let line = log
-                .next()
-                .expect("the server logs where it listens")
-                .unwrap();
-            if let Some(at) = line.find("listening on http://") {
-                break line[at + "listening on ".len()..].trim().to_owned();
-            }
-        };
-        // Keep reading, or the server blocks on a full pipe.
-        std::thread::spawn(move || log.map_while(Result::ok).for_each(drop));
+        let base = support::listening(&mut child);
         // The outbox read as a phone would get it, without migrating an older build's file.
         let outbox = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(4)

@@ -13,7 +13,6 @@
 
 use phone_verify::sites::{sign, SigningSecret};
 use std::{
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{
@@ -22,6 +21,8 @@ use std::{
     },
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
+
+mod support;
 
 const ROUNDS: usize = 6;
 const SENDS_PER_ROUND: usize = 40;
@@ -110,18 +111,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the server runs");
-        let mut log = BufReader::new(child.stderr.take().unwrap()).lines();
-        let base = loop {
-            let line = log
-                .next()
-                .expect("the server logs where it listens")
-                .unwrap();
-            if let Some(at) = line.find("listening on http://") {
-                break line[at + "listening on ".len()..].trim().to_owned();
-            }
-        };
-        // Keep reading, or the server blocks on a full pipe (its log is a cost it pays alike).
-        std::thread::spawn(move || for _ in log.map_while(Result::ok) {});
+        let base = support::listening(&mut child);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

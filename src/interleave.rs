@@ -50,7 +50,13 @@ pub fn label() -> Option<usize> {
 /// A number below `bound` from the step's own draws; `None` outside a scope.
 pub fn draw(bound: u32) -> Option<u32> {
     SCOPE
-        .try_with(|scope| scope.draws.lock().map(|mut rng| rng.gen_range(0..bound)).ok())
+        .try_with(|scope| {
+            scope
+                .draws
+                .lock()
+                .map(|mut rng| rng.gen_range(0..bound))
+                .ok()
+        })
         .ok()
         .flatten()
 }

@@ -53,3 +53,27 @@ pub fn bench_settings(name: &str) -> (phone_verify::server::Settings, std::path:
     settings.database.url = format!("sqlite://{}", db_file.display());
     (settings, db_file)
 }
+
+/// The address a server process started with `LEPTOS_SITE_ADDR=127.0.0.1:0` listens on, read
+/// from its log (its stderr, piped); the rest of the log is read and dropped, or the server
+/// would block on a full pipe.
+#[allow(
+    dead_code,
+    reason = "each bench compiles this module; only the benches of server processes start one"
+)]
+pub fn listening(child: &mut std::process::Child) -> String {
+    use std::io::{BufRead, BufReader};
+    let stderr = child.stderr.take().expect("the server's stderr is piped");
+    let mut log = BufReader::new(stderr).lines();
+    let base = loop {
+        let line = log
+            .next()
+            .expect("the server logs where it listens")
+            .expect("the server's log reads");
+        if let Some(at) = line.find("listening on http://") {
+            break line[at + "listening on ".len()..].trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || log.map_while(Result::ok).for_each(drop));
+    base
+}

@@ -136,8 +136,13 @@ mod tests {
     #[tokio::test]
     async fn a_stricter_setting_shows_the_verified_visitors_it_would_have_lost() {
         let sends = carrier_nat_hour();
-        let defaults = backtest("shop", &sends, &Rules::default(), T, 1).await.unwrap();
-        assert_eq!((defaults.sends, defaults.verified, defaults.refused), (30, 30, 0));
+        let defaults = backtest("shop", &sends, &Rules::default(), T, 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            (defaults.sends, defaults.verified, defaults.refused),
+            (30, 30, 0)
+        );
 
         // Counting every send from the network, as the guard once did: ten an hour.
         let mut strict = Rules::default();

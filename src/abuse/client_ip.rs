@@ -179,7 +179,12 @@ mod tests {
         for stored in ["192.0.2.1", "2001:db8:1:2::/64", "0.0.0.0"] {
             assert_eq!(ClientNet::from_stored(stored).unwrap().as_str(), stored);
         }
-        for bad in ["2001:db8:1:2::7/64", "2001:db8:1:2::7", "nothing", "192.0.2.1/64"] {
+        for bad in [
+            "2001:db8:1:2::7/64",
+            "2001:db8:1:2::7",
+            "nothing",
+            "192.0.2.1/64",
+        ] {
             assert_eq!(ClientNet::from_stored(bad), None, "{bad}");
         }
     }

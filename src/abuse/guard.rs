@@ -263,11 +263,7 @@ impl Guard {
     }
 
     /// Records that the last code the Verigator API sent to `phone` was verified.
-    pub async fn verified_by_api(
-        &self,
-        phone: &PhoneNumber,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn verified_by_api(&self, phone: &PhoneNumber, now: i64) -> Result<(), sqlx::Error> {
         crate::db::on_db!(&self.db, |db| {
             sqlx::query(
             "UPDATE abuse_decisions SET verified = 1, verified_at = $2 WHERE id = \
@@ -316,7 +312,10 @@ impl<'a> Scope<'a> {
     /// What `$3` (and `$4`) are.
     fn keys(self) -> Vec<&'a str> {
         match self {
-            Self::Client(key) | Self::Prefix(key) | Self::Site(key) | Self::NewDestinations(key) => {
+            Self::Client(key)
+            | Self::Prefix(key)
+            | Self::Site(key)
+            | Self::NewDestinations(key) => {
                 vec![key]
             }
             Self::Destination(site, destination) => vec![site, destination],
@@ -479,8 +478,7 @@ async fn figures(
                 verified_best_day: best_days.0,
             });
         }
-        if let (Some(destination), true) = (&figures.destination, rules.country.mode != Mode::Off)
-        {
+        if let (Some(destination), true) = (&figures.destination, rules.country.mode != Mode::Off) {
             let scope = Scope::Destination(site, destination.as_str());
             figures.country = Some(SiteFigures {
                 tally: tally(tx, scope, now).await?,

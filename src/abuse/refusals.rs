@@ -222,12 +222,10 @@ impl Refusals {
         let held = |tally: &&Tally| {
             tally.mode == Mode::Enforce && tally.holds(now) && tally.last.stands(now)
         };
-        let holding = own
-            .filter(held)
-            .or_else(|| {
-                let key = client_key(client, number?);
-                tables.clients.get(&key, now).filter(held)
-            });
+        let holding = own.filter(held).or_else(|| {
+            let key = client_key(client, number?);
+            tables.clients.get(&key, now).filter(held)
+        });
         let Some(holding) = holding else {
             return Recall::Ask;
         };
@@ -329,8 +327,18 @@ mod tests {
     fn a_session_is_answered_from_memory_after_its_fifth_refusal_until_its_window_ends() {
         let memory = Refusals::new(rule(Mode::Enforce));
         for i in 0..5 {
-            assert_eq!(memory.recall("s", &client(1), Some(LANDLINE), NOW + i), Recall::Ask);
-            let reached = memory.note("s", &client(1), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW + i);
+            assert_eq!(
+                memory.recall("s", &client(1), Some(LANDLINE), NOW + i),
+                Recall::Ask
+            );
+            let reached = memory.note(
+                "s",
+                &client(1),
+                LANDLINE,
+                &rule(Mode::Enforce),
+                CANNOT,
+                NOW + i,
+            );
             assert_eq!(reached.is_empty(), i < 4, "refusal {i}: {reached:?}");
         }
         assert_eq!(
@@ -338,7 +346,10 @@ mod tests {
             answer(Refusal::CannotSend, None)
         );
         // Another session from the same client is not held by this one's refusals.
-        assert_eq!(memory.recall("t", &client(1), Some(LANDLINE), NOW + 5), Recall::Ask);
+        assert_eq!(
+            memory.recall("t", &client(1), Some(LANDLINE), NOW + 5),
+            Recall::Ask
+        );
         // An hour after its first refusal, the guard decides again.
         assert_eq!(
             memory.recall("s", &client(1), Some(LANDLINE), NOW + WINDOW_SECONDS),
@@ -404,7 +415,8 @@ mod tests {
             );
             memory.note(
                 &format!("s{i}"),
-                &client(1), LANDLINE,
+                &client(1),
+                LANDLINE,
                 &rule(Mode::Enforce),
                 CANNOT,
                 NOW,
@@ -415,7 +427,10 @@ mod tests {
             memory.recall("new", &client(1), Some(LANDLINE), NOW + 10),
             answer(Refusal::CannotSend, None)
         );
-        assert_eq!(memory.recall("new", &client(2), Some(LANDLINE), NOW + 10), Recall::Ask);
+        assert_eq!(
+            memory.recall("new", &client(2), Some(LANDLINE), NOW + 10),
+            Recall::Ask
+        );
         assert_eq!(
             memory.recall("new", &client(1), Some(LANDLINE), NOW + WINDOW_SECONDS),
             Recall::Ask
@@ -432,7 +447,8 @@ mod tests {
         for i in 0..5 {
             memory.note(
                 "s",
-                &client(1), LANDLINE,
+                &client(1),
+                LANDLINE,
                 &rule(Mode::Enforce),
                 later(NOW + 60),
                 NOW + i,
@@ -444,12 +460,16 @@ mod tests {
             answer(Refusal::TryLater, Some(40))
         );
         // …and once it has passed, the guard decides again.
-        assert_eq!(memory.recall("s", &client(1), Some(LANDLINE), NOW + 60), Recall::Ask);
+        assert_eq!(
+            memory.recall("s", &client(1), Some(LANDLINE), NOW + 60),
+            Recall::Ask
+        );
         // A client held by refusals to try later lets a new session through when they end.
         for i in 0..30 {
             memory.note(
                 &format!("c{i}"),
-                &client(2), LANDLINE,
+                &client(2),
+                LANDLINE,
                 &rule(Mode::Enforce),
                 later(NOW + 30),
                 NOW,
@@ -459,7 +479,10 @@ mod tests {
             memory.recall("new", &client(2), Some(LANDLINE), NOW + 10),
             answer(Refusal::TryLater, Some(20))
         );
-        assert_eq!(memory.recall("new", &client(2), Some(LANDLINE), NOW + 31), Recall::Ask);
+        assert_eq!(
+            memory.recall("new", &client(2), Some(LANDLINE), NOW + 31),
+            Recall::Ask
+        );
     }
 
     #[test]
@@ -469,11 +492,19 @@ mod tests {
             refusal: Refusal::SessionSpent,
             retry_at: None,
         };
-        memory.note("mine", &client(1), LANDLINE, &rule(Mode::Enforce), spent, NOW);
+        memory.note(
+            "mine",
+            &client(1),
+            LANDLINE,
+            &rule(Mode::Enforce),
+            spent,
+            NOW,
+        );
         for i in 0..30 {
             memory.note(
                 &format!("s{i}"),
-                &client(1), LANDLINE,
+                &client(1),
+                LANDLINE,
                 &rule(Mode::Enforce),
                 CANNOT,
                 NOW,
@@ -492,7 +523,8 @@ mod tests {
         for i in 0..30 {
             reached.extend(memory.note(
                 &format!("s{}", i % 6),
-                &client(1), LANDLINE,
+                &client(1),
+                LANDLINE,
                 &rule(Mode::Shadow),
                 CANNOT,
                 NOW,
@@ -500,15 +532,31 @@ mod tests {
         }
         assert!(reached.contains(&RefusalLimit::Session(Mode::Shadow)));
         assert!(reached.contains(&RefusalLimit::Client(Mode::Shadow)));
-        assert_eq!(memory.recall("s0", &client(1), Some(LANDLINE), NOW), Recall::Ask);
+        assert_eq!(
+            memory.recall("s0", &client(1), Some(LANDLINE), NOW),
+            Recall::Ask
+        );
 
         // A site that turned the rule off is not counted, even at its client.
         let memory = Refusals::new(rule(Mode::Enforce));
         for i in 0..40 {
-            memory.note(&format!("s{i}"), &client(1), LANDLINE, &rule(Mode::Off), CANNOT, NOW);
+            memory.note(
+                &format!("s{i}"),
+                &client(1),
+                LANDLINE,
+                &rule(Mode::Off),
+                CANNOT,
+                NOW,
+            );
         }
-        assert_eq!(memory.recall("s0", &client(1), Some(LANDLINE), NOW), Recall::Ask);
-        assert_eq!(memory.recall("x", &client(1), Some(LANDLINE), NOW), Recall::Ask);
+        assert_eq!(
+            memory.recall("s0", &client(1), Some(LANDLINE), NOW),
+            Recall::Ask
+        );
+        assert_eq!(
+            memory.recall("x", &client(1), Some(LANDLINE), NOW),
+            Recall::Ask
+        );
     }
 
     #[test]
@@ -519,7 +567,10 @@ mod tests {
             ..rule(Mode::Enforce)
         };
         memory.note("s", &client(1), LANDLINE, &strict, CANNOT, NOW);
-        assert_eq!(memory.recall("s", &client(1), Some(LANDLINE), NOW), Recall::Ask);
+        assert_eq!(
+            memory.recall("s", &client(1), Some(LANDLINE), NOW),
+            Recall::Ask
+        );
         memory.note("s", &client(1), LANDLINE, &strict, CANNOT, NOW);
         assert_eq!(
             memory.recall("s", &client(1), Some(LANDLINE), NOW),

@@ -192,7 +192,15 @@ impl Guard {
         site: &str,
         since: i64,
     ) -> Result<Vec<RecordedSend>, sqlx::Error> {
-        type Row = (i64, Option<String>, Option<String>, String, String, i64, Option<i64>);
+        type Row = (
+            i64,
+            Option<String>,
+            Option<String>,
+            String,
+            String,
+            i64,
+            Option<i64>,
+        );
         let rows: Vec<Row> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
             "SELECT decided_at, session_id, client_net, phone_number, verdict, verified, \
              verified_at FROM abuse_decisions WHERE site_id = $1 AND decided_at >= $2 \

@@ -331,7 +331,9 @@ impl Rules {
         )?;
         let c = &self.country;
         check(
-            c.allow.iter().all(|name| Destination::parse(name).is_some()),
+            c.allow
+                .iter()
+                .all(|name| Destination::parse(name).is_some()),
             "country: allow takes ISO 3166-1 codes such as EE or US, and the non-geographic \
              calling codes +800, +808, +870, +878, +881, +882, +883, +888 and +979",
         )?;

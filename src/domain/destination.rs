@@ -6,8 +6,9 @@ use std::fmt;
 /// The non-geographic calling codes: global services (freephone, shared cost, premium) and
 /// networks of no country (Inmarsat, Iridium, international mobile networks), which are among
 /// the most expensive destinations an SMS can have.
-pub const NON_GEOGRAPHIC_CODES: [&str; 9] =
-    ["800", "808", "870", "878", "881", "882", "883", "888", "979"];
+pub const NON_GEOGRAPHIC_CODES: [&str; 9] = [
+    "800", "808", "870", "878", "881", "882", "883", "888", "979",
+];
 
 /// A destination: an ISO 3166-1 code (`EE`) or a non-geographic calling code (`+881`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -38,7 +38,10 @@ pub(super) struct Turns(Arc<Mutex<HashMap<String, Weak<TurnLock<()>>>>>);
 impl Turns {
     /// A place in the line of `id`'s steps, its lock made when none is alive.
     fn enter(&self, id: &SessionId) -> Turn {
-        let mut turns = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut turns = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let lock = match turns.get(id.as_str()).and_then(Weak::upgrade) {
             Some(lock) => lock,
             None => {
@@ -57,7 +60,10 @@ impl Turns {
 
     /// Forgets `id`'s lock once no step holds or waits for it.
     fn forget(&self, id: &SessionId) {
-        let mut turns = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut turns = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if turns
             .get(id.as_str())
             .is_some_and(|lock| lock.strong_count() == 0)
@@ -348,12 +354,19 @@ mod tests {
             tokio::spawn(async move { begun(sessions.begin_step(&id, &clock).await.unwrap()) })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(!second.is_finished(), "the second step began while the first held the session");
+        assert!(
+            !second.is_finished(),
+            "the second step began while the first held the session"
+        );
         first.end().await.unwrap();
         let second = second.await.unwrap();
         assert_ne!(second.lease().token, "");
         second.end().await.unwrap();
-        assert_eq!(sessions.turns.len(), 0, "no lock is kept once no step waits");
+        assert_eq!(
+            sessions.turns.len(),
+            0,
+            "no lock is kept once no step waits"
+        );
     }
 
     #[tokio::test]
@@ -368,7 +381,10 @@ mod tests {
             tokio::spawn(async move { begun(there.begin_step(&id, &clock).await.unwrap()) })
         };
         tokio::time::sleep(Duration::from_millis(100)).await;
-        assert!(!waiting.is_finished(), "the other replica's step began under a held lease");
+        assert!(
+            !waiting.is_finished(),
+            "the other replica's step began under a held lease"
+        );
         held.end().await.unwrap();
         let taken = waiting.await.unwrap();
 
@@ -406,13 +422,20 @@ mod tests {
             .collect();
         tokio::time::sleep(Duration::from_millis(100)).await;
         let answered = flood.iter().filter(|step| step.is_finished()).count();
-        assert_eq!(answered, 20 - MOST_WAITING, "refused at once beyond the line");
+        assert_eq!(
+            answered,
+            20 - MOST_WAITING,
+            "refused at once beyond the line"
+        );
         held.end().await.unwrap();
         let mut begun_steps = 0;
         for step in flood {
             begun_steps += usize::from(step.await.unwrap());
         }
-        assert_eq!(begun_steps, MOST_WAITING, "the line ran, one step after another");
+        assert_eq!(
+            begun_steps, MOST_WAITING,
+            "the line ran, one step after another"
+        );
         assert_eq!(sessions.turns.len(), 0);
     }
 
@@ -431,7 +454,10 @@ mod tests {
     async fn a_missing_session_has_no_step() {
         let (sessions, _) = sessions().await;
         let missing = SessionId::generate();
-        let start = sessions.begin_step(&missing, &ManualClock::at(NOW)).await.unwrap();
+        let start = sessions
+            .begin_step(&missing, &ManualClock::at(NOW))
+            .await
+            .unwrap();
         assert!(matches!(start, StepStart::Missing));
         assert_eq!(sessions.turns.len(), 0);
     }

@@ -221,7 +221,10 @@ impl VerificationRequest {
         if !self.phone_locked {
             return Ok(());
         }
-        let phone = self.phone.as_deref().ok_or(RequestError::Missing("phone"))?;
+        let phone = self
+            .phone
+            .as_deref()
+            .ok_or(RequestError::Missing("phone"))?;
         let number = PhoneNumber::parse(phone, Some(self.country.unwrap_or(fallback)))
             .map_err(|_| RequestError::Malformed("phone"))?;
         self.phone = Some(number.as_str().to_owned());
@@ -345,7 +348,10 @@ mod tests {
         request.resolve_locked(fr).unwrap();
         assert_eq!(request.phone.as_deref(), Some("+37251234567"));
         request.phone = Some("12".into());
-        assert_eq!(request.resolve_locked(fr), Err(RequestError::Malformed("phone")));
+        assert_eq!(
+            request.resolve_locked(fr),
+            Err(RequestError::Malformed("phone"))
+        );
 
         // Not locked: the prefill stays as the host sent it.
         let mut open = VerificationRequest::verify(
@@ -359,7 +365,12 @@ mod tests {
         assert_eq!(open.phone.as_deref(), Some("0613325651"));
 
         assert_eq!(
-            VerificationRequest::verify(&pairs(&[("country", "France")]), &site(), &[secret()], NOW),
+            VerificationRequest::verify(
+                &pairs(&[("country", "France")]),
+                &site(),
+                &[secret()],
+                NOW
+            ),
             Err(RequestError::Malformed("country"))
         );
     }

@@ -113,7 +113,11 @@ async fn forward(
 
 /// A Verigator (`verigator`'s embedded one) behind a proxy that holds each send `delay`;
 /// answers the widget server that uses it through that proxy.
-async fn widget_behind_slow_verigator(verigator: &TestApp, delay: Duration, after: bool) -> TestApp {
+async fn widget_behind_slow_verigator(
+    verigator: &TestApp,
+    delay: Duration,
+    after: bool,
+) -> TestApp {
     let proxy = Proxy {
         upstream: String::new(),
         delay,
@@ -137,7 +141,13 @@ async fn widget_behind_slow_verigator(verigator: &TestApp, delay: Duration, afte
             &crate::helpers::WIDGET_PASSWORD.to_owned().into(),
         )
         .unwrap();
-        println!("create_service via {base}: {:?}", client.create_service("probe.example.com", "Probe").await.map(|_| ()));
+        println!(
+            "create_service via {base}: {:?}",
+            client
+                .create_service("probe.example.com", "Probe")
+                .await
+                .map(|_| ())
+        );
     }
     spawn_app_with(settings).await
 }
@@ -154,9 +164,20 @@ async fn a_send_dropped_after_the_sms_went_leaves_a_usable_session() {
     let probe = start(&widget, &secret, &[("user", "probe")]).await;
     let started = Instant::now();
     let (status, html) = step(&widget, &probe, &send_to("+37251234561")).await;
-    println!("probe send: {status} in {:?}: {} ({} SMS)", started.elapsed(), describe(&html), verigator.sms_to("+37251234561").await);
+    println!(
+        "probe send: {status} in {:?}: {} ({} SMS)",
+        started.elapsed(),
+        describe(&html),
+        verigator.sms_to("+37251234561").await
+    );
 
-    let hung_up = post_and_hang_up(&widget, &page_path, &send_to(PHONE), Duration::from_millis(700)).await;
+    let hung_up = post_and_hang_up(
+        &widget,
+        &page_path,
+        &send_to(PHONE),
+        Duration::from_millis(700),
+    )
+    .await;
     assert!(hung_up, "the client gave up");
     tokio::time::sleep(Duration::from_secs(3)).await;
     let sms = verigator.sms_to(PHONE).await;
@@ -177,7 +198,11 @@ async fn a_send_dropped_after_the_sms_went_leaves_a_usable_session() {
     let (_, html) = step(&widget, &page_path, &format!("step=check_code&code={pin}")).await;
     println!("check the code that arrived: {}", describe(&html));
     // Observed: hyper did not drop the step; it finished after the hang-up (code_sent).
-    assert!(html.contains("verified") || sms == 0, "the code that went does not verify: {}", describe(&html));
+    assert!(
+        html.contains("verified") || sms == 0,
+        "the code that went does not verify: {}",
+        describe(&html)
+    );
 }
 
 /// Attack: the visitor's connection closes before the send reaches Verigator (the widget's
@@ -195,7 +220,13 @@ async fn a_send_dropped_before_verigator_was_asked_is_not_charged() {
     for i in 0..3 {
         let page_path = start(&widget, &secret, &[("user", &format!("u{i}"))]).await;
         dropped += usize::from(
-            post_and_hang_up(&widget, &page_path, &send_to(&format!("+3725123457{i}")), Duration::from_millis(500)).await,
+            post_and_hang_up(
+                &widget,
+                &page_path,
+                &send_to(&format!("+3725123457{i}")),
+                Duration::from_millis(500),
+            )
+            .await,
         );
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -224,8 +255,13 @@ async fn a_hang_up_while_the_lease_is_taken_does_not_lock_the_session_out() {
             .await
             .unwrap();
     }
-    let hung_up =
-        post_and_hang_up(&app, &page_path, &send_to(PHONE), Duration::from_millis(300)).await;
+    let hung_up = post_and_hang_up(
+        &app,
+        &page_path,
+        &send_to(PHONE),
+        Duration::from_millis(300),
+    )
+    .await;
     assert!(hung_up);
     tokio::time::sleep(Duration::from_millis(700)).await;
     writer.commit().await.unwrap();
@@ -236,10 +272,18 @@ async fn a_hang_up_while_the_lease_is_taken_does_not_lock_the_session_out() {
     let started = Instant::now();
     let (status, html) = step(&app, &page_path, &send_to(PHONE)).await;
     let took = started.elapsed();
-    println!("the visitor's next send: {status} after {took:?}: {}, {} SMS", describe(&html), app.sms_to(PHONE).await);
+    println!(
+        "the visitor's next send: {status} after {took:?}: {}, {} SMS",
+        describe(&html),
+        app.sms_to(PHONE).await
+    );
     let started = Instant::now();
     let (_, html) = step(&app, &page_path, &send_to(PHONE)).await;
-    println!("and again: after {:?}: {}", started.elapsed(), describe(&html));
+    println!(
+        "and again: after {:?}: {}",
+        started.elapsed(),
+        describe(&html)
+    );
     assert!(
         took < Duration::from_secs(5) && app.sms_to(PHONE).await == 1,
         "the session is locked out by a lease nobody holds ({lease:?})"
@@ -252,7 +296,11 @@ async fn a_hang_up_while_the_lease_is_taken_does_not_lock_the_session_out() {
 async fn a_locked_number_takes_no_other_number_in_any_shape() {
     let app = spawn_app().await;
     let secret = add_site(&app, None).await;
-    let locked = [("phone", "0613325651"), ("phone_locked", "1"), ("country", "fr")];
+    let locked = [
+        ("phone", "0613325651"),
+        ("phone_locked", "1"),
+        ("country", "fr"),
+    ];
     let forms = [
         "step=send_code&phone=0613325651&country=NL",
         "step=send_code&phone=%2B31613325651&country=FR",
@@ -268,8 +316,16 @@ async fn a_locked_number_takes_no_other_number_in_any_shape() {
         "step=send_code&phone=%2B37251234567",
     ];
     for form in forms {
-        let page_path = start(&app, &secret, &[("user", form), locked[0], locked[1], locked[2]]).await;
-        let status = post_step(&app, &page_path, form, None).await.status().as_u16();
+        let page_path = start(
+            &app,
+            &secret,
+            &[("user", form), locked[0], locked[1], locked[2]],
+        )
+        .await;
+        let status = post_step(&app, &page_path, form, None)
+            .await
+            .status()
+            .as_u16();
         let html = page(&app, &page_path).await;
         let recipients = app.recipients().await;
         println!("{form}: {status} {} → {recipients:?}", describe(&html));

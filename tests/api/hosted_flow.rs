@@ -2,7 +2,7 @@
 //! request → session → phone → code → signed return.
 
 use crate::helpers::{
-    add_site, field, create_site, return_fields, shop_site, signed_query, spawn_app, start, step,
+    add_site, create_site, field, return_fields, shop_site, signed_query, spawn_app, start, step,
     step_response, CALLBACK, PHONE,
 };
 use hmac::{Hmac, Mac};
@@ -227,7 +227,12 @@ async fn a_locked_number_cannot_be_changed() {
     assert_eq!(status, 422);
     assert!(app.outbox().await.is_empty());
     // The form as the page posts it (the locked number; its country or another) sends to it.
-    let (_, html) = step(&app, &page, "step=send_code&country=US&phone=%2B37251234567").await;
+    let (_, html) = step(
+        &app,
+        &page,
+        "step=send_code&country=US&phone=%2B37251234567",
+    )
+    .await;
     assert_eq!(app.recipients().await, [PHONE]);
     assert!(
         html.contains("+37•••••••67") && !html.contains("Change number"),

@@ -4,8 +4,8 @@
 //! and counted, the number a code went to, and the codes the Verigator server checked.
 
 use crate::helpers::{
-    add_site, create_site, field, post_step, return_fields, send_to, shop_site, spawn_app, start, step,
-    step_from, TestApp, PHONE,
+    add_site, create_site, field, post_step, return_fields, send_to, shop_site, spawn_app, start,
+    step, step_from, TestApp, PHONE,
 };
 use phone_verify::{
     db::Db,

@@ -196,7 +196,11 @@ async fn one_session_at_a_time_sends_through_a_users_verigator_user() {
     sessions.release_sending(&b, false).await.unwrap();
     assert!(sessions.code_is_current(&a, now + 1).await.unwrap());
     // b's send may have gone (its answer was lost): a's code may have been replaced.
-    assert!(sessions.claim_host_user(&b, now + 1).await.unwrap().is_some());
+    assert!(sessions
+        .claim_host_user(&b, now + 1)
+        .await
+        .unwrap()
+        .is_some());
     sessions.release_sending(&b, true).await.unwrap();
     assert!(!sessions.code_is_current(&a, now + 1).await.unwrap());
 

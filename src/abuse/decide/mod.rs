@@ -1,8 +1,8 @@
 //! The decision itself, from what the record says about a send: no storage here.
 
 use super::rules::{Mode, Rules};
-use crate::domain::Destination;
 use crate::clock::{DAY_SECONDS, HOUR_SECONDS};
+use crate::domain::Destination;
 use serde::Serialize;
 
 /// Days of verified codes a site's limits look back on.
@@ -256,7 +256,8 @@ impl Figures {
     /// own floors instead.
     pub fn destination_is_new(&self) -> bool {
         let verified = |s: &SiteFigures| s.tally.verified_day > 0 || s.verified_best_day > 0;
-        self.site.as_ref().is_some_and(verified) && self.country.as_ref().is_some_and(|c| !verified(c))
+        self.site.as_ref().is_some_and(verified)
+            && self.country.as_ref().is_some_and(|c| !verified(c))
     }
 }
 
@@ -393,8 +394,18 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let t = &client.tally;
         let floor = (ip.unverified_per_hour, ip.unverified_per_day);
         let (hour_max, day_max) = limits(floor, per_verified, t, 0);
-        at_limit(ip.mode, Limit::IpUnverifiedPerHour, t.unverified_hour, hour_max);
-        at_limit(ip.mode, Limit::IpUnverifiedPerDay, t.unverified_day, day_max);
+        at_limit(
+            ip.mode,
+            Limit::IpUnverifiedPerHour,
+            t.unverified_hour,
+            hour_max,
+        );
+        at_limit(
+            ip.mode,
+            Limit::IpUnverifiedPerDay,
+            t.unverified_day,
+            day_max,
+        );
         if !client.verified_here {
             let max = earned(
                 ip.countries_per_day,
@@ -427,11 +438,21 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let floor = (rule.unverified_per_hour, rule.unverified_per_day);
         let t = &site.tally;
         let (hour_max, day_max) = limits(floor, per_verified, t, site.verified_best_day);
-        at_limit(rule.mode, Limit::SiteUnverifiedPerHour, t.unverified_hour, hour_max);
-        at_limit(rule.mode, Limit::SiteUnverifiedPerDay, t.unverified_day, day_max);
-        let budget = rule.per_day.max(
-            (1 + per_verified).saturating_mul(t.verified_day.max(site.verified_best_day)),
+        at_limit(
+            rule.mode,
+            Limit::SiteUnverifiedPerHour,
+            t.unverified_hour,
+            hour_max,
         );
+        at_limit(
+            rule.mode,
+            Limit::SiteUnverifiedPerDay,
+            t.unverified_day,
+            day_max,
+        );
+        let budget = rule
+            .per_day
+            .max((1 + per_verified).saturating_mul(t.verified_day.max(site.verified_best_day)));
         at_limit(
             rule.mode,
             Limit::SitePerDay,
@@ -445,18 +466,41 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let t = &country.tally;
         let floor = (rule.unverified_per_hour, rule.unverified_per_day);
         let (hour_max, day_max) = limits(floor, per_verified, t, country.verified_best_day);
-        at_limit(rule.mode, Limit::CountryUnverifiedPerDay, t.unverified_day, day_max);
-        at_limit(rule.mode, Limit::CountryUnverifiedPerHour, t.unverified_hour, hour_max);
+        at_limit(
+            rule.mode,
+            Limit::CountryUnverifiedPerDay,
+            t.unverified_day,
+            day_max,
+        );
+        at_limit(
+            rule.mode,
+            Limit::CountryUnverifiedPerHour,
+            t.unverified_hour,
+            hour_max,
+        );
     }
 
     // A destination the site has no verified code to yet shares one count with every other
     // such destination: pumping that moves from country to country meets one limit.
-    if let Some(new) = figures.new_destinations.filter(|_| figures.destination_is_new()) {
+    if let Some(new) = figures
+        .new_destinations
+        .filter(|_| figures.destination_is_new())
+    {
         let rule = &rules.country;
         let floor = (rule.new_per_hour, rule.new_per_day);
         let (hour_max, day_max) = limits(floor, per_verified, &new, 0);
-        at_limit(rule.mode, Limit::CountryNewPerDay, new.unverified_day, day_max);
-        at_limit(rule.mode, Limit::CountryNewPerHour, new.unverified_hour, hour_max);
+        at_limit(
+            rule.mode,
+            Limit::CountryNewPerDay,
+            new.unverified_day,
+            day_max,
+        );
+        at_limit(
+            rule.mode,
+            Limit::CountryNewPerHour,
+            new.unverified_hour,
+            hour_max,
+        );
     }
 
     let first = |wanted: Mode| {

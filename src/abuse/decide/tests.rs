@@ -129,8 +129,14 @@ fn an_allow_list_holds_and_no_network_of_no_country_passes_unnamed() {
     let decided = |rules: &Rules, f: Figures| limit(&decide(rules, &f, NOW)).map(|(_, l, _)| l);
     let every_country = Rules::default();
     assert_eq!(decided(&every_country, to("DE")), None);
-    assert_eq!(decided(&every_country, to("+881")), Some(Limit::CountryAllow));
-    assert_eq!(decided(&every_country, to("+870")), Some(Limit::CountryAllow));
+    assert_eq!(
+        decided(&every_country, to("+881")),
+        Some(Limit::CountryAllow)
+    );
+    assert_eq!(
+        decided(&every_country, to("+870")),
+        Some(Limit::CountryAllow)
+    );
     let only = |allow: &[&str]| Rules {
         country: CountryRule {
             allow: allow.iter().map(|d| d.to_string()).collect(),
@@ -139,10 +145,16 @@ fn an_allow_list_holds_and_no_network_of_no_country_passes_unnamed() {
         ..Rules::default()
     };
     assert_eq!(decided(&only(&["EE"]), to("DE")), Some(Limit::CountryAllow));
-    assert_eq!(decided(&only(&["EE"]), to("+881")), Some(Limit::CountryAllow));
+    assert_eq!(
+        decided(&only(&["EE"]), to("+881")),
+        Some(Limit::CountryAllow)
+    );
     assert_eq!(decided(&only(&["EE"]), to("EE")), None);
     assert_eq!(decided(&only(&["EE", "+881"]), to("+881")), None);
-    assert_eq!(decided(&only(&["EE", "+881"]), to("+870")), Some(Limit::CountryAllow));
+    assert_eq!(
+        decided(&only(&["EE", "+881"]), to("+870")),
+        Some(Limit::CountryAllow)
+    );
     // The Verigator API's account holders, under no list at all: every destination.
     let api = Figures {
         account_holder: true,
@@ -152,7 +164,12 @@ fn an_allow_list_holds_and_no_network_of_no_country_passes_unnamed() {
     assert_eq!(decided(&only(&["EE"]), api), Some(Limit::CountryAllow));
 }
 
-fn tally(unverified_hour: i64, unverified_day: i64, verified_hour: i64, verified_day: i64) -> Tally {
+fn tally(
+    unverified_hour: i64,
+    unverified_day: i64,
+    verified_hour: i64,
+    verified_day: i64,
+) -> Tally {
     Tally {
         unverified_hour,
         unverified_day,
@@ -178,9 +195,17 @@ fn a_client_network_is_held_to_what_it_leaves_unverified_and_earns_by_verifying(
         ..ClientFigures::default()
     };
     // A new network: its floors.
-    assert_eq!(decided(client(tally(ip.unverified_per_hour - 1, 0, 0, 0))), None);
     assert_eq!(
-        decided(client(tally(ip.unverified_per_hour, ip.unverified_per_hour, 0, 0))),
+        decided(client(tally(ip.unverified_per_hour - 1, 0, 0, 0))),
+        None
+    );
+    assert_eq!(
+        decided(client(tally(
+            ip.unverified_per_hour,
+            ip.unverified_per_hour,
+            0,
+            0
+        ))),
         Some(Limit::IpUnverifiedPerHour)
     );
     assert_eq!(
@@ -199,7 +224,12 @@ fn a_client_network_is_held_to_what_it_leaves_unverified_and_earns_by_verifying(
         Some(Limit::IpUnverifiedPerHour)
     );
     assert_eq!(
-        decided(client(tally(ip.unverified_per_hour + k * 40 - 1, 200, 0, 240))),
+        decided(client(tally(
+            ip.unverified_per_hour + k * 40 - 1,
+            200,
+            0,
+            240
+        ))),
         None
     );
     // Countries left unverified, unless this one verified from the network; each country
@@ -281,7 +311,10 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
         decided(country(tally(floor_hour, floor_hour, 0, 0), 0)),
         Some(Limit::CountryUnverifiedPerHour)
     );
-    assert_eq!(decided(country(tally(floor_hour, floor_day, 0, 0), 1000)), None);
+    assert_eq!(
+        decided(country(tally(floor_hour, floor_day, 0, 0), 1000)),
+        None
+    );
 
     // The site's budget: every SMS a day, growing with what its best day verified.
     let s = &rules.site;
@@ -295,17 +328,17 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
     // 400 verified today make the budget 3 × 400; 800 unverified are within the 60 + 2 × 400
     // the unverified may be, but not within the budget.
     assert_eq!((s.per_day, s.unverified_per_day, k), (1000, 60, 2));
-    assert_eq!(
-        decided(country(tally(0, 799, 0, 400), 0)),
-        None
-    );
+    assert_eq!(decided(country(tally(0, 799, 0, 400), 0)), None);
     assert_eq!(
         decided(country(tally(0, 800, 0, 400), 0)),
         Some(Limit::SitePerDay)
     );
     assert_eq!(decided(country(tally(0, 800, 0, 400), 1000)), None);
     assert_eq!(
-        decided(country(tally(s.unverified_per_hour, s.unverified_per_hour, 0, 0), 0)),
+        decided(country(
+            tally(s.unverified_per_hour, s.unverified_per_hour, 0, 0),
+            0
+        )),
         Some(Limit::SiteUnverifiedPerHour)
     );
 }
@@ -338,7 +371,10 @@ fn destinations_new_to_the_site_share_one_count() {
     // A site that verified nothing yet (a launch): no destination is new, its floors hold.
     assert!(!to(new, Some(SiteFigures::default())).destination_is_new());
     assert!(!to(new, None).destination_is_new());
-    assert_eq!(decided(new, tally(c.new_per_hour - 1, c.new_per_hour - 1, 0, 0)), None);
+    assert_eq!(
+        decided(new, tally(c.new_per_hour - 1, c.new_per_hour - 1, 0, 0)),
+        None
+    );
     assert_eq!(
         decided(new, tally(c.new_per_hour, c.new_per_hour, 0, 0)),
         Some(Limit::CountryNewPerHour)

@@ -70,7 +70,11 @@ pub async fn replay(asks: &[Ask], rules: &Rules, offset: i64) -> anyhow::Result<
     let sessions: Vec<String> = asks
         .iter()
         .enumerate()
-        .map(|(i, ask)| ask.session.clone().unwrap_or_else(|| format!("session-{i}")))
+        .map(|(i, ask)| {
+            ask.session
+                .clone()
+                .unwrap_or_else(|| format!("session-{i}"))
+        })
         .collect();
     let mut moments: BinaryHeap<Reverse<(i64, Moment)>> = asks
         .iter()
@@ -181,7 +185,11 @@ impl fmt::Display for Table<'_> {
                 o.honest_refused,
                 o.honest_refused_percent(),
                 rules(&o.honest_refused_by),
-                if attack { o.attacks.to_string() } else { "-".into() },
+                if attack {
+                    o.attacks.to_string()
+                } else {
+                    "-".into()
+                },
                 if attack {
                     format!("{} ({})", o.attack_sms, o.attack_sms_peak_hour)
                 } else {
@@ -197,10 +205,18 @@ impl fmt::Display for Table<'_> {
                 } else {
                     "-".into()
                 },
-                if attack { rules(&o.attack_refused_by) } else { "-".into() },
+                if attack {
+                    rules(&o.attack_refused_by)
+                } else {
+                    "-".into()
+                },
             )?;
         }
-        let gaps: Vec<_> = self.0.iter().filter_map(|(m, _)| Some((m.name, m.gap?))).collect();
+        let gaps: Vec<_> = self
+            .0
+            .iter()
+            .filter_map(|(m, _)| Some((m.name, m.gap?)))
+            .collect();
         if !gaps.is_empty() {
             writeln!(f, "\nOpen (the goals do not hold yet):\n")?;
             for (name, gap) in gaps {
@@ -225,7 +241,10 @@ mod tests {
         assert!(o.honest_refused_percent() <= 0.5, "{name}: {o:?}");
         if model.party == Party::Attacker {
             assert!(o.attack_sms <= 30, "{name}: {o:?}");
-            assert!(o.attack_dollars / model.hours as f64 <= 0.5, "{name}: {o:?}");
+            assert!(
+                o.attack_dollars / model.hours as f64 <= 0.5,
+                "{name}: {o:?}"
+            );
         }
     }
 
@@ -260,7 +279,11 @@ mod tests {
     fn every_model_without_a_gap_has_a_goals_test() {
         let source = include_str!("mod.rs");
         for model in MODELS.iter().filter(|m| m.gap.is_none()) {
-            assert!(source.contains(&format!(": \"{}\",", model.name)), "{}", model.name);
+            assert!(
+                source.contains(&format!(": \"{}\",", model.name)),
+                "{}",
+                model.name
+            );
         }
     }
 
@@ -277,6 +300,9 @@ mod tests {
         let shut = simulate(model, &closed, 7).await.unwrap();
         assert_eq!(shut.honest, open.honest);
         assert!(shut.honest_refused + 2 >= shut.honest, "{shut:?}");
-        assert!(shut.honest_refused_by.contains_key("site.per-day"), "{shut:?}");
+        assert!(
+            shut.honest_refused_by.contains_key("site.per-day"),
+            "{shut:?}"
+        );
     }
 }

@@ -579,7 +579,9 @@ fn over_steady(attack: Vec<Ask>, rng: &mut StdRng) -> Vec<Ask> {
 }
 
 fn botnet(n: u64) -> ClientNet {
-    ClientNet::of(IpAddr::V4(Ipv4Addr::from(0x5000_0000u32 + (n % 1000) as u32 * 7919)))
+    ClientNet::of(IpAddr::V4(Ipv4Addr::from(
+        0x5000_0000u32 + (n % 1000) as u32 * 7919,
+    )))
 }
 
 fn walk(range: Range) -> impl FnMut(u64, &mut StdRng) -> PhoneNumber {
@@ -603,14 +605,7 @@ fn pump_ipv6(rng: &mut StdRng) -> Vec<Ask> {
         walk(numbers::mobile("AZ")),
         |n, _| {
             ClientNet::of(IpAddr::V6(Ipv6Addr::new(
-                0x2a0b,
-                0x4d07,
-                0x0100,
-                n as u16,
-                0,
-                0,
-                0,
-                1,
+                0x2a0b, 0x4d07, 0x0100, n as u16, 0, 0, 0, 1,
             )))
         },
         rng,
@@ -642,8 +637,17 @@ fn pump_new_site(rng: &mut StdRng) -> Vec<Ask> {
 }
 
 fn premium_satellite(rng: &mut StdRng) -> Vec<Ask> {
-    let ranges = [numbers::SATELLITE[0], numbers::SATELLITE[1], numbers::NO_SMS[0]];
-    let asks = attack(10, |n, rng| ranges[n as usize % 3].any(rng), |n, _| botnet(n), rng);
+    let ranges = [
+        numbers::SATELLITE[0],
+        numbers::SATELLITE[1],
+        numbers::NO_SMS[0],
+    ];
+    let asks = attack(
+        10,
+        |n, rng| ranges[n as usize % 3].any(rng),
+        |n, _| botnet(n),
+        rng,
+    );
     over_steady(asks, rng)
 }
 
@@ -766,9 +770,7 @@ fn pump_own_sims(rng: &mut StdRng) -> Vec<Ask> {
     let az = numbers::mobile("AZ");
     // Five SIMs, each sent a code every 2 h 24 min (its 10 a day), entered 20 s later.
     let mut asks: Vec<Ask> = (0..5u64)
-        .flat_map(|sim| {
-            (0..10i64).map(move |k| (sim, k))
-        })
+        .flat_map(|sim| (0..10i64).map(move |k| (sim, k)))
         .map(|(sim, k)| Ask {
             at: k * (DAY / 10) + sim as i64 * 40,
             party: Party::Attacker,

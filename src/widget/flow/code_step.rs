@@ -181,7 +181,12 @@ impl Flow {
         } else {
             let now = self.clock.unix_seconds();
             self.sessions
-                .transition(step.lease(), SessionStatus::CodeSent, SessionStatus::Started, now)
+                .transition(
+                    step.lease(),
+                    SessionStatus::CodeSent,
+                    SessionStatus::Started,
+                    now,
+                )
                 .await
                 .map(|_| ())
                 .map_err(internal)
@@ -208,7 +213,13 @@ impl Flow {
         let webhook = self.webhook(session, site, SessionStatus::Cancelled)?;
         if !self
             .sessions
-            .finish(step.lease(), session.status, SessionStatus::Cancelled, now, webhook)
+            .finish(
+                step.lease(),
+                session.status,
+                SessionStatus::Cancelled,
+                now,
+                webhook,
+            )
             .await
             .map_err(internal)?
         {

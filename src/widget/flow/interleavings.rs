@@ -374,7 +374,10 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
         let mut fields = vec![
             ("site".to_owned(), site_id.to_string()),
             ("user".to_owned(), host_user.clone()),
-            ("callback_url".to_owned(), "https://shop.example.com/done".to_owned()),
+            (
+                "callback_url".to_owned(),
+                "https://shop.example.com/done".to_owned(),
+            ),
         ];
         if locked {
             fields.push(("phone".into(), numbers[0].1.clone()));
@@ -649,13 +652,18 @@ async fn check(
                 })
                 .collect();
             match proofs.as_slice() {
-                [] => violations.push(format!("(a) session {index} verified with no check that said so")),
+                [] => violations.push(format!(
+                    "(a) session {index} verified with no check that said so"
+                )),
                 [proof] if proof.code_to != phone => violations.push(format!(
                     "(a) session {index} verified {phone:?} with a code sent to {:?}",
                     proof.code_to
                 )),
                 [_] => {}
-                _ => violations.push(format!("(e) session {index} verified by {} checks", proofs.len())),
+                _ => violations.push(format!(
+                    "(e) session {index} verified by {} checks",
+                    proofs.len()
+                )),
             }
             if script.locked[index] && phone.as_deref() != Some(numbers[0].0.as_str()) {
                 violations.push(format!(
@@ -691,7 +699,9 @@ async fn check(
                 } else {
                     "CANCELLED"
                 };
-                if data["status"] != word || data["phone"].as_str() != phone.as_deref().filter(|_| word == "VERIFIED") {
+                if data["status"] != word
+                    || data["phone"].as_str() != phone.as_deref().filter(|_| word == "VERIFIED")
+                {
                     violations.push(format!(
                         "(d) session {index} is {word} {phone:?}, its webhook says {} {}",
                         data["status"], data["phone"]
@@ -758,5 +768,9 @@ async fn no_interleaving_of_a_sessions_steps_breaks_an_invariant() {
         started.elapsed().as_secs_f64(),
         failed.len()
     );
-    assert!(failed.is_empty(), "{} runs broke an invariant: {failed:#?}", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} runs broke an invariant: {failed:#?}",
+        failed.len()
+    );
 }

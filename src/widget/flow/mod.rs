@@ -186,7 +186,11 @@ impl Flow {
 
     /// Ends a step: gives the session to the next one, then answers with the session as it
     /// is now, or with why the step failed.
-    async fn end_step(&self, step: Step, done: Result<(), FlowError>) -> Result<FlowView, FlowError> {
+    async fn end_step(
+        &self,
+        step: Step,
+        done: Result<(), FlowError>,
+    ) -> Result<FlowView, FlowError> {
         let id = step.session.id.clone();
         Self::hand_on(step).await;
         done?;

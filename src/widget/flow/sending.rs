@@ -91,17 +91,14 @@ impl Flow {
             refusal,
             retry_at: (refusal == Refusal::TryLater).then_some(now + retry_after),
         };
-        for limit in self
-            .refusals
-            .note(
-                session.id.as_str(),
-                client,
-                phone.as_str(),
-                &rules.refusals,
-                told,
-                now,
-            )
-        {
+        for limit in self.refusals.note(
+            session.id.as_str(),
+            client,
+            phone.as_str(),
+            &rules.refusals,
+            told,
+            now,
+        ) {
             let (whose, mode) = match limit {
                 RefusalLimit::Session(mode) => ("session", mode),
                 RefusalLimit::Client(mode) => ("client", mode),
@@ -123,15 +120,12 @@ impl Flow {
         client: &ClientNet,
         phone: Option<&PhoneNumber>,
     ) -> Result<(), FlowError> {
-        match self
-            .refusals
-            .recall(
-                session.as_str(),
-                client,
-                phone.map(PhoneNumber::as_str),
-                self.clock.unix_seconds(),
-            )
-        {
+        match self.refusals.recall(
+            session.as_str(),
+            client,
+            phone.map(PhoneNumber::as_str),
+            self.clock.unix_seconds(),
+        ) {
             Recall::Ask => Ok(()),
             Recall::Answer {
                 refusal,
@@ -253,12 +247,27 @@ impl Flow {
                 return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
             };
             let sent = self
-                .send_claimed(session, service, &*client, phone, known.as_ref(), &request, fate)
+                .send_claimed(
+                    session,
+                    service,
+                    &*client,
+                    phone,
+                    known.as_ref(),
+                    &request,
+                    fate,
+                )
                 .await;
             let recorded = match sent {
                 Ok((user, method)) => self
                     .sessions
-                    .code_sent(step.lease(), session, phone, user, method, self.clock.unix_seconds())
+                    .code_sent(
+                        step.lease(),
+                        session,
+                        phone,
+                        user,
+                        method,
+                        self.clock.unix_seconds(),
+                    )
                     .await
                     .map_err(|error| LinkError::Failed(error.into()))
                     .map(|recorded| recorded.then_some(method)),
@@ -310,7 +319,10 @@ impl Flow {
         match noting_fate(client.initiate(service, user, request).await, fate) {
             Err(ClientError::NotFound(_)) if known.is_some_and(|known| known.user == user) => {
                 let user = self.new_user(session, service, client, phone).await?;
-                Ok((user, noting_fate(client.initiate(service, user, request).await, fate)?))
+                Ok((
+                    user,
+                    noting_fate(client.initiate(service, user, request).await, fate)?,
+                ))
             }
             answer => Ok((user, answer?)),
         }
@@ -456,7 +468,10 @@ enum Fate {
 }
 
 /// `answer` to a send, with what it tells of the code's fate.
-fn noting_fate(answer: Result<AuthMethod, ClientError>, fate: &mut Fate) -> Result<AuthMethod, ClientError> {
+fn noting_fate(
+    answer: Result<AuthMethod, ClientError>,
+    fate: &mut Fate,
+) -> Result<AuthMethod, ClientError> {
     *fate = match &answer {
         Ok(method) => Fate::Went(*method),
         Err(error) if error.is_refusal() => Fate::NotSent,
