@@ -70,12 +70,18 @@ impl Flow {
         }
         let refusal = reached.limit.refusal();
         let retry_after = reached.retry_after_seconds.unwrap_or(60);
-        self.note_refusal(session, site, client, phone, &rules, refusal, retry_after);
+        let now = self.clock.unix_seconds();
+        let told = Told {
+            refusal,
+            retry_at: (refusal == Refusal::TryLater).then_some(now + retry_after),
+        };
+        self.note_refusal(session, site, client, phone, &rules, told);
         Err(refused(refusal, retry_after))
     }
 
-    /// Counts a refusal of the guard in the memory of refusals, which answers the session's
-    /// (or its client's) further sends itself once they have had enough.
+    /// Counts a refusal of the guard, told as `told`, in the memory of refusals, which answers
+    /// the session's (or its client's, for that number) further sends itself once they have
+    /// had enough.
     fn note_refusal(
         &self,
         session: &Session,
@@ -83,14 +89,9 @@ impl Flow {
         client: &ClientNet,
         phone: &PhoneNumber,
         rules: &crate::abuse::Rules,
-        refusal: Refusal,
-        retry_after: i64,
+        told: Told,
     ) {
         let now = self.clock.unix_seconds();
-        let told = Told {
-            refusal,
-            retry_at: (refusal == Refusal::TryLater).then_some(now + retry_after),
-        };
         for limit in self.refusals.note(
             session.id.as_str(),
             client,
