@@ -311,6 +311,25 @@ mod tests {
 
     const LANDLINE: &str = "+493012345678";
 
+    /// The guard's refusal of `session` from `client(last)` to the landline, under the
+    /// server's rule.
+    fn refuse(
+        memory: &Refusals,
+        session: &str,
+        last: u8,
+        told: Told,
+        now: i64,
+    ) -> Vec<RefusalLimit> {
+        memory.note(
+            session,
+            &client(last),
+            LANDLINE,
+            &rule(Mode::Enforce),
+            told,
+            now,
+        )
+    }
+
     const CANNOT: Told = Told {
         refusal: Refusal::CannotSend,
         retry_at: None,
@@ -331,14 +350,7 @@ mod tests {
                 memory.recall("s", &client(1), Some(LANDLINE), NOW + i),
                 Recall::Ask
             );
-            let reached = memory.note(
-                "s",
-                &client(1),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                CANNOT,
-                NOW + i,
-            );
+            let reached = refuse(&memory, "s", 1, CANNOT, NOW + i);
             assert_eq!(reached.is_empty(), i < 4, "refusal {i}: {reached:?}");
         }
         assert_eq!(
@@ -365,14 +377,7 @@ mod tests {
             retry_at: None,
         };
         for i in 0..40 {
-            memory.note(
-                &format!("s{i}"),
-                &client(1),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                spent,
-                NOW,
-            );
+            refuse(&memory, &format!("s{i}"), 1, spent, NOW);
         }
         assert_eq!(
             memory.recall("fresh", &client(1), Some(LANDLINE), NOW + 1),
@@ -384,14 +389,7 @@ mod tests {
     fn a_client_held_for_one_number_is_not_held_for_another_nor_without_one() {
         let memory = Refusals::new(rule(Mode::Enforce));
         for i in 0..30 {
-            memory.note(
-                &format!("s{i}"),
-                &client(1),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                CANNOT,
-                NOW,
-            );
+            refuse(&memory, &format!("s{i}"), 1, CANNOT, NOW);
         }
         assert_eq!(
             memory.recall("new", &client(1), Some(LANDLINE), NOW + 1),
@@ -413,14 +411,7 @@ mod tests {
                 memory.recall(&format!("s{i}"), &client(1), Some(LANDLINE), NOW),
                 Recall::Ask
             );
-            memory.note(
-                &format!("s{i}"),
-                &client(1),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                CANNOT,
-                NOW,
-            );
+            refuse(&memory, &format!("s{i}"), 1, CANNOT, NOW);
         }
         // A session of its own, never refused, hears the client's last refusal.
         assert_eq!(
@@ -445,14 +436,7 @@ mod tests {
             retry_at: Some(at),
         };
         for i in 0..5 {
-            memory.note(
-                "s",
-                &client(1),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                later(NOW + 60),
-                NOW + i,
-            );
+            refuse(&memory, "s", 1, later(NOW + 60), NOW + i);
         }
         // The same words, the wait counting down…
         assert_eq!(
@@ -466,14 +450,7 @@ mod tests {
         );
         // A client held by refusals to try later lets a new session through when they end.
         for i in 0..30 {
-            memory.note(
-                &format!("c{i}"),
-                &client(2),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                later(NOW + 30),
-                NOW,
-            );
+            refuse(&memory, &format!("c{i}"), 2, later(NOW + 30), NOW);
         }
         assert_eq!(
             memory.recall("new", &client(2), Some(LANDLINE), NOW + 10),
@@ -492,23 +469,9 @@ mod tests {
             refusal: Refusal::SessionSpent,
             retry_at: None,
         };
-        memory.note(
-            "mine",
-            &client(1),
-            LANDLINE,
-            &rule(Mode::Enforce),
-            spent,
-            NOW,
-        );
+        refuse(&memory, "mine", 1, spent, NOW);
         for i in 0..30 {
-            memory.note(
-                &format!("s{i}"),
-                &client(1),
-                LANDLINE,
-                &rule(Mode::Enforce),
-                CANNOT,
-                NOW,
-            );
+            refuse(&memory, &format!("s{i}"), 1, CANNOT, NOW);
         }
         assert_eq!(
             memory.recall("mine", &client(1), Some(LANDLINE), NOW),
@@ -583,13 +546,13 @@ mod tests {
         let memory = Refusals::with_capacity(rule(Mode::Enforce), 3);
         for key in ["a", "b"] {
             for _ in 0..5 {
-                memory.note(key, &client(1), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
+                refuse(&memory, key, 1, CANNOT, NOW);
             }
         }
         // "a" is refused again, so "b" is the oldest when "c" and "d" arrive.
-        memory.note("a", &client(1), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
-        memory.note("c", &client(2), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
-        memory.note("d", &client(3), LANDLINE, &rule(Mode::Enforce), CANNOT, NOW);
+        refuse(&memory, "a", 1, CANNOT, NOW);
+        refuse(&memory, "c", 2, CANNOT, NOW);
+        refuse(&memory, "d", 3, CANNOT, NOW);
         let tables = memory.tables.lock().unwrap();
         assert_eq!(tables.sessions.tallies.len(), 3);
         assert_eq!(tables.sessions.by_order.len(), 3);

@@ -442,26 +442,30 @@ fn day_and_night(base: Visitors, rng: &mut StdRng) -> Vec<Ask> {
     asks
 }
 
-fn launch_day(rng: &mut StdRng) -> Vec<Ask> {
-    const MIX: &[(&str, f64)] = &[
-        ("EE", 30.0),
-        ("LV", 1.0),
-        ("LT", 1.0),
-        ("FI", 1.0),
-        ("SE", 1.0),
-        ("DE", 1.0),
-        ("GB", 1.0),
-        ("FR", 1.0),
-        ("PL", 1.0),
-        ("NL", 1.0),
-        ("US", 1.0),
-    ];
+/// A new shop's visitors: three in four from its own country, the rest from ten others.
+const LAUNCH_MIX: &[(&str, f64)] = &[
+    ("EE", 30.0),
+    ("LV", 1.0),
+    ("LT", 1.0),
+    ("FI", 1.0),
+    ("SE", 1.0),
+    ("DE", 1.0),
+    ("GB", 1.0),
+    ("FR", 1.0),
+    ("PL", 1.0),
+    ("NL", 1.0),
+    ("US", 1.0),
+];
+
+/// A new site's first day: `per_hour` visitors an hour for its first `seconds`, then 40 an
+/// hour; 45 % of them behind 4 carrier NATs, 80 % enter their code.
+fn launch(seconds: i64, per_hour: f64, rng: &mut StdRng) -> Vec<Ask> {
     let first = Visitors {
         site: "new-shop",
         from: 0,
-        to: HOUR_SECONDS,
-        per_hour: 300.0,
-        mix: MIX,
+        to: seconds,
+        per_hour,
+        mix: LAUNCH_MIX,
         nat_share: 0.45,
         nat_addresses: 4,
         ipv6_share: 0.2,
@@ -470,7 +474,7 @@ fn launch_day(rng: &mut StdRng) -> Vec<Ask> {
     let mut asks = first.asks(rng);
     asks.extend(
         Visitors {
-            from: HOUR_SECONDS,
+            from: seconds,
             to: DAY,
             per_hour: 40.0,
             ..first
@@ -478,6 +482,10 @@ fn launch_day(rng: &mut StdRng) -> Vec<Ask> {
         .asks(rng),
     );
     asks
+}
+
+fn launch_day(rng: &mut StdRng) -> Vec<Ask> {
+    launch(HOUR_SECONDS, 300.0, rng)
 }
 
 fn carrier_nat(rng: &mut StdRng) -> Vec<Ask> {
@@ -825,17 +833,23 @@ fn pump_many_sites(rng: &mut StdRng) -> Vec<Ask> {
     over_steady(asks, rng)
 }
 
-fn dos_new_site(rng: &mut StdRng) -> Vec<Ask> {
-    let mut asks = attack_on(
+/// Codes to cheap US numbers for `new-shop`, one every 10 s from `from` to `to` (before its
+/// launch), from the botnet's addresses after `first`, never entered.
+fn codes_before_launch(from: i64, to: i64, first: u64, rng: &mut StdRng) -> Vec<Ask> {
+    attack_on(
         "new-shop",
-        -120,
-        -20,
+        from,
+        to,
         10,
         |_, rng| numbers::mobile("US").any(rng),
-        |n, _| botnet(n),
+        |n, _| botnet(first + n),
         None,
         rng,
-    );
+    )
+}
+
+fn dos_new_site(rng: &mut StdRng) -> Vec<Ask> {
+    let mut asks = codes_before_launch(-120, -20, 0, rng);
     asks.extend(launch_day(rng));
     asks
 }
@@ -860,41 +874,7 @@ fn classroom(rng: &mut StdRng) -> Vec<Ask> {
 }
 
 fn launch_advert(rng: &mut StdRng) -> Vec<Ask> {
-    const MIX: &[(&str, f64)] = &[
-        ("EE", 30.0),
-        ("LV", 1.0),
-        ("LT", 1.0),
-        ("FI", 1.0),
-        ("SE", 1.0),
-        ("DE", 1.0),
-        ("GB", 1.0),
-        ("FR", 1.0),
-        ("PL", 1.0),
-        ("NL", 1.0),
-        ("US", 1.0),
-    ];
-    let first = Visitors {
-        site: "new-shop",
-        from: 0,
-        to: 600,
-        per_hour: 1200.0,
-        mix: MIX,
-        nat_share: 0.45,
-        nat_addresses: 4,
-        ipv6_share: 0.2,
-        converts: 0.8,
-    };
-    let mut asks = first.asks(rng);
-    asks.extend(
-        Visitors {
-            from: 600,
-            to: DAY,
-            per_hour: 40.0,
-            ..first
-        }
-        .asks(rng),
-    );
-    asks
+    launch(600, 1200.0, rng)
 }
 
 fn office_rollout(rng: &mut StdRng) -> Vec<Ask> {
@@ -962,26 +942,8 @@ fn pump_reads_codes_one_ip(rng: &mut StdRng) -> Vec<Ask> {
 }
 
 fn dos_new_site_2(rng: &mut StdRng) -> Vec<Ask> {
-    let mut asks = attack_on(
-        "new-shop",
-        -7200,
-        -7150,
-        10,
-        |_, rng| numbers::mobile("US").any(rng),
-        |n, _| botnet(n),
-        None,
-        rng,
-    );
-    asks.extend(attack_on(
-        "new-shop",
-        -120,
-        -70,
-        10,
-        |_, rng| numbers::mobile("US").any(rng),
-        |n, _| botnet(n + 10),
-        None,
-        rng,
-    ));
+    let mut asks = codes_before_launch(-7200, -7150, 0, rng);
+    asks.extend(codes_before_launch(-120, -70, 10, rng));
     asks.extend(launch_day(rng));
     asks
 }
