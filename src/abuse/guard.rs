@@ -5,7 +5,7 @@ use super::{
     client_ip::ClientNet,
     decide::{
         decide, ClientFigures, Decision, Figures, Limit, SiteFigures, Tally, Verdict,
-        COUNTRY_HISTORY_DAYS,
+        COUNTRY_HISTORY_DAYS, ON_THEIR_WAY_SECONDS,
     },
     rules::{Mode, Rules},
 };
@@ -127,9 +127,9 @@ impl Guard {
         let figures = figures(&mut tx, attempt, destination, best_days, now).await?;
         let mut decision = decide(attempt.rules, &figures, now);
         if let Some(reached) = decision.reached.as_mut() {
-            if let Some((scope, window)) = waits_on(reached.limit, attempt, &figures) {
+            if let Some(wait) = waits_on(reached.limit, attempt, &figures) {
                 reached.retry_after_seconds =
-                    unverified_wait(&mut tx, scope, reached.max, window, now).await?;
+                    unverified_wait(&mut tx, wait, reached.max, now).await?;
             }
         }
         let first_block_of_session = match (decision.verdict, attempt.session) {
@@ -152,8 +152,9 @@ impl Guard {
         let id = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query_scalar(
             "INSERT INTO abuse_decisions (decided_at, channel, site_id, session_id, client_net, \
-             phone_number, number_prefix, country, verdict, rule, figures, counted, new_destination) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+             phone_number, number_prefix, country, verdict, rule, figures, counted, new_destination, \
+             unproven_site) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(now)
         .bind(attempt.channel.as_str())
@@ -168,6 +169,7 @@ impl Guard {
         .bind(reached.unwrap_or_default())
         .bind(i64::from(decision.allows()))
         .bind(i64::from(figures.destination_is_new()))
+        .bind(i64::from(figures.unproven_sites.is_some()))
         .fetch_one(&mut **tx).await
         })?;
         tx.commit().await?;
@@ -182,8 +184,8 @@ impl Guard {
         })
     }
 
-    /// The most codes the site's visitors verified on one (UTC) day of the
-    /// [`COUNTRY_HISTORY_DAYS`] before today: all of them, or those to one destination.
+    /// The most numbers that verified a code of the site on one (UTC) day of the
+    /// [`COUNTRY_HISTORY_DAYS`] before today: all of them, or those of one destination.
     async fn verified_best_day(
         &self,
         site: &str,
@@ -200,7 +202,7 @@ impl Guard {
         let best: i64 = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
             "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
              FROM abuse_decisions WHERE site_id = $1 AND ($2 = '' OR country = $2) \
-             AND verified = 1 AND decided_at >= $3 AND decided_at < $4 \
+             AND earns = 1 AND decided_at >= $3 AND decided_at < $4 \
              GROUP BY decided_at / $5) AS days",
         )
         .bind(site)
@@ -250,12 +252,14 @@ impl Guard {
     /// Records that the code of the session's last send was verified: its country's record
     /// grows, and it no longer counts as unverified.
     pub async fn verified_in_session(&self, session: &str, now: i64) -> Result<(), sqlx::Error> {
-        crate::db::on_db!(&self.db, |db| sqlx::query(
-            "UPDATE abuse_decisions SET verified = 1, verified_at = $2 WHERE id = \
-             (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)",
-        )
+        let sql = format!(
+            "UPDATE abuse_decisions SET verified = 1, verified_at = $2, earns = {EARNS} \
+             WHERE id = (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)"
+        );
+        crate::db::on_db!(&self.db, |db| sqlx::query(&sql)
         .bind(session)
         .bind(now)
+        .bind(now - DAY_SECONDS)
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
@@ -264,18 +268,29 @@ impl Guard {
 
     /// Records that the last code the Verigator API sent to `phone` was verified.
     pub async fn verified_by_api(&self, phone: &PhoneNumber, now: i64) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "UPDATE abuse_decisions SET verified = 1, verified_at = $2, earns = {EARNS} WHERE id = \
+             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)"
+        );
         crate::db::on_db!(&self.db, |db| {
-            sqlx::query(
-            "UPDATE abuse_decisions SET verified = 1, verified_at = $2 WHERE id = \
-             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)",
-        )
+            sqlx::query(&sql)
         .bind(phone.as_str())
         .bind(now)
+        .bind(now - DAY_SECONDS)
         .execute(db).await.map(|done| done.rows_affected())
         })?;
         Ok(())
     }
 }
+
+/// Whether a code verifying at `$2` earns room: its number verified no other code since `$3`
+/// (a day before). What earns is a number, not a code: an attacker's few SIMs entering code
+/// after code earn what one visitor does. (A widget's code is also the Verigator API's send,
+/// recorded apart: each side looks at its own.)
+const EARNS: &str = "CASE WHEN EXISTS (SELECT 1 FROM abuse_decisions AS other \
+     WHERE other.phone_number = abuse_decisions.phone_number AND other.verified = 1 \
+     AND other.verified_at > $3 \
+     AND (other.channel = 'api') = (abuse_decisions.channel = 'api')) THEN 0 ELSE 1 END";
 
 fn prefix<'a>(attempt: &SendAttempt<'a>) -> &'a str {
     let hidden = usize::try_from(attempt.rules.prefix.hidden_digits).unwrap_or(0);
@@ -291,6 +306,8 @@ enum Scope<'a> {
     Prefix(&'a str),
     /// A site's sends.
     Site(&'a str),
+    /// The sends of every site none of whose codes ever verified, together.
+    UnprovenSites,
     /// A site's sends to one destination.
     Destination(&'a str, &'a str),
     /// A site's sends to destinations that were new to it.
@@ -298,20 +315,26 @@ enum Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    /// Its rows, in SQL over `$3` (and `$4`): `$1` and `$2` are the queries' own.
+    /// Its rows, in SQL over `$4` (and `$5`): `$1` to `$3` are the queries' own.
     fn rows(self) -> &'static str {
         match self {
-            Self::Client(_) => "client_net = $3",
-            Self::Prefix(_) => "number_prefix = $3 AND channel <> 'api'",
-            Self::Site(_) => "site_id = $3",
-            Self::Destination(..) => "site_id = $3 AND country = $4",
-            Self::NewDestinations(_) => "site_id = $3 AND new_destination = 1",
+            Self::Client(_) => "client_net = $4",
+            Self::Prefix(_) => "number_prefix = $4 AND channel <> 'api'",
+            Self::Site(_) => "site_id = $4",
+            Self::UnprovenSites => {
+                "unproven_site = 1 AND NOT EXISTS (SELECT 1 FROM abuse_decisions AS proof \
+                 WHERE proof.site_id = abuse_decisions.site_id AND proof.counted = 1 \
+                 AND proof.earns = 1)"
+            }
+            Self::Destination(..) => "site_id = $4 AND country = $5",
+            Self::NewDestinations(_) => "site_id = $4 AND new_destination = 1",
         }
     }
 
-    /// What `$3` (and `$4`) are.
+    /// What `$4` (and `$5`) are.
     fn keys(self) -> Vec<&'a str> {
         match self {
+            Self::UnprovenSites => vec![],
             Self::Client(key)
             | Self::Prefix(key)
             | Self::Site(key)
@@ -323,78 +346,108 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// The count's codes of the last hour and day, verified or not.
+/// The count's codes of the last hour and day, verified or not, and the numbers that
+/// verified.
 async fn tally(tx: &mut Tx, scope: Scope<'_>, now: i64) -> Result<Tally, sqlx::Error> {
     let sql = format!(
         "SELECT COUNT(*) FILTER (WHERE verified = 0 AND decided_at > $1), \
          COUNT(*) FILTER (WHERE verified = 0), \
+         COUNT(*) FILTER (WHERE verified = 0 AND decided_at > $3), \
          COUNT(*) FILTER (WHERE verified = 1 AND decided_at > $1), \
-         COUNT(*) FILTER (WHERE verified = 1) \
+         COUNT(*) FILTER (WHERE verified = 1), \
+         COUNT(*) FILTER (WHERE earns = 1 AND decided_at > $1), \
+         COUNT(*) FILTER (WHERE earns = 1) \
          FROM abuse_decisions WHERE {} AND counted = 1 AND decided_at > $2",
         scope.rows()
     );
-    let (unverified_hour, unverified_day, verified_hour, verified_day) =
-        crate::db::on_db!(&mut *tx, |tx| {
-            let mut query = sqlx::query_as(&sql)
-                .bind(now - HOUR_SECONDS)
-                .bind(now - DAY_SECONDS);
-            for key in scope.keys() {
-                query = query.bind(key);
-            }
-            query.fetch_one(&mut **tx).await
-        })?;
+    let row: (i64, i64, i64, i64, i64, i64, i64) = crate::db::on_db!(&mut *tx, |tx| {
+        let mut query = sqlx::query_as(&sql)
+            .bind(now - HOUR_SECONDS)
+            .bind(now - DAY_SECONDS)
+            .bind(now - ON_THEIR_WAY_SECONDS);
+        for key in scope.keys() {
+            query = query.bind(key);
+        }
+        query.fetch_one(&mut **tx).await
+    })?;
+    let (unverified_hour, unverified_day, on_their_way, verified_hour, verified_day) =
+        (row.0, row.1, row.2, row.3, row.4);
     Ok(Tally {
         unverified_hour,
         unverified_day,
+        on_their_way,
         verified_hour,
         verified_day,
+        verifiers_hour: row.5,
+        verifiers_day: row.6,
     })
 }
 
-/// The count and window a reached limit of unverified codes waits on, when waiting within
-/// the hour helps (the daily ones are refusals without a time).
+/// What a reached limit of unverified codes waits on: its count's unverified codes in the
+/// last `window` seconds.
+#[derive(Debug, Clone, Copy)]
+struct Waiting<'a> {
+    scope: Scope<'a>,
+    window: i64,
+}
+
+/// The codes a reached limit of unverified codes waits on, when waiting within the hour
+/// helps (the daily ones are refusals without a time).
 fn waits_on<'a>(
     limit: Limit,
     attempt: &SendAttempt<'a>,
     figures: &'a Figures,
-) -> Option<(Scope<'a>, i64)> {
+) -> Option<Waiting<'a>> {
+    let client = || Some(Scope::Client(attempt.client?.as_str()));
     let scope = match limit {
-        Limit::IpUnverifiedPerHour => Scope::Client(attempt.client?.as_str()),
+        Limit::IpOnTheirWay => {
+            return Some(Waiting {
+                scope: client()?,
+                window: ON_THEIR_WAY_SECONDS,
+            })
+        }
+        // The codes still on their way count too: those not entered join the count.
+        Limit::IpUnverifiedPerHour => client()?,
         Limit::PrefixUnverifiedPerHour => Scope::Prefix(prefix(attempt)),
         Limit::SiteUnverifiedPerHour => Scope::Site(attempt.site?),
+        Limit::UnprovenSitesPerHour => Scope::UnprovenSites,
         Limit::CountryUnverifiedPerHour => {
             Scope::Destination(attempt.site?, figures.destination.as_ref()?.as_str())
         }
         Limit::CountryNewPerHour => Scope::NewDestinations(attempt.site?),
         _ => return None,
     };
-    Some((scope, HOUR_SECONDS))
+    Some(Waiting {
+        scope,
+        window: HOUR_SECONDS,
+    })
 }
 
-/// The wait until fewer than `max` of the count's unverified codes fall in the last
-/// `window`: when its `max`-th newest leaves it (sooner if some verify meanwhile).
+/// The wait until fewer than `max` of the unverified codes `waiting` names remain: when its
+/// `max`-th newest leaves the window (sooner if some verify meanwhile).
 async fn unverified_wait(
     tx: &mut Tx,
-    scope: Scope<'_>,
+    waiting: Waiting<'_>,
     max: i64,
-    window: i64,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
+    let scope = waiting.scope;
     let sql = format!(
         "SELECT decided_at FROM abuse_decisions WHERE {} AND counted = 1 AND verified = 0 \
-         AND decided_at > $1 ORDER BY decided_at DESC LIMIT 1 OFFSET $2",
+         AND decided_at > $1 AND decided_at <= $3 ORDER BY decided_at DESC LIMIT 1 OFFSET $2",
         scope.rows()
     );
     let at: Option<i64> = crate::db::on_db!(&mut *tx, |tx| {
         let mut query = sqlx::query_scalar(&sql)
-            .bind(now - window)
-            .bind((max - 1).max(0));
+            .bind(now - waiting.window)
+            .bind((max - 1).max(0))
+            .bind(now);
         for key in scope.keys() {
             query = query.bind(key);
         }
         query.fetch_optional(&mut **tx).await
     })?;
-    Ok(at.map(|at| (at + window - now).max(1)))
+    Ok(at.map(|at| (at + waiting.window - now).max(1)))
 }
 
 /// Reads what the rules that are on need to know, before this send; `best_days` are the
@@ -470,11 +523,17 @@ async fn figures(
         });
     }
     if let Some(site) = attempt.site {
-        // The country rule reads whether the site verified anything (see
-        // `Figures::destination_is_new`), so the site's count is read for either rule.
+        // The country rule reads whether the site has a record (see
+        // `Figures::destination_is_new`), so the site's count is read for either rule. Sites
+        // none of whose codes verified yet share one count: a server's empty sites give an
+        // attacker the room of one; a launch's first verified code makes the count its own.
         if rules.site.mode != Mode::Off || rules.country.mode != Mode::Off {
+            let own = tally(tx, Scope::Site(site), now).await?;
+            if best_days.0 == 0 && own.verified_day == 0 {
+                figures.unproven_sites = Some(tally(tx, Scope::UnprovenSites, now).await?);
+            }
             figures.site = Some(SiteFigures {
-                tally: tally(tx, Scope::Site(site), now).await?,
+                tally: own,
                 verified_best_day: best_days.0,
             });
         }

@@ -51,10 +51,14 @@ pub struct SessionRule {
 pub struct IpRule {
     /// Enforce, shadow or off.
     pub mode: Mode,
-    /// Unverified codes per hour at least; more as the network's codes verify.
+    /// Codes left unverified per hour at least (a code on its way counts once it is five
+    /// minutes old); more as the network's numbers verify.
     pub unverified_per_hour: i64,
-    /// Unverified codes per 24 hours at least; more as the network's codes verify.
+    /// Codes left unverified per 24 hours at least; more as the network's numbers verify.
     pub unverified_per_day: i64,
+    /// Codes on their way at once (sent in the last five minutes, not yet entered) at least:
+    /// a class or a conference asking together; more as the network's numbers verify.
+    pub on_their_way: i64,
     /// Destination countries per 24 hours with codes left unverified (and none verified) at
     /// least; more for each country the network's codes verified in.
     pub countries_per_day: i64,
@@ -87,6 +91,11 @@ pub struct SiteRule {
     /// SMS per 24 hours, verified or not, at least; a site whose visitors verify more grows
     /// past it (see [`EarnedRule`]).
     pub per_day: i64,
+    /// Unverified codes per hour of every site none of whose codes verified yet, together
+    /// (each may leave its first 3 a day on its own).
+    pub unproven_per_hour: i64,
+    /// Unverified codes per 24 hours of every such site, together.
+    pub unproven_per_day: i64,
 }
 
 /// Destination countries: an allow list, and codes sent to one country for one site and not
@@ -110,6 +119,9 @@ pub struct CountryRule {
     pub new_per_hour: i64,
     /// Unverified codes per 24 hours at least to destinations new to the site, all together.
     pub new_per_day: i64,
+    /// Codes per 24 hours to destinations new to the site, verified or not, all together: an
+    /// attacker who reads the codes of a range they own earns nothing there.
+    pub new_sends_per_day: i64,
 }
 
 /// What a verified code earns: room for more unverified codes in every count it is part of
@@ -204,12 +216,14 @@ impl Default for SessionRule {
 }
 
 impl Default for IpRule {
-    /// 5 unverified codes an hour and 20 a day, to 3 countries, before anything verified.
+    /// 5 codes left unverified an hour and 20 a day, 60 on their way at once, to 3
+    /// countries, before anything verified.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
             unverified_per_hour: 5,
             unverified_per_day: 20,
+            on_their_way: 60,
             countries_per_day: 3,
         }
     }
@@ -227,20 +241,24 @@ impl Default for PrefixRule {
 }
 
 impl Default for SiteRule {
-    /// 20 unverified codes an hour and 60 a day; 1000 SMS a day.
+    /// 20 unverified codes an hour and 60 a day; 1000 SMS a day; sites none of whose codes
+    /// verified yet, together, 20 unverified codes an hour and 30 a day.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
             unverified_per_hour: 20,
             unverified_per_day: 60,
             per_day: 1000,
+            unproven_per_hour: 20,
+            unproven_per_day: 30,
         }
     }
 }
 
 impl Default for CountryRule {
     /// Every country, no non-geographic code; 10 unverified codes an hour and 20 a day per
-    /// country before any verified; 5 an hour and 10 a day to new destinations together.
+    /// country before any verified; 5 an hour and 10 a day to new destinations together, and
+    /// 30 codes a day there, verified or not.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
@@ -249,6 +267,7 @@ impl Default for CountryRule {
             unverified_per_hour: 10,
             new_per_hour: 5,
             new_per_day: 10,
+            new_sends_per_day: 30,
         }
     }
 }
@@ -313,8 +332,9 @@ impl Rules {
         check(
             ip.unverified_per_hour >= 1
                 && ip.unverified_per_day >= ip.unverified_per_hour
+                && ip.on_their_way >= 1
                 && ip.countries_per_day >= 1,
-            "ip: unverified-per-hour and countries-per-day at least 1, \
+            "ip: unverified-per-hour, on-their-way and countries-per-day at least 1, \
              unverified-per-day at least unverified-per-hour",
         )?;
         check(
@@ -325,9 +345,11 @@ impl Rules {
         check(
             (1..=1_000_000).contains(&site.per_day)
                 && site.unverified_per_hour >= 1
-                && site.unverified_per_day >= site.unverified_per_hour,
-            "site: per-day 1 to 1000000, unverified-per-hour at least 1, \
-             unverified-per-day at least unverified-per-hour",
+                && site.unverified_per_day >= site.unverified_per_hour
+                && site.unproven_per_hour >= 1
+                && site.unproven_per_day >= site.unproven_per_hour,
+            "site: per-day 1 to 1000000, unverified-per-hour and unproven-per-hour at least 1, \
+             unverified-per-day and unproven-per-day at least as many",
         )?;
         let c = &self.country;
         check(
@@ -341,9 +363,10 @@ impl Rules {
             c.unverified_per_hour >= 1
                 && c.unverified_per_day >= c.unverified_per_hour
                 && c.new_per_hour >= 1
-                && c.new_per_day >= c.new_per_hour,
-            "country: unverified-per-hour and new-per-hour at least 1, unverified-per-day and \
-             new-per-day at least as many",
+                && c.new_per_day >= c.new_per_hour
+                && c.new_sends_per_day >= 1,
+            "country: unverified-per-hour, new-per-hour and new-sends-per-day at least 1, \
+             unverified-per-day and new-per-day at least as many",
         )?;
         check(
             (0..=100).contains(&self.earned.per_verified),

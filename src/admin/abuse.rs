@@ -42,9 +42,8 @@ pub enum AbuseAction {
     /// Runs models of a day's traffic, honest and hostile, through the guard on a scratch
     /// database: what honest visitors were refused, what an attacker got through.
     Simulate {
-        /// Models to run (all when none is named): launch-day, carrier-nat, tv-spike, steady,
-        /// abandoning, pump-block, pump-botnet, pump-ipv6, pump-countries, pump-new-site,
-        /// premium-satellite, slow-drip, refused-flood.
+        /// Models to run (all when none is named; README, "Abuse guard", says what each is).
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(MODELS.iter().map(|m| m.name)))]
         models: Vec<String>,
         /// Settings over the server's rules, as a site's (`ip.unverified-per-hour=10`).
         #[arg(long = "abuse", value_name = "RULE.SETTING=VALUE")]

@@ -8,6 +8,15 @@ use serde::Serialize;
 /// Days of verified codes a site's limits look back on.
 pub const COUNTRY_HISTORY_DAYS: i64 = 14;
 
+/// How long a code counts as on its way: a visitor enters it within this (the code's life),
+/// or has left it unverified.
+pub const ON_THEIR_WAY_SECONDS: i64 = 300;
+
+/// Codes a site none of whose codes verified yet may leave unverified in a day on its own,
+/// before the count it shares with every such site holds it: a launch's first visitors pass
+/// whatever pumps the server's empty sites.
+pub const UNPROVEN_SITE_OWN_CODES: i64 = 3;
+
 /// What the guard decided about one send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -55,6 +64,9 @@ pub enum Limit {
     /// `ip.unverified-per-day`, as the network's verified codes raised it.
     #[serde(rename = "ip.unverified-per-day")]
     IpUnverifiedPerDay,
+    /// `ip.on-their-way`, as the network's verified codes raised it.
+    #[serde(rename = "ip.on-their-way")]
+    IpOnTheirWay,
     /// `ip.countries-per-day`, as the countries the network verified in raised it.
     #[serde(rename = "ip.countries-per-day")]
     IpCountriesPerDay,
@@ -70,6 +82,12 @@ pub enum Limit {
     /// `site.per-day`, as the site's verified codes raised it.
     #[serde(rename = "site.per-day")]
     SitePerDay,
+    /// `site.unproven-per-hour`.
+    #[serde(rename = "site.unproven-per-hour")]
+    UnprovenSitesPerHour,
+    /// `site.unproven-per-day`.
+    #[serde(rename = "site.unproven-per-day")]
+    UnprovenSitesPerDay,
     /// `country.allow`.
     #[serde(rename = "country.allow")]
     CountryAllow,
@@ -85,6 +103,9 @@ pub enum Limit {
     /// `country.new-per-day`, as verified codes to new destinations raised it.
     #[serde(rename = "country.new-per-day")]
     CountryNewPerDay,
+    /// `country.new-sends-per-day`.
+    #[serde(rename = "country.new-sends-per-day")]
+    CountryNewSendsPerDay,
     /// `number-type.mode`: the line does not take SMS.
     #[serde(rename = "number-type")]
     NumberType,
@@ -101,16 +122,20 @@ impl Limit {
             Self::SessionNumberChanges => "session.number-changes",
             Self::IpUnverifiedPerHour => "ip.unverified-per-hour",
             Self::IpUnverifiedPerDay => "ip.unverified-per-day",
+            Self::IpOnTheirWay => "ip.on-their-way",
             Self::IpCountriesPerDay => "ip.countries-per-day",
             Self::PrefixUnverifiedPerHour => "prefix.unverified-per-hour",
             Self::SiteUnverifiedPerHour => "site.unverified-per-hour",
             Self::SiteUnverifiedPerDay => "site.unverified-per-day",
             Self::SitePerDay => "site.per-day",
+            Self::UnprovenSitesPerHour => "site.unproven-per-hour",
+            Self::UnprovenSitesPerDay => "site.unproven-per-day",
             Self::CountryAllow => "country.allow",
             Self::CountryUnverifiedPerDay => "country.unverified-per-day",
             Self::CountryUnverifiedPerHour => "country.unverified-per-hour",
             Self::CountryNewPerHour => "country.new-per-hour",
             Self::CountryNewPerDay => "country.new-per-day",
+            Self::CountryNewSendsPerDay => "country.new-sends-per-day",
             Self::NumberType => "number-type",
         }
     }
@@ -124,17 +149,21 @@ impl Limit {
             | Self::NumberPerHour
             | Self::NumberPerDay
             | Self::IpUnverifiedPerHour
+            | Self::IpOnTheirWay
             | Self::PrefixUnverifiedPerHour
             | Self::SiteUnverifiedPerHour
+            | Self::UnprovenSitesPerHour
             | Self::CountryUnverifiedPerHour
             | Self::CountryNewPerHour => Refusal::TryLater,
             Self::IpUnverifiedPerDay
             | Self::IpCountriesPerDay
             | Self::SiteUnverifiedPerDay
             | Self::SitePerDay
+            | Self::UnprovenSitesPerDay
             | Self::CountryAllow
             | Self::CountryUnverifiedPerDay
             | Self::CountryNewPerDay
+            | Self::CountryNewSendsPerDay
             | Self::NumberType => Refusal::CannotSend,
         }
     }
@@ -182,18 +211,33 @@ impl Decision {
 }
 
 /// The codes one count holds (a client network's, a block's, a country's, a site's) that
-/// were sent and still count, by whether they were verified, in the last hour and 24 hours.
-/// Codes on their way count as unverified.
+/// were sent and still count, by whether they were verified, in the last hour and 24 hours;
+/// and the numbers that verified, which are what earns room: a visitor verifies their own
+/// number once, an attacker's few SIMs again and again. Codes on their way count as
+/// unverified.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     /// Not verified, last hour.
     pub unverified_hour: i64,
     /// Not verified, last 24 hours.
     pub unverified_day: i64,
+    /// Not verified yet, sent in the last [`ON_THEIR_WAY_SECONDS`].
+    pub on_their_way: i64,
     /// Verified, last hour.
     pub verified_hour: i64,
     /// Verified, last 24 hours.
     pub verified_day: i64,
+    /// Numbers with a code verified, last hour.
+    pub verifiers_hour: i64,
+    /// Numbers with a code verified, last 24 hours.
+    pub verifiers_day: i64,
+}
+
+impl Tally {
+    /// Every code sent in the last 24 hours, verified or not.
+    pub fn sent_day(&self) -> i64 {
+        self.unverified_day + self.verified_day
+    }
 }
 
 /// What the record says about the client network.
@@ -215,7 +259,7 @@ pub struct ClientFigures {
 pub struct SiteFigures {
     /// Its codes.
     pub tally: Tally,
-    /// The most codes verified on one day of the [`COUNTRY_HISTORY_DAYS`] before today.
+    /// The most numbers that verified on one day of the [`COUNTRY_HISTORY_DAYS`] before today.
     pub verified_best_day: i64,
 }
 
@@ -240,6 +284,8 @@ pub struct Figures {
     pub prefix: Option<Tally>,
     /// The site's record; `None` outside a site.
     pub site: Option<SiteFigures>,
+    /// For a site none of whose codes verified yet, the codes of every such site together.
+    pub unproven_sites: Option<Tally>,
     /// The site's record for the destination; `None` outside a site, for an unknown
     /// destination, or when its rule is off.
     pub country: Option<SiteFigures>,
@@ -249,15 +295,24 @@ pub struct Figures {
 }
 
 impl Figures {
-    /// Whether the destination is new to a site that has verified codes elsewhere: none of
-    /// the site's codes verified there today or on any day of the [`COUNTRY_HISTORY_DAYS`]
-    /// before, while some did to another. Its sends then count with every such one. A site
-    /// that has verified nothing yet (its launch, whose own country is new too) is held by its
-    /// own floors instead.
+    /// Whether the site has a record to go by: codes that verified on a day of the
+    /// [`COUNTRY_HISTORY_DAYS`] before today. A site without one (its launch) is held by its
+    /// own floors and what verifies today.
+    pub fn site_has_history(&self) -> bool {
+        self.site.as_ref().is_some_and(|s| s.verified_best_day > 0)
+    }
+
+    /// Whether the destination is new to a site with a record: none of the site's codes
+    /// verified there on any day of the [`COUNTRY_HISTORY_DAYS`] before today, while some did
+    /// elsewhere. Its sends then count with every such one's, today's verified codes
+    /// included: what verifies today makes it a destination of its own from tomorrow, so that
+    /// an attacker who reads the codes of a range they own earns nothing there.
     pub fn destination_is_new(&self) -> bool {
-        let verified = |s: &SiteFigures| s.tally.verified_day > 0 || s.verified_best_day > 0;
-        self.site.as_ref().is_some_and(verified)
-            && self.country.as_ref().is_some_and(|c| !verified(c))
+        self.site_has_history()
+            && self
+                .country
+                .as_ref()
+                .is_some_and(|c| c.verified_best_day == 0)
     }
 }
 
@@ -274,8 +329,8 @@ pub fn earned(floor: i64, per_verified: i64, verified: i64) -> i64 {
 /// are still on their way, meets the room the count earned before.
 pub fn limits(floor: (i64, i64), per_verified: i64, tally: &Tally, best_day: i64) -> (i64, i64) {
     let (hour_floor, day_floor) = floor;
-    let day = tally.verified_day.max(best_day);
-    let hour = tally.verified_hour.max(day / 6);
+    let day = tally.verifiers_day.max(best_day);
+    let hour = tally.verifiers_hour.max(day / 6);
     (
         earned(hour_floor, per_verified, hour),
         earned(day_floor, per_verified, day),
@@ -394,17 +449,25 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let t = &client.tally;
         let floor = (ip.unverified_per_hour, ip.unverified_per_day);
         let (hour_max, day_max) = limits(floor, per_verified, t, 0);
+        // A network's codes on their way have a count of their own: a class asks at once,
+        // and its codes verify within minutes; those left count from then on.
         at_limit(
             ip.mode,
             Limit::IpUnverifiedPerHour,
-            t.unverified_hour,
+            t.unverified_hour - t.on_their_way,
             hour_max,
         );
         at_limit(
             ip.mode,
             Limit::IpUnverifiedPerDay,
-            t.unverified_day,
+            t.unverified_day - t.on_their_way,
             day_max,
+        );
+        at_limit(
+            ip.mode,
+            Limit::IpOnTheirWay,
+            t.on_their_way,
+            earned(ip.on_their_way, per_verified, t.verifiers_hour),
         );
         if !client.verified_here {
             let max = earned(
@@ -452,20 +515,46 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         );
         let budget = rule
             .per_day
-            .max((1 + per_verified).saturating_mul(t.verified_day.max(site.verified_best_day)));
+            .max((1 + per_verified).saturating_mul(t.verifiers_day.max(site.verified_best_day)));
         at_limit(
             rule.mode,
             Limit::SitePerDay,
-            t.unverified_day + t.verified_day,
+            t.sent_day(),
             budget,
         );
+        // A site none of whose codes verified yet, past its first few, shares its floors with
+        // every such site: a server's empty sites give an attacker the room of one.
+        if let Some(unproven) = figures
+            .unproven_sites
+            .filter(|_| t.unverified_day >= UNPROVEN_SITE_OWN_CODES)
+        {
+            at_limit(
+                rule.mode,
+                Limit::UnprovenSitesPerHour,
+                unproven.unverified_hour,
+                rule.unproven_per_hour,
+            );
+            at_limit(
+                rule.mode,
+                Limit::UnprovenSitesPerDay,
+                unproven.unverified_day,
+                rule.unproven_per_day,
+            );
+        }
     }
 
-    if let Some(country) = &figures.country {
+    // A destination of the site's own: its floors, or for a site with a record, no more
+    // than its best day earned (one code verified there last week does not open it wide).
+    if let Some(country) = figures.country.filter(|_| !figures.destination_is_new()) {
         let rule = &rules.country;
         let t = &country.tally;
-        let floor = (rule.unverified_per_hour, rule.unverified_per_day);
-        let (hour_max, day_max) = limits(floor, per_verified, t, country.verified_best_day);
+        let best = country.verified_best_day;
+        let mut floor = (rule.unverified_per_hour, rule.unverified_per_day);
+        if figures.site_has_history() {
+            let history = per_verified.saturating_mul(best);
+            floor = (floor.0.min(history), floor.1.min(history));
+        }
+        let (hour_max, day_max) = limits(floor, per_verified, t, best);
         at_limit(
             rule.mode,
             Limit::CountryUnverifiedPerDay,
@@ -500,6 +589,12 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
             Limit::CountryNewPerHour,
             new.unverified_hour,
             hour_max,
+        );
+        at_limit(
+            rule.mode,
+            Limit::CountryNewSendsPerDay,
+            new.sent_day(),
+            rule.new_sends_per_day,
         );
     }
 

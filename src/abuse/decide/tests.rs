@@ -170,11 +170,15 @@ fn tally(
     verified_hour: i64,
     verified_day: i64,
 ) -> Tally {
+    // Each verified code here is a number of its own.
     Tally {
         unverified_hour,
         unverified_day,
         verified_hour,
         verified_day,
+        verifiers_hour: verified_hour,
+        verifiers_day: verified_day,
+        ..Tally::default()
     }
 }
 
@@ -250,6 +254,64 @@ fn a_client_network_is_held_to_what_it_leaves_unverified_and_earns_by_verifying(
 }
 
 #[test]
+fn a_network_s_codes_on_their_way_have_a_count_of_their_own() {
+    let rules = Rules::default();
+    let ip = rules.ip;
+    let k = rules.earned.per_verified;
+    let decided = |t: Tally| {
+        let f = Figures {
+            client: Some(ClientFigures {
+                tally: t,
+                ..ClientFigures::default()
+            }),
+            ..figures(&[])
+        };
+        limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
+    };
+    // A class of 30 asking at once, nothing verified yet: on their way, not left unverified.
+    let class = Tally {
+        unverified_hour: 30,
+        unverified_day: 30,
+        on_their_way: 30,
+        ..Tally::default()
+    };
+    assert_eq!(decided(class), None);
+    // Once they are older than a code's life, those not entered count as left unverified.
+    assert_eq!(
+        decided(Tally {
+            on_their_way: 30 - ip.unverified_per_hour,
+            ..class
+        }),
+        Some(Limit::IpUnverifiedPerHour)
+    );
+    // Codes on their way at once: a floor, and room for what the network verified.
+    let crowd = |on_their_way, verifiers_hour| Tally {
+        unverified_hour: on_their_way,
+        unverified_day: on_their_way,
+        on_their_way,
+        verified_hour: verifiers_hour,
+        verified_day: verifiers_hour,
+        verifiers_hour,
+        verifiers_day: verifiers_hour,
+    };
+    assert_eq!(decided(crowd(ip.on_their_way - 1, 0)), None);
+    assert_eq!(
+        decided(crowd(ip.on_their_way, 0)),
+        Some(Limit::IpOnTheirWay)
+    );
+    assert_eq!(decided(crowd(ip.on_their_way + k * 10 - 1, 10)), None);
+    // Ten codes to one number of the network's, entered each time, earn what one does.
+    assert_eq!(
+        decided(Tally {
+            verifiers_hour: 1,
+            verifiers_day: 1,
+            ..crowd(ip.on_their_way + k * 10 - 1, 10)
+        }),
+        Some(Limit::IpOnTheirWay)
+    );
+}
+
+#[test]
 fn a_block_of_numbers_is_held_to_what_it_leaves_unverified() {
     let rules = Rules::default();
     let floor = rules.prefix.unverified_per_hour;
@@ -315,6 +377,28 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
         decided(country(tally(floor_hour, floor_day, 0, 0), 1000)),
         None
     );
+    // For a site with a record, a destination's floors are no more than its best day earned:
+    // one number verified there last week gives it 2 + 2, not 20 + 2.
+    let with_history = |country: SiteFigures| {
+        let f = Figures {
+            country: Some(country),
+            site: Some(SiteFigures {
+                tally: Tally::default(),
+                verified_best_day: 500,
+            }),
+            ..figures(&[])
+        };
+        limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
+    };
+    assert_eq!(with_history(country(tally(0, 2 * k - 1, 0, 0), 1)), None);
+    assert_eq!(
+        with_history(country(tally(0, 2 * k, 0, 0), 1)),
+        Some(Limit::CountryUnverifiedPerDay)
+    );
+    assert_eq!(
+        with_history(country(tally(0, floor_day + k * 100 - 1, 0, 0), 100)),
+        None
+    );
 
     // The site's budget: every SMS a day, growing with what its best day verified.
     let s = &rules.site;
@@ -347,10 +431,11 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
 fn destinations_new_to_the_site_share_one_count() {
     let rules = Rules::default();
     let c = &rules.country;
-    // A site that verified elsewhere: a destination it never verified in is new.
+    // A site that verified elsewhere before today: a destination it never verified in
+    // before today is new.
     let verified_elsewhere = Some(SiteFigures {
         tally: tally(0, 0, 0, 3),
-        verified_best_day: 0,
+        verified_best_day: 3,
     });
     let decided = |country: SiteFigures, new: Tally| {
         let f = Figures {
@@ -368,8 +453,14 @@ fn destinations_new_to_the_site_share_one_count() {
         ..Figures::default()
     };
     assert!(to(new, verified_elsewhere).destination_is_new());
-    // A site that verified nothing yet (a launch): no destination is new, its floors hold.
+    // A site with no record before today (a launch, whatever verified since): no destination
+    // is new, its floors hold.
     assert!(!to(new, Some(SiteFigures::default())).destination_is_new());
+    let launch_today = SiteFigures {
+        tally: tally(0, 0, 50, 50),
+        verified_best_day: 0,
+    };
+    assert!(!to(new, Some(launch_today)).destination_is_new());
     assert!(!to(new, None).destination_is_new());
     assert_eq!(
         decided(new, tally(c.new_per_hour - 1, c.new_per_hour - 1, 0, 0)),
@@ -383,7 +474,16 @@ fn destinations_new_to_the_site_share_one_count() {
         decided(new, tally(0, c.new_per_day, 0, 0)),
         Some(Limit::CountryNewPerDay)
     );
-    // A destination the site verified in, today or before, is not new: the count is not its.
+    // What verifies there earns unverified room, but every code counts in its sends: an
+    // attacker who reads the codes of a range they own gets no more than that.
+    let all_verified = |n| tally(0, 0, n, n);
+    assert_eq!(decided(new, all_verified(c.new_sends_per_day - 1)), None);
+    assert_eq!(
+        decided(new, all_verified(c.new_sends_per_day)),
+        Some(Limit::CountryNewSendsPerDay)
+    );
+    // A destination the site verified in before today is not new: the count is not its. One
+    // that verified only today stays new until tomorrow.
     let proven_today = SiteFigures {
         tally: tally(0, 0, 0, 1),
         verified_best_day: 0,
@@ -392,6 +492,47 @@ fn destinations_new_to_the_site_share_one_count() {
         tally: Tally::default(),
         verified_best_day: 1,
     };
-    assert_eq!(decided(proven_today, tally(0, c.new_per_day, 0, 0)), None);
+    assert_eq!(
+        decided(proven_today, tally(0, c.new_per_day, 0, 0)),
+        Some(Limit::CountryNewPerDay)
+    );
     assert_eq!(decided(proven_before, tally(0, c.new_per_day, 0, 0)), None);
+}
+
+#[test]
+fn sites_none_of_whose_codes_verified_share_one_count_after_their_first_few() {
+    let rules = Rules::default();
+    let s = &rules.site;
+    let decided = |own: Tally, unproven: Tally| {
+        let f = Figures {
+            site: Some(SiteFigures {
+                tally: own,
+                verified_best_day: 0,
+            }),
+            unproven_sites: Some(unproven),
+            ..figures(&[])
+        };
+        limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
+    };
+    let full = tally(0, s.unproven_per_day, 0, 0);
+    // A launch's first codes pass whatever the server's empty sites hold.
+    assert_eq!(decided(tally(0, UNPROVEN_SITE_OWN_CODES - 1, 0, 0), full), None);
+    assert_eq!(
+        decided(tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0), full),
+        Some(Limit::UnprovenSitesPerDay)
+    );
+    assert_eq!(
+        decided(
+            tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0),
+            tally(s.unproven_per_hour, s.unproven_per_hour, 0, 0)
+        ),
+        Some(Limit::UnprovenSitesPerHour)
+    );
+    assert_eq!(
+        decided(
+            tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0),
+            tally(0, s.unproven_per_day - 1, 0, 0)
+        ),
+        None
+    );
 }
