@@ -4,7 +4,7 @@
 use super::{
     client_ip::ClientNet,
     decide::{
-        decide, ClientFigures, Decision, Figures, Limit, SiteFigures, Tally, Verdict,
+        decide, ClientFigures, Decision, Figures, Funnel, Limit, SiteFigures, Tally, Verdict,
         COUNTRY_HISTORY_DAYS, ON_THEIR_WAY_SECONDS,
     },
     rules::{Mode, Rules},
@@ -73,17 +73,25 @@ pub struct Recorded {
     pub first_block_of_session: bool,
 }
 
-/// The most codes verified on one day of the 14 before today, per (site, destination or ""
-/// for all), with the day it was read on: it changes once a day, and reading it scans two
-/// weeks of the record.
-type BestDays = HashMap<(String, String), (i64, i64)>;
+/// A site's record (all of it, or its codes to one destination) on the days of the
+/// [`COUNTRY_HISTORY_DAYS`] before today: the most numbers that verified on one day, and its
+/// funnel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Record {
+    best_day: i64,
+    funnel: Funnel,
+}
+
+/// Records per (site, destination or "" for all), with the day they were read on: a record
+/// changes once a day, and reading it scans two weeks.
+type Records = HashMap<(String, String), (i64, Record)>;
 
 /// The abuse guard.
 #[derive(Clone)]
 pub struct Guard {
     pub(super) db: Db,
     rules: Rules,
-    best_days: Arc<Mutex<BestDays>>,
+    records: Arc<Mutex<Records>>,
 }
 
 impl Guard {
@@ -92,7 +100,7 @@ impl Guard {
         Self {
             db,
             rules,
-            best_days: Arc::default(),
+            records: Arc::default(),
         }
     }
 
@@ -110,21 +118,21 @@ impl Guard {
     ) -> Result<Recorded, sqlx::Error> {
         let destination = attempt.phone.destination();
         // Past days do not change: read outside the write lock.
-        let (mut site_best, mut destination_best) = (0, 0);
+        let (mut site_record, mut destination_record) = (Record::default(), Record::default());
         if let Some(site) = attempt.site {
             let country_on = attempt.rules.country.mode != Mode::Off;
             if attempt.rules.site.mode != Mode::Off || country_on {
-                site_best = self.verified_best_day(site, None, now).await?;
+                site_record = self.record(site, None, now).await?;
             }
             if let (Some(d), true) = (&destination, country_on) {
-                destination_best = self.verified_best_day(site, Some(d.as_str()), now).await?;
+                destination_record = self.record(site, Some(d.as_str()), now).await?;
             }
         }
         // Concurrent sends, on any replica, wait their turn instead of each reading the
         // counts before any has written.
         let mut tx = self.db.begin_serialized(GUARD_LOCK).await?;
-        let best_days = (site_best, destination_best);
-        let figures = figures(&mut tx, attempt, destination, best_days, now).await?;
+        let records = (site_record, destination_record);
+        let figures = figures(&mut tx, attempt, destination, records, now).await?;
         let mut decision = decide(attempt.rules, &figures, now);
         if let Some(reached) = decision.reached.as_mut() {
             if let Some(wait) = waits_on(reached.limit, attempt, &figures) {
@@ -184,42 +192,53 @@ impl Guard {
         })
     }
 
-    /// The most numbers that verified a code of the site on one (UTC) day of the
-    /// [`COUNTRY_HISTORY_DAYS`] before today: all of them, or those of one destination.
-    async fn verified_best_day(
+    /// The site's record on the (UTC) days of the [`COUNTRY_HISTORY_DAYS`] before today: all
+    /// its codes, or those to one destination.
+    async fn record(
         &self,
         site: &str,
         destination: Option<&str>,
         now: i64,
-    ) -> Result<i64, sqlx::Error> {
+    ) -> Result<Record, sqlx::Error> {
         let today = now.div_euclid(DAY_SECONDS);
         let key = (site.to_owned(), destination.unwrap_or_default().to_owned());
-        if let Some((day, best)) = self.cached_best_day(&key) {
+        if let Some((day, record)) = self.cached_record(&key) {
             if day == today {
-                return Ok(best);
+                return Ok(record);
             }
         }
-        let best: i64 = crate::db::on_db!(&self.db, |db| sqlx::query_scalar(
-            "SELECT COALESCE(MAX(verified), 0) FROM (SELECT COUNT(*) AS verified \
-             FROM abuse_decisions WHERE site_id = $1 AND ($2 = '' OR country = $2) \
-             AND earns = 1 AND decided_at >= $3 AND decided_at < $4 \
-             GROUP BY decided_at / $5) AS days",
-        )
-        .bind(site)
-        .bind(&key.1)
-        .bind((today - COUNTRY_HISTORY_DAYS) * DAY_SECONDS)
-        .bind(today * DAY_SECONDS)
-        .bind(DAY_SECONDS)
-        .fetch_one(db)
-        .await)?;
-        if let Ok(mut cache) = self.best_days.lock() {
-            cache.insert(key, (today, best));
+        let (best_day, verified, unverified): (i64, i64, i64) =
+            crate::db::on_db!(&self.db, |db| sqlx::query_as(
+                "SELECT COALESCE(MAX(verified), 0), CAST(COALESCE(SUM(verified), 0) AS BIGINT), \
+                 CAST(COALESCE(SUM(unverified), 0) AS BIGINT) FROM (SELECT \
+                 COUNT(*) FILTER (WHERE earns = 1) AS verified, \
+                 COUNT(*) FILTER (WHERE verified = 0) AS unverified \
+                 FROM abuse_decisions WHERE site_id = $1 AND ($2 = '' OR country = $2) \
+                 AND counted = 1 AND decided_at >= $3 AND decided_at < $4 \
+                 GROUP BY decided_at / $5) AS days",
+            )
+            .bind(site)
+            .bind(&key.1)
+            .bind((today - COUNTRY_HISTORY_DAYS) * DAY_SECONDS)
+            .bind(today * DAY_SECONDS)
+            .bind(DAY_SECONDS)
+            .fetch_one(db)
+            .await)?;
+        let record = Record {
+            best_day,
+            funnel: Funnel {
+                verified,
+                unverified,
+            },
+        };
+        if let Ok(mut cache) = self.records.lock() {
+            cache.insert(key, (today, record));
         }
-        Ok(best)
+        Ok(record)
     }
 
-    fn cached_best_day(&self, key: &(String, String)) -> Option<(i64, i64)> {
-        self.best_days.lock().ok()?.get(key).copied()
+    fn cached_record(&self, key: &(String, String)) -> Option<(i64, Record)> {
+        self.records.lock().ok()?.get(key).copied()
     }
 
     /// Deletes decisions made before `cutoff`; answers how many. The rules read two weeks at
@@ -450,13 +469,13 @@ async fn unverified_wait(
     Ok(at.map(|at| (at + waiting.window - now).max(1)))
 }
 
-/// Reads what the rules that are on need to know, before this send; `best_days` are the
-/// site's and the destination's most verified codes on one day of the last two weeks.
+/// Reads what the rules that are on need to know, before this send; `records` are the
+/// site's and the destination's of the last two weeks.
 async fn figures(
     tx: &mut Tx,
     attempt: &SendAttempt<'_>,
     destination: Option<Destination>,
-    best_days: (i64, i64),
+    records: (Record, Record),
     now: i64,
 ) -> Result<Figures, sqlx::Error> {
     let rules = attempt.rules;
@@ -529,19 +548,21 @@ async fn figures(
         // attacker the room of one; a launch's first verified code makes the count its own.
         if rules.site.mode != Mode::Off || rules.country.mode != Mode::Off {
             let own = tally(tx, Scope::Site(site), now).await?;
-            if best_days.0 == 0 && own.verified_day == 0 {
+            if records.0.best_day == 0 && own.verified_day == 0 {
                 figures.unproven_sites = Some(tally(tx, Scope::UnprovenSites, now).await?);
             }
             figures.site = Some(SiteFigures {
                 tally: own,
-                verified_best_day: best_days.0,
+                verified_best_day: records.0.best_day,
+                funnel: records.0.funnel,
             });
         }
         if let (Some(destination), true) = (&figures.destination, rules.country.mode != Mode::Off) {
             let scope = Scope::Destination(site, destination.as_str());
             figures.country = Some(SiteFigures {
                 tally: tally(tx, scope, now).await?,
-                verified_best_day: best_days.1,
+                verified_best_day: records.1.best_day,
+                funnel: records.1.funnel,
             });
             if figures.destination_is_new() {
                 figures.new_destinations =

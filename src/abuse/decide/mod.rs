@@ -261,6 +261,47 @@ pub struct SiteFigures {
     pub tally: Tally,
     /// The most numbers that verified on one day of the [`COUNTRY_HISTORY_DAYS`] before today.
     pub verified_best_day: i64,
+    /// Its funnel on those days.
+    pub funnel: Funnel,
+}
+
+/// What a count's codes did on the [`COUNTRY_HISTORY_DAYS`] before today: how many of its
+/// visitors leave without entering the code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Funnel {
+    /// Numbers that verified (each once a day).
+    pub verified: i64,
+    /// Codes left unverified.
+    pub unverified: i64,
+}
+
+/// The room each number that verified earns in a count, in thousandths of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Earning(i64);
+
+impl Earning {
+    /// `per_verified` codes for each number that verified.
+    pub fn flat(per_verified: i64) -> Self {
+        Self(per_verified.saturating_mul(1000))
+    }
+
+    /// For a count with a funnel to go by: twice what its visitors left unverified for each
+    /// number that verified (room for a day twice as bad as its record), at least half a
+    /// code and at most `per_verified`. A site whose visitors verify earns what they leave,
+    /// not what pumping under their cover would take; one whose visitors leave earns more.
+    pub fn from_funnel(per_verified: i64, funnel: &Funnel) -> Self {
+        let most = Self::flat(per_verified).0;
+        if funnel.verified == 0 {
+            return Self(most);
+        }
+        let twice_left = funnel.unverified.saturating_mul(2000) / funnel.verified;
+        Self(twice_left.clamp(500.min(most), most))
+    }
+
+    /// `floor`, and what `verified` numbers earn over it.
+    pub fn room(self, floor: i64, verified: i64) -> i64 {
+        floor.saturating_add(verified.saturating_mul(self.0) / 1000)
+    }
 }
 
 /// What the record says about a send about to be made (all figures before it).
@@ -317,9 +358,9 @@ impl Figures {
 }
 
 /// The limit of unverified codes in one count: its `floor`, and `per_verified` more for each
-/// code of the count that verified.
+/// number of the count that verified.
 pub fn earned(floor: i64, per_verified: i64, verified: i64) -> i64 {
-    floor.saturating_add(per_verified.saturating_mul(verified))
+    Earning::flat(per_verified).room(floor, verified)
 }
 
 /// The limits of unverified codes in one count, the hour's and the day's, from their floors:
@@ -327,14 +368,11 @@ pub fn earned(floor: i64, per_verified: i64, verified: i64) -> i64 {
 /// last two weeks, whichever is more; and an hour has room for a sixth of the day's (as
 /// Authgear's thresholds do), so that a morning's rise or an advert's spike, whose own codes
 /// are still on their way, meets the room the count earned before.
-pub fn limits(floor: (i64, i64), per_verified: i64, tally: &Tally, best_day: i64) -> (i64, i64) {
+pub fn limits(floor: (i64, i64), earning: Earning, tally: &Tally, best_day: i64) -> (i64, i64) {
     let (hour_floor, day_floor) = floor;
     let day = tally.verifiers_day.max(best_day);
     let hour = tally.verifiers_hour.max(day / 6);
-    (
-        earned(hour_floor, per_verified, hour),
-        earned(day_floor, per_verified, day),
-    )
+    (earning.room(hour_floor, hour), earning.room(day_floor, day))
 }
 
 /// The wait until fewer than `max` of `sent_at` (newest first) fall in the last `window`.
@@ -448,7 +486,7 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let ip = &rules.ip;
         let t = &client.tally;
         let floor = (ip.unverified_per_hour, ip.unverified_per_day);
-        let (hour_max, day_max) = limits(floor, per_verified, t, 0);
+        let (hour_max, day_max) = limits(floor, Earning::flat(per_verified), t, 0);
         // A network's codes on their way have a count of their own: a class asks at once,
         // and its codes verify within minutes; those left count from then on.
         at_limit(
@@ -487,7 +525,7 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
     if let Some(t) = &figures.prefix {
         let prefix = &rules.prefix;
         let floor = (prefix.unverified_per_hour, i64::MAX);
-        let (max, _) = limits(floor, per_verified, t, 0);
+        let (max, _) = limits(floor, Earning::flat(per_verified), t, 0);
         at_limit(
             prefix.mode,
             Limit::PrefixUnverifiedPerHour,
@@ -500,7 +538,8 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let rule = &rules.site;
         let floor = (rule.unverified_per_hour, rule.unverified_per_day);
         let t = &site.tally;
-        let (hour_max, day_max) = limits(floor, per_verified, t, site.verified_best_day);
+        let earning = Earning::from_funnel(per_verified, &site.funnel);
+        let (hour_max, day_max) = limits(floor, earning, t, site.verified_best_day);
         at_limit(
             rule.mode,
             Limit::SiteUnverifiedPerHour,
@@ -554,7 +593,8 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
             let history = per_verified.saturating_mul(best);
             floor = (floor.0.min(history), floor.1.min(history));
         }
-        let (hour_max, day_max) = limits(floor, per_verified, t, best);
+        let earning = Earning::from_funnel(per_verified, &country.funnel);
+        let (hour_max, day_max) = limits(floor, earning, t, best);
         at_limit(
             rule.mode,
             Limit::CountryUnverifiedPerDay,
@@ -577,7 +617,7 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
     {
         let rule = &rules.country;
         let floor = (rule.new_per_hour, rule.new_per_day);
-        let (hour_max, day_max) = limits(floor, per_verified, &new, 0);
+        let (hour_max, day_max) = limits(floor, Earning::flat(per_verified), &new, 0);
         at_limit(
             rule.mode,
             Limit::CountryNewPerDay,

@@ -338,17 +338,17 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
     let (floor_hour, floor_day) = (c.unverified_per_hour, c.unverified_per_day);
     let floor = (floor_hour, floor_day);
     let none = Tally::default();
-    assert_eq!(limits(floor, k, &none, 0), floor);
+    assert_eq!(limits(floor, Earning::flat(k), &none, 0), floor);
     // A busiest day of 1200 verified: the day earns its room, and the hour a sixth of it.
     assert_eq!(
-        limits(floor, k, &none, 1200),
+        limits(floor, Earning::flat(k), &none, 1200),
         (floor_hour + k * 200, floor_day + k * 1200)
     );
     // Today verified more than the best day: today counts; the last hour, when it is more
     // than a sixth of the day.
     let launch = tally(0, 0, 150, 300);
     assert_eq!(
-        limits(floor, k, &launch, 100),
+        limits(floor, Earning::flat(k), &launch, 100),
         (floor_hour + k * 150, floor_day + k * 300)
     );
 
@@ -362,6 +362,7 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
     let country = |t: Tally, best| SiteFigures {
         tally: t,
         verified_best_day: best,
+        ..SiteFigures::default()
     };
     // (The new-destination count is not read for these figures: see the test below.)
     assert_eq!(decided(country(tally(0, floor_day - 1, 0, 0), 0)), None);
@@ -385,6 +386,7 @@ fn a_country_and_a_site_grow_with_what_they_verify_now_and_verified_before() {
             site: Some(SiteFigures {
                 tally: Tally::default(),
                 verified_best_day: 500,
+                ..SiteFigures::default()
             }),
             ..figures(&[])
         };
@@ -436,6 +438,7 @@ fn destinations_new_to_the_site_share_one_count() {
     let verified_elsewhere = Some(SiteFigures {
         tally: tally(0, 0, 0, 3),
         verified_best_day: 3,
+        ..SiteFigures::default()
     });
     let decided = |country: SiteFigures, new: Tally| {
         let f = Figures {
@@ -459,6 +462,7 @@ fn destinations_new_to_the_site_share_one_count() {
     let launch_today = SiteFigures {
         tally: tally(0, 0, 50, 50),
         verified_best_day: 0,
+        ..SiteFigures::default()
     };
     assert!(!to(new, Some(launch_today)).destination_is_new());
     assert!(!to(new, None).destination_is_new());
@@ -487,10 +491,12 @@ fn destinations_new_to_the_site_share_one_count() {
     let proven_today = SiteFigures {
         tally: tally(0, 0, 0, 1),
         verified_best_day: 0,
+        ..SiteFigures::default()
     };
     let proven_before = SiteFigures {
         tally: Tally::default(),
         verified_best_day: 1,
+        ..SiteFigures::default()
     };
     assert_eq!(
         decided(proven_today, tally(0, c.new_per_day, 0, 0)),
@@ -508,6 +514,7 @@ fn sites_none_of_whose_codes_verified_share_one_count_after_their_first_few() {
             site: Some(SiteFigures {
                 tally: own,
                 verified_best_day: 0,
+                ..SiteFigures::default()
             }),
             unproven_sites: Some(unproven),
             ..figures(&[])
@@ -535,4 +542,52 @@ fn sites_none_of_whose_codes_verified_share_one_count_after_their_first_few() {
         ),
         None
     );
+}
+
+#[test]
+fn a_count_with_a_funnel_earns_twice_what_its_visitors_leave() {
+    let k = Rules::default().earned.per_verified;
+    let funnel = |verified, unverified| Funnel {
+        verified,
+        unverified,
+    };
+    // No record: the flat rate.
+    assert_eq!(Earning::from_funnel(k, &Funnel::default()), Earning::flat(k));
+    // Four in five verify: one left for four verified earns half a code each.
+    assert_eq!(
+        Earning::from_funnel(k, &funnel(800, 200)).room(10, 1000),
+        10 + 500
+    );
+    // Nine in ten: at least half a code each.
+    assert_eq!(
+        Earning::from_funnel(k, &funnel(900, 100)).room(0, 1000),
+        500
+    );
+    // Two in five: more is left than verifies, and the flat rate is the most.
+    assert_eq!(
+        Earning::from_funnel(k, &funnel(400, 600)).room(0, 1000),
+        k * 1000
+    );
+
+    // A destination where four in five verified: pumping under their cover finds room for
+    // what they leave, twice over, not two for each of them.
+    let rules = Rules::default();
+    let decided = |unverified_day: i64| {
+        let f = Figures {
+            site: Some(SiteFigures {
+                verified_best_day: 1000,
+                ..SiteFigures::default()
+            }),
+            country: Some(SiteFigures {
+                tally: tally(0, unverified_day, 0, 1000),
+                verified_best_day: 1000,
+                funnel: funnel(8000, 2000),
+            }),
+            ..figures(&[])
+        };
+        limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
+    };
+    let floor = rules.country.unverified_per_day;
+    assert_eq!(decided(floor + 500 - 1), None);
+    assert_eq!(decided(floor + 500), Some(Limit::CountryUnverifiedPerDay));
 }
