@@ -276,12 +276,12 @@ impl Guard {
              WHERE id = (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)"
         );
         crate::db::on_db!(&self.db, |db| sqlx::query(&sql)
-        .bind(session)
-        .bind(now)
-        .bind(now - DAY_SECONDS)
-        .execute(db)
-        .await
-        .map(|done| done.rows_affected()))?;
+            .bind(session)
+            .bind(now)
+            .bind(now - DAY_SECONDS)
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
@@ -293,10 +293,12 @@ impl Guard {
         );
         crate::db::on_db!(&self.db, |db| {
             sqlx::query(&sql)
-        .bind(phone.as_str())
-        .bind(now)
-        .bind(now - DAY_SECONDS)
-        .execute(db).await.map(|done| done.rows_affected())
+                .bind(phone.as_str())
+                .bind(now)
+                .bind(now - DAY_SECONDS)
+                .execute(db)
+                .await
+                .map(|done| done.rows_affected())
         })?;
         Ok(())
     }

@@ -375,6 +375,22 @@ pub fn limits(floor: (i64, i64), earning: Earning, tally: &Tally, best_day: i64)
     (earning.room(hour_floor, hour), earning.room(day_floor, day))
 }
 
+/// The limits of a site's or a destination's unverified codes: the day's earned by its
+/// funnel (the day is the budget pumping under honest cover would take), the hour's at the
+/// flat rate (an hour holds bursts, a conference's or an advert's, which no funnel over days
+/// tells of).
+fn funnel_limits(floor: (i64, i64), per_verified: i64, figures: &SiteFigures) -> (i64, i64) {
+    let (t, best) = (&figures.tally, figures.verified_best_day);
+    let (hour, _) = limits(floor, Earning::flat(per_verified), t, best);
+    let (_, day) = limits(
+        floor,
+        Earning::from_funnel(per_verified, &figures.funnel),
+        t,
+        best,
+    );
+    (hour, day)
+}
+
 /// The wait until fewer than `max` of `sent_at` (newest first) fall in the last `window`.
 fn window_wait(sent_at: &[i64], max: i64, window: i64, now: i64) -> Option<i64> {
     let index = usize::try_from(max - 1).ok()?;
@@ -538,8 +554,7 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let rule = &rules.site;
         let floor = (rule.unverified_per_hour, rule.unverified_per_day);
         let t = &site.tally;
-        let earning = Earning::from_funnel(per_verified, &site.funnel);
-        let (hour_max, day_max) = limits(floor, earning, t, site.verified_best_day);
+        let (hour_max, day_max) = funnel_limits(floor, per_verified, site);
         at_limit(
             rule.mode,
             Limit::SiteUnverifiedPerHour,
@@ -555,12 +570,7 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
         let budget = rule
             .per_day
             .max((1 + per_verified).saturating_mul(t.verifiers_day.max(site.verified_best_day)));
-        at_limit(
-            rule.mode,
-            Limit::SitePerDay,
-            t.sent_day(),
-            budget,
-        );
+        at_limit(rule.mode, Limit::SitePerDay, t.sent_day(), budget);
         // A site none of whose codes verified yet, past its first few, shares its floors with
         // every such site: a server's empty sites give an attacker the room of one.
         if let Some(unproven) = figures
@@ -593,8 +603,7 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
             let history = per_verified.saturating_mul(best);
             floor = (floor.0.min(history), floor.1.min(history));
         }
-        let earning = Earning::from_funnel(per_verified, &country.funnel);
-        let (hour_max, day_max) = limits(floor, earning, t, best);
+        let (hour_max, day_max) = funnel_limits(floor, per_verified, &country);
         at_limit(
             rule.mode,
             Limit::CountryUnverifiedPerDay,

@@ -523,7 +523,10 @@ fn sites_none_of_whose_codes_verified_share_one_count_after_their_first_few() {
     };
     let full = tally(0, s.unproven_per_day, 0, 0);
     // A launch's first codes pass whatever the server's empty sites hold.
-    assert_eq!(decided(tally(0, UNPROVEN_SITE_OWN_CODES - 1, 0, 0), full), None);
+    assert_eq!(
+        decided(tally(0, UNPROVEN_SITE_OWN_CODES - 1, 0, 0), full),
+        None
+    );
     assert_eq!(
         decided(tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0), full),
         Some(Limit::UnprovenSitesPerDay)
@@ -552,7 +555,10 @@ fn a_count_with_a_funnel_earns_twice_what_its_visitors_leave() {
         unverified,
     };
     // No record: the flat rate.
-    assert_eq!(Earning::from_funnel(k, &Funnel::default()), Earning::flat(k));
+    assert_eq!(
+        Earning::from_funnel(k, &Funnel::default()),
+        Earning::flat(k)
+    );
     // Four in five verify: one left for four verified earns half a code each.
     assert_eq!(
         Earning::from_funnel(k, &funnel(800, 200)).room(10, 1000),

@@ -237,7 +237,8 @@ mod tests {
         let model = by_name(name).unwrap();
         assert_eq!(model.gap, None, "{name} is held to the goals");
         let o = simulate(model, &Rules::default(), 28).await.unwrap();
-        assert!(o.honest > 1000, "{name}: {o:?}");
+        // (An attack on a site with no visitors of its own is measured alone.)
+        assert!(o.honest > 1000 || o.attacks > 1000, "{name}: {o:?}");
         assert!(o.honest_refused_percent() <= 0.5, "{name}: {o:?}");
         if model.party == Party::Attacker {
             assert!(o.attack_sms <= 30, "{name}: {o:?}");
@@ -273,6 +274,14 @@ mod tests {
         a_launch_with_an_advert_meets_the_goals: "launch-advert",
         an_office_rollout_meets_the_goals: "office-rollout",
         codes_sent_before_a_launch_meet_the_goals: "dos-new-site-2",
+        pumping_a_site_before_its_launch_meets_the_goals: "pump-new-site",
+        destinations_opened_by_one_code_meet_the_goals: "pump-earned-dest",
+        the_attackers_own_sims_meet_the_goals: "pump-own-sims",
+        their_sims_early_in_the_day_meet_the_goals: "pump-own-sims-early",
+        an_attacker_who_reads_the_codes_meets_the_goals: "pump-reads-codes",
+        reading_the_codes_from_one_address_meets_the_goals: "pump-reads-codes-one-ip",
+        a_classroom_behind_one_address_meets_the_goals: "classroom",
+        a_conference_on_one_address_meets_the_goals: "conference",
     }
 
     #[test]
