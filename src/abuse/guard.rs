@@ -160,9 +160,8 @@ impl Guard {
         let id = crate::db::on_db!(&mut tx, |tx| {
             sqlx::query_scalar(
             "INSERT INTO abuse_decisions (decided_at, channel, site_id, session_id, client_net, \
-             phone_number, number_prefix, country, verdict, rule, figures, counted, new_destination, \
-             unproven_site) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+             phone_number, number_prefix, country, verdict, rule, figures, counted, new_destination) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(now)
         .bind(attempt.channel.as_str())
@@ -177,7 +176,6 @@ impl Guard {
         .bind(reached.unwrap_or_default())
         .bind(i64::from(decision.allows()))
         .bind(i64::from(figures.destination_is_new()))
-        .bind(i64::from(figures.unproven_sites.is_some()))
         .fetch_one(&mut **tx).await
         })?;
         tx.commit().await?;
@@ -269,11 +267,15 @@ impl Guard {
     }
 
     /// Records that the code of the session's last send was verified: its country's record
-    /// grows, and it no longer counts as unverified.
+    /// grows, and it no longer counts as unverified; nor do the session's earlier codes to
+    /// that number (a visitor who asked again when the first SMS was slow left nothing
+    /// unverified). The last earns room, once.
     pub async fn verified_in_session(&self, session: &str, now: i64) -> Result<(), sqlx::Error> {
         let sql = format!(
-            "UPDATE abuse_decisions SET verified = 1, verified_at = $2, earns = {EARNS} \
-             WHERE id = (SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)"
+            "UPDATE abuse_decisions SET verified = 1, verified_at = $2, \
+             earns = CASE WHEN id = {LAST} THEN {EARNS} ELSE 0 END \
+             WHERE session_id = $1 AND counted = 1 AND verified = 0 \
+             AND phone_number = (SELECT phone_number FROM abuse_decisions WHERE id = {LAST})"
         );
         crate::db::on_db!(&self.db, |db| sqlx::query(&sql)
             .bind(session)
@@ -307,11 +309,15 @@ impl Guard {
 /// Whether a code verifying at `$2` earns room: its number verified no other code since `$3`
 /// (a day before). What earns is a number, not a code: an attacker's few SIMs entering code
 /// after code earn what one visitor does. (A widget's code is also the Verigator API's send,
-/// recorded apart: each side looks at its own.)
+/// recorded apart: each side looks at its own. A session's own codes, verified together, are
+/// not another's: `$1` is the session, or for the API the number, which no session is.)
 const EARNS: &str = "CASE WHEN EXISTS (SELECT 1 FROM abuse_decisions AS other \
      WHERE other.phone_number = abuse_decisions.phone_number AND other.verified = 1 \
-     AND other.verified_at > $3 \
+     AND other.verified_at > $3 AND (other.session_id IS NULL OR other.session_id <> $1) \
      AND (other.channel = 'api') = (abuse_decisions.channel = 'api')) THEN 0 ELSE 1 END";
+
+/// The session `$1`'s last send that counts.
+const LAST: &str = "(SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)";
 
 fn prefix<'a>(attempt: &SendAttempt<'a>) -> &'a str {
     let hidden = usize::try_from(attempt.rules.prefix.hidden_digits).unwrap_or(0);
@@ -327,8 +333,6 @@ enum Scope<'a> {
     Prefix(&'a str),
     /// A site's sends.
     Site(&'a str),
-    /// The sends of every site none of whose codes ever verified, together.
-    UnprovenSites,
     /// A site's sends to one destination.
     Destination(&'a str, &'a str),
     /// A site's sends to destinations that were new to it.
@@ -342,11 +346,6 @@ impl<'a> Scope<'a> {
             Self::Client(_) => "client_net = $4",
             Self::Prefix(_) => "number_prefix = $4 AND channel <> 'api'",
             Self::Site(_) => "site_id = $4",
-            Self::UnprovenSites => {
-                "unproven_site = 1 AND NOT EXISTS (SELECT 1 FROM abuse_decisions AS proof \
-                 WHERE proof.site_id = abuse_decisions.site_id AND proof.counted = 1 \
-                 AND proof.earns = 1)"
-            }
             Self::Destination(..) => "site_id = $4 AND country = $5",
             Self::NewDestinations(_) => "site_id = $4 AND new_destination = 1",
         }
@@ -355,7 +354,6 @@ impl<'a> Scope<'a> {
     /// What `$4` (and `$5`) are.
     fn keys(self) -> Vec<&'a str> {
         match self {
-            Self::UnprovenSites => vec![],
             Self::Client(key)
             | Self::Prefix(key)
             | Self::Site(key)
@@ -431,7 +429,6 @@ fn waits_on<'a>(
         Limit::IpUnverifiedPerHour => client()?,
         Limit::PrefixUnverifiedPerHour => Scope::Prefix(prefix(attempt)),
         Limit::SiteUnverifiedPerHour => Scope::Site(attempt.site?),
-        Limit::UnprovenSitesPerHour => Scope::UnprovenSites,
         Limit::CountryUnverifiedPerHour => {
             Scope::Destination(attempt.site?, figures.destination.as_ref()?.as_str())
         }
@@ -545,16 +542,10 @@ async fn figures(
     }
     if let Some(site) = attempt.site {
         // The country rule reads whether the site has a record (see
-        // `Figures::destination_is_new`), so the site's count is read for either rule. Sites
-        // none of whose codes verified yet share one count: a server's empty sites give an
-        // attacker the room of one; a launch's first verified code makes the count its own.
+        // `Figures::destination_is_new`), so the site's count is read for either rule.
         if rules.site.mode != Mode::Off || rules.country.mode != Mode::Off {
-            let own = tally(tx, Scope::Site(site), now).await?;
-            if records.0.best_day == 0 && own.verified_day == 0 {
-                figures.unproven_sites = Some(tally(tx, Scope::UnprovenSites, now).await?);
-            }
             figures.site = Some(SiteFigures {
-                tally: own,
+                tally: tally(tx, Scope::Site(site), now).await?,
                 verified_best_day: records.0.best_day,
                 funnel: records.0.funnel,
             });

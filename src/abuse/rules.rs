@@ -91,11 +91,6 @@ pub struct SiteRule {
     /// SMS per 24 hours, verified or not, at least; a site whose visitors verify more grows
     /// past it (see [`EarnedRule`]).
     pub per_day: i64,
-    /// Unverified codes per hour of every site none of whose codes verified yet, together
-    /// (each may leave its first 3 a day on its own).
-    pub unproven_per_hour: i64,
-    /// Unverified codes per 24 hours of every such site, together.
-    pub unproven_per_day: i64,
 }
 
 /// Destination countries: an allow list, and codes sent to one country for one site and not
@@ -241,16 +236,13 @@ impl Default for PrefixRule {
 }
 
 impl Default for SiteRule {
-    /// 20 unverified codes an hour and 60 a day; 1000 SMS a day; sites none of whose codes
-    /// verified yet, together, 20 unverified codes an hour and 30 a day.
+    /// 20 unverified codes an hour and 60 a day; 1000 SMS a day.
     fn default() -> Self {
         Self {
             mode: Mode::Enforce,
             unverified_per_hour: 20,
             unverified_per_day: 60,
             per_day: 1000,
-            unproven_per_hour: 20,
-            unproven_per_day: 30,
         }
     }
 }
@@ -345,11 +337,9 @@ impl Rules {
         check(
             (1..=1_000_000).contains(&site.per_day)
                 && site.unverified_per_hour >= 1
-                && site.unverified_per_day >= site.unverified_per_hour
-                && site.unproven_per_hour >= 1
-                && site.unproven_per_day >= site.unproven_per_hour,
-            "site: per-day 1 to 1000000, unverified-per-hour and unproven-per-hour at least 1, \
-             unverified-per-day and unproven-per-day at least as many",
+                && site.unverified_per_day >= site.unverified_per_hour,
+            "site: per-day 1 to 1000000, unverified-per-hour at least 1, \
+             unverified-per-day at least unverified-per-hour",
         )?;
         let c = &self.country;
         check(

@@ -12,11 +12,6 @@ pub const COUNTRY_HISTORY_DAYS: i64 = 14;
 /// or has left it unverified.
 pub const ON_THEIR_WAY_SECONDS: i64 = 300;
 
-/// Codes a site none of whose codes verified yet may leave unverified in a day on its own,
-/// before the count it shares with every such site holds it: a launch's first visitors pass
-/// whatever pumps the server's empty sites.
-pub const UNPROVEN_SITE_OWN_CODES: i64 = 3;
-
 /// What the guard decided about one send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -82,12 +77,6 @@ pub enum Limit {
     /// `site.per-day`, as the site's verified codes raised it.
     #[serde(rename = "site.per-day")]
     SitePerDay,
-    /// `site.unproven-per-hour`.
-    #[serde(rename = "site.unproven-per-hour")]
-    UnprovenSitesPerHour,
-    /// `site.unproven-per-day`.
-    #[serde(rename = "site.unproven-per-day")]
-    UnprovenSitesPerDay,
     /// `country.allow`.
     #[serde(rename = "country.allow")]
     CountryAllow,
@@ -128,8 +117,6 @@ impl Limit {
             Self::SiteUnverifiedPerHour => "site.unverified-per-hour",
             Self::SiteUnverifiedPerDay => "site.unverified-per-day",
             Self::SitePerDay => "site.per-day",
-            Self::UnprovenSitesPerHour => "site.unproven-per-hour",
-            Self::UnprovenSitesPerDay => "site.unproven-per-day",
             Self::CountryAllow => "country.allow",
             Self::CountryUnverifiedPerDay => "country.unverified-per-day",
             Self::CountryUnverifiedPerHour => "country.unverified-per-hour",
@@ -152,14 +139,12 @@ impl Limit {
             | Self::IpOnTheirWay
             | Self::PrefixUnverifiedPerHour
             | Self::SiteUnverifiedPerHour
-            | Self::UnprovenSitesPerHour
             | Self::CountryUnverifiedPerHour
             | Self::CountryNewPerHour => Refusal::TryLater,
             Self::IpUnverifiedPerDay
             | Self::IpCountriesPerDay
             | Self::SiteUnverifiedPerDay
             | Self::SitePerDay
-            | Self::UnprovenSitesPerDay
             | Self::CountryAllow
             | Self::CountryUnverifiedPerDay
             | Self::CountryNewPerDay
@@ -325,8 +310,6 @@ pub struct Figures {
     pub prefix: Option<Tally>,
     /// The site's record; `None` outside a site.
     pub site: Option<SiteFigures>,
-    /// For a site none of whose codes verified yet, the codes of every such site together.
-    pub unproven_sites: Option<Tally>,
     /// The site's record for the destination; `None` outside a site, for an unknown
     /// destination, or when its rule is off.
     pub country: Option<SiteFigures>,
@@ -571,25 +554,6 @@ pub fn decide(rules: &Rules, figures: &Figures, now: i64) -> Decision {
             .per_day
             .max((1 + per_verified).saturating_mul(t.verifiers_day.max(site.verified_best_day)));
         at_limit(rule.mode, Limit::SitePerDay, t.sent_day(), budget);
-        // A site none of whose codes verified yet, past its first few, shares its floors with
-        // every such site: a server's empty sites give an attacker the room of one.
-        if let Some(unproven) = figures
-            .unproven_sites
-            .filter(|_| t.unverified_day >= UNPROVEN_SITE_OWN_CODES)
-        {
-            at_limit(
-                rule.mode,
-                Limit::UnprovenSitesPerHour,
-                unproven.unverified_hour,
-                rule.unproven_per_hour,
-            );
-            at_limit(
-                rule.mode,
-                Limit::UnprovenSitesPerDay,
-                unproven.unverified_day,
-                rule.unproven_per_day,
-            );
-        }
     }
 
     // A destination of the site's own: its floors, or for a site with a record, no more

@@ -506,48 +506,6 @@ fn destinations_new_to_the_site_share_one_count() {
 }
 
 #[test]
-fn sites_none_of_whose_codes_verified_share_one_count_after_their_first_few() {
-    let rules = Rules::default();
-    let s = &rules.site;
-    let decided = |own: Tally, unproven: Tally| {
-        let f = Figures {
-            site: Some(SiteFigures {
-                tally: own,
-                verified_best_day: 0,
-                ..SiteFigures::default()
-            }),
-            unproven_sites: Some(unproven),
-            ..figures(&[])
-        };
-        limit(&decide(&rules, &f, NOW)).map(|(_, l, _)| l)
-    };
-    let full = tally(0, s.unproven_per_day, 0, 0);
-    // A launch's first codes pass whatever the server's empty sites hold.
-    assert_eq!(
-        decided(tally(0, UNPROVEN_SITE_OWN_CODES - 1, 0, 0), full),
-        None
-    );
-    assert_eq!(
-        decided(tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0), full),
-        Some(Limit::UnprovenSitesPerDay)
-    );
-    assert_eq!(
-        decided(
-            tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0),
-            tally(s.unproven_per_hour, s.unproven_per_hour, 0, 0)
-        ),
-        Some(Limit::UnprovenSitesPerHour)
-    );
-    assert_eq!(
-        decided(
-            tally(0, UNPROVEN_SITE_OWN_CODES, 0, 0),
-            tally(0, s.unproven_per_day - 1, 0, 0)
-        ),
-        None
-    );
-}
-
-#[test]
 fn a_count_with_a_funnel_earns_twice_what_its_visitors_leave() {
     let k = Rules::default().earned.per_verified;
     let funnel = |verified, unverified| Funnel {

@@ -274,7 +274,6 @@ mod tests {
         a_launch_with_an_advert_meets_the_goals: "launch-advert",
         an_office_rollout_meets_the_goals: "office-rollout",
         codes_sent_before_a_launch_meet_the_goals: "dos-new-site-2",
-        pumping_a_site_before_its_launch_meets_the_goals: "pump-new-site",
         destinations_opened_by_one_code_meet_the_goals: "pump-earned-dest",
         the_attackers_own_sims_meet_the_goals: "pump-own-sims",
         their_sims_early_in_the_day_meet_the_goals: "pump-own-sims-early",
@@ -282,6 +281,7 @@ mod tests {
         reading_the_codes_from_one_address_meets_the_goals: "pump-reads-codes-one-ip",
         a_classroom_behind_one_address_meets_the_goals: "classroom",
         a_conference_on_one_address_meets_the_goals: "conference",
+        a_day_of_slow_sms_meets_the_goals: "slow-sms",
     }
 
     #[test]

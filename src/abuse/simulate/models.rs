@@ -148,7 +148,9 @@ pub const MODELS: &[Model] = &[
         about: "the same on a site with no visitors and no history yet (its signup page is \
                 public before its launch): nothing verified, so no destination is new to it",
         hours: 24,
-        gap: None,
+        gap: Some(
+            "a site with nothing verified yet is held by its own floors only (60 unverified a day); a count shared by a server's empty sites let an attacker shut a launch out for a day ($0.75 of codes filled it), so it is not built",
+        ),
         build: pump_new_site,
     },
     Model {
@@ -232,7 +234,7 @@ pub const MODELS: &[Model] = &[
                 numbers of ten expensive countries, rotating sites, a send every 10 s",
         hours: 24,
         gap: Some(
-            "each of the 49 empty sites leaves its first 3 codes a day on its own before the count they share holds it",
+            "the site and destination counts are per site: 50 sites of one server give 50 times the room (see pump-new-site)",
         ),
         build: pump_many_sites,
     },
@@ -308,6 +310,37 @@ pub const MODELS: &[Model] = &[
         hours: 24,
         gap: None,
         build: conference,
+    },
+    Model {
+        name: "slow-sms",
+        party: Party::Honest,
+        about: "steady, on a day SMS are slow: half the visitors ask again 30-90 s after the \
+                first code and enter the second (each ask counted)",
+        hours: 24,
+        gap: None,
+        build: slow_sms,
+    },
+    Model {
+        name: "pump-served-dests",
+        party: Party::Attacker,
+        about: "1000 addresses, random numbers of the nine dearer foreign destinations \
+                steady-shop's visitors verify in, a send every 10 s",
+        hours: 24,
+        gap: Some(
+            "each destination the site serves has floors of its own (up to 20 a day) and its funnel's room: nine add up, and while pumping holds them full their visitors are refused",
+        ),
+        build: pump_served_dests,
+    },
+    Model {
+        name: "dos-us",
+        party: Party::Attacker,
+        about: "steady; from 08:00 to 12:00 a code every 6 minutes to random US numbers (under \
+                a cent each) from 40 addresses, never entered",
+        hours: 24,
+        gap: Some(
+            "a small destination's day count, filled for cents, refuses its visitors for the rest of the day",
+        ),
+        build: dos_us,
     },
 ];
 
@@ -947,4 +980,53 @@ fn conference(rng: &mut StdRng) -> Vec<Ask> {
         });
     }
     asks
+}
+
+fn slow_sms(rng: &mut StdRng) -> Vec<Ask> {
+    let mut asks = Vec::new();
+    for (i, ask) in steady(rng).into_iter().enumerate() {
+        // The day before is as usual; on the measured day half the visitors ask again.
+        if ask.at < 0 || !rng.gen_bool(0.5) {
+            asks.push(ask);
+            continue;
+        }
+        let session = format!("slow-{i}");
+        let again_after = rng.gen_range(30..90);
+        asks.push(Ask {
+            session: Some(session.clone()),
+            enters_after: None,
+            ..ask.clone()
+        });
+        asks.push(Ask {
+            at: ask.at + again_after,
+            session: Some(session),
+            ..ask
+        });
+    }
+    asks
+}
+
+fn pump_served_dests(rng: &mut StdRng) -> Vec<Ask> {
+    const SERVED: &[&str] = &["LV", "LT", "FI", "SE", "DE", "FR", "PL", "NL", "IN"];
+    let asks = attack(
+        10,
+        |n, rng| numbers::mobile(SERVED[n as usize % SERVED.len()]).any(rng),
+        |n, _| botnet(n),
+        rng,
+    );
+    over_steady(asks, rng)
+}
+
+fn dos_us(rng: &mut StdRng) -> Vec<Ask> {
+    let asks = attack_on(
+        "steady-shop",
+        8 * HOUR_SECONDS,
+        12 * HOUR_SECONDS,
+        360,
+        |_, rng| numbers::mobile("US").any(rng),
+        |n, _| botnet(n),
+        None,
+        rng,
+    );
+    over_steady(asks, rng)
 }

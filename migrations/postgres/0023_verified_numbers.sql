@@ -1,16 +1,11 @@
--- Sites with no record (no code of theirs verified on a day of the 14 before the send) share
--- one count of unverified codes across the server: 50 sites of one server with nothing
--- verified give an attacker the room of one, not 50. 1 when the send's site had no record.
--- (`new_destination` is 1 when the site had a record and its destination verified on none of
--- those days: today's verified codes make a destination the site's own only from tomorrow.)
-ALTER TABLE abuse_decisions ADD COLUMN unproven_site BIGINT NOT NULL DEFAULT 0;
+-- `new_destination` is 1 when the site had a record (a code verified on a day of the 14
+-- before the send) and its destination verified on none of those days: today's verified codes
+-- make a destination the site's own only from tomorrow.
 -- 1 when the send's code verified and its number had verified no other code in the 24 hours
 -- before: what earns room is a number that verified, not each code (an attacker's few SIMs
 -- entering code after code earn what one visitor does).
 ALTER TABLE abuse_decisions ADD COLUMN earns BIGINT NOT NULL DEFAULT 0;
 UPDATE abuse_decisions SET earns = verified;
-CREATE INDEX abuse_counted_for_unproven_sites ON abuse_decisions (decided_at, verified, earns)
-    WHERE counted = 1 AND unproven_site = 1;
 CREATE INDEX abuse_verified_by_number ON abuse_decisions (phone_number, verified_at)
     WHERE verified = 1;
 DROP INDEX abuse_counted_by_prefix;
