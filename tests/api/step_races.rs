@@ -164,20 +164,20 @@ async fn a_cancel_racing_a_send_does_not_refund_the_sms() {
         "phone_verify_sms_sent_total counts every SMS in the outbox"
     );
 
-    // A client network held to 5 unverified codes an hour gets 5, however many sends it
-    // cancels on their way (a cancelled code is never verified: a refund would free its room).
+    // A client network held to 5 codes on their way gets 5, however many sends it cancels on
+    // their way (a cancelled code is never verified: a refund would free its room).
     let mut capped = generous.clone();
-    capped["ip"]["unverified-per-hour"] = 5.into();
+    capped["ip"]["on-their-way"] = 5.into();
     let secret = site_with_rules(&app, "capped", capped).await;
     warm_up(&app, &secret, "capped", "53").await;
     let (sms, cancelled_after_sms) = races(&app, &secret, "capped", "53", "198.51.100.53").await;
     println!(
-        "a client of 5 unverified codes an hour: {RACES} send/cancel races, {cancelled_after_sms} sessions \
+        "a client of 5 codes on their way: {RACES} send/cancel races, {cancelled_after_sms} sessions \
          cancelled after their SMS went, {sms} SMS to its numbers"
     );
     assert!(
         sms <= 5,
-        "the client of ip.unverified-per-hour = 5 got {sms} SMS in the hour \
+        "the client of ip.on-their-way = 5 got {sms} SMS in the hour \
          ({cancelled_after_sms} sessions cancelled after their SMS went)"
     );
 }
