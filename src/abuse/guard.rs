@@ -135,9 +135,9 @@ impl Guard {
         let figures = figures(&mut tx, attempt, destination, records, now).await?;
         let mut decision = decide(attempt.rules, &figures, now);
         if let Some(reached) = decision.reached.as_mut() {
-            if let Some(wait) = waits_on(reached.limit, attempt, &figures) {
+            if let Some((scope, window)) = waits_on(reached.limit, attempt, &figures) {
                 reached.retry_after_seconds =
-                    unverified_wait(&mut tx, wait, reached.max, now).await?;
+                    unverified_wait(&mut tx, scope, reached.max, window, now).await?;
             }
         }
         let first_block_of_session = match (decision.verdict, attempt.session) {
@@ -289,32 +289,28 @@ impl Guard {
 
     /// Records that the last code the Verigator API sent to `phone` was verified.
     pub async fn verified_by_api(&self, phone: &PhoneNumber, now: i64) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "UPDATE abuse_decisions SET verified = 1, verified_at = $2, earns = {EARNS} WHERE id = \
-             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)"
-        );
         crate::db::on_db!(&self.db, |db| {
-            sqlx::query(&sql)
-                .bind(phone.as_str())
-                .bind(now)
-                .bind(now - DAY_SECONDS)
-                .execute(db)
-                .await
-                .map(|done| done.rows_affected())
+            sqlx::query(
+            "UPDATE abuse_decisions SET verified = 1, verified_at = $2 WHERE id = \
+             (SELECT MAX(id) FROM abuse_decisions WHERE phone_number = $1 AND channel = 'api' AND counted = 1)",
+        )
+        .bind(phone.as_str())
+        .bind(now)
+        .execute(db).await.map(|done| done.rows_affected())
         })?;
         Ok(())
     }
 }
 
-/// Whether a code verifying at `$2` earns room: its number verified no other code since `$3`
-/// (a day before). What earns is a number, not a code: an attacker's few SIMs entering code
-/// after code earn what one visitor does. (A widget's code is also the Verigator API's send,
-/// recorded apart: each side looks at its own. A session's own codes, verified together, are
-/// not another's: `$1` is the session, or for the API the number, which no session is.)
+/// Whether the code of session `$1` verifying earns room: its number verified no code of
+/// another session since `$3` (a day before). What earns is a number, not a code: an
+/// attacker's few SIMs entering code after code earn what one visitor does. (The Verigator
+/// API's record of the same SMS, verified just before, is not another's code: only the
+/// widget's counts earn.)
 const EARNS: &str = "CASE WHEN EXISTS (SELECT 1 FROM abuse_decisions AS other \
      WHERE other.phone_number = abuse_decisions.phone_number AND other.verified = 1 \
-     AND other.verified_at > $3 AND (other.session_id IS NULL OR other.session_id <> $1) \
-     AND (other.channel = 'api') = (abuse_decisions.channel = 'api')) THEN 0 ELSE 1 END";
+     AND other.verified_at > $3 AND other.session_id <> $1 AND other.channel <> 'api') \
+     THEN 0 ELSE 1 END";
 
 /// The session `$1`'s last send that counts.
 const LAST: &str = "(SELECT MAX(id) FROM abuse_decisions WHERE session_id = $1 AND counted = 1)";
@@ -340,18 +336,20 @@ enum Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    /// Its rows, in SQL over `$4` (and `$5`): `$1` to `$3` are the queries' own.
-    fn rows(self) -> &'static str {
+    /// Its rows, in SQL over `$first` (and the next): the parameters before are the query's
+    /// own.
+    fn rows(self, first: usize) -> String {
+        let next = first + 1;
         match self {
-            Self::Client(_) => "client_net = $4",
-            Self::Prefix(_) => "number_prefix = $4 AND channel <> 'api'",
-            Self::Site(_) => "site_id = $4",
-            Self::Destination(..) => "site_id = $4 AND country = $5",
-            Self::NewDestinations(_) => "site_id = $4 AND new_destination = 1",
+            Self::Client(_) => format!("client_net = ${first}"),
+            Self::Prefix(_) => format!("number_prefix = ${first} AND channel <> 'api'"),
+            Self::Site(_) => format!("site_id = ${first}"),
+            Self::Destination(..) => format!("site_id = ${first} AND country = ${next}"),
+            Self::NewDestinations(_) => format!("site_id = ${first} AND new_destination = 1"),
         }
     }
 
-    /// What `$4` (and `$5`) are.
+    /// What those parameters are.
     fn keys(self) -> Vec<&'a str> {
         match self {
             Self::Client(key)
@@ -372,14 +370,13 @@ async fn tally(tx: &mut Tx, scope: Scope<'_>, now: i64) -> Result<Tally, sqlx::E
         "SELECT COUNT(*) FILTER (WHERE verified = 0 AND decided_at > $1), \
          COUNT(*) FILTER (WHERE verified = 0), \
          COUNT(*) FILTER (WHERE verified = 0 AND decided_at > $3), \
-         COUNT(*) FILTER (WHERE verified = 1 AND decided_at > $1), \
          COUNT(*) FILTER (WHERE verified = 1), \
          COUNT(*) FILTER (WHERE earns = 1 AND decided_at > $1), \
          COUNT(*) FILTER (WHERE earns = 1) \
          FROM abuse_decisions WHERE {} AND counted = 1 AND decided_at > $2",
-        scope.rows()
+        scope.rows(4)
     );
-    let row: (i64, i64, i64, i64, i64, i64, i64) = crate::db::on_db!(&mut *tx, |tx| {
+    let row: (i64, i64, i64, i64, i64, i64) = crate::db::on_db!(&mut *tx, |tx| {
         let mut query = sqlx::query_as(&sql)
             .bind(now - HOUR_SECONDS)
             .bind(now - DAY_SECONDS)
@@ -389,42 +386,26 @@ async fn tally(tx: &mut Tx, scope: Scope<'_>, now: i64) -> Result<Tally, sqlx::E
         }
         query.fetch_one(&mut **tx).await
     })?;
-    let (unverified_hour, unverified_day, on_their_way, verified_hour, verified_day) =
-        (row.0, row.1, row.2, row.3, row.4);
     Ok(Tally {
-        unverified_hour,
-        unverified_day,
-        on_their_way,
-        verified_hour,
-        verified_day,
-        verifiers_hour: row.5,
-        verifiers_day: row.6,
+        unverified_hour: row.0,
+        unverified_day: row.1,
+        on_their_way: row.2,
+        verified_day: row.3,
+        verifiers_hour: row.4,
+        verifiers_day: row.5,
     })
 }
 
-/// What a reached limit of unverified codes waits on: its count's unverified codes in the
-/// last `window` seconds.
-#[derive(Debug, Clone, Copy)]
-struct Waiting<'a> {
-    scope: Scope<'a>,
-    window: i64,
-}
-
-/// The codes a reached limit of unverified codes waits on, when waiting within the hour
-/// helps (the daily ones are refusals without a time).
+/// The count and window a reached limit of unverified codes waits on, when waiting within
+/// the hour helps (the daily ones are refusals without a time).
 fn waits_on<'a>(
     limit: Limit,
     attempt: &SendAttempt<'a>,
     figures: &'a Figures,
-) -> Option<Waiting<'a>> {
+) -> Option<(Scope<'a>, i64)> {
     let client = || Some(Scope::Client(attempt.client?.as_str()));
     let scope = match limit {
-        Limit::IpOnTheirWay => {
-            return Some(Waiting {
-                scope: client()?,
-                window: ON_THEIR_WAY_SECONDS,
-            })
-        }
+        Limit::IpOnTheirWay => return Some((client()?, ON_THEIR_WAY_SECONDS)),
         // The codes still on their way count too: those not entered join the count.
         Limit::IpUnverifiedPerHour => client()?,
         Limit::PrefixUnverifiedPerHour => Scope::Prefix(prefix(attempt)),
@@ -435,37 +416,33 @@ fn waits_on<'a>(
         Limit::CountryNewPerHour => Scope::NewDestinations(attempt.site?),
         _ => return None,
     };
-    Some(Waiting {
-        scope,
-        window: HOUR_SECONDS,
-    })
+    Some((scope, HOUR_SECONDS))
 }
 
-/// The wait until fewer than `max` of the unverified codes `waiting` names remain: when its
-/// `max`-th newest leaves the window (sooner if some verify meanwhile).
+/// The wait until fewer than `max` of the count's unverified codes fall in the last
+/// `window`: when its `max`-th newest leaves it (sooner if some verify meanwhile).
 async fn unverified_wait(
     tx: &mut Tx,
-    waiting: Waiting<'_>,
+    scope: Scope<'_>,
     max: i64,
+    window: i64,
     now: i64,
 ) -> Result<Option<i64>, sqlx::Error> {
-    let scope = waiting.scope;
     let sql = format!(
         "SELECT decided_at FROM abuse_decisions WHERE {} AND counted = 1 AND verified = 0 \
-         AND decided_at > $1 AND decided_at <= $3 ORDER BY decided_at DESC LIMIT 1 OFFSET $2",
-        scope.rows()
+         AND decided_at > $1 ORDER BY decided_at DESC LIMIT 1 OFFSET $2",
+        scope.rows(3)
     );
     let at: Option<i64> = crate::db::on_db!(&mut *tx, |tx| {
         let mut query = sqlx::query_scalar(&sql)
-            .bind(now - waiting.window)
-            .bind((max - 1).max(0))
-            .bind(now);
+            .bind(now - window)
+            .bind((max - 1).max(0));
         for key in scope.keys() {
             query = query.bind(key);
         }
         query.fetch_optional(&mut **tx).await
     })?;
-    Ok(at.map(|at| (at + waiting.window - now).max(1)))
+    Ok(at.map(|at| (at + window - now).max(1)))
 }
 
 /// Reads what the rules that are on need to know, before this send; `records` are the

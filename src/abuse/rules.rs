@@ -110,7 +110,7 @@ pub struct CountryRule {
     /// Unverified codes per country per hour at least; more as the country verifies.
     pub unverified_per_hour: i64,
     /// Unverified codes per hour at least to destinations new to the site (none of its
-    /// codes verified there today or on any day of the last 14), all together.
+    /// codes verified there on any of the 14 days before today), all together.
     pub new_per_hour: i64,
     /// Unverified codes per 24 hours at least to destinations new to the site, all together.
     pub new_per_day: i64,
@@ -119,13 +119,15 @@ pub struct CountryRule {
     pub new_sends_per_day: i64,
 }
 
-/// What a verified code earns: room for more unverified codes in every count it is part of
-/// (its client network, its block, its country, its site), because pumping does not verify.
+/// What a number that verified earns (once a day): room for more unverified codes in every
+/// count it is part of (its client network, its block, its country, its site), because
+/// pumping does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
 pub struct EarnedRule {
-    /// Unverified codes allowed per verified code in the same count and window; 0 earns
-    /// nothing (every limit stays at its floor).
+    /// Unverified codes allowed per number that verified in the same count and window (a
+    /// site's and a destination's day: at most, by their funnel); 0 earns nothing (every
+    /// limit stays at its floor).
     pub per_verified: i64,
 }
 

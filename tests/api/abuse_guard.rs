@@ -49,14 +49,7 @@ fn number(i: usize) -> String {
 
 /// SMS the development outbox holds (all of them: its page shows the newest 50).
 async fn sent(app: &TestApp) -> usize {
-    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let count: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sms_outbox"
-    )
-    .fetch_one(db)
-    .await)
-    .unwrap();
-    usize::try_from(count).unwrap()
+    usize::try_from(app.rows_in("sms_outbox").await).unwrap()
 }
 
 /// Sends `form` from `client` in a new session of visitor `i`; answers with status and page.
@@ -677,13 +670,6 @@ fn net(i: usize) -> String {
     format!("198.51.100.{i}")
 }
 
-/// A site's own floors of unverified codes raised, in settings the design before the shared
-/// count of empty sites knew too, so that a test of another count fails there for its own
-/// reason.
-fn site_floors_raised() -> serde_json::Value {
-    serde_json::json!({"unverified-per-hour": 1000, "unverified-per-day": 1000})
-}
-
 /// Moves the clock a minute past the next UTC midnight: today becomes a day of the record.
 fn to_next_utc_day(app: &TestApp) {
     let now = app.clock.unix_seconds();
@@ -698,7 +684,7 @@ fn refused(rule: &str, destination: &str) -> (String, String) {
 #[tokio::test]
 async fn one_number_verifying_code_after_code_earns_room_once() {
     let app = spawn_app().await;
-    let secret = shop_with(&app, serde_json::json!({"site": site_floors_raised()})).await;
+    let secret = shop_with(&app, serde_json::json!({})).await;
     let block = |i: usize| format!("+37251234{i:03}");
     // One number of the block verifies five codes, a minute apart (its cooldown is 30 s): an
     // attacker's SIM entering code after code.
@@ -724,7 +710,7 @@ async fn one_number_verifying_code_after_code_earns_room_once() {
 async fn a_destination_new_to_a_site_holds_every_code_even_verified_ones() {
     let app = spawn_app().await;
     // The country rule's own settings: 30 codes a day to new destinations.
-    let rules = serde_json::json!({"country": {}, "site": site_floors_raised()});
+    let rules = serde_json::json!({"country": {}});
     let secret = shop_with(&app, rules).await;
     // The site's visitors verify in Estonia, the day before; the attack comes at noon.
     verified(&app, &secret, 0, &number(0), "192.0.2.1").await;
@@ -759,7 +745,7 @@ async fn a_destination_new_to_a_site_holds_every_code_even_verified_ones() {
 #[tokio::test]
 async fn one_verified_code_last_week_opens_a_destination_only_by_what_it_earned() {
     let app = spawn_app().await;
-    let rules = serde_json::json!({"country": {}, "site": site_floors_raised()});
+    let rules = serde_json::json!({"country": {}});
     let secret = shop_with(&app, rules).await;
     // A week ago the site's visitors verified in Estonia, and one code in Latvia (a
     // receive-SMS service's number, say).
@@ -784,7 +770,7 @@ async fn one_verified_code_last_week_opens_a_destination_only_by_what_it_earned(
 #[tokio::test]
 async fn a_destination_earns_by_its_funnel() {
     let app = spawn_app().await;
-    let rules = serde_json::json!({"country": {}, "site": site_floors_raised()});
+    let rules = serde_json::json!({"country": {}});
     let secret = shop_with(&app, rules).await;
     // Two days ago 10 visitors verified their numbers in Estonia and 2 left: four in five
     // verified.

@@ -231,6 +231,17 @@ impl TestApp {
             .count()
     }
 
+    /// Rows of `table` in the app's database (the outbox page shows only the newest 50).
+    pub async fn rows_in(&self, table: &str) -> i64 {
+        let db = phone_verify::db::Db::connect(&self.db_url).await.unwrap();
+        phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {table}"
+        ))
+        .fetch_one(db)
+        .await)
+        .unwrap()
+    }
+
     /// The codes the abuse guard counts as sent for `site` today (what `abuse report` shows).
     pub async fn guard_counted(&self, site: &str) -> i64 {
         let db = phone_verify::db::Db::connect(&self.db_url).await.unwrap();

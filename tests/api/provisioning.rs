@@ -44,14 +44,11 @@ async fn twenty_first_visitors_of_a_new_site_at_once_all_verify_through_one_serv
             "visitor {visitor}: {html}"
         );
     }
-    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let services: i64 = phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM verigator_services"
-    )
-    .fetch_one(db)
-    .await)
-    .unwrap();
-    assert_eq!(services, 1, "one service for the site, none stranded");
+    assert_eq!(
+        app.rows_in("verigator_services").await,
+        1,
+        "one service for the site, none stranded"
+    );
 }
 
 /// The test site, with the abuse rules that would stop many codes to one number, country or

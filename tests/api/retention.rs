@@ -1,20 +1,10 @@
 //! The retention job on the test's clock: old sessions, webhooks, outbox messages and
 //! decisions go, recent ones and pending webhooks stay.
 
-use crate::helpers::{add_site, send_to, spawn_app, start, step, TestApp, PHONE};
+use crate::helpers::{add_site, send_to, spawn_app, start, step, PHONE};
 use axum::{http::StatusCode, routing::post, Router};
 
 const DAY: i64 = 24 * 3600;
-
-async fn count(app: &TestApp, table: &str) -> i64 {
-    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    phone_verify::db::on_db!(&db, |db| sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM {table}"
-    ))
-    .fetch_one(db)
-    .await)
-    .unwrap()
-}
 
 #[tokio::test]
 async fn old_records_go_and_recent_ones_stay() {
@@ -53,10 +43,10 @@ async fn old_records_go_and_recent_ones_stay() {
     let page = start(&app, &secret, &[("user", "carol")]).await;
     step(&app, &page, "step=cancel").await;
     let before = (
-        count(&app, "sessions").await,
-        count(&app, "webhook_deliveries").await,
-        count(&app, "sms_outbox").await,
-        count(&app, "abuse_decisions").await,
+        app.rows_in("sessions").await,
+        app.rows_in("webhook_deliveries").await,
+        app.rows_in("sms_outbox").await,
+        app.rows_in("abuse_decisions").await,
     );
     // Each send is decided twice: by the widget's rules and by the Verigator API's.
     assert_eq!(before, (3, 2, 2, 4));
@@ -72,17 +62,17 @@ async fn old_records_go_and_recent_ones_stay() {
         (1, 1, 1, 0),
         "{pruned:?}"
     );
-    assert_eq!(count(&app, "sessions").await, 2);
-    assert_eq!(count(&app, "sms_outbox").await, 1);
+    assert_eq!(app.rows_in("sessions").await, 2);
+    assert_eq!(app.rows_in("sms_outbox").await, 1);
     // Decisions are kept 90 days: the report reads them.
-    assert_eq!(count(&app, "abuse_decisions").await, 4);
+    assert_eq!(app.rows_in("abuse_decisions").await, 4);
 
     // Day 91: day 0's decisions go, day 31's stay; the pending code has long expired.
     app.clock.advance(60 * DAY);
     let pruned = app.retention.prune().await.unwrap();
     assert_eq!(pruned.decisions, 2, "{pruned:?}");
     assert!(pruned.verigator >= 1, "{pruned:?}");
-    assert_eq!(count(&app, "abuse_decisions").await, 2);
+    assert_eq!(app.rows_in("abuse_decisions").await, 2);
 }
 
 #[tokio::test]
@@ -106,7 +96,7 @@ async fn services_no_site_uses_that_carry_a_sites_name_go_with_their_users() {
         .create_service("other.example.com", "Other")
         .await
         .unwrap();
-    assert_eq!(count(&app, "verigator_services").await, 3);
+    assert_eq!(app.rows_in("verigator_services").await, 3);
 
     // Young, it may be a creation in progress: it stays.
     let pruned = app.retention.prune().await.unwrap();
@@ -117,9 +107,9 @@ async fn services_no_site_uses_that_carry_a_sites_name_go_with_their_users() {
     assert_eq!(pruned.services, 1, "{pruned:?}");
     assert!(verigator.get_service(twin.id).await.is_err());
     assert!(verigator.get_service(other.id).await.is_ok());
-    assert_eq!(count(&app, "verigator_services").await, 2);
+    assert_eq!(app.rows_in("verigator_services").await, 2);
     assert_eq!(
-        count(&app, "verigator_users").await,
+        app.rows_in("verigator_users").await,
         1,
         "the site's user stays"
     );

@@ -208,8 +208,6 @@ pub struct Tally {
     pub unverified_day: i64,
     /// Not verified yet, sent in the last [`ON_THEIR_WAY_SECONDS`].
     pub on_their_way: i64,
-    /// Verified, last hour.
-    pub verified_hour: i64,
     /// Verified, last 24 hours.
     pub verified_day: i64,
     /// Numbers with a code verified, last hour.

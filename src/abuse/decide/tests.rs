@@ -174,7 +174,6 @@ fn tally(
     Tally {
         unverified_hour,
         unverified_day,
-        verified_hour,
         verified_day,
         verifiers_hour: verified_hour,
         verifiers_day: verified_day,
@@ -289,7 +288,6 @@ fn a_network_s_codes_on_their_way_have_a_count_of_their_own() {
         unverified_hour: on_their_way,
         unverified_day: on_their_way,
         on_their_way,
-        verified_hour: verifiers_hour,
         verified_day: verifiers_hour,
         verifiers_hour,
         verifiers_day: verifiers_hour,
