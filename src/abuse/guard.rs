@@ -116,6 +116,28 @@ impl Guard {
         attempt: &SendAttempt<'_>,
         now: i64,
     ) -> Result<Recorded, sqlx::Error> {
+        self.record_send(attempt, now, false).await
+    }
+
+    /// Records a send that went without being decided (an authenticator's code that fell back
+    /// to SMS): it counts whatever the rules say, and a rule that would have refused it is
+    /// recorded as if in shadow mode. No later event un-counts an SMS that left.
+    #[tracing::instrument(name = "abuse_guard_sent", skip_all, fields(channel = attempt.channel.as_str()))]
+    pub async fn count_sent(
+        &self,
+        attempt: &SendAttempt<'_>,
+        now: i64,
+    ) -> Result<Recorded, sqlx::Error> {
+        self.record_send(attempt, now, true).await
+    }
+
+    /// Decides `attempt`, or only counts it when it `went` already, and records it.
+    async fn record_send(
+        &self,
+        attempt: &SendAttempt<'_>,
+        now: i64,
+        went: bool,
+    ) -> Result<Recorded, sqlx::Error> {
         let destination = attempt.phone.destination();
         // Past days do not change: read outside the write lock.
         let (mut site_record, mut destination_record) = (Record::default(), Record::default());
@@ -134,6 +156,9 @@ impl Guard {
         let records = (site_record, destination_record);
         let figures = figures(&mut tx, attempt, destination, records, now).await?;
         let mut decision = decide(attempt.rules, &figures, now);
+        if went && !decision.allows() {
+            decision.verdict = Verdict::Shadow;
+        }
         if let Some(reached) = decision.reached.as_mut() {
             if let Some((scope, window)) = waits_on(reached.limit, attempt, &figures) {
                 reached.retry_after_seconds =

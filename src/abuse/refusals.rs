@@ -32,6 +32,9 @@ pub struct Told {
     pub refusal: Refusal,
     /// For a refusal to try later, the moment it said to try again.
     pub retry_at: Option<i64>,
+    /// Whether it offered the visitor their authenticator app instead (whose codes the guard
+    /// does not hold).
+    pub app_offered: bool,
 }
 
 impl Told {
@@ -55,6 +58,9 @@ pub enum Recall {
         /// For a refusal to try later, seconds until its wait ends (the memory answers until
         /// then).
         retry_after_seconds: Option<i64>,
+        /// Whether the session was offered its authenticator app instead (another session's
+        /// offer, for the same client and number, says nothing of this one's).
+        app_offered: bool,
     },
 }
 
@@ -232,10 +238,14 @@ impl Refusals {
         let told = own
             .map(|own| own.last)
             .filter(|told| told.stands(now))
-            .unwrap_or(holding.last);
+            .unwrap_or(Told {
+                app_offered: false,
+                ..holding.last
+            });
         Recall::Answer {
             refusal: told.refusal,
             retry_after_seconds: told.retry_at.map(|at| (at - now).max(1)),
+            app_offered: told.app_offered,
         }
     }
 
@@ -333,12 +343,14 @@ mod tests {
     const CANNOT: Told = Told {
         refusal: Refusal::CannotSend,
         retry_at: None,
+        app_offered: false,
     };
 
     fn answer(refusal: Refusal, retry_after_seconds: Option<i64>) -> Recall {
         Recall::Answer {
             refusal,
             retry_after_seconds,
+            app_offered: false,
         }
     }
 
@@ -375,6 +387,7 @@ mod tests {
         let spent = Told {
             refusal: Refusal::SessionSpent,
             retry_at: None,
+            app_offered: false,
         };
         for i in 0..40 {
             refuse(&memory, &format!("s{i}"), 1, spent, NOW);
@@ -434,6 +447,7 @@ mod tests {
         let later = |at: i64| Told {
             refusal: Refusal::TryLater,
             retry_at: Some(at),
+            app_offered: false,
         };
         for i in 0..5 {
             refuse(&memory, "s", 1, later(NOW + 60), NOW + i);
@@ -468,6 +482,7 @@ mod tests {
         let spent = Told {
             refusal: Refusal::SessionSpent,
             retry_at: None,
+            app_offered: false,
         };
         refuse(&memory, "mine", 1, spent, NOW);
         for i in 0..30 {
@@ -476,6 +491,30 @@ mod tests {
         assert_eq!(
             memory.recall("mine", &client(1), Some(LANDLINE), NOW),
             answer(Refusal::SessionSpent, None)
+        );
+    }
+
+    #[test]
+    fn an_offer_of_the_app_is_repeated_to_its_own_session_only() {
+        let memory = Refusals::new(rule(Mode::Enforce));
+        let offered = Told {
+            app_offered: true,
+            ..CANNOT
+        };
+        for i in 0..30 {
+            refuse(&memory, &format!("s{}", i % 6), 1, offered, NOW);
+        }
+        let app = Recall::Answer {
+            refusal: Refusal::CannotSend,
+            retry_after_seconds: None,
+            app_offered: true,
+        };
+        assert_eq!(memory.recall("s0", &client(1), Some(LANDLINE), NOW), app);
+        // Another session held by the same client and number hears the refusal, not the offer
+        // (its host user's app is another's).
+        assert_eq!(
+            memory.recall("new", &client(1), Some(LANDLINE), NOW),
+            answer(Refusal::CannotSend, None)
         );
     }
 

@@ -56,6 +56,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Massa intents. Torna a començar des del lloc d’on vens.",
     cannot_send_to: "No podem enviar un codi a aquest número.",
+    use_app:
+        "Ara mateix no podem enviar cap SMS. Obtén el codi amb la teva aplicació d’autenticació.",
     unavailable: "No hem pogut contactar amb el servei de verificació. Torna-ho a provar d’aquí a un moment.",
 
     phone_empty: "Introdueix el teu número de telèfon.",

@@ -64,6 +64,7 @@ pub(super) static TEXT: Text = Text {
     .many("Příliš mnoho pokusů: zkuste to znovu za {n} minuty."),
     too_many_codes: "Příliš mnoho pokusů. Začněte znovu na webu, ze kterého jste přišli.",
     cannot_send_to: "Na toto číslo nemůžeme kód poslat.",
+    use_app: "Momentálně nemůžeme poslat SMS. Kód místo toho najdete ve své ověřovací aplikaci.",
     unavailable: "Ověřovací službu se nepodařilo zastihnout. Zkuste to prosím za chvíli znovu.",
 
     phone_empty: "Zadejte své telefonní číslo.",

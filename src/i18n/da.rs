@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "For mange forsøg. Start forfra på den side, du kom fra.",
     cannot_send_to: "Vi kan ikke sende en kode til dette nummer.",
+    use_app: "Vi kan ikke sende en sms lige nu. Hent i stedet koden i din godkendelsesapp.",
     unavailable: "Vi kunne ikke nå bekræftelsestjenesten. Prøv igen om lidt.",
 
     phone_empty: "Indtast dit telefonnummer.",

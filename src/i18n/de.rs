@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Zu viele Versuche. Beginne noch einmal auf der Seite, von der du kamst.",
     cannot_send_to: "An diese Nummer können wir keinen Code senden.",
+    use_app: "Wir können gerade keine SMS senden. Hol dir den Code aus deiner Authenticator-App.",
     unavailable: "Der Bestätigungsdienst ist nicht erreichbar. Bitte versuche es gleich noch einmal.",
 
     phone_empty: "Gib deine Telefonnummer ein.",

@@ -57,6 +57,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Too many attempts. Start again from the site you came from.",
     cannot_send_to: "We can't send a code to this number.",
+    use_app: "We can't send an SMS right now. Get your code from your authenticator app instead.",
     unavailable: "We could not reach the verification service. Please try again in a moment.",
 
     phone_empty: "Enter your phone number.",

@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Demasiados intentos. Vuelve a empezar desde el sitio del que vienes.",
     cannot_send_to: "No podemos enviar un código a este número.",
+    use_app: "Ahora mismo no podemos enviar un SMS. Obtén el código en tu app de autenticación.",
     unavailable: "No pudimos contactar con el servicio de verificación. Inténtalo de nuevo en un momento.",
 
     phone_empty: "Introduce tu número de teléfono.",

@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Liiga palju katseid. Alusta uuesti lehelt, kust tulid.",
     cannot_send_to: "Sellele numbrile ei saa me koodi saata.",
+    use_app: "Praegu ei saa me SMS-i saata. Võta kood hoopis oma autentimisrakendusest.",
     unavailable: "Kinnitusteenusega ei saadud ühendust. Proovi hetke pärast uuesti.",
 
     phone_empty: "Sisesta oma telefoninumber.",

@@ -56,6 +56,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Liian monta yritystä. Aloita alusta sivustolta, jolta tulit.",
     cannot_send_to: "Emme voi lähettää koodia tähän numeroon.",
+    use_app:
+        "Emme voi lähettää tekstiviestiä juuri nyt. Katso koodi sen sijaan todennussovelluksestasi.",
     unavailable: "Vahvistuspalveluun ei saatu yhteyttä. Yritä hetken kuluttua uudelleen.",
 
     phone_empty: "Anna puhelinnumerosi.",

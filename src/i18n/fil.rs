@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Masyadong maraming subok. Magsimulang muli mula sa site na pinanggalingan mo.",
     cannot_send_to: "Hindi kami makapagpadala ng code sa numerong ito.",
+    use_app: "Hindi kami makapagpadala ng SMS ngayon. Kunin ang code sa iyong authenticator app.",
     unavailable: "Hindi namin maabot ang serbisyo ng pag-verify. Subukang muli mamaya.",
 
     phone_empty: "Ilagay ang iyong numero ng telepono.",

@@ -56,6 +56,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Trop de tentatives. Recommencez depuis le site d’où vous venez.",
     cannot_send_to: "Nous ne pouvons pas envoyer de code à ce numéro.",
+    use_app:
+        "Impossible d’envoyer un SMS pour l’instant. Utilisez votre application d’authentification.",
     unavailable: "Le service de vérification est injoignable. Réessayez dans un instant.",
 
     phone_empty: "Saisissez votre numéro de téléphone.",

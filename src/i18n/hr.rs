@@ -60,6 +60,8 @@ pub(super) static TEXT: Text = Text {
     .few("Previše pokušaja: pokušajte ponovno za {n} minute."),
     too_many_codes: "Previše pokušaja. Počnite ispočetka na stranici s koje ste došli.",
     cannot_send_to: "Na ovaj broj ne možemo poslati kod.",
+    use_app:
+        "Trenutačno ne možemo poslati SMS. Kod potražite u svojoj aplikaciji za autentifikaciju.",
     unavailable: "Usluga potvrde nije dostupna. Pokušajte ponovno za trenutak.",
 
     phone_empty: "Unesite svoj broj telefona.",

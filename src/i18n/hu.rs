@@ -56,6 +56,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Túl sok próbálkozás. Kezdje újra azon az oldalon, ahonnan érkezett.",
     cannot_send_to: "Erre a számra nem tudunk kódot küldeni.",
+    use_app:
+        "Jelenleg nem tudunk SMS-t küldeni. A kódot helyette a hitelesítő alkalmazásában találja.",
     unavailable: "A megerősítő szolgáltatás nem érhető el. Próbálja újra egy kis idő múlva.",
 
     phone_empty: "Adja meg a telefonszámát.",

@@ -47,6 +47,8 @@ pub(super) static TEXT: Text = Text {
     wait_minutes: Plural::other("Terlalu banyak percobaan: coba lagi dalam {n} menit."),
     too_many_codes: "Terlalu banyak percobaan. Mulai lagi dari situs asal Anda.",
     cannot_send_to: "Kami tidak dapat mengirim kode ke nomor ini.",
+    use_app:
+        "Kami tidak dapat mengirim SMS saat ini. Gunakan kode dari aplikasi autentikator Anda.",
     unavailable: "Layanan verifikasi tidak dapat dihubungi. Coba lagi sebentar lagi.",
 
     phone_empty: "Masukkan nomor telepon Anda.",

@@ -56,6 +56,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Troppi tentativi. Ricomincia dal sito da cui sei arrivato.",
     cannot_send_to: "Non possiamo inviare un codice a questo numero.",
+    use_app:
+        "Al momento non possiamo inviare SMS. Usa invece il codice della tua app di autenticazione.",
     unavailable: "Impossibile raggiungere il servizio di verifica. Riprova tra un momento.",
 
     phone_empty: "Inserisci il tuo numero di telefono.",

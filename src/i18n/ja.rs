@@ -47,6 +47,7 @@ pub(super) static TEXT: Text = Text {
     wait_minutes: Plural::other("試行回数が多すぎます。{n} 分後にもう一度お試しください。"),
     too_many_codes: "試行回数が多すぎます。アクセス元のサイトからもう一度始めてください。",
     cannot_send_to: "この番号にはコードを送信できません。",
+    use_app: "現在 SMS を送信できません。代わりに認証アプリでコードを確認してください。",
     unavailable: "確認サービスに接続できませんでした。しばらくしてからもう一度お試しください。",
 
     phone_empty: "電話番号を入力してください。",

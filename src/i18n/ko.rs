@@ -47,6 +47,7 @@ pub(super) static TEXT: Text = Text {
     wait_minutes: Plural::other("시도 횟수가 너무 많습니다. {n}분 후에 다시 시도하세요."),
     too_many_codes: "시도 횟수가 너무 많습니다. 접속하신 사이트에서 다시 시작하세요.",
     cannot_send_to: "이 번호로는 코드를 보낼 수 없습니다.",
+    use_app: "지금은 SMS를 보낼 수 없습니다. 대신 인증 앱에서 코드를 확인하세요.",
     unavailable: "인증 서비스에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
 
     phone_empty: "전화번호를 입력하세요.",

@@ -64,6 +64,8 @@ pub(super) static TEXT: Text = Text {
     .many("Per daug bandymų: bandykite dar kartą po {n} minutės."),
     too_many_codes: "Per daug bandymų. Pradėkite iš naujo svetainėje, iš kurios atėjote.",
     cannot_send_to: "Šiuo numeriu negalime išsiųsti kodo.",
+    use_app:
+        "Šiuo metu negalime išsiųsti SMS žinutės. Kodą rasite savo autentifikavimo programėlėje.",
     unavailable: "Nepavyko pasiekti patvirtinimo paslaugos. Bandykite dar kartą po akimirkos.",
 
     phone_empty: "Įveskite savo telefono numerį.",

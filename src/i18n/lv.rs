@@ -60,6 +60,7 @@ pub(super) static TEXT: Text = Text {
     .zero("Pārāk daudz mēģinājumu: mēģiniet vēlreiz pēc {n} minūtēm."),
     too_many_codes: "Pārāk daudz mēģinājumu. Sāciet no jauna vietnē, no kuras atnācāt.",
     cannot_send_to: "Uz šo numuru mēs nevaram nosūtīt kodu.",
+    use_app: "Pašlaik nevaram nosūtīt īsziņu. Kodu atradīsiet savā autentifikācijas lietotnē.",
     unavailable: "Neizdevās sazināties ar apstiprināšanas pakalpojumu. Lūdzu, mēģiniet vēlreiz pēc brīža.",
 
     phone_empty: "Ievadiet savu tālruņa numuru.",

@@ -47,6 +47,8 @@ pub(super) static TEXT: Text = Text {
     wait_minutes: Plural::other("Terlalu banyak cubaan: cuba lagi dalam {n} minit."),
     too_many_codes: "Terlalu banyak cubaan. Mulakan semula dari laman asal anda.",
     cannot_send_to: "Kami tidak dapat menghantar kod ke nombor ini.",
+    use_app:
+        "Kami tidak dapat menghantar SMS sekarang. Gunakan kod daripada aplikasi pengesah anda.",
     unavailable: "Perkhidmatan pengesahan tidak dapat dihubungi. Sila cuba lagi sebentar nanti.",
 
     phone_empty: "Masukkan nombor telefon anda.",

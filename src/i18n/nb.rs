@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "For mange forsøk. Begynn på nytt fra nettstedet du kom fra.",
     cannot_send_to: "Vi kan ikke sende en kode til dette nummeret.",
+    use_app: "Vi kan ikke sende SMS akkurat nå. Hent koden fra autentiseringsappen din i stedet.",
     unavailable: "Vi nådde ikke bekreftelsestjenesten. Prøv igjen om litt.",
 
     phone_empty: "Skriv inn telefonnummeret ditt.",

@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Te veel pogingen. Begin opnieuw op de site waar je vandaan kwam.",
     cannot_send_to: "We kunnen geen code naar dit nummer sturen.",
+    use_app: "We kunnen op dit moment geen sms sturen. Gebruik de code uit je authenticator-app.",
     unavailable: "De bevestigingsdienst is niet bereikbaar. Probeer het zo opnieuw.",
 
     phone_empty: "Voer je telefoonnummer in.",

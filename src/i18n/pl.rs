@@ -64,6 +64,8 @@ pub(super) static TEXT: Text = Text {
     .many("Zbyt wiele prób: spróbuj ponownie za {n} minut."),
     too_many_codes: "Zbyt wiele prób. Zacznij od nowa na stronie, z której przyszedłeś.",
     cannot_send_to: "Nie możemy wysłać kodu na ten numer.",
+    use_app:
+        "Nie możemy teraz wysłać SMS-a. Użyj zamiast tego kodu z aplikacji uwierzytelniającej.",
     unavailable: "Nie udało się połączyć z usługą potwierdzania. Spróbuj ponownie za chwilę.",
 
     phone_empty: "Wpisz swój numer telefonu.",

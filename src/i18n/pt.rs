@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Tentativas demais. Comece de novo no site de onde você veio.",
     cannot_send_to: "Não podemos enviar um código para este número.",
+    use_app: "Não podemos enviar SMS agora. Em vez disso, use o código do seu app autenticador.",
     unavailable: "Não conseguimos acessar o serviço de confirmação. Tente de novo em instantes.",
 
     phone_empty: "Digite seu número de telefone.",

@@ -60,6 +60,8 @@ pub(super) static TEXT: Text = Text {
     .few("Prea multe încercări: încearcă din nou peste {n} minute."),
     too_many_codes: "Prea multe încercări. Începe din nou de pe site-ul de unde ai venit.",
     cannot_send_to: "Nu putem trimite un cod la acest număr.",
+    use_app:
+        "Nu putem trimite un SMS acum. Folosește în schimb codul din aplicația ta de autentificare.",
     unavailable: "Nu am putut contacta serviciul de confirmare. Încearcă din nou în câteva momente.",
 
     phone_empty: "Introdu numărul de telefon.",

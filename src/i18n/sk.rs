@@ -64,6 +64,8 @@ pub(super) static TEXT: Text = Text {
     .many("Príliš veľa pokusov: skúste to znova o {n} minúty."),
     too_many_codes: "Príliš veľa pokusov. Začnite znova na stránke, z ktorej ste prišli.",
     cannot_send_to: "Na toto číslo nemôžeme poslať kód.",
+    use_app:
+        "Momentálne nemôžeme poslať SMS. Kód namiesto toho nájdete vo svojej overovacej aplikácii.",
     unavailable: "Overovaciu službu sa nepodarilo zastihnúť. Skúste to o chvíľu znova.",
 
     phone_empty: "Zadajte svoje telefónne číslo.",

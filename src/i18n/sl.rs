@@ -64,6 +64,8 @@ pub(super) static TEXT: Text = Text {
     .few("Preveč poskusov: poskusite znova čez {n} minute."),
     too_many_codes: "Preveč poskusov. Začnite znova na spletnem mestu, s katerega ste prišli.",
     cannot_send_to: "Na to številko ne moremo poslati kode.",
+    use_app:
+        "SMS-a zdaj ne moremo poslati. Uporabite kodo iz aplikacije za preverjanje pristnosti.",
     unavailable: "Storitev za potrjevanje ni dosegljiva. Poskusite znova čez trenutek.",
 
     phone_empty: "Vnesite svojo telefonsko številko.",

@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "För många försök. Börja om från webbplatsen du kom från.",
     cannot_send_to: "Vi kan inte skicka en kod till det här numret.",
+    use_app: "Vi kan inte skicka sms just nu. Hämta koden från din autentiseringsapp i stället.",
     unavailable: "Vi nådde inte verifieringstjänsten. Försök igen om en stund.",
 
     phone_empty: "Ange ditt telefonnummer.",

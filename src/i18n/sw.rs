@@ -56,6 +56,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Majaribio mengi mno. Anza upya kwenye tovuti uliyotoka.",
     cannot_send_to: "Hatuwezi kutuma msimbo kwa nambari hii.",
+    use_app:
+        "Hatuwezi kutuma SMS kwa sasa. Pata msimbo kutoka kwenye programu yako ya uthibitishaji.",
     unavailable: "Hatukuweza kufikia huduma ya uthibitishaji. Tafadhali jaribu tena baada ya muda mfupi.",
 
     phone_empty: "Weka nambari yako ya simu.",

@@ -125,6 +125,8 @@ pub struct Text {
     pub too_many_codes: &'static str,
     /// A number no code may be sent to; never says why.
     pub cannot_send_to: &'static str,
+    /// No SMS may go now, and the visitor's authenticator app can give the code; never says why.
+    pub use_app: &'static str,
     /// Verigator or the SMS provider failed.
     pub unavailable: &'static str,
 

@@ -56,6 +56,7 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Çok fazla deneme. Geldiğiniz siteden yeniden başlayın.",
     cannot_send_to: "Bu numaraya kod gönderemiyoruz.",
+    use_app: "Şu anda SMS gönderemiyoruz. Bunun yerine kodu kimlik doğrulama uygulamanızdan alın.",
     unavailable: "Doğrulama hizmetine ulaşılamadı. Lütfen biraz sonra yeniden deneyin.",
 
     phone_empty: "Telefon numaranızı girin.",

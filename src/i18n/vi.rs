@@ -53,6 +53,8 @@ pub(super) static TEXT: Text = Text {
     ),
     too_many_codes: "Quá nhiều lần thử. Hãy bắt đầu lại từ trang web bạn đã đến.",
     cannot_send_to: "Chúng tôi không thể gửi mã tới số này.",
+    use_app:
+        "Hiện chúng tôi không thể gửi SMS. Thay vào đó, hãy lấy mã từ ứng dụng xác thực của bạn.",
     unavailable: "Không thể kết nối với dịch vụ xác minh. Vui lòng thử lại sau giây lát.",
 
     phone_empty: "Nhập số điện thoại của bạn.",

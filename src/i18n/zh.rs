@@ -47,6 +47,7 @@ pub(super) static TEXT: Text = Text {
     wait_minutes: Plural::other("尝试次数过多：请 {n} 分钟后重试。"),
     too_many_codes: "尝试次数过多。请从您来的网站重新开始。",
     cannot_send_to: "我们无法向此号码发送验证码。",
+    use_app: "我们暂时无法发送短信。请改用身份验证器应用中的验证码。",
     unavailable: "无法连接验证服务，请稍后重试。",
 
     phone_empty: "请输入您的手机号码。",

@@ -47,6 +47,7 @@ pub(super) static TEXT: Text = Text {
     wait_minutes: Plural::other("嘗試次數過多：請於 {n} 分鐘後重試。"),
     too_many_codes: "嘗試次數過多。請從您來的網站重新開始。",
     cannot_send_to: "我們無法傳送驗證碼至此號碼。",
+    use_app: "我們暫時無法傳送簡訊。請改用驗證器應用程式中的驗證碼。",
     unavailable: "無法連線至驗證服務，請稍後再試。",
 
     phone_empty: "請輸入您的手機號碼。",

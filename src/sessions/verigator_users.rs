@@ -21,6 +21,19 @@ pub struct KnownUser {
     pub phone: String,
 }
 
+impl KnownUser {
+    /// A host user's row as stored: a Verigator user only when both its id and number are.
+    fn read(user: Option<String>, phone: Option<String>) -> Option<Self> {
+        match (user.and_then(|id| id.parse().ok()), phone) {
+            (Some(id), Some(phone)) => Some(Self {
+                user: UserId(id),
+                phone,
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl Sessions {
     /// Claims the right to send a code for the session's host user, before it has a
     /// Verigator user or while it has one: `None` while another session holds the claim;
@@ -50,15 +63,25 @@ impl Sessions {
         .fetch_optional(db).await
             }
         )?;
-        Ok(claimed.map(
-            |(user, phone)| match (user.and_then(|id| id.parse().ok()), phone) {
-                (Some(id), Some(phone)) => Some(KnownUser {
-                    user: UserId(id),
-                    phone,
-                }),
-                _ => None,
-            },
-        ))
+        Ok(claimed.map(|(user, phone)| KnownUser::read(user, phone)))
+    }
+
+    /// The session's host user's Verigator user as it is now, without a claim: what a send
+    /// made under the claim will most likely find.
+    pub async fn known_host_user(
+        &self,
+        session: &Session,
+    ) -> Result<Option<KnownUser>, sqlx::Error> {
+        let known: Option<(Option<String>, Option<String>)> = crate::db::on_db!(&self.db, |db| {
+            sqlx::query_as(
+                "SELECT verigator_user_id, phone FROM site_users WHERE site_id = $1 AND host_user = $2",
+            )
+            .bind(session.site_id.as_str())
+            .bind(&session.host_user)
+            .fetch_optional(db)
+            .await
+        })?;
+        Ok(known.and_then(|(user, phone)| KnownUser::read(user, phone)))
     }
 
     /// Gives up the session's claim after a send that did not go as recorded. When the send

@@ -149,6 +149,16 @@ impl VerigatorApi for LocalAccount {
         answered("GET", answer.await)
     }
 
+    async fn get_user(&self, service: ServiceId, user: UserId) -> Result<User, ClientError> {
+        let answer = async {
+            let account = self.login().await?;
+            self.engine()
+                .get_user(&account, &service.to_string(), &user.to_string())
+                .await
+        };
+        answered("GET", answer.await)
+    }
+
     async fn delete_user(&self, service: ServiceId, user: UserId) -> Result<(), ClientError> {
         let answer = async {
             let account = self.login().await?;

@@ -26,6 +26,8 @@ pub trait VerigatorApi: Send + Sync {
     ) -> Result<User, ClientError>;
     /// E5: lists a service's users.
     async fn list_users(&self, service: ServiceId) -> Result<UserList, ClientError>;
+    /// E6: reads a user.
+    async fn get_user(&self, service: ServiceId, user: UserId) -> Result<User, ClientError>;
     /// E7: deletes a user.
     async fn delete_user(&self, service: ServiceId, user: UserId) -> Result<(), ClientError>;
     /// E8: sends a code; answers with the method used.
@@ -95,6 +97,10 @@ impl VerigatorApi for VerigatorClient {
 
     async fn list_users(&self, service: ServiceId) -> Result<UserList, ClientError> {
         VerigatorClient::list_users(self, service).await
+    }
+
+    async fn get_user(&self, service: ServiceId, user: UserId) -> Result<User, ClientError> {
+        VerigatorClient::get_user(self, service, user).await
     }
 
     async fn delete_user(&self, service: ServiceId, user: UserId) -> Result<(), ClientError> {

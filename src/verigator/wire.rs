@@ -74,6 +74,11 @@ pub struct User {
     pub id_in_service: String,
     /// Creation time, RFC 3339.
     pub ctime: String,
+    /// Extension: whether the user has a confirmed authenticator app, so that a `totp`
+    /// authentication sends no SMS. Verigator did not say; a server that does not is read as
+    /// not knowing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authenticator: Option<bool>,
 }
 
 /// `GET /v1/service/service/{service_id}/users`: the Java client reads `count`, its tests

@@ -114,15 +114,16 @@ fn VerificationFlow(
     // A step's error sits beside its field, which it marks invalid when the typing is wrong.
     let invalid = error.as_ref().is_some_and(FlowError::is_about_the_field);
     let wrong_code = matches!(error, Some(FlowError::WrongCode { .. }));
+    let offer_app = matches!(error, Some(FlowError::UseApp));
     let message = error.map(|e| e.message(text));
     let flow_test_code = flow.test_code.clone();
     let (step, message) = match flow.status {
         SessionStatus::Started => (
-            view! { <PhoneStep flow embedded default_country message invalid/> }.into_any(),
+            view! { <PhoneStep flow embedded default_country message invalid offer_app/> }.into_any(),
             None,
         ),
         SessionStatus::CodeSent => (
-            view! { <CodeStep flow embedded message invalid wrong_code/> }.into_any(),
+            view! { <CodeStep flow embedded message invalid wrong_code offer_app/> }.into_any(),
             None,
         ),
         SessionStatus::Verified | SessionStatus::Cancelled => {
@@ -170,6 +171,8 @@ fn PhoneStep(
     message: Option<String>,
     /// Whether the number typed is what is wrong.
     invalid: bool,
+    /// Whether no SMS goes now and the authenticator app is offered instead: it is chosen.
+    offer_app: bool,
 ) -> impl IntoView {
     let text = flow.locale.text();
     let session = flow.session.to_string();
@@ -194,8 +197,8 @@ fn PhoneStep(
             {flow.allow_totp.then(|| view! {
                 <fieldset class="methods">
                     <legend>{text.get_the_code}</legend>
-                    <label><input type="radio" name="channel" value="sms" checked/>" "{text.by_sms}</label>
-                    <label><input type="radio" name="channel" value="app"/>" "{text.by_app}</label>
+                    <label><input type="radio" name="channel" value="sms" checked=!offer_app/>" "{text.by_sms}</label>
+                    <label><input type="radio" name="channel" value="app" checked=offer_app/>" "{text.by_app}</label>
                 </fieldset>
             })}
             <button type="submit">{text.send_code}</button>
@@ -214,6 +217,8 @@ fn CodeStep(
     invalid: bool,
     /// Whether that error is a wrong code, which says the tries left itself.
     wrong_code: bool,
+    /// Whether no SMS goes now and the authenticator app is offered instead.
+    offer_app: bool,
 ) -> impl IntoView {
     let text = flow.locale.text();
     let session = flow.session.to_string();
@@ -266,6 +271,12 @@ fn CodeStep(
             <button type="submit">{text.verify}</button>
         </StepForm>
         <div class="secondary-actions">
+            {offer_app.then(|| view! {
+                <StepForm action=ResendCode::PATH session=session.clone() embedded>
+                    <input type="hidden" name="channel" value="app"/>
+                    <button type="submit" class="link">{text.by_app}</button>
+                </StepForm>
+            })}
             {resend}
             {(!flow.phone_locked).then(|| view! {
                 <StepForm action=ChangeNumber::PATH session embedded>

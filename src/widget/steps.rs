@@ -53,11 +53,7 @@ pub async fn send_code(
         &frame,
         &host_origin,
         move |flow, id, client, place| async move {
-            let by_app = match channel.as_str() {
-                "" | "sms" => false,
-                "app" => true,
-                _ => return Err(FlowError::OutOfStep),
-            };
+            let by_app = read_channel(&channel)?.unwrap_or(false);
             flow.send_code(&id, &phone, &country, by_app, &client, &place)
                 .await
         },
@@ -78,20 +74,36 @@ pub async fn check_code(
     .await
 }
 
-/// A new code to the same number.
+/// A new code to the same number: as the last one went, or by SMS or from the authenticator
+/// app when `channel` says (`sms`, `app`).
 #[server(endpoint = "step/resend_code")]
 pub async fn resend_code(
     #[server(default)] session: String,
     #[server(default)] frame: String,
     #[server(default)] host_origin: String,
+    #[server(default)] channel: String,
 ) -> Result<(), StepUnavailable> {
     run_step(
         &session,
         &frame,
         &host_origin,
-        |flow, id, client, place| async move { flow.resend(&id, &client, &place).await },
+        move |flow, id, client, place| async move {
+            let by_app = read_channel(&channel)?;
+            flow.resend(&id, by_app, &client, &place).await
+        },
     )
     .await
+}
+
+/// A step's `channel` field: whether the code comes from the authenticator app, if it says.
+#[cfg(feature = "ssr")]
+fn read_channel(channel: &str) -> Result<Option<bool>, FlowError> {
+    match channel {
+        "" => Ok(None),
+        "sms" => Ok(Some(false)),
+        "app" => Ok(Some(true)),
+        _ => Err(FlowError::OutOfStep),
+    }
 }
 
 /// Back to the phone step.

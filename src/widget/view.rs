@@ -89,6 +89,8 @@ pub enum FlowError {
     TooManyCodes,
     /// No code goes to this number (a kind of line that cannot, or may not, get one).
     CannotSendTo,
+    /// No SMS goes now, and the visitor's authenticator app can give the code.
+    UseApp,
     /// Verigator or the SMS provider failed.
     Unavailable,
 }
@@ -130,6 +132,7 @@ impl FlowError {
             Self::TooSoon(seconds) => text.count(&text.wait_minutes, (seconds + 59) / 60),
             Self::TooManyCodes => text.too_many_codes.to_owned(),
             Self::CannotSendTo => text.cannot_send_to.to_owned(),
+            Self::UseApp => text.use_app.to_owned(),
             Self::Unavailable => text.unavailable.to_owned(),
         }
     }

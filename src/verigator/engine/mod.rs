@@ -91,6 +91,7 @@ impl UserRow {
             id: UserId(parse_stored_id(&self.id)?),
             id_in_service: self.id_in_service.clone(),
             ctime: self.ctime.clone(),
+            authenticator: Some(self.totp_confirmed),
         })
     }
 }

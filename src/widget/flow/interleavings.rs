@@ -128,6 +128,11 @@ impl VerigatorApi for Port {
         self.inner.list_users(service).await
     }
 
+    async fn get_user(&self, service: ServiceId, user: UserId) -> Result<User, ClientError> {
+        interleave::pause().await;
+        self.inner.get_user(service, user).await
+    }
+
     async fn delete_user(&self, service: ServiceId, user: UserId) -> Result<(), ClientError> {
         interleave::pause().await;
         self.inner.delete_user(service, user).await
@@ -443,7 +448,7 @@ async fn run(world: &World, seed: u64) -> Vec<String> {
                     flow.send_code(&id, &phone, country, false, &client, &place)
                         .await
                 }
-                Action::Resend(_) => flow.resend(&id, &client, &place).await,
+                Action::Resend(_) => flow.resend(&id, None, &client, &place).await,
                 Action::ChangeNumber(_) => flow.change_number(&id).await,
                 Action::CheckRight(_) | Action::CheckWrong(_) => {
                     let now = clock.unix_seconds();

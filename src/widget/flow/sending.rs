@@ -33,18 +33,7 @@ impl Flow {
         client: &ClientNet,
     ) -> Result<Recorded, FlowError> {
         let rules = self.rules(site)?;
-        let attempt = SendAttempt {
-            channel: if session.legacy {
-                Channel::Legacy
-            } else {
-                Channel::Widget
-            },
-            rules: &rules,
-            site: Some(site.id.as_str()),
-            session: Some(session.id.as_str()),
-            client: Some(client),
-            phone,
-        };
+        let attempt = send_attempt(session, site, &rules, phone, client);
         let recorded = self
             .guard
             .decide(&attempt, self.clock.unix_seconds())
@@ -71,12 +60,40 @@ impl Flow {
         let refusal = reached.limit.refusal();
         let retry_after = reached.retry_after_seconds.unwrap_or(60);
         let now = self.clock.unix_seconds();
+        // What still works: the visitor's authenticator app, when they have one.
+        let app_offered = self.app_ready(session, site, phone).await;
         let told = Told {
             refusal,
             retry_at: (refusal == Refusal::TryLater).then_some(now + retry_after),
+            app_offered,
         };
         self.note_refusal(session, site, client, phone, &rules, told);
-        Err(refused(refusal, retry_after))
+        Err(refused(refusal, retry_after, app_offered))
+    }
+
+    /// Whether the visitor's authenticator app can give a code to `phone` with no SMS: the
+    /// site allows apps, and the host user's Verigator user at that number has one confirmed.
+    /// Whatever is not known (no user yet, another number, a server that does not say, an
+    /// error) is no, and the code is then held by the guard as an SMS.
+    async fn app_ready(&self, session: &Session, site: &Site, phone: &PhoneNumber) -> bool {
+        let Some(service) = site.verigator_service.filter(|_| site.allow_totp) else {
+            return false;
+        };
+        let known = match self.sessions.known_host_user(session).await {
+            Ok(Some(known)) if known.phone == phone.as_str() => known,
+            Ok(_) => return false,
+            Err(error) => {
+                tracing::warn!(site = %site.id, %error, "could not read the host user's Verigator user");
+                return false;
+            }
+        };
+        match self.client(site).get_user(service, known.user).await {
+            Ok(user) => user.authenticator == Some(true),
+            Err(error) => {
+                tracing::warn!(site = %site.id, %error, "could not ask Verigator whether the visitor has an authenticator app");
+                false
+            }
+        }
     }
 
     /// Counts a refusal of the guard, told as `told`, in the memory of refusals, which answers
@@ -115,11 +132,14 @@ impl Flow {
 
     /// Answers a send from the memory of refusals when the session or its client has had
     /// enough of them: the refusal it was told last, with no database work at all.
+    /// A send `by_app` after the session was offered its app is let through: the step looks
+    /// at the app, and holds the send as an SMS (and so answers from memory) if it is gone.
     fn answer_from_memory(
         &self,
         session: &SessionId,
         client: &ClientNet,
         phone: Option<&PhoneNumber>,
+        by_app: bool,
     ) -> Result<(), FlowError> {
         match self.refusals.recall(
             session.as_str(),
@@ -129,11 +149,19 @@ impl Flow {
         ) {
             Recall::Ask => Ok(()),
             Recall::Answer {
+                app_offered: true, ..
+            } if by_app => Ok(()),
+            Recall::Answer {
                 refusal,
                 retry_after_seconds,
+                app_offered,
             } => {
                 crate::metrics::send_answered_from_memory();
-                Err(refused(refusal, retry_after_seconds.unwrap_or(60)))
+                Err(refused(
+                    refusal,
+                    retry_after_seconds.unwrap_or(60),
+                    app_offered,
+                ))
             }
         }
     }
@@ -142,6 +170,9 @@ impl Flow {
     /// Verigator user under a claim on it, so that no other session's send interleaves, and
     /// binds the session to that user and moment. The guard's charge stands for every SMS
     /// that may have left, whatever the step does next; it is given back only when none did.
+    /// A code from the visitor's authenticator app sends no SMS and is not the guard's to
+    /// hold; should Verigator fall back to SMS after all (the app was removed meanwhile),
+    /// that SMS is counted.
     pub(super) async fn initiate(
         &self,
         step: &Step,
@@ -155,17 +186,33 @@ impl Flow {
         if site.test {
             return self.send_test(step, site, phone, by_app).await;
         }
-        // Again under the step's turn: a step that waited behind the refusal that reached a
-        // limit is answered as the ones after it, and writes no decision.
-        self.answer_from_memory(&session.id, client, Some(phone))?;
-        let recorded = self.guard_send(session, site, phone, client).await?;
+        let by_app_only = by_app && self.app_ready(session, site, phone).await;
+        let recorded = if by_app_only {
+            None
+        } else {
+            // Again under the step's turn: a step that waited behind the refusal that reached
+            // a limit is answered as the ones after it, and writes no decision.
+            self.answer_from_memory(&session.id, client, Some(phone), false)?;
+            Some(self.guard_send(session, site, phone, client).await?)
+        };
         let mut fate = Fate::NotSent;
         let done = self
             .send_allowed(step, site, phone, by_app, place, &mut fate)
             .await;
-        // No SMS left: an authenticator's code, or a send refused or never asked for.
-        if matches!(fate, Fate::NotSent | Fate::Went(AuthMethod::Totp)) {
-            self.guard.refund(recorded.id).await.map_err(internal)?;
+        match (recorded, fate) {
+            // No SMS left: an authenticator's code, or a send refused or never asked for.
+            (Some(recorded), Fate::NotSent | Fate::Went(AuthMethod::Totp)) => {
+                self.guard.refund(recorded.id).await.map_err(internal)?;
+            }
+            (None, Fate::Went(AuthMethod::Sms) | Fate::Unknown) => {
+                let rules = self.rules(site)?;
+                let attempt = send_attempt(session, site, &rules, phone, client);
+                self.guard
+                    .count_sent(&attempt, self.clock.unix_seconds())
+                    .await
+                    .map_err(internal)?;
+            }
+            _ => {}
         }
         done
     }
@@ -360,7 +407,7 @@ impl Flow {
     ) -> Result<FlowView, FlowError> {
         // Before the step's turn and lease: a flood of refused sends costs no database write.
         let typed = read_phone_fields(phone, country).ok();
-        self.answer_from_memory(id, client, typed.as_ref())?;
+        self.answer_from_memory(id, client, typed.as_ref(), by_app)?;
         let (step, site) = self.begin_step(id).await?;
         let done = async {
             // The phone step only: a form posted again from a stale page sends nothing.
@@ -407,27 +454,30 @@ impl Flow {
         }
     }
 
-    /// Code step: sends a new code to the same number, the old one dies.
+    /// Code step: sends a new code to the same number, the old one dies; `by_app` says how
+    /// (`None`: as the last one went).
     #[tracing::instrument(name = "resend_code", skip_all, fields(session = id.log_ref(), site))]
     pub async fn resend(
         &self,
         id: &SessionId,
+        by_app: Option<bool>,
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
         let (flow, id, client, place) = (self.clone(), id.clone(), client.clone(), place.clone());
-        detached(async move { flow.resend_now(&id, &client, &place).await }).await
+        detached(async move { flow.resend_now(&id, by_app, &client, &place).await }).await
     }
 
     async fn resend_now(
         &self,
         id: &SessionId,
+        by_app: Option<bool>,
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<FlowView, FlowError> {
-        self.answer_from_memory(id, client, None)?;
+        self.answer_from_memory(id, client, None, by_app == Some(true))?;
         let (step, site) = self.begin_step(id).await?;
-        let done = self.resend_in(&step, &site, client, place).await;
+        let done = self.resend_in(&step, &site, by_app, client, place).await;
         self.end_step(step, done).await
     }
 
@@ -435,6 +485,7 @@ impl Flow {
         &self,
         step: &Step,
         site: &Site,
+        by_app: Option<bool>,
         client: &ClientNet,
         place: &PagePlace,
     ) -> Result<(), FlowError> {
@@ -442,13 +493,14 @@ impl Flow {
         let (Some(phone), SessionStatus::CodeSent) = (session.phone.clone(), session.status) else {
             return Err(FlowError::OutOfStep);
         };
-        let by_app = session.method == Some(AuthMethod::Totp);
-        // The site may ask for a longer wait than the Verigator server enforces.
+        let by_app = by_app.unwrap_or(session.method == Some(AuthMethod::Totp));
+        // The site may ask for a longer wait than the Verigator server enforces; an app's
+        // code sends no SMS and need not wait.
         let resend_wait = self.resend_wait(site)?;
         let wait = session
             .code_sent_at
             .map_or(0, |sent| sent + resend_wait - self.clock.unix_seconds());
-        if wait > 0 && !by_app {
+        if wait > 0 && !(by_app && self.app_ready(session, site, &phone).await) {
             return Err(FlowError::TooSoon(wait));
         }
         self.initiate(step, site, &phone, by_app, client, place)
@@ -490,9 +542,35 @@ fn method(site: &Site, by_app: bool) -> AuthMethod {
     }
 }
 
+/// The guard's view of a send of `session` to `phone` from `client`, by `rules`.
+fn send_attempt<'a>(
+    session: &'a Session,
+    site: &'a Site,
+    rules: &'a crate::abuse::Rules,
+    phone: &'a PhoneNumber,
+    client: &'a ClientNet,
+) -> SendAttempt<'a> {
+    SendAttempt {
+        channel: if session.legacy {
+            Channel::Legacy
+        } else {
+            Channel::Widget
+        },
+        rules,
+        site: Some(site.id.as_str()),
+        session: Some(session.id.as_str()),
+        client: Some(client),
+        phone,
+    }
+}
+
 /// What the visitor is told of the guard's refusal, whether the guard or the memory of its
-/// refusals answers: the same words, never which rule refused.
-fn refused(refusal: Refusal, retry_after_seconds: i64) -> FlowError {
+/// refusals answers: the same words, never which rule refused; the authenticator app when
+/// it was offered.
+fn refused(refusal: Refusal, retry_after_seconds: i64, app_offered: bool) -> FlowError {
+    if app_offered {
+        return FlowError::UseApp;
+    }
     match refusal {
         Refusal::TryLater => FlowError::TooSoon(retry_after_seconds),
         Refusal::SessionSpent => FlowError::TooManyCodes,

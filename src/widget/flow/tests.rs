@@ -39,6 +39,13 @@ struct FakeState {
     fail_next_send: Option<ClientError>,
     /// How long each send takes before it goes.
     send_delay: Option<std::time::Duration>,
+    /// Users with a confirmed authenticator app, whose `totp` codes send no SMS.
+    apps: std::collections::HashSet<UserId>,
+    /// Says the users have their apps, but their `totp` codes fall back to SMS (an app
+    /// removed between the flow's look and its send).
+    apps_gone: bool,
+    /// The codes the apps showed.
+    app_codes: Vec<String>,
 }
 
 /// A Verigator that keeps one pending code per user, as the real one does.
@@ -93,6 +100,21 @@ impl VerigatorApi for FakeVerigator {
             id,
             id_in_service: id_in_service.into(),
             ctime: String::new(),
+            authenticator: Some(false),
+        })
+    }
+
+    async fn get_user(&self, _: ServiceId, user: UserId) -> Result<User, ClientError> {
+        let state = self.0.lock().unwrap();
+        let (id_in_service, _) = state
+            .users
+            .get(&user)
+            .ok_or(ClientError::NotFound("user".into()))?;
+        Ok(User {
+            id: user,
+            id_in_service: id_in_service.clone(),
+            ctime: String::new(),
+            authenticator: Some(state.apps.contains(&user)),
         })
     }
 
@@ -132,8 +154,15 @@ impl VerigatorApi for FakeVerigator {
             .get(&user)
             .cloned()
             .ok_or(ClientError::NotFound("user".into()))?;
-        let code = format!("{:06}", state.sent.len() * 7919 % 1_000_000);
+        let code = format!(
+            "{:06}",
+            (state.sent.len() + state.app_codes.len()) * 7919 % 1_000_000
+        );
         state.pending.insert(user, code.clone());
+        if request.method == AuthMethod::Totp && state.apps.contains(&user) && !state.apps_gone {
+            state.app_codes.push(code);
+            return Ok(AuthMethod::Totp);
+        }
         state.sent.push((phone, code));
         state.web_otp = request.web_otp.clone();
         // No authenticator is enrolled: an app code falls back to SMS, as Verigator does.
@@ -250,6 +279,25 @@ impl Harness {
             .send_code(id, phone, "", false, &client, place)
             .await
             .map(|view| view.status)
+    }
+
+    /// The phone step, asking for the code from the authenticator app.
+    async fn send_by_app(&self, id: &SessionId, phone: &str) -> Result<SessionStatus, FlowError> {
+        let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+        self.flow
+            .send_code(id, phone, "", true, &client, &hosted())
+            .await
+            .map(|view| view.status)
+    }
+
+    /// The guard's decisions as (verdict, counted), oldest first.
+    async fn decisions(&self) -> Vec<(String, i64)> {
+        crate::db::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT verdict, counted FROM abuse_decisions ORDER BY id"
+        )
+        .fetch_all(db)
+        .await)
+        .unwrap()
     }
 
     async fn check(&self, id: &SessionId, code: &str) -> Result<SessionStatus, FlowError> {
@@ -371,11 +419,11 @@ async fn a_resend_waits_its_turn_and_a_new_code_replaces_the_old() {
     let first = h.fake.code_to(VICTIM);
     let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
     assert!(matches!(
-        h.flow.resend(&id, &client, &hosted()).await,
+        h.flow.resend(&id, None, &client, &hosted()).await,
         Err(FlowError::TooSoon(30))
     ));
     h.clock.advance(30);
-    h.flow.resend(&id, &client, &hosted()).await.unwrap();
+    h.flow.resend(&id, None, &client, &hosted()).await.unwrap();
     let second = h.fake.code_to(VICTIM);
     assert_ne!(first, second);
     assert!(matches!(
@@ -538,4 +586,81 @@ async fn a_visitor_who_hangs_up_mid_send_stops_nothing() {
     );
     let code = h.fake.code_to(VICTIM);
     assert_eq!(h.check(&id, &code).await, Ok(SessionStatus::Verified));
+}
+
+/// The site allows authenticator apps, and alice has verified VICTIM by SMS (a code the
+/// guard counts, whose number's cooldown now runs) and confirmed an app on her Verigator user.
+async fn alice_with_an_app(h: &Harness) {
+    let sites = Sites::new(h.db.clone());
+    let mut site = sites.get(&SiteId::parse("shop").unwrap()).await.unwrap();
+    site.allow_totp = true;
+    sites.set_options(&site).await.unwrap();
+    let id = h.session("alice").await;
+    h.send(&id, VICTIM).await.unwrap();
+    let code = h.fake.code_to(VICTIM);
+    assert_eq!(h.check(&id, &code).await, Ok(SessionStatus::Verified));
+    let mut state = h.fake.0.lock().unwrap();
+    let user = *state.users.keys().next().expect("alice's Verigator user");
+    state.apps.insert(user);
+}
+
+#[tokio::test]
+async fn a_refused_sms_offers_the_visitors_app_whose_codes_the_guard_does_not_hold() {
+    let h = Harness::new().await;
+    alice_with_an_app(&h).await;
+    // Within the number's cooldown no SMS goes, and alice is offered her app, by the guard
+    // and then by the memory of its refusals (which writes no decision).
+    let id = h.session("alice").await;
+    for _ in 0..5 {
+        assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::UseApp));
+    }
+    let decided = h.decisions().await;
+    assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::UseApp));
+    assert_eq!(h.decisions().await, decided);
+    // Her app's code goes, though the memory holds her SMS, and the guard neither decides
+    // nor counts it.
+    assert_eq!(
+        h.send_by_app(&id, VICTIM).await,
+        Ok(SessionStatus::CodeSent)
+    );
+    assert_eq!(h.decisions().await, decided);
+    assert_eq!(h.fake.sends(), 1);
+    let code = h.fake.0.lock().unwrap().app_codes.last().cloned().unwrap();
+    assert_eq!(h.check(&id, &code).await, Ok(SessionStatus::Verified));
+
+    // Bob has no app: he is told a true wait, and asking for an app's code is an SMS to the
+    // guard (Verigator would fall back to one).
+    let bob = h.session("bob").await;
+    assert!(matches!(
+        h.send(&bob, VICTIM).await,
+        Err(FlowError::TooSoon(_))
+    ));
+    assert!(matches!(
+        h.send_by_app(&bob, VICTIM).await,
+        Err(FlowError::TooSoon(_))
+    ));
+    assert_eq!(h.fake.sends(), 1);
+}
+
+#[tokio::test]
+async fn an_app_code_that_falls_back_to_sms_is_counted_though_the_guard_was_not_asked() {
+    let h = Harness::new().await;
+    alice_with_an_app(&h).await;
+    let before = h.decisions().await;
+    // The app is gone by the time of the send: Verigator sends an SMS instead, within the
+    // number's cooldown. It went, so it counts, as a decision the rules would have refused.
+    h.fake.0.lock().unwrap().apps_gone = true;
+    let id = h.session("alice").await;
+    assert_eq!(
+        h.send_by_app(&id, VICTIM).await,
+        Ok(SessionStatus::CodeSent)
+    );
+    assert_eq!(h.fake.sends(), 2);
+    let after = h.decisions().await;
+    assert_eq!(after.len(), before.len() + 1);
+    assert_eq!(after.last(), Some(&("shadow".to_owned(), 1)));
+    // The guard holds it: the cooldown runs from it.
+    h.clock.advance(20);
+    let bob = h.session("bob").await;
+    assert_eq!(h.send(&bob, VICTIM).await, Err(FlowError::TooSoon(10)));
 }
