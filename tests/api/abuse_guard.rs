@@ -3,13 +3,13 @@
 
 use crate::helpers::{
     add_site, create_site, return_fields, send_to, shop_site, spawn_app, spawn_app_with, start,
-    step, step_from, step_response, test_settings, Binary, TestApp, PHONE,
+    step, step_from, step_response, test_settings, AuthenticatorApp, Binary, TestApp, PHONE,
 };
 use phone_verify::{
     clock::{Clock, SystemClock},
     domain::PhoneNumber,
-    sites::{SigningSecret, Site, SiteId, Sites},
-    verigator::{totp, wire::AuthMethod, ClientError},
+    sites::{SigningSecret, Site, SiteId},
+    verigator::{wire::AuthMethod, ClientError},
 };
 
 /// The site "shop" with `rules` of its own. Tests of other rules than the country's and the
@@ -823,39 +823,14 @@ async fn a_visitor_whose_sms_is_refused_is_offered_their_authenticator_app() {
     )
     .await;
     // A first verification by SMS gives the host user a Verigator user, on which the host
-    // enrols an authenticator app.
-    let first = start(&app, &secret, &[("state", "first")]).await;
-    step(&app, &first, &send_to(PHONE)).await;
-    let pin = app.last_pin_to(PHONE).await;
-    step(&app, &first, &format!("step=check_code&code={pin}")).await;
-    let site = Sites::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap())
-        .get(&SiteId::parse("shop").unwrap())
+    // enrols an authenticator app; E6 says so.
+    let authenticator = AuthenticatorApp::after_sms(&app, &secret, PHONE).await;
+    let user = app
+        .verigator()
+        .get_user(authenticator.service, authenticator.user)
         .await
         .unwrap();
-    let service = site
-        .verigator_service
-        .expect("a service after the first code");
-    let client = app.verigator();
-    let user = client.list_users(service).await.unwrap().users[0].id;
-    assert_eq!(
-        client.get_user(service, user).await.unwrap().authenticator,
-        Some(false)
-    );
-    let enrolment = client.enrol_totp(service, user).await.unwrap();
-    let key = data_encoding::BASE32_NOPAD
-        .decode(enrolment.secret.as_bytes())
-        .unwrap();
-    let code = |app: &TestApp| {
-        totp::code_at_step(&key, totp::step_at(app.clock.unix_seconds()), totp::DIGITS)
-    };
-    assert!(client
-        .confirm_totp(service, user, &code(&app))
-        .await
-        .unwrap());
-    assert_eq!(
-        client.get_user(service, user).await.unwrap().authenticator,
-        Some(true)
-    );
+    assert_eq!(user.authenticator, Some(true));
 
     // The phone step: the SMS is refused, and the page offers the app, chosen.
     app.clock.advance(30);
@@ -868,22 +843,7 @@ async fn a_visitor_whose_sms_is_refused_is_offered_their_authenticator_app() {
     assert!(html.contains(r#"value="app" checked"#), "{html}");
     assert!(!html.contains("try again in"), "{html}");
     let by_app = format!("{}&channel=app", send_to(PHONE));
-    let (_, html) = step(&app, &second, &by_app).await;
-    assert!(
-        html.contains("Enter the code your authenticator app shows."),
-        "{html}"
-    );
-    let (_, html) = step(
-        &app,
-        &second,
-        &format!("step=check_code&code={}", code(&app)),
-    )
-    .await;
-    let fields = return_fields(&html);
-    assert!(
-        fields.contains(&("method".into(), "totp".into())),
-        "{fields:?}"
-    );
+    verify_by_app(&app, &authenticator, &second, &by_app).await;
 
     // The code step: a new SMS (the hour's third) is refused, and a button asks the app for
     // the code instead.
@@ -897,22 +857,24 @@ async fn a_visitor_whose_sms_is_refused_is_offered_their_authenticator_app() {
         "{html}"
     );
     assert!(html.contains(r#"name="channel" value="app""#), "{html}");
-    let (_, html) = step(&app, &third, "step=resend_code&channel=app").await;
+    verify_by_app(&app, &authenticator, &third, "step=resend_code&channel=app").await;
+    // Two SMS in all: the first session's and the third's; the app's codes sent none.
+    assert_eq!(sent(&app).await, 2);
+}
+
+/// Posts `form` (a step asking for the app's code) on `page`, then the app's code: the session
+/// verifies by the app.
+async fn verify_by_app(app: &TestApp, authenticator: &AuthenticatorApp, page: &str, form: &str) {
+    let (_, html) = step(app, page, form).await;
     assert!(
         html.contains("Enter the code your authenticator app shows."),
         "{html}"
     );
-    let (_, html) = step(
-        &app,
-        &third,
-        &format!("step=check_code&code={}", code(&app)),
-    )
-    .await;
+    let check = format!("step=check_code&code={}", authenticator.code(app));
+    let (_, html) = step(app, page, &check).await;
     let fields = return_fields(&html);
     assert!(
         fields.contains(&("method".into(), "totp".into())),
         "{fields:?}"
     );
-    // Two SMS in all: the first session's and the third's; the app's codes sent none.
-    assert_eq!(sent(&app).await, 2);
 }

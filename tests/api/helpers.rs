@@ -716,3 +716,52 @@ pub fn csp_directive(policy: &str, name: &str) -> Option<String> {
         .find_map(|d| d.strip_prefix(name).map(|rest| rest.trim().to_owned()))
         .filter(|_| !name.is_empty())
 }
+
+/// An authenticator app on the Verigator user that a first verification by SMS at `phone`
+/// gave the site "shop"'s default host user, enrolled and confirmed by the host's backend.
+pub struct AuthenticatorApp {
+    key: Vec<u8>,
+    /// The site's Verigator service.
+    pub service: ServiceId,
+    /// The host user's Verigator user.
+    pub user: UserId,
+}
+
+impl AuthenticatorApp {
+    /// Verifies `phone` by SMS in a session of its own, then enrols and confirms an app.
+    pub async fn after_sms(app: &TestApp, secret: &SigningSecret, phone: &str) -> Self {
+        let first = start(app, secret, &[("state", "first")]).await;
+        step(app, &first, &send_to(phone)).await;
+        let pin = app.last_pin_to(phone).await;
+        step(app, &first, &format!("step=check_code&code={pin}")).await;
+        let site = Sites::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap())
+            .get(&SiteId::parse("shop").unwrap())
+            .await
+            .unwrap();
+        let service = site
+            .verigator_service
+            .expect("a service after the first code");
+        let client = app.verigator();
+        let user = client.list_users(service).await.unwrap().users[0].id;
+        let enrolment = client.enrol_totp(service, user).await.unwrap();
+        let key = data_encoding::BASE32_NOPAD
+            .decode(enrolment.secret.as_bytes())
+            .unwrap();
+        let enrolled = Self { key, service, user };
+        assert!(client
+            .confirm_totp(service, user, &enrolled.code(app))
+            .await
+            .unwrap());
+        enrolled
+    }
+
+    /// The code the app shows now.
+    pub fn code(&self, app: &TestApp) -> String {
+        use phone_verify::verigator::totp;
+        totp::code_at_step(
+            &self.key,
+            totp::step_at(app.clock.unix_seconds()),
+            totp::DIGITS,
+        )
+    }
+}

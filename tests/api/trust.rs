@@ -3,17 +3,14 @@
 
 use crate::helpers::{
     add_site, create_site, return_fields, send_to, shop_site, signed_query, spawn_app, start, step,
-    CALLBACK, PHONE,
+    AuthenticatorApp, CALLBACK, PHONE,
 };
 use phone_verify::{
     clock::Clock,
     domain::PhoneNumber,
     sessions::{KnownUser, Session, Sessions, Step, StepStart},
-    sites::{Site, SiteId, Sites, VerificationRequest},
-    verigator::{
-        totp,
-        wire::{AuthMethod, UserId},
-    },
+    sites::{Site, SiteId, VerificationRequest},
+    verigator::wire::{AuthMethod, UserId},
 };
 
 /// A number the attacker holds.
@@ -242,30 +239,8 @@ async fn an_authenticator_code_reports_only_the_number_of_the_authenticators_use
     .await;
     // A first verification by SMS gives the host user a Verigator user at PHONE, on which
     // the host then enrols an authenticator.
-    let first = start(&app, &secret, &[("state", "first")]).await;
-    step(&app, &first, &send_to(PHONE)).await;
-    let pin = app.last_pin_to(PHONE).await;
-    step(&app, &first, &format!("step=check_code&code={pin}")).await;
-    let site = Sites::new(phone_verify::db::Db::connect(&app.db_url).await.unwrap())
-        .get(&SiteId::parse("shop").unwrap())
-        .await
-        .unwrap();
-    let service = site
-        .verigator_service
-        .expect("a service after the first code");
-    let client = app.verigator();
-    let user = client.list_users(service).await.unwrap().users[0].id;
-    let enrolment = client.enrol_totp(service, user).await.unwrap();
-    let key = data_encoding::BASE32_NOPAD
-        .decode(enrolment.secret.as_bytes())
-        .unwrap();
-    let code = |app: &crate::helpers::TestApp| {
-        totp::code_at_step(&key, totp::step_at(app.clock.unix_seconds()), totp::DIGITS)
-    };
-    assert!(client
-        .confirm_totp(service, user, &code(&app))
-        .await
-        .unwrap());
+    let authenticator = AuthenticatorApp::after_sms(&app, &secret, PHONE).await;
+    let code = |app: &crate::helpers::TestApp| authenticator.code(app);
 
     let by_app = format!("{}&channel=app", send_to(PHONE));
     let verified = start(&app, &secret, &[("state", "totp")]).await;

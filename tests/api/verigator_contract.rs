@@ -390,7 +390,7 @@ async fn an_enrolled_authenticator_is_used_for_totp_and_each_code_works_once() {
         totp::code_at_step(&secret, totp::step_at(1_700_000_000 + offset), totp::DIGITS)
     };
 
-    // Unconfirmed: still SMS.
+    // Unconfirmed: still SMS, and E6 says the user has no app.
     assert_eq!(
         client
             .initiate(service, user, AuthMethod::Totp)
@@ -398,11 +398,15 @@ async fn an_enrolled_authenticator_is_used_for_totp_and_each_code_works_once() {
             .unwrap(),
         AuthMethod::Sms
     );
+    let read = client.get_user(service, user).await.unwrap();
+    assert_eq!(read.authenticator, Some(false));
     assert!(!client.confirm_totp(service, user, "000000x").await.unwrap());
     assert!(client
         .confirm_totp(service, user, &code_now(0))
         .await
         .unwrap());
+    let read = client.get_user(service, user).await.unwrap();
+    assert_eq!(read.authenticator, Some(true));
 
     app.clock.advance(60);
     assert_eq!(
