@@ -46,6 +46,12 @@ struct FakeState {
     apps_gone: bool,
     /// The codes the apps showed.
     app_codes: Vec<String>,
+    /// E6 reads of a user (the flow's looks at whether it has an app).
+    looks: usize,
+    /// How long E6 takes to answer, after it has read the user.
+    look_delay: Option<std::time::Duration>,
+    /// E6 does not say whether a user has an app (Verigator proper, without the extension).
+    apps_unsaid: bool,
 }
 
 /// A Verigator that keeps one pending code per user, as the real one does.
@@ -105,17 +111,29 @@ impl VerigatorApi for FakeVerigator {
     }
 
     async fn get_user(&self, _: ServiceId, user: UserId) -> Result<User, ClientError> {
-        let state = self.0.lock().unwrap();
-        let (id_in_service, _) = state
-            .users
-            .get(&user)
-            .ok_or(ClientError::NotFound("user".into()))?;
-        Ok(User {
-            id: user,
-            id_in_service: id_in_service.clone(),
-            ctime: String::new(),
-            authenticator: Some(state.apps.contains(&user)),
-        })
+        let (answer, delay) = {
+            let mut state = self.0.lock().unwrap();
+            state.looks += 1;
+            let answer = state
+                .users
+                .get(&user)
+                .map(|(id_in_service, _)| User {
+                    id: user,
+                    id_in_service: id_in_service.clone(),
+                    ctime: String::new(),
+                    authenticator: if state.apps_unsaid {
+                        None
+                    } else {
+                        Some(state.apps.contains(&user))
+                    },
+                })
+                .ok_or(ClientError::NotFound("user".into()));
+            (answer, state.look_delay)
+        };
+        if let Some(delay) = delay {
+            tokio::time::sleep(delay).await;
+        }
+        answer
     }
 
     async fn list_users(&self, _: ServiceId) -> Result<UserList, ClientError> {
@@ -663,4 +681,196 @@ async fn an_app_code_that_falls_back_to_sms_is_counted_though_the_guard_was_not_
     h.clock.advance(20);
     let bob = h.session("bob").await;
     assert_eq!(h.send(&bob, VICTIM).await, Err(FlowError::TooSoon(10)));
+}
+
+// ---- Attacks on the authenticator app's offer (issue 28), branch `break-app` ----
+
+/// A resend from the code step: `by_app` is the `channel` field (`None`: none posted).
+async fn resend_by(
+    h: &Harness,
+    id: &SessionId,
+    by_app: Option<bool>,
+) -> Result<SessionStatus, FlowError> {
+    let client = ClientNet::of(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7)));
+    h.flow
+        .resend(id, by_app, &client, &hosted())
+        .await
+        .map(|view| view.status)
+}
+
+fn looks(h: &Harness) -> usize {
+    h.fake.0.lock().unwrap().looks
+}
+
+fn sms_to(h: &Harness, phone: &str) -> usize {
+    let state = h.fake.0.lock().unwrap();
+    state.sent.iter().filter(|(to, _)| to == phone).count()
+}
+
+/// The site allows authenticator apps (no one has one yet).
+async fn allow_apps(h: &Harness) {
+    let sites = Sites::new(h.db.clone());
+    let mut site = sites.get(&SiteId::parse("shop").unwrap()).await.unwrap();
+    site.allow_totp = true;
+    sites.set_options(&site).await.unwrap();
+}
+
+/// Alice is offered her app for VICTIM until the memory of refusals holds her session.
+async fn alice_offered_her_app(h: &Harness) -> SessionId {
+    alice_with_an_app(h).await;
+    let id = h.session("alice").await;
+    for _ in 0..6 {
+        assert_eq!(h.send(&id, VICTIM).await, Err(FlowError::UseApp));
+    }
+    id
+}
+
+/// Attack: two sessions of one host user. The first asks for the app's code for VICTIM
+/// (whose SMS the guard refuses: its cooldown runs); while it looks at the app, the second
+/// sends to another number, which replaces the host user's Verigator user (and its app).
+/// The first then sends "by app" through a new user with no app: Verigator falls back to
+/// SMS, and an SMS goes to VICTIM that the guard would have refused and never decided.
+#[tokio::test]
+async fn attack_a_number_change_racing_an_app_send_gets_an_sms_past_the_guard() {
+    let h = Harness::new().await;
+    alice_with_an_app(&h).await;
+    assert_eq!(sms_to(&h, VICTIM), 1);
+    // Within VICTIM's cooldown an SMS is refused (the app is offered).
+    let probe = h.session("alice").await;
+    assert_eq!(h.send(&probe, VICTIM).await, Err(FlowError::UseApp));
+    let by_app = h.session("alice").await;
+    let other = h.session("alice").await;
+    h.fake.0.lock().unwrap().look_delay = Some(std::time::Duration::from_millis(300));
+    let (app_sent, other_sent) = tokio::join!(h.send_by_app(&by_app, VICTIM), async {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        h.send(&other, ATTACKER).await
+    });
+    eprintln!("by app: {app_sent:?}, other number: {other_sent:?}, decisions: {:?}", h.decisions().await);
+    assert_eq!(
+        sms_to(&h, VICTIM),
+        1,
+        "an SMS went to VICTIM within the cooldown the guard enforces (by app: {app_sent:?}; decisions {:?})",
+        h.decisions().await
+    );
+}
+
+/// Attack (and an honest visitor's dead end): once a session was offered its app, its
+/// `channel=app` sends pass the memory of refusals. When the app is gone (removed by the
+/// host, or its user replaced), every such post takes a step's lease and an E6 read of
+/// Verigator, without end, and is told to use the app that is gone.
+#[tokio::test]
+async fn attack_an_offer_outlives_the_app_each_app_post_costs_a_verigator_read() {
+    let h = Harness::new().await;
+    let id = alice_offered_her_app(&h).await;
+    h.fake.0.lock().unwrap().apps.clear();
+    let before = looks(&h);
+    let mut answers = Vec::new();
+    for _ in 0..20 {
+        answers.push(h.send_by_app(&id, VICTIM).await);
+    }
+    let looked = looks(&h) - before;
+    assert!(
+        looked <= 2 && !answers.contains(&Err(FlowError::UseApp)),
+        "20 app posts after the app went: {looked} E6 reads, answers {answers:?}"
+    );
+}
+
+/// Honest visitor: offered her app for VICTIM, alice types another number (her app cannot
+/// give a code for it: her Verigator user is at VICTIM) and is told to use her app, with
+/// the app chosen; posting it tells her the same, again and again.
+#[tokio::test]
+async fn attack_an_app_offer_is_repeated_for_a_number_the_app_does_not_serve() {
+    let h = Harness::new().await;
+    let id = alice_offered_her_app(&h).await;
+    let by_sms = h.send(&id, ATTACKER).await;
+    let by_app = h.send_by_app(&id, ATTACKER).await;
+    assert!(
+        by_sms != Err(FlowError::UseApp) && by_app != Err(FlowError::UseApp),
+        "another number: by SMS {by_sms:?}, by app {by_app:?}"
+    );
+}
+
+/// Attack: a session whose host user has an app resends `channel=app` without any wait or
+/// bound: each post is two E6 reads and an E8 (a new challenge written at Verigator) and a
+/// session write, none decided, counted or remembered.
+#[tokio::test]
+async fn attack_app_resends_are_unbounded_and_look_twice() {
+    let h = Harness::new().await;
+    alice_with_an_app(&h).await;
+    let id = h.session("alice").await;
+    assert_eq!(h.send_by_app(&id, VICTIM).await, Ok(SessionStatus::CodeSent));
+    let before = looks(&h);
+    let mut went = 0;
+    for _ in 0..30 {
+        if resend_by(&h, &id, Some(true)).await.is_ok() {
+            went += 1;
+        }
+    }
+    let looked = looks(&h) - before;
+    let challenges = h.fake.0.lock().unwrap().app_codes.len();
+    assert!(
+        went <= 5 && looked <= went,
+        "30 app resends at one instant: {went} went ({challenges} app challenges in all), {looked} E6 reads"
+    );
+}
+
+/// Attack: anyone (no app, no offer) posting `resend_code` with `channel=app` inside the
+/// resend wait makes the server read the host user's Verigator user before it answers the
+/// wait: an E6 call per post, which before this change cost no Verigator call at all.
+#[tokio::test]
+async fn attack_channel_app_resends_within_the_wait_each_cost_a_verigator_read() {
+    let h = Harness::new().await;
+    allow_apps(&h).await;
+    let id = h.session("bob").await;
+    assert_eq!(h.send(&id, ATTACKER).await, Ok(SessionStatus::CodeSent));
+    let before = looks(&h);
+    for _ in 0..20 {
+        assert!(matches!(
+            resend_by(&h, &id, Some(true)).await,
+            Err(FlowError::TooSoon(_))
+        ));
+    }
+    let looked = looks(&h) - before;
+    assert_eq!(looked, 0, "20 refused resends made {looked} E6 reads");
+}
+
+/// Honest visitor (regression): against a Verigator that does not say whether a user has
+/// an app (Verigator proper, without the extension), a code that did go by app (E8 said
+/// `totp`) now waits the resend wait to be asked for again; before this change an app's code
+/// never waited.
+#[tokio::test]
+async fn an_app_code_resend_waits_when_verigator_does_not_say() {
+    let h = Harness::new().await;
+    alice_with_an_app(&h).await;
+    h.fake.0.lock().unwrap().apps_unsaid = true;
+    h.clock.advance(60);
+    let id = h.session("alice").await;
+    assert_eq!(h.send_by_app(&id, VICTIM).await, Ok(SessionStatus::CodeSent));
+    assert_eq!(h.fake.sends(), 1, "the code went by the app");
+    assert_eq!(resend_by(&h, &id, None).await, Ok(SessionStatus::CodeSent));
+}
+
+/// Attack (pre-existing, now without the wait): an SMS never entered is recorded as
+/// verified when the session is then verified by the app's code, sent at once after it.
+/// The guard's unverified counts (client, prefix, site, destination) never see a pumped SMS
+/// of a host user with an app.
+#[tokio::test]
+async fn attack_an_app_code_verifies_the_sms_that_was_never_entered() {
+    let h = Harness::new().await;
+    alice_with_an_app(&h).await;
+    h.clock.advance(60);
+    let id = h.session("alice").await;
+    assert_eq!(h.send(&id, VICTIM).await, Ok(SessionStatus::CodeSent));
+    assert_eq!(resend_by(&h, &id, Some(true)).await, Ok(SessionStatus::CodeSent));
+    let code = h.fake.0.lock().unwrap().app_codes.last().cloned().unwrap();
+    assert_eq!(h.check(&id, &code).await, Ok(SessionStatus::Verified));
+    let sms: Vec<(i64, i64)> = crate::db::on_db!(&h.db, |db| sqlx::query_as(
+        "SELECT verified, earns FROM abuse_decisions WHERE session_id = $1 AND counted = 1"
+    )
+    .bind(id.as_str())
+    .fetch_all(db)
+    .await)
+    .unwrap();
+    assert_eq!(sms.len(), 1);
+    assert_eq!(sms[0].0, 0, "the SMS whose code was never entered counts as verified: {sms:?}");
 }
