@@ -82,6 +82,8 @@ struct Tally {
     refused: i64,
     /// The last one.
     last: Told,
+    /// The number it refused, as [`fingerprint`]: an offer of the app is for that number.
+    number: u64,
     /// The limit and mode it is held to: a session's site's, as of its last refusal (the
     /// session's site is known only once the session is read, which the memory avoids).
     limit: i64,
@@ -123,10 +125,12 @@ impl Table {
     }
 
     /// Counts a refusal of `key`; answers whether it has just reached its limit.
+    #[allow(clippy::too_many_arguments)]
     fn note(
         &mut self,
         key: &str,
         told: Told,
+        number: u64,
         limit: i64,
         mode: Mode,
         order: u64,
@@ -147,6 +151,7 @@ impl Table {
                     since: now,
                     refused: 0,
                     last: told,
+                    number,
                     limit,
                     mode,
                     order,
@@ -155,6 +160,7 @@ impl Table {
         };
         tally.refused += 1;
         tally.last = told;
+        tally.number = number;
         tally.limit = limit;
         tally.mode = mode;
         tally.order = order;
@@ -235,17 +241,33 @@ impl Refusals {
         let Some(holding) = holding else {
             return Recall::Ask;
         };
-        let told = own
-            .map(|own| own.last)
-            .filter(|told| told.stands(now))
-            .unwrap_or(Told {
+        // The session's own words, and its offer of the app only for the number it was made
+        // for (a resend's number is the session's); a network's, never its offer.
+        let told = match own.filter(|own| own.last.stands(now)) {
+            Some(own) => Told {
+                app_offered: own.last.app_offered
+                    && number.is_none_or(|number| fingerprint(number) == own.number),
+                ..own.last
+            },
+            None => Told {
                 app_offered: false,
                 ..holding.last
-            });
+            },
+        };
         Recall::Answer {
             refusal: told.refusal,
             retry_after_seconds: told.retry_at.map(|at| (at - now).max(1)),
             app_offered: told.app_offered,
+        }
+    }
+
+    /// Forgets the offer of the app told to `session`: the app was not there when asked for,
+    /// so its sends are answered from memory again, with the refusal.
+    pub fn withdraw_offer(&self, session: &str) {
+        if let Ok(mut tables) = self.tables.lock() {
+            if let Some(tally) = tables.sessions.tallies.get_mut(session) {
+                tally.last.app_offered = false;
+            }
         }
     }
 
@@ -270,10 +292,16 @@ impl Refusals {
         };
         tables.next += 1;
         let order = tables.next;
-        if tables
-            .sessions
-            .note(session, told, rule.per_session, rule.mode, order, now)
-        {
+        let number_print = fingerprint(number);
+        if tables.sessions.note(
+            session,
+            told,
+            number_print,
+            rule.per_session,
+            rule.mode,
+            order,
+            now,
+        ) {
             reached.push(RefusalLimit::Session(rule.mode));
         }
         let server = self.server;
@@ -284,6 +312,7 @@ impl Refusals {
             && tables.clients.note(
                 &client_key(client, number),
                 told,
+                number_print,
                 server.per_client_per_hour,
                 server.mode,
                 order,
@@ -294,6 +323,14 @@ impl Refusals {
         }
         reached
     }
+}
+
+/// A number as a session's tally keeps it: enough to tell it from another.
+fn fingerprint(number: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    number.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A client network's key for its refusals of one number.
@@ -510,6 +547,19 @@ mod tests {
             app_offered: true,
         };
         assert_eq!(memory.recall("s0", &client(1), Some(LANDLINE), NOW), app);
+        // A resend goes to the session's number: the offer stands; another number's does not.
+        assert_eq!(memory.recall("s0", &client(1), None, NOW), app);
+        assert_eq!(
+            memory.recall("s0", &client(1), Some("+493012345679"), NOW),
+            answer(Refusal::CannotSend, None)
+        );
+        // Withdrawn (the app was not there), the refusal is told without it.
+        memory.withdraw_offer("s0");
+        assert_eq!(
+            memory.recall("s0", &client(1), Some(LANDLINE), NOW),
+            answer(Refusal::CannotSend, None)
+        );
+        assert_eq!(memory.recall("s1", &client(1), Some(LANDLINE), NOW), app);
         // Another session held by the same client and number hears the refusal, not the offer
         // (its host user's app is another's).
         assert_eq!(

@@ -55,8 +55,9 @@ impl Flow {
             AuthResult::Verified => {
                 // The code was proven whatever happens to the session next, and recording it
                 // first leaves the webhook's worker no write of this step to wait behind.
-                // A test site's sessions never reached the guard.
-                if !site.test {
+                // A test site's sessions never reached the guard; an app's code proves
+                // nothing of the session's SMS, which were not entered.
+                if !site.test && !by_app {
                     self.guard
                         .verified_in_session(session.id.as_str(), self.clock.unix_seconds())
                         .await

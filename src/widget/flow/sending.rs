@@ -24,13 +24,16 @@ use crate::{
 
 impl Flow {
     /// Asks the abuse guard for a send to `phone`; a refusal comes back as what the visitor is
-    /// told, never which rule fired, and tells the site when it asked to be told.
+    /// told, never which rule fired (or the authenticator app, when the visitor has one: it is
+    /// looked at unless `app_looked` says it was, and is not there), and tells the site when it
+    /// asked to be told.
     pub(super) async fn guard_send(
         &self,
         session: &Session,
         site: &Site,
         phone: &PhoneNumber,
         client: &ClientNet,
+        app_looked: bool,
     ) -> Result<Recorded, FlowError> {
         let rules = self.rules(site)?;
         let attempt = send_attempt(session, site, &rules, phone, client);
@@ -61,7 +64,7 @@ impl Flow {
         let retry_after = reached.retry_after_seconds.unwrap_or(60);
         let now = self.clock.unix_seconds();
         // What still works: the visitor's authenticator app, when they have one.
-        let app_offered = self.app_ready(session, site, phone).await;
+        let app_offered = !app_looked && self.app_user(session, site, phone).await.is_some();
         let told = Told {
             refusal,
             retry_at: (refusal == Refusal::TryLater).then_some(now + retry_after),
@@ -71,27 +74,30 @@ impl Flow {
         Err(refused(refusal, retry_after, app_offered))
     }
 
-    /// Whether the visitor's authenticator app can give a code to `phone` with no SMS: the
+    /// The Verigator user whose authenticator app can give a code to `phone` with no SMS: the
     /// site allows apps, and the host user's Verigator user at that number has one confirmed.
     /// Whatever is not known (no user yet, another number, a server that does not say, an
-    /// error) is no, and the code is then held by the guard as an SMS.
-    async fn app_ready(&self, session: &Session, site: &Site, phone: &PhoneNumber) -> bool {
-        let Some(service) = site.verigator_service.filter(|_| site.allow_totp) else {
-            return false;
-        };
+    /// error) is none, and the code is then held by the guard as an SMS.
+    async fn app_user(
+        &self,
+        session: &Session,
+        site: &Site,
+        phone: &PhoneNumber,
+    ) -> Option<UserId> {
+        let service = site.verigator_service.filter(|_| site.allow_totp)?;
         let known = match self.sessions.known_host_user(session).await {
             Ok(Some(known)) if known.phone == phone.as_str() => known,
-            Ok(_) => return false,
+            Ok(_) => return None,
             Err(error) => {
                 tracing::warn!(site = %site.id, %error, "could not read the host user's Verigator user");
-                return false;
+                return None;
             }
         };
         match self.client(site).get_user(service, known.user).await {
-            Ok(user) => user.authenticator == Some(true),
+            Ok(user) => (user.authenticator == Some(true)).then_some(known.user),
             Err(error) => {
                 tracing::warn!(site = %site.id, %error, "could not ask Verigator whether the visitor has an authenticator app");
-                false
+                None
             }
         }
     }
@@ -186,18 +192,30 @@ impl Flow {
         if site.test {
             return self.send_test(step, site, phone, by_app).await;
         }
-        let by_app_only = by_app && self.app_ready(session, site, phone).await;
-        let recorded = if by_app_only {
-            None
-        } else {
-            // Again under the step's turn: a step that waited behind the refusal that reached
-            // a limit is answered as the ones after it, and writes no decision.
-            self.answer_from_memory(&session.id, client, Some(phone), false)?;
-            Some(self.guard_send(session, site, phone, client).await?)
+        let app_user = match by_app {
+            true => self.app_user(session, site, phone).await,
+            false => None,
+        };
+        if by_app && app_user.is_none() {
+            // No app after all (removed, or never there): the session's sends are answered
+            // from memory again, and told the refusal.
+            self.refusals.withdraw_offer(session.id.as_str());
+        }
+        let recorded = match app_user {
+            Some(_) => None,
+            None => {
+                // Again under the step's turn: a step that waited behind the refusal that
+                // reached a limit is answered as the ones after it, and writes no decision.
+                self.answer_from_memory(&session.id, client, Some(phone), false)?;
+                Some(
+                    self.guard_send(session, site, phone, client, by_app)
+                        .await?,
+                )
+            }
         };
         let mut fate = Fate::NotSent;
         let done = self
-            .send_allowed(step, site, phone, by_app, place, &mut fate)
+            .send_allowed(step, site, phone, by_app, app_user, place, &mut fate)
             .await;
         match (recorded, fate) {
             // No SMS left: an authenticator's code, or a send refused or never asked for.
@@ -260,13 +278,17 @@ impl Flow {
     /// The send itself, once allowed; `fate` tells what became of the code. The session
     /// first claims its host user, so that no other session's send interleaves and no two
     /// sessions create the host user's Verigator user, and gives the claim up whenever the
-    /// send does not happen.
+    /// send does not happen. A code the guard did not decide, for the app of `app_user`, goes
+    /// through that user only: should another session have replaced it meanwhile, a new one
+    /// would have no app, and Verigator would send an SMS no one decided.
+    #[allow(clippy::too_many_arguments)]
     async fn send_allowed(
         &self,
         step: &Step,
         site: &Site,
         phone: &PhoneNumber,
         by_app: bool,
+        app_user: Option<UserId>,
         place: &PagePlace,
         fate: &mut Fate,
     ) -> Result<(), FlowError> {
@@ -294,6 +316,18 @@ impl Flow {
                 // Another session of this host user is sending a code right now.
                 return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
             };
+            if app_user.is_some_and(|app| {
+                known
+                    .as_ref()
+                    .is_none_or(|known| known.user != app || known.phone != phone.as_str())
+            }) {
+                // Replaced since the look: the visitor asks again, and the guard decides.
+                self.sessions
+                    .release_sending(session, false)
+                    .await
+                    .map_err(internal)?;
+                return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS));
+            }
             let sent = self
                 .send_claimed(
                     session,
@@ -302,6 +336,7 @@ impl Flow {
                     phone,
                     known.as_ref(),
                     &request,
+                    app_user.is_none(),
                     fate,
                 )
                 .await;
@@ -334,6 +369,10 @@ impl Flow {
                 }
                 // The session moved on (expired) or the step's lease lapsed while the code went.
                 Ok(None) => return Err(FlowError::OutOfStep),
+                // The app's user is gone: the visitor asks again, and the guard decides.
+                Err(LinkError::Verigator(ClientError::NotFound(_))) if app_user.is_some() => {
+                    return Err(FlowError::TooSoon(BUSY_RETRY_SECONDS))
+                }
                 // The Verigator server no longer knows the site's service (deleted there):
                 // the site forgets it, and a new one is made, once.
                 Err(LinkError::Verigator(ClientError::NotFound(_))) if !service_lost => {
@@ -351,7 +390,7 @@ impl Flow {
     }
 
     /// Under the claim: the host user's Verigator user at `phone` (made again, once, when the
-    /// Verigator server no longer knows it), and the code sent through it.
+    /// Verigator server no longer knows it and `may_replace`), and the code sent through it.
     #[allow(clippy::too_many_arguments)]
     async fn send_claimed(
         &self,
@@ -361,11 +400,14 @@ impl Flow {
         phone: &PhoneNumber,
         known: Option<&KnownUser>,
         request: &InitiateAuth,
+        may_replace: bool,
         fate: &mut Fate,
     ) -> Result<(UserId, AuthMethod), LinkError> {
         let user = self.user(session, service, client, phone, known).await?;
         match noting_fate(client.initiate(service, user, request).await, fate) {
-            Err(ClientError::NotFound(_)) if known.is_some_and(|known| known.user == user) => {
+            Err(ClientError::NotFound(_))
+                if may_replace && known.is_some_and(|known| known.user == user) =>
+            {
                 let user = self.new_user(session, service, client, phone).await?;
                 Ok((
                     user,
@@ -494,13 +536,14 @@ impl Flow {
             return Err(FlowError::OutOfStep);
         };
         let by_app = by_app.unwrap_or(session.method == Some(AuthMethod::Totp));
-        // The site may ask for a longer wait than the Verigator server enforces; an app's
-        // code sends no SMS and need not wait.
+        // The site may ask for a longer wait than the Verigator server enforces. An app's
+        // code waits too: it costs no SMS, but each is a new challenge at Verigator (and the
+        // app shows its codes anyway).
         let resend_wait = self.resend_wait(site)?;
         let wait = session
             .code_sent_at
             .map_or(0, |sent| sent + resend_wait - self.clock.unix_seconds());
-        if wait > 0 && !(by_app && self.app_ready(session, site, &phone).await) {
+        if wait > 0 {
             return Err(FlowError::TooSoon(wait));
         }
         self.initiate(step, site, &phone, by_app, client, place)
