@@ -249,3 +249,76 @@ async fn all_networks_together_cannot_take_more_than_the_total() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The next HTTP/2 frame the server sends: its type and payload; `None` once it hangs up.
+async fn next_frame(stream: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
+    let read = async {
+        let mut head = [0u8; 9];
+        stream.read_exact(&mut head).await.ok()?;
+        let length = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+        let mut payload = vec![0u8; length];
+        stream.read_exact(&mut payload).await.ok()?;
+        Some((head[3], payload))
+    };
+    tokio::time::timeout(HANG_UP_BOUND, read)
+        .await
+        .expect("the server neither speaks nor hangs up")
+}
+
+/// HTTP/2 frame types (RFC 9113, 6).
+const SETTINGS: u8 = 4;
+const PING: u8 = 6;
+
+#[tokio::test]
+async fn an_h2c_server_advertises_its_stream_and_header_limits() {
+    let app = edge_app(|settings| {
+        let connections = &mut settings.server.connections;
+        connections.http2 = true;
+        connections.http2_max_streams = 7;
+        connections.http2_max_header_bytes = 4096;
+    })
+    .await;
+    let mut stream = connect_from(&app, Ipv4Addr::LOCALHOST).await;
+    stream
+        .write_all(&[H2_PREFACE, H2_SETTINGS].concat())
+        .await
+        .unwrap();
+    let (kind, payload) = next_frame(&mut stream)
+        .await
+        .expect("the server's settings");
+    assert_eq!(kind, SETTINGS);
+    let advertised: Vec<(u16, u32)> = payload
+        .chunks(6)
+        .map(|s| {
+            (
+                u16::from_be_bytes([s[0], s[1]]),
+                u32::from_be_bytes([s[2], s[3], s[4], s[5]]),
+            )
+        })
+        .collect();
+    // SETTINGS_MAX_CONCURRENT_STREAMS (3) and SETTINGS_MAX_HEADER_LIST_SIZE (6).
+    assert!(advertised.contains(&(3, 7)), "{advertised:?}");
+    assert!(advertised.contains(&(6, 4096)), "{advertised:?}");
+}
+
+#[tokio::test]
+async fn an_h2c_client_that_does_not_answer_pings_is_closed() {
+    let app = edge_app(|settings| {
+        let connections = &mut settings.server.connections;
+        connections.http2 = true;
+        // Only the keep-alive can close it here.
+        connections.first_request_seconds = 60;
+        connections.http2_keep_alive_seconds = 1;
+    })
+    .await;
+    let mut stream = connect_from(&app, Ipv4Addr::LOCALHOST).await;
+    stream
+        .write_all(&[H2_PREFACE, H2_SETTINGS].concat())
+        .await
+        .unwrap();
+    let mut pinged = false;
+    while let Some((kind, _)) = next_frame(&mut stream).await {
+        pinged |= kind == PING;
+    }
+    assert!(pinged, "closed without a ping");
+}
