@@ -114,7 +114,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let edge = Edge::new(
-        &settings.connections,
+        &edge::fit_to_open_files(&settings.connections),
         Duration::from_secs(settings.header_read_seconds),
         Duration::from_secs(settings.request_seconds),
         &settings.client_ip,

@@ -5,9 +5,11 @@
 
 mod caps;
 mod deadlines;
+mod open_files;
 
 pub use caps::{ConnectionCaps, RefusalLog, Refused};
 pub use deadlines::{drive, requests, Deadlines, GracefulClose};
+pub use open_files::fit_to_open_files;
 
 use crate::abuse::ClientIpSettings;
 use hyper::{body::Body, rt, service::HttpService};
@@ -32,8 +34,9 @@ pub struct ConnectionSettings {
     /// Connections one client network (an IPv4 address, an IPv6 /64) may hold at once; the
     /// trusted proxies of `[server.client-ip]` count in the total only.
     pub per_network: usize,
-    /// Connections the server holds at once; a new one over it is closed at once. Keep it
-    /// below the process's open-file limit (`ulimit -n`), less room for the database and files.
+    /// Connections the server holds at once; a new one over it is closed at once. At start the
+    /// server raises its open-file limit to the hard limit and lowers this to fit under it,
+    /// less a reserve for the database, files and outgoing calls (`fit_to_open_files`).
     pub total: usize,
     /// Plain HTTP/2 (h2c, prior knowledge) besides HTTP/1.1, for a proxy that forwards in it;
     /// browsers never speak it.
@@ -48,14 +51,14 @@ pub struct ConnectionSettings {
 }
 
 impl Default for ConnectionSettings {
-    /// 10 s to the first request, 60 s idle, 64 connections a network and 768 in all (under
-    /// the usual 1024 open files), HTTP/1.1 only.
+    /// 10 s to the first request, 60 s idle, 64 connections a network and 16384 in all (fitted
+    /// to the open-file limit at start: 896 under a limit of 1024), HTTP/1.1 only.
     fn default() -> Self {
         Self {
             first_request_seconds: 10,
             idle_seconds: 60,
             per_network: 64,
-            total: 768,
+            total: 16_384,
             http2: false,
             http2_max_streams: 100,
             http2_max_header_bytes: 16 * 1024,
