@@ -32,7 +32,9 @@ pub struct ConnectionSettings {
     /// `header-read-seconds` for its next request anyway).
     pub idle_seconds: u64,
     /// Connections one client network (an IPv4 address, an IPv6 /64) may hold at once; the
-    /// trusted proxies of `[server.client-ip]` count in the total only.
+    /// trusted proxies of `[server.client-ip]` count in the total only. It keeps one address
+    /// from taking the whole total, not an honest crowd out: a carrier's NAT puts thousands
+    /// of subscribers behind one IPv4 address, each browser opening up to 6 connections.
     pub per_network: usize,
     /// Connections the server holds at once; a new one over it is closed at once. At start the
     /// server raises its open-file limit to the hard limit and lowers this to fit under it,
@@ -51,13 +53,13 @@ pub struct ConnectionSettings {
 }
 
 impl Default for ConnectionSettings {
-    /// 10 s to the first request, 60 s idle, 64 connections a network and 16384 in all (fitted
+    /// 10 s to the first request, 60 s idle, 512 connections a network and 16384 in all (fitted
     /// to the open-file limit at start: 896 under a limit of 1024), HTTP/1.1 only.
     fn default() -> Self {
         Self {
             first_request_seconds: 10,
             idle_seconds: 60,
-            per_network: 64,
+            per_network: 512,
             total: 16_384,
             http2: false,
             http2_max_streams: 100,
@@ -171,5 +173,16 @@ mod tests {
             ..ConnectionSettings::default()
         };
         assert!(zero.validate().unwrap_err().contains("per-network"));
+    }
+
+    #[test]
+    fn one_network_cannot_take_the_whole_default_total_even_under_1024_open_files() {
+        let defaults = ConnectionSettings::default();
+        let total = open_files::total_within(defaults.total, Some(1024));
+        assert!(
+            defaults.per_network < total,
+            "{} of {total}",
+            defaults.per_network
+        );
     }
 }
