@@ -187,6 +187,16 @@ pub fn http_request(method: &str, route: &str, status: u16, took: Duration) {
     .record(took.as_secs_f64());
 }
 
+/// A new connection was closed at once, over `cap` (`per-network`, `total`).
+pub fn connection_refused(cap: &'static str) {
+    counter!("phone_verify_connections_refused_total", "cap" => cap).increment(1);
+}
+
+/// The server closed a connection for `reason` (`first-request`, `idle`, `stopping`).
+pub fn connection_closed(reason: &'static str) {
+    counter!("phone_verify_connections_closed_total", "reason" => reason).increment(1);
+}
+
 /// A call of the Verigator client ended in `outcome` (`ok`, or the error's kind).
 pub fn verigator_call(method: &str, outcome: &'static str) {
     counter!(

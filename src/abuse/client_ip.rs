@@ -88,7 +88,8 @@ impl ClientIpSettings {
         ClientNet::of(self.client(peer, &values))
     }
 
-    fn trusts(&self, address: IpAddr) -> bool {
+    /// Whether `address` is one of the trusted proxies.
+    pub fn trusts(&self, address: IpAddr) -> bool {
         let address = address.to_canonical();
         self.trusted_proxies
             .iter()

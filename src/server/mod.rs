@@ -5,6 +5,7 @@ mod bodies;
 mod caching;
 mod client_ip;
 mod config;
+mod edge;
 mod headers;
 pub mod precompress;
 mod request_metrics;
@@ -18,6 +19,7 @@ pub use config::{
     DatabaseSettings, ProductSettings, Settings, SmsProvider, SmsSettings, VerigatorSettings,
     ENV_SHORT_NAMES,
 };
+pub use edge::ConnectionSettings;
 pub use retention::{Pruned, Retention, RetentionSettings};
 pub use serve::ServerSettings;
 pub use startup::Application;

@@ -1,17 +1,18 @@
-//! The accept loop: the router on hyper, with the timeouts `axum::serve` does not set, so a
-//! slow or idle client cannot hold a connection as long as it likes.
+//! The accept loop: the router on hyper, with the timeouts `axum::serve` does not set and the
+//! edge's caps and deadlines (`edge/`), so that no client, slow, idle or numerous, holds
+//! connections as long as it likes.
 
-use crate::abuse::ClientIpSettings;
+use super::edge::{self, ConnectionSettings, Edge, RefusalLog, Refused};
+use crate::{abuse::ClientIpSettings, metrics};
 use axum::{body::Body, extract::ConnectInfo, Router};
 use hyper::{body::Incoming, Request};
-use hyper_util::{
-    rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::{conn::auto, graceful::GracefulShutdown},
-    service::TowerToHyperService,
-};
+use hyper_util::{rt::TokioIo, service::TowerToHyperService};
 use serde::{Deserialize, Serialize};
 use std::{future::Future, pin::pin, time::Duration};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::watch,
+};
 use tower::ServiceExt;
 
 /// `[server]`: the address the server is known by, who its clients are, and how long a client
@@ -36,6 +37,9 @@ pub struct ServerSettings {
     pub shutdown_grace_seconds: u64,
     /// `[server.client-ip]`: the client's address, behind a reverse proxy.
     pub client_ip: ClientIpSettings,
+    /// `[server.connections]`: how many connections, and how long one may go without a
+    /// request.
+    pub connections: ConnectionSettings,
 }
 
 impl Default for ServerSettings {
@@ -48,6 +52,7 @@ impl Default for ServerSettings {
             request_seconds: 30,
             shutdown_grace_seconds: 30,
             client_ip: ClientIpSettings::default(),
+            connections: ConnectionSettings::default(),
         }
     }
 }
@@ -82,7 +87,7 @@ impl ServerSettings {
                     .into(),
             );
         }
-        Ok(())
+        self.connections.validate()
     }
 }
 
@@ -97,21 +102,27 @@ fn without_nagle(stream: TcpStream) -> TcpStream {
     stream
 }
 
+/// How often, at most, refused connections are told to the log.
+const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(60);
+
 /// Serves `router` on `listener` until `shutdown` resolves, then lets the connections in
 /// flight finish (for at most the shutdown grace period).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    timeouts: &ServerSettings,
+    settings: &ServerSettings,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let graceful = GracefulShutdown::new();
+    let edge = Edge::new(
+        &edge::fit_to_open_files(&settings.connections),
+        Duration::from_secs(settings.header_read_seconds),
+        Duration::from_secs(settings.request_seconds),
+        &settings.client_ip,
+    );
+    // Every connection holds a receiver until it ends: the sender sees them all gone.
+    let (stop, stopping) = watch::channel(false);
+    let mut refusals = RefusalLog::new(REFUSAL_LOG_INTERVAL);
     let mut shutdown = pin!(shutdown);
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(timeouts.header_read_seconds));
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -125,34 +136,66 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = without_nagle(stream);
-        // The connection's address, for the handlers (`ConnectInfo`), as axum::serve gives it.
+        let admitted = match edge.caps.admit(peer.ip()) {
+            Ok(admitted) => admitted,
+            Err(refused) => {
+                // Closed unread: holding it, even for a while, is what the cap is there to refuse.
+                drop(stream);
+                refused_connection(&mut refusals, refused);
+                continue;
+            }
+        };
+        let (requests, activity) = edge::requests();
+        // The connection's address, for the handlers (`ConnectInfo`), as axum::serve gives it;
+        // each request counted for the connection's deadlines.
         let service = router
             .clone()
             .map_request(move |request: Request<Incoming>| {
                 let mut request = request.map(Body::new);
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
-            });
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            })
+            .map_future(move |answer| requests.track(answer));
+        let connection = edge
+            .builder
+            .serve_connection(
+                TokioIo::new(without_nagle(stream)),
+                TowerToHyperService::new(service),
+            )
             .into_owned();
-        let connection = graceful.watch(connection);
+        let driven = edge::drive(connection, activity, edge.deadlines, stopping.clone());
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            let (ended, closed) = driven.await;
+            drop(admitted);
+            if let Err(error) = ended {
                 tracing::debug!(%error, "connection ended with an error");
+            }
+            if let Some(closed) = closed {
+                metrics::connection_closed(closed.as_str());
             }
         });
     }
     drop(listener);
-    let drain = Duration::from_secs(timeouts.shutdown_grace_seconds);
-    if tokio::time::timeout(drain, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    drop(stopping);
+    let _ = stop.send(true);
+    let drain = Duration::from_secs(settings.shutdown_grace_seconds);
+    if tokio::time::timeout(drain, stop.closed()).await.is_err() {
         tracing::warn!("connections still open at shutdown were dropped");
     }
     Ok(())
+}
+
+/// Counts a refused connection, and tells the log at most once an interval (no address: a
+/// flood is not a list of visitors).
+fn refused_connection(refusals: &mut RefusalLog, refused: Refused) {
+    metrics::connection_refused(refused.as_str());
+    if let Some((per_network, total)) = refusals.refused(refused, std::time::Instant::now()) {
+        tracing::warn!(
+            per_network,
+            total,
+            "connections refused over the caps of [server.connections] since the last such line (at most one a minute)"
+        );
+    }
 }
 
 #[cfg(test)]

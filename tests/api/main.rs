@@ -5,6 +5,7 @@ mod abuse_guard;
 mod cli;
 mod config;
 mod deploy;
+mod edge;
 mod embed;
 mod fuzz;
 mod hang_ups;

@@ -1,0 +1,188 @@
+//! The server's edge: which connections it takes, and how long one may hold a place without a
+//! request. Without it, connections that never speak (silent, half an HTTP/2 preface, an
+//! HTTP/2 handshake and then nothing) stay open for ever, and a few thousand of them take every
+//! file descriptor of the process (issue 29).
+
+mod caps;
+mod deadlines;
+mod open_files;
+
+pub use caps::{ConnectionCaps, RefusalLog, Refused};
+pub use deadlines::{drive, requests, Deadlines, GracefulClose};
+pub use open_files::fit_to_open_files;
+
+use crate::abuse::ClientIpSettings;
+use hyper::{body::Body, rt, service::HttpService};
+use hyper_util::{
+    rt::{TokioExecutor, TokioTimer},
+    server::conn::auto::{self, HttpServerConnExec},
+};
+use serde::{Deserialize, Serialize};
+use std::{error::Error as StdError, pin::Pin, sync::Arc, time::Duration};
+
+/// `[server.connections]`: how many connections the server holds, how long one may go without
+/// a request, and whether plain HTTP/2 is spoken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields, default)]
+pub struct ConnectionSettings {
+    /// Seconds from a connection's accept to its first whole request head (HTTP/2's handshake
+    /// included); a connection without one is closed.
+    pub first_request_seconds: u64,
+    /// Seconds a connection may stay open with no request in flight (HTTP/1 waits at most
+    /// `header-read-seconds` for its next request anyway).
+    pub idle_seconds: u64,
+    /// Connections one client network (an IPv4 address, an IPv6 /64) may hold at once; the
+    /// trusted proxies of `[server.client-ip]` count in the total only. It keeps one address
+    /// from taking the whole total, not an honest crowd out: a carrier's NAT puts thousands
+    /// of subscribers behind one IPv4 address, each browser opening up to 6 connections.
+    pub per_network: usize,
+    /// Connections the server holds at once; a new one over it is closed at once. At start the
+    /// server raises its open-file limit to the hard limit and lowers this to fit under it,
+    /// less a reserve for the database, files and outgoing calls (`fit_to_open_files`).
+    pub total: usize,
+    /// Plain HTTP/2 (h2c, prior knowledge) besides HTTP/1.1, for a proxy that forwards in it;
+    /// browsers never speak it.
+    pub http2: bool,
+    /// HTTP/2: streams (requests) open at once on one connection.
+    pub http2_max_streams: u32,
+    /// HTTP/2: bytes of a request's header list.
+    pub http2_max_header_bytes: u32,
+    /// HTTP/2: seconds of silence before the server pings a connection, and then for its
+    /// answer; a connection that does not answer is closed.
+    pub http2_keep_alive_seconds: u64,
+}
+
+impl Default for ConnectionSettings {
+    /// 10 s to the first request, 60 s idle, 512 connections a network and 16384 in all (fitted
+    /// to the open-file limit at start: 896 under a limit of 1024), HTTP/1.1 only.
+    fn default() -> Self {
+        Self {
+            first_request_seconds: 10,
+            idle_seconds: 60,
+            per_network: 512,
+            total: 16_384,
+            http2: false,
+            http2_max_streams: 100,
+            http2_max_header_bytes: 16 * 1024,
+            http2_keep_alive_seconds: 20,
+        }
+    }
+}
+
+impl ConnectionSettings {
+    /// Every limit at least 1 (a zero would close every connection, or none).
+    pub fn validate(&self) -> Result<(), String> {
+        let limits = [
+            ("first-request-seconds", self.first_request_seconds),
+            ("idle-seconds", self.idle_seconds),
+            ("per-network", self.per_network as u64),
+            ("total", self.total as u64),
+            ("http2-max-streams", u64::from(self.http2_max_streams)),
+            (
+                "http2-max-header-bytes",
+                u64::from(self.http2_max_header_bytes),
+            ),
+            ("http2-keep-alive-seconds", self.http2_keep_alive_seconds),
+        ];
+        match limits.iter().find(|(_, value)| *value < 1) {
+            Some((name, _)) => Err(format!("server.connections: {name} must be at least 1")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The edge's limits, read once from the settings.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// The deadlines of each connection.
+    pub deadlines: Deadlines,
+    /// The connections held against their caps.
+    pub caps: Arc<ConnectionCaps>,
+    /// hyper's connection builder, with its protocols and their limits.
+    pub builder: auto::Builder<TokioExecutor>,
+}
+
+impl Edge {
+    /// The limits of `connections`, with `header_read` for HTTP/1's headers, `drain` for a
+    /// closing connection's last answers, and the proxies `client_ip` trusts.
+    pub fn new(
+        connections: &ConnectionSettings,
+        header_read: Duration,
+        drain: Duration,
+        client_ip: &ClientIpSettings,
+    ) -> Self {
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_read);
+        let keep_alive = Duration::from_secs(connections.http2_keep_alive_seconds);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(keep_alive)
+            .keep_alive_timeout(keep_alive)
+            .max_concurrent_streams(connections.http2_max_streams)
+            .max_header_list_size(connections.http2_max_header_bytes);
+        // HTTP/1 only skips protocol detection: a connection is read as HTTP/1 from its first
+        // byte, and an HTTP/2 preface is an HTTP/1 error.
+        let builder = if connections.http2 {
+            builder
+        } else {
+            builder.http1_only()
+        };
+        Self {
+            deadlines: Deadlines {
+                first_request: Duration::from_secs(connections.first_request_seconds),
+                idle: Duration::from_secs(connections.idle_seconds),
+                drain,
+            },
+            caps: ConnectionCaps::new(
+                connections.per_network,
+                connections.total,
+                client_ip.clone(),
+            ),
+            builder,
+        }
+    }
+}
+
+impl<I, S, E, B> GracefulClose for auto::Connection<'_, I, S, E>
+where
+    S: HttpService<hyper::body::Incoming, ResBody = B>,
+    S::Error: Into<Box<dyn StdError + Send + Sync>>,
+    I: rt::Read + rt::Write + Unpin,
+    B: Body + 'static,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+    E: HttpServerConnExec<S::Future, B>,
+{
+    fn graceful_close(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_sound_and_a_zero_limit_is_refused_by_name() {
+        assert_eq!(ConnectionSettings::default().validate(), Ok(()));
+        let zero = ConnectionSettings {
+            per_network: 0,
+            ..ConnectionSettings::default()
+        };
+        assert!(zero.validate().unwrap_err().contains("per-network"));
+    }
+
+    #[test]
+    fn one_network_cannot_take_the_whole_default_total_even_under_1024_open_files() {
+        let defaults = ConnectionSettings::default();
+        let total = open_files::total_within(defaults.total, Some(1024));
+        assert!(
+            defaults.per_network < total,
+            "{} of {total}",
+            defaults.per_network
+        );
+    }
+}
