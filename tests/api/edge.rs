@@ -265,6 +265,16 @@ async fn next_frame(stream: &mut TcpStream) -> Option<(u8, Vec<u8>)> {
         .expect("the server neither speaks nor hangs up")
 }
 
+/// A plain HTTP/2 client that has sent its preface and settings, and nothing else.
+async fn h2c_client(app: &TestApp) -> TcpStream {
+    let mut stream = connect_from(app, Ipv4Addr::LOCALHOST).await;
+    stream
+        .write_all(&[H2_PREFACE, H2_SETTINGS].concat())
+        .await
+        .unwrap();
+    stream
+}
+
 /// HTTP/2 frame types (RFC 9113, 6).
 const SETTINGS: u8 = 4;
 const PING: u8 = 6;
@@ -278,11 +288,7 @@ async fn an_h2c_server_advertises_its_stream_and_header_limits() {
         connections.http2_max_header_bytes = 4096;
     })
     .await;
-    let mut stream = connect_from(&app, Ipv4Addr::LOCALHOST).await;
-    stream
-        .write_all(&[H2_PREFACE, H2_SETTINGS].concat())
-        .await
-        .unwrap();
+    let mut stream = h2c_client(&app).await;
     let (kind, payload) = next_frame(&mut stream)
         .await
         .expect("the server's settings");
@@ -311,11 +317,7 @@ async fn an_h2c_client_that_does_not_answer_pings_is_closed() {
         connections.http2_keep_alive_seconds = 1;
     })
     .await;
-    let mut stream = connect_from(&app, Ipv4Addr::LOCALHOST).await;
-    stream
-        .write_all(&[H2_PREFACE, H2_SETTINGS].concat())
-        .await
-        .unwrap();
+    let mut stream = h2c_client(&app).await;
     let mut pinged = false;
     while let Some((kind, _)) = next_frame(&mut stream).await {
         pinged |= kind == PING;
