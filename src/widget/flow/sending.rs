@@ -192,9 +192,10 @@ impl Flow {
         if site.test {
             return self.send_test(step, site, phone, by_app).await;
         }
-        let app_user = match by_app {
-            true => self.app_user(session, site, phone).await,
-            false => None,
+        let app_user = if by_app {
+            self.app_user(session, site, phone).await
+        } else {
+            None
         };
         if by_app && app_user.is_none() {
             // No app after all (removed, or never there): the session's sends are answered
