@@ -36,7 +36,10 @@ pub async fn account_command(settings: &Settings, action: AccountAction) -> anyh
         .read_line(&mut password)
         .context("cannot read the password")?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned().into();
-    let accounts = Accounts::new(db::Db::connect(&settings.database.url).await?);
+    let accounts = Accounts::new(
+        db::Db::connect(&settings.database.url).await?,
+        settings.verigator.logins,
+    );
     let existed = accounts.exists(&username).await?;
     accounts
         .upsert(&username, &password, SystemClock.unix_seconds())

@@ -123,7 +123,7 @@ impl Application {
                     PinKey::random()
                 }
             };
-            let accounts = Arc::new(Accounts::new(db.clone()));
+            let accounts = Arc::new(Accounts::new(db.clone(), settings.verigator.logins));
             accounts
                 .upsert(
                     &settings.verigator.username,

@@ -90,12 +90,7 @@ impl From<VerigatorError> for ApiError {
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         // Causes are for the operator's log; the caller gets the safe message.
         error.log_cause();
-        let retry_after = match error {
-            VerigatorError::RateLimited {
-                retry_after_seconds,
-            } => Some(retry_after_seconds),
-            _ => None,
-        };
+        let retry_after = error.retry_after_seconds();
         Self {
             status,
             message: error.to_string(),

@@ -82,16 +82,22 @@ impl From<VerigatorError> for ClientError {
             VerigatorError::NotFound(_) => Self::NotFound(message),
             VerigatorError::Conflict(_) => Self::Conflict(message),
             VerigatorError::Invalid(_) => Self::InvalidData(message),
+            // As a client over HTTP sees them: a 429 with its Retry-After.
             VerigatorError::RateLimited {
+                retry_after_seconds,
+            }
+            | VerigatorError::LoginThrottled {
                 retry_after_seconds,
             } => Self::RateLimited {
                 retry_after_seconds: u64::try_from(retry_after_seconds).ok(),
                 message,
             },
-            VerigatorError::SmsFailed(_) | VerigatorError::Internal(_) => Self::Server {
-                status: error.status(),
-                message,
-            },
+            VerigatorError::Busy | VerigatorError::SmsFailed(_) | VerigatorError::Internal(_) => {
+                Self::Server {
+                    status: error.status(),
+                    message,
+                }
+            }
         }
     }
 }

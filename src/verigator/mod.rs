@@ -44,6 +44,17 @@ pub enum VerigatorError {
         /// Seconds until a send is allowed again.
         retry_after_seconds: i64,
     },
+    /// Too many failed logins from this network for now (429).
+    #[error(
+        "Too many failed logins from your network: try again in {retry_after_seconds} seconds"
+    )]
+    LoginThrottled {
+        /// Seconds until the network's window has passed.
+        retry_after_seconds: i64,
+    },
+    /// Too many password checks waiting (503): answered at once rather than queued.
+    #[error("The server is busy checking passwords: try again in a second")]
+    Busy,
     /// The SMS provider failed (502); the cause is logged, not shown.
     #[error("The SMS could not be sent; try again later")]
     SmsFailed(#[source] SmsError),
@@ -61,9 +72,24 @@ impl VerigatorError {
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::Invalid(_) => 422,
-            Self::RateLimited { .. } => 429,
+            Self::RateLimited { .. } | Self::LoginThrottled { .. } => 429,
+            Self::Busy => 503,
             Self::SmsFailed(_) => 502,
             Self::Internal(_) => 500,
+        }
+    }
+
+    /// Seconds the caller should wait before trying again (`Retry-After`), where it should.
+    pub fn retry_after_seconds(&self) -> Option<i64> {
+        match self {
+            Self::RateLimited {
+                retry_after_seconds,
+            }
+            | Self::LoginThrottled {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            Self::Busy => Some(1),
+            _ => None,
         }
     }
 

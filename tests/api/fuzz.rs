@@ -185,7 +185,7 @@ fn fuzz_service_auth_headers() {
         let db = phone_verify::db::Db::connect("sqlite::memory:")
             .await
             .unwrap();
-        let accounts = phone_verify::verigator::Accounts::new(db);
+        let accounts = phone_verify::verigator::Accounts::new(db, Default::default());
         accounts
             .upsert("acme", &"a-long-password".to_owned().into(), 0)
             .await

@@ -206,7 +206,7 @@ impl TestApp {
     pub async fn other_account(&self, username: &str) -> VerigatorClient {
         let password: SecretString = format!("password-of-{username}").into();
         let db = phone_verify::db::Db::connect(&self.db_url).await.unwrap();
-        Accounts::new(db)
+        Accounts::new(db, Default::default())
             .upsert(username, &password, 0)
             .await
             .unwrap();

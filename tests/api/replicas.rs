@@ -223,7 +223,7 @@ async fn a_send_waits_while_another_replica_decides_one() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn failed_logins_count_on_every_replica() {
-    use phone_verify::verigator::accounts::FAILURES_PER_CLIENT;
+    use phone_verify::verigator::accounts::LoginPolicy;
     let binary = Binary::new();
     let (a, b) = (replica(&binary), replica(&binary));
     let http = client();
@@ -236,10 +236,39 @@ async fn failed_logins_count_on_every_replica() {
             .header("x-service-auth", format!("widget:{password}"));
         async move { request.send().await.unwrap().status().as_u16() }
     };
-    for _ in 0..FAILURES_PER_CLIENT {
+    for _ in 0..LoginPolicy::default().failures_per_username_and_network {
         assert_eq!(call(&a, "a-wrong-password").await, 401);
     }
     // The other replica knows this client has failed too often: it waits there as well.
     assert_eq!(call(&b, "another-wrong-one").await, 429);
     assert_eq!(call(&a, "and-another-one").await, 429);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_network_known_on_one_replica_is_let_in_by_every_replica() {
+    let binary = Binary::new();
+    let (a, b) = (replica(&binary), replica(&binary));
+    let http = client();
+    let call = |server: &ServerProcess, credentials: String| {
+        let request = http
+            .get(format!(
+                "{}/v1/service/service/4d8e1c2a-0000-4000-8000-000000000000",
+                server.address
+            ))
+            .header("x-service-auth", credentials);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    let owner = || "widget:development-only-password".to_owned();
+    assert_eq!(
+        call(&a, owner()).await,
+        404,
+        "the owner logs in on one replica"
+    );
+    // Strangers at the owner's address fail at other names until the address waits.
+    for i in 0..10 {
+        assert_eq!(call(&a, format!("guess{i}:wrong")).await, 401);
+    }
+    assert_eq!(call(&b, "guess:wrong".into()).await, 429);
+    // The other replica has never checked the owner's password, and lets it in.
+    assert_eq!(call(&b, owner()).await, 404);
 }

@@ -16,7 +16,7 @@ use crate::{
     metrics::MetricsSettings,
     setting_formats::{password_redacted, redacted, redacted_option},
     sms::{MessenteSettings, TwilioSettings},
-    verigator::pin_code::PinPolicy,
+    verigator::{accounts::LoginPolicy, pin_code::PinPolicy},
     widget::WidgetSettings,
 };
 use anyhow::{bail, Context};
@@ -82,6 +82,9 @@ pub struct VerigatorSettings {
     /// PIN and send limits.
     #[serde(default)]
     pub pin: PinPolicy,
+    /// Failed-login throttles and the password-hashing budget of the embedded API.
+    #[serde(default)]
+    pub logins: LoginPolicy,
     /// Tests only: the widget calls the embedded API over HTTP at `/v1`, as it calls a remote
     /// one, so that the test suite can run every flow through both ways in.
     #[serde(skip)]
@@ -270,6 +273,10 @@ impl Settings {
     /// Refuses combinations that cannot work, and development defaults outside development.
     pub fn check(&self) -> anyhow::Result<()> {
         self.verigator.pin.validate().map_err(anyhow::Error::msg)?;
+        self.verigator
+            .logins
+            .validate()
+            .map_err(anyhow::Error::msg)?;
         self.abuse.validate()?;
         self.server.client_ip.validate()?;
         self.retention.validate().map_err(anyhow::Error::msg)?;

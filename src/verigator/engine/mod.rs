@@ -206,7 +206,7 @@ impl Verigator {
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
-        let logins = super::accounts::prune_login_failures(&self.db, now).await?;
+        let logins = super::accounts::throttle::prune(&self.db, now).await?;
         Ok(challenges + failures + logins)
     }
 

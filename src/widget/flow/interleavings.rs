@@ -198,7 +198,7 @@ impl World {
         let clock = ManualClock::at(START);
         let shared_clock: Arc<dyn Clock> = Arc::new(clock.clone());
         let guard = Guard::new(db.clone(), Rules::default());
-        let accounts = Arc::new(Accounts::new(db.clone()));
+        let accounts = Arc::new(Accounts::new(db.clone(), Default::default()));
         accounts
             .upsert("widget", &SecretString::from(WIDGET_PASSWORD), START)
             .await

@@ -1,0 +1,287 @@
+//! API accounts: `X-Service-Auth: username:password`, passwords stored as Argon2id hashes.
+
+pub mod hashing;
+pub mod throttle;
+
+use super::VerigatorError;
+use crate::abuse::ClientNet;
+use crate::db::Db;
+use hashing::{Busy, HashingPool, Lane};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use std::{collections::HashMap, sync::Mutex};
+use subtle::ConstantTimeEq;
+pub use throttle::LoginPolicy;
+use throttle::{Attempt, Throttle};
+
+/// The name of an authenticated account.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AccountName(String);
+
+impl AccountName {
+    /// The username.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A PHC hash (Argon2id, default parameters) of a password nobody has: an unknown username is
+/// checked against it, so that it takes as long as a known one.
+const DECOY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$zbfN0hSEr5K12NgOJQq4kA$F9ufdEUYPsmDJmE5w6E9f54Xkg53lrCGczVBFdVG1nM";
+
+/// How often a remembered login refreshes its network's place among the known ones.
+const REFRESH_KNOWN_SECONDS: i64 = 24 * 60 * 60;
+
+/// Checks credentials against the stored hashes.
+///
+/// Argon2 is slow on purpose (tens of milliseconds), too slow to run on every API call, so a
+/// successful check is remembered as a SHA-256 digest of the password together with the
+/// stored hash it matched: a changed hash (a new password, set by any process) misses at once.
+/// Argon2 runs on a fixed pool of threads ([`hashing`]); failed logins slow down the network
+/// that fails ([`throttle`]).
+pub struct Accounts {
+    db: Db,
+    policy: LoginPolicy,
+    throttle: Throttle,
+    hashing: HashingPool,
+    verified: Mutex<HashMap<String, (String, [u8; 32])>>,
+    /// In-process callers' passwords that did not match, with the hash they were checked
+    /// against: a misconfigured site costs one Argon2 run per stored hash, not one per call.
+    refused: Mutex<HashMap<String, (String, [u8; 32])>>,
+    /// When this process last recorded each (username, network) login as known.
+    recorded: Mutex<HashMap<(String, ClientNet), i64>>,
+}
+
+impl Accounts {
+    /// Accounts stored in `db`, their logins limited by `policy`.
+    pub fn new(db: Db, policy: LoginPolicy) -> Self {
+        Self {
+            throttle: Throttle::new(db.clone()),
+            hashing: HashingPool::new(policy.workers(), policy.hashing_queue),
+            db,
+            policy,
+            verified: Mutex::new(HashMap::new()),
+            refused: Mutex::new(HashMap::new()),
+            recorded: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Creates an account, or gives an existing one a new password.
+    pub async fn upsert(
+        &self,
+        username: &str,
+        password: &SecretString,
+        now: i64,
+    ) -> Result<(), VerigatorError> {
+        validate_username(username)?;
+        if password.expose_secret().len() < 12 {
+            return Err(VerigatorError::Invalid(
+                "a password has at least 12 characters".into(),
+            ));
+        }
+        let hash = self
+            .hashing
+            .hash(password.expose_secret().to_owned())
+            .await
+            .map_err(|Busy| VerigatorError::Busy)?
+            .ok_or_else(|| VerigatorError::Internal(anyhow::anyhow!("argon2 could not hash")))?;
+        crate::db::on_db!(&self.db, |db| {
+            sqlx::query(
+            "INSERT INTO verigator_accounts (username, password_hash, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(username)
+        .bind(hash)
+        .bind(now)
+        .execute(db).await.map(|done| done.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Whether an account of that name exists.
+    pub async fn exists(&self, username: &str) -> Result<bool, VerigatorError> {
+        let found: Option<(String,)> = crate::db::on_db!(&self.db, |db| sqlx::query_as(
+            "SELECT username FROM verigator_accounts WHERE username = $1"
+        )
+        .bind(username)
+        .fetch_optional(db)
+        .await)?;
+        Ok(found.is_some())
+    }
+
+    /// Checks an `X-Service-Auth` header value (`username:password`, split at the first colon)
+    /// from `client` at `now`.
+    pub async fn authenticate(
+        &self,
+        header: Option<&str>,
+        client: &ClientNet,
+        now: i64,
+    ) -> Result<AccountName, VerigatorError> {
+        let header = header.ok_or(VerigatorError::Unauthenticated)?;
+        let (username, password) = header
+            .split_once(':')
+            .ok_or(VerigatorError::Unauthenticated)?;
+        let stored = self.stored_hash(username).await?;
+        let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
+        if let Some(hash) = &stored {
+            if remembered(&self.verified, username, hash, &digest) {
+                self.refresh_known(username, client, now).await?;
+                return Ok(AccountName(username.to_owned()));
+            }
+        }
+        // Only now the throttle: the password that last matched this very hash passed above,
+        // so failures lock out no one who knows it, whatever the network.
+        let known = self.throttle.is_known(username, client, now).await?;
+        let place = self
+            .hashing
+            .reserve(if known { Lane::Known } else { Lane::Stranger })
+            .map_err(|Busy| VerigatorError::Busy)?;
+        let attempt = Attempt::new(&self.policy, username, client, known);
+        if let Some(retry_after_seconds) = self.throttle.count(&attempt, now).await? {
+            return Err(VerigatorError::LoginThrottled {
+                retry_after_seconds,
+            });
+        }
+        let exists = stored.is_some();
+        let hash = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
+        let matches = place
+            .verify(hash.clone(), password.to_owned())
+            .await
+            .map_err(|Busy| VerigatorError::Busy)?;
+        if !(exists && matches) {
+            return Err(VerigatorError::Unauthenticated);
+        }
+        self.throttle.take_back(&attempt).await?;
+        self.verified
+            .lock()
+            .expect("not poisoned")
+            .insert(username.to_owned(), (hash, digest));
+        self.throttle.remember(username, client, now).await?;
+        self.recorded
+            .lock()
+            .expect("not poisoned")
+            .insert((username.to_owned(), client.clone()), now);
+        Ok(AccountName(username.to_owned()))
+    }
+
+    /// Keeps a network that logs in with a remembered password known (a long-running process
+    /// checks its password once), recording it at most once a day.
+    async fn refresh_known(
+        &self,
+        username: &str,
+        client: &ClientNet,
+        now: i64,
+    ) -> Result<(), VerigatorError> {
+        let key = (username.to_owned(), client.clone());
+        let due = self
+            .recorded
+            .lock()
+            .expect("not poisoned")
+            .get(&key)
+            .is_none_or(|at| now - at >= REFRESH_KNOWN_SECONDS);
+        if due {
+            self.throttle.remember(username, client, now).await?;
+            self.recorded.lock().expect("not poisoned").insert(key, now);
+        }
+        Ok(())
+    }
+
+    /// Checks the credentials of a caller in this process (the widget's, from a site's
+    /// settings): as [`Accounts::authenticate`], but without the failed-login throttle, which
+    /// stops network clients guessing. Here it would let anyone's wrong guesses at the
+    /// widget's username lock the widget out whenever this process has not yet seen its
+    /// password match (after every start).
+    pub async fn authenticate_in_process(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<AccountName, VerigatorError> {
+        let hash = self
+            .stored_hash(username)
+            .await?
+            .ok_or(VerigatorError::Unauthenticated)?;
+        let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
+        if remembered(&self.verified, username, &hash, &digest) {
+            return Ok(AccountName(username.to_owned()));
+        }
+        if remembered(&self.refused, username, &hash, &digest) {
+            return Err(VerigatorError::Unauthenticated);
+        }
+        let matches = self
+            .hashing
+            .verify(Lane::Known, hash.clone(), password.to_owned())
+            .await
+            .map_err(|Busy| VerigatorError::Busy)?;
+        let memory = if matches {
+            &self.verified
+        } else {
+            &self.refused
+        };
+        memory
+            .lock()
+            .expect("not poisoned")
+            .insert(username.to_owned(), (hash, digest));
+        if matches {
+            Ok(AccountName(username.to_owned()))
+        } else {
+            Err(VerigatorError::Unauthenticated)
+        }
+    }
+
+    async fn stored_hash(&self, username: &str) -> Result<Option<String>, VerigatorError> {
+        Ok(crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
+            "SELECT password_hash FROM verigator_accounts WHERE username = $1"
+        )
+        .bind(username)
+        .fetch_optional(db)
+        .await)?)
+    }
+}
+
+/// Whether `memory` holds this password (its digest) as checked against `hash`, the
+/// username's stored hash now (a new password, set by any process, misses at once).
+fn remembered(
+    memory: &Mutex<HashMap<String, (String, [u8; 32])>>,
+    username: &str,
+    hash: &str,
+    digest: &[u8; 32],
+) -> bool {
+    memory
+        .lock()
+        .expect("not poisoned")
+        .get(username)
+        .is_some_and(|(known_hash, known)| known_hash == hash && bool::from(known.ct_eq(digest)))
+}
+
+fn validate_username(username: &str) -> Result<(), VerigatorError> {
+    let ok = !username.is_empty()
+        && username.len() <= 64
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err(VerigatorError::Invalid(
+            "a username has 1 to 64 letters, digits, dots, dashes or underscores".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use argon2::{password_hash::PasswordHash, Params};
+
+    #[test]
+    fn the_decoy_costs_what_a_new_password_costs() {
+        let decoy = PasswordHash::new(DECOY_HASH).unwrap();
+        assert_eq!(decoy.algorithm, argon2::ARGON2ID_IDENT);
+        let (params, new) = (Params::try_from(&decoy).unwrap(), Params::default());
+        assert_eq!(
+            (params.m_cost(), params.t_cost(), params.p_cost()),
+            (new.m_cost(), new.t_cost(), new.p_cost())
+        );
+    }
+}
