@@ -26,6 +26,8 @@ pub mod health;
 #[cfg(all(test, feature = "ssr"))]
 mod interleave;
 #[cfg(feature = "ssr")]
+pub mod log_limit;
+#[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -192,6 +192,12 @@ pub fn connection_refused(cap: &'static str) {
     counter!("phone_verify_connections_refused_total", "cap" => cap).increment(1);
 }
 
+/// A `/v1` login was answered 503 at once: the password checks' queue for `lane` (`known`,
+/// `stranger`) was full.
+pub fn password_check_refused(lane: &'static str) {
+    counter!("phone_verify_password_checks_refused_total", "lane" => lane).increment(1);
+}
+
 /// The server closed a connection for `reason` (`first-request`, `idle`, `stopping`).
 pub fn connection_closed(reason: &'static str) {
     counter!("phone_verify_connections_closed_total", "reason" => reason).increment(1);

@@ -2,7 +2,8 @@
 //! edge's caps and deadlines (`edge/`), so that no client, slow, idle or numerous, holds
 //! connections as long as it likes.
 
-use super::edge::{self, ConnectionSettings, Edge, RefusalLog, Refused};
+use super::edge::{self, ConnectionSettings, Edge, Refused};
+use crate::log_limit::LogLimit;
 use crate::{abuse::ClientIpSettings, metrics};
 use axum::{body::Body, extract::ConnectInfo, Router};
 use hyper::{body::Incoming, Request};
@@ -121,7 +122,7 @@ pub async fn serve(
     );
     // Every connection holds a receiver until it ends: the sender sees them all gone.
     let (stop, stopping) = watch::channel(false);
-    let mut refusals = RefusalLog::new(REFUSAL_LOG_INTERVAL);
+    let mut refusals = LogLimit::<2>::new(REFUSAL_LOG_INTERVAL);
     let mut shutdown = pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -187,9 +188,9 @@ pub async fn serve(
 
 /// Counts a refused connection, and tells the log at most once an interval (no address: a
 /// flood is not a list of visitors).
-fn refused_connection(refusals: &mut RefusalLog, refused: Refused) {
+fn refused_connection(refusals: &mut LogLimit<2>, refused: Refused) {
     metrics::connection_refused(refused.as_str());
-    if let Some((per_network, total)) = refusals.refused(refused, std::time::Instant::now()) {
+    if let Some([per_network, total]) = refusals.count(refused.index(), std::time::Instant::now()) {
         tracing::warn!(
             per_network,
             total,

@@ -39,7 +39,7 @@ use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
     timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
-    trace::TraceLayer,
+    trace::{DefaultOnFailure, TraceLayer},
 };
 
 /// How often the webhook worker looks for due deliveries.
@@ -351,7 +351,13 @@ fn router(
         StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(timeouts.request_seconds),
     ))
-    .layer(TraceLayer::new_for_http().make_span_with(request_span))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            // A failure's cause is logged once, where it is known; a line for each 5xx on top
+            // would let a flood of refused requests (503 at once) flood the log.
+            .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+    )
     .layer(axum::middleware::from_fn(count_requests))
     .with_state(state)
 }

@@ -7,7 +7,6 @@ use std::{
     collections::HashMap,
     net::IpAddr,
     sync::{Arc, Mutex, PoisonError},
-    time::{Duration, Instant},
 };
 
 /// Which cap a new connection was over.
@@ -20,6 +19,11 @@ pub enum Refused {
 }
 
 impl Refused {
+    /// Its place in a [`crate::log_limit::LogLimit`]'s counts.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The cap's name, as the metrics label it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -117,43 +121,6 @@ impl Drop for Admitted {
     }
 }
 
-/// Refused connections, told to the log at most once an interval: a flood of them is one
-/// line a minute, never a line each.
-#[derive(Debug)]
-pub struct RefusalLog {
-    interval: Duration,
-    last: Option<Instant>,
-    /// Refused since the last line: over the per-network cap, over the total.
-    unlogged: (u64, u64),
-}
-
-impl RefusalLog {
-    /// At most a line every `interval`.
-    pub fn new(interval: Duration) -> Self {
-        Self {
-            interval,
-            last: None,
-            unlogged: (0, 0),
-        }
-    }
-
-    /// Counts a refusal at `now`; answers the counts to log (per network, total), with this
-    /// one, when a line is due.
-    pub fn refused(&mut self, refused: Refused, now: Instant) -> Option<(u64, u64)> {
-        match refused {
-            Refused::Network => self.unlogged.0 += 1,
-            Refused::Total => self.unlogged.1 += 1,
-        }
-        let due = self
-            .last
-            .is_none_or(|last| now.duration_since(last) >= self.interval);
-        due.then(|| {
-            self.last = Some(now);
-            std::mem::take(&mut self.unlogged)
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,24 +165,5 @@ mod tests {
         drop(direct);
         assert_eq!(caps.held(), 0);
         assert!(caps.held.lock().unwrap().by_network.is_empty());
-    }
-
-    #[test]
-    fn a_flood_of_refusals_is_one_line_an_interval_with_its_count() {
-        let mut log = RefusalLog::new(Duration::from_secs(60));
-        let start = Instant::now();
-        assert_eq!(log.refused(Refused::Network, start), Some((1, 0)));
-        for second in 1..60 {
-            let now = start + Duration::from_secs(second);
-            assert_eq!(log.refused(Refused::Total, now), None);
-        }
-        assert_eq!(
-            log.refused(Refused::Network, start + Duration::from_secs(60)),
-            Some((1, 59))
-        );
-        assert_eq!(
-            log.refused(Refused::Network, start + Duration::from_secs(61)),
-            None
-        );
     }
 }

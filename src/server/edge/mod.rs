@@ -7,7 +7,7 @@ mod caps;
 mod deadlines;
 mod open_files;
 
-pub use caps::{ConnectionCaps, RefusalLog, Refused};
+pub use caps::{ConnectionCaps, Refused};
 pub use deadlines::{drive, requests, Deadlines, GracefulClose};
 pub use open_files::fit_to_open_files;
 

@@ -6,10 +6,15 @@ pub mod throttle;
 use super::VerigatorError;
 use crate::abuse::ClientNet;
 use crate::db::Db;
+use crate::log_limit::LogLimit;
 use hashing::{Busy, HashingPool, Lane};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, sync::Mutex};
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 use subtle::ConstantTimeEq;
 pub use throttle::LoginPolicy;
 use throttle::{Attempt, Throttle};
@@ -30,7 +35,8 @@ impl AccountName {
 const DECOY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$zbfN0hSEr5K12NgOJQq4kA$F9ufdEUYPsmDJmE5w6E9f54Xkg53lrCGczVBFdVG1nM";
 
-/// How often a remembered login refreshes its network's place among the known ones.
+/// How often a login with a remembered password records its network as known again (a
+/// long-running process checks a password once).
 const REFRESH_KNOWN_SECONDS: i64 = 24 * 60 * 60;
 
 /// Checks credentials against the stored hashes.
@@ -49,8 +55,8 @@ pub struct Accounts {
     /// In-process callers' passwords that did not match, with the hash they were checked
     /// against: a misconfigured site costs one Argon2 run per stored hash, not one per call.
     refused: Mutex<HashMap<String, (String, [u8; 32])>>,
-    /// When this process last recorded each (username, network) login as known.
-    recorded: Mutex<HashMap<(String, ClientNet), i64>>,
+    /// Logins answered busy, told to the log at most once a minute.
+    busy_log: Mutex<LogLimit<2>>,
 }
 
 impl Accounts {
@@ -63,7 +69,7 @@ impl Accounts {
             policy,
             verified: Mutex::new(HashMap::new()),
             refused: Mutex::new(HashMap::new()),
-            recorded: Mutex::new(HashMap::new()),
+            busy_log: Mutex::new(LogLimit::new(Duration::from_secs(60))),
         }
     }
 
@@ -92,10 +98,17 @@ impl Accounts {
              ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash",
         )
         .bind(username)
-        .bind(hash)
+        .bind(&hash)
         .bind(now)
         .execute(db).await.map(|done| done.rows_affected())
         })?;
+        // This process knows the password matches the hash it just stored: the widget's own
+        // account, set at start-up, needs no check of its own.
+        let digest: [u8; 32] = Sha256::digest(password.expose_secret().as_bytes()).into();
+        self.verified
+            .lock()
+            .expect("not poisoned")
+            .insert(username.to_owned(), (hash, digest));
         Ok(())
     }
 
@@ -122,21 +135,30 @@ impl Accounts {
         let (username, password) = header
             .split_once(':')
             .ok_or(VerigatorError::Unauthenticated)?;
-        let stored = self.stored_hash(username).await?;
         let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
-        if let Some(hash) = &stored {
-            if remembered(&self.verified, username, hash, &digest) {
-                self.refresh_known(username, client, now).await?;
+        let known_since = self.throttle.known_since(username, client, now).await?;
+        // A password this process has seen match passes if the stored hash is still the one
+        // it matched (a new password, set by any process, misses at once): failures lock out
+        // no one who knows it, whatever the network.
+        let mut stored = None;
+        if let Some(matched) = self.verified_hash(username, &digest) {
+            let hash = self.stored_hash(username).await?;
+            if hash.as_ref() == Some(&matched) {
+                if known_since.is_none_or(|at| now - at >= REFRESH_KNOWN_SECONDS) {
+                    self.throttle.remember(username, client, now).await?;
+                }
                 return Ok(AccountName(username.to_owned()));
             }
+            stored = Some(hash);
         }
-        // Only now the throttle: the password that last matched this very hash passed above,
-        // so failures lock out no one who knows it, whatever the network.
-        let known = self.throttle.is_known(username, client, now).await?;
-        let place = self
-            .hashing
-            .reserve(if known { Lane::Known } else { Lane::Stranger })
-            .map_err(|Busy| VerigatorError::Busy)?;
+        // A full queue answers before any query: a flood of logins costs little each.
+        let known = known_since.is_some();
+        let lane = if known { Lane::Known } else { Lane::Stranger };
+        let place = self.hashing.reserve(lane).map_err(|Busy| self.busy(lane))?;
+        let stored = match stored {
+            Some(hash) => hash,
+            None => self.stored_hash(username).await?,
+        };
         let attempt = Attempt::new(&self.policy, username, client, known);
         if let Some(retry_after_seconds) = self.throttle.count(&attempt, now).await? {
             return Err(VerigatorError::LoginThrottled {
@@ -148,7 +170,7 @@ impl Accounts {
         let matches = place
             .verify(hash.clone(), password.to_owned())
             .await
-            .map_err(|Busy| VerigatorError::Busy)?;
+            .map_err(|Busy| self.busy(lane))?;
         if !(exists && matches) {
             return Err(VerigatorError::Unauthenticated);
         }
@@ -158,33 +180,36 @@ impl Accounts {
             .expect("not poisoned")
             .insert(username.to_owned(), (hash, digest));
         self.throttle.remember(username, client, now).await?;
-        self.recorded
-            .lock()
-            .expect("not poisoned")
-            .insert((username.to_owned(), client.clone()), now);
         Ok(AccountName(username.to_owned()))
     }
 
-    /// Keeps a network that logs in with a remembered password known (a long-running process
-    /// checks its password once), recording it at most once a day.
-    async fn refresh_known(
-        &self,
-        username: &str,
-        client: &ClientNet,
-        now: i64,
-    ) -> Result<(), VerigatorError> {
-        let key = (username.to_owned(), client.clone());
+    /// A login refused because `lane`'s queue is full: counted, and told to the log at most
+    /// once a minute (a flood is not a line a login).
+    fn busy(&self, lane: Lane) -> VerigatorError {
+        crate::metrics::password_check_refused(lane.as_str());
         let due = self
-            .recorded
+            .busy_log
             .lock()
             .expect("not poisoned")
-            .get(&key)
-            .is_none_or(|at| now - at >= REFRESH_KNOWN_SECONDS);
-        if due {
-            self.throttle.remember(username, client, now).await?;
-            self.recorded.lock().expect("not poisoned").insert(key, now);
+            .count(lane.index(), Instant::now());
+        if let Some([known, stranger]) = due {
+            tracing::warn!(
+                known,
+                stranger,
+                "logins answered 503: their queue of password checks was full (at most one such line a minute)"
+            );
         }
-        Ok(())
+        VerigatorError::Busy
+    }
+
+    /// The stored hash a password with this digest last matched for `username`, if any.
+    fn verified_hash(&self, username: &str, digest: &[u8; 32]) -> Option<String> {
+        self.verified
+            .lock()
+            .expect("not poisoned")
+            .get(username)
+            .filter(|(_, known)| bool::from(known.ct_eq(digest)))
+            .map(|(hash, _)| hash.clone())
     }
 
     /// Checks the credentials of a caller in this process (the widget's, from a site's

@@ -8,6 +8,11 @@
 use crate::abuse::ClientNet;
 use crate::db::Db;
 use serde::{Deserialize, Serialize};
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 /// The window failures are counted in, in seconds.
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
@@ -87,34 +92,72 @@ impl Attempt {
     }
 }
 
+/// How often the networks known to each username are read again from the database.
+const KNOWN_RELOAD: Duration = Duration::from_secs(60);
+
 /// The failed-login counts and the networks known to each username.
 pub struct Throttle {
     db: Db,
+    known: Mutex<KnownNetworks>,
+}
+
+/// The table of known networks as last read, with this process's own logins since.
+#[derive(Default)]
+struct KnownNetworks {
+    /// (username, client network) → last login.
+    networks: HashMap<(String, String), i64>,
+    loaded: Option<Instant>,
 }
 
 impl Throttle {
     /// Counts and networks stored in `db`.
     pub fn new(db: Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            known: Mutex::default(),
+        }
     }
 
-    /// Whether `client` has logged in to `username` within [`KNOWN_NETWORK_SECONDS`].
-    pub async fn is_known(
+    /// The time `client` last logged in to `username`, if within [`KNOWN_NETWORK_SECONDS`]:
+    /// from memory, the table read again at most every [`KNOWN_RELOAD`] (so that a login
+    /// answered 503 costs no database query, and a network known on another replica is known
+    /// here within that time).
+    pub async fn known_since(
         &self,
         username: &str,
         client: &ClientNet,
         now: i64,
-    ) -> Result<bool, sqlx::Error> {
-        let found: Option<i64> = crate::db::on_db!(self.db.read(), |db| sqlx::query_scalar(
-            "SELECT last_login_at FROM verigator_login_networks \
-             WHERE username = $1 AND client_net = $2 AND last_login_at > $3"
-        )
-        .bind(username)
-        .bind(client.as_str())
-        .bind(now - KNOWN_NETWORK_SECONDS)
-        .fetch_optional(db)
-        .await)?;
-        Ok(found.is_some())
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let stale = {
+            let mut known = self.known.lock().expect("not poisoned");
+            let stale = known.loaded.is_none_or(|at| at.elapsed() >= KNOWN_RELOAD);
+            if stale {
+                // Claimed: concurrent logins read the old map meanwhile, not the table.
+                known.loaded = Some(Instant::now());
+            }
+            stale
+        };
+        if stale {
+            let rows: Vec<(String, String, i64)> =
+                crate::db::on_db!(self.db.read(), |db| sqlx::query_as(
+                    "SELECT username, client_net, last_login_at FROM verigator_login_networks \
+                     WHERE last_login_at > $1"
+                )
+                .bind(now - KNOWN_NETWORK_SECONDS)
+                .fetch_all(db)
+                .await)?;
+            let mut known = self.known.lock().expect("not poisoned");
+            for (username, client, at) in rows {
+                let entry = known.networks.entry((username, client)).or_insert(at);
+                *entry = (*entry).max(at);
+            }
+        }
+        let known = self.known.lock().expect("not poisoned");
+        Ok(known
+            .networks
+            .get(&(username.to_owned(), client.as_str().to_owned()))
+            .copied()
+            .filter(|at| *at > now - KNOWN_NETWORK_SECONDS))
     }
 
     /// Records that `client` logged in to `username` at `now`.
@@ -135,6 +178,11 @@ impl Throttle {
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
+        self.known
+            .lock()
+            .expect("not poisoned")
+            .networks
+            .insert((username.to_owned(), client.as_str().to_owned()), now);
         Ok(())
     }
 
