@@ -21,24 +21,22 @@
 //! `PHONE_VERIFY_BENCH_AT="32"` runs only those numbers of clients at a time.
 
 use phone_verify::{
-    callbacks::verify_webhook,
-    db::{Db, SqlitePools},
     sites::SigningSecret,
     verigator::{wire::AuthMethod, VerigatorClient},
 };
 use std::{
     collections::HashMap,
-    path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
+    path::Path,
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
     },
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 use support::{
-    flow::{cpu_seconds_of_pid, Visitors, CALLBACK},
+    flow::{Visitors, CALLBACK},
     median,
+    server::{builds, percentile, unix_now, Build, Host, ServerProcess},
 };
 
 mod support;
@@ -143,13 +141,6 @@ async fn main() {
     }
 }
 
-/// A server to measure: a label, its binary, and parameters for its database URL.
-struct Build {
-    label: String,
-    binary: PathBuf,
-    database_query: String,
-}
-
 /// The numbers of clients at a time to run: `PHONE_VERIFY_BENCH_AT` (`8 32`), else
 /// [`CONCURRENCY`].
 fn concurrencies() -> Vec<usize> {
@@ -159,31 +150,6 @@ fn concurrencies() -> Vec<usize> {
             .map(|n| n.parse().expect("PHONE_VERIFY_BENCH_AT holds numbers"))
             .collect(),
         _ => CONCURRENCY.to_vec(),
-    }
-}
-
-/// The builds to compare: `PHONE_VERIFY_BENCH_BUILDS` (`label=path[,?query] …`), else this one.
-fn builds() -> Vec<Build> {
-    match std::env::var("PHONE_VERIFY_BENCH_BUILDS") {
-        Ok(list) if !list.trim().is_empty() => list
-            .split_whitespace()
-            .map(|entry| {
-                let (label, rest) = entry
-                    .split_once('=')
-                    .expect("PHONE_VERIFY_BENCH_BUILDS holds label=path entries");
-                let (path, query) = rest.split_once(',').unwrap_or((rest, ""));
-                Build {
-                    label: label.to_owned(),
-                    binary: PathBuf::from(path),
-                    database_query: query.to_owned(),
-                }
-            })
-            .collect(),
-        _ => vec![Build {
-            label: "this".into(),
-            binary: env!("CARGO_BIN_EXE_phone-verify").into(),
-            database_query: String::new(),
-        }],
     }
 }
 
@@ -201,117 +167,10 @@ struct Sample {
     webhooks: Vec<f64>,
 }
 
-/// The `p`th percentile of `values`.
-fn percentile(values: &[f64], p: usize) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
-}
-
-/// Seconds since the Unix epoch, as the signed URL's `ts` says.
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs() as i64
-}
-
-/// A signed webhook as the host received it.
-struct Arrival {
-    at: Instant,
-    headers: HashMap<String, String>,
-    body: axum::body::Bytes,
-}
-
-/// The host's webhook endpoint: keeps every arrival by the visitor it names.
-struct Host {
-    url: String,
-    arrivals: Arc<Mutex<HashMap<String, Arrival>>>,
-}
-
-impl Host {
-    /// The host on a thread and runtime of its own: the visitors' clients, busy on this
-    /// process's runtime, must not delay its answers or the times it records.
-    fn start() -> Self {
-        let arrivals: Arc<Mutex<HashMap<String, Arrival>>> = Arc::default();
-        let kept = arrivals.clone();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
-        let app = axum::Router::new().route(
-            "/hooks",
-            axum::routing::post(
-                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
-                    let at = Instant::now();
-                    let kept = kept.clone();
-                    async move {
-                        let event: serde_json::Value =
-                            serde_json::from_slice(&body).expect("a JSON webhook");
-                        let user = event["data"]["user"].as_str().expect("a user").to_owned();
-                        let headers = headers
-                            .iter()
-                            .map(|(name, value)| {
-                                (name.to_string(), value.to_str().unwrap_or("").to_owned())
-                            })
-                            .collect();
-                        kept.lock()
-                            .unwrap()
-                            .insert(user, Arrival { at, headers, body });
-                        "ok"
-                    }
-                },
-            ),
-        );
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap()
-            })
-        });
-        Self { url, arrivals }
-    }
-
-    /// Waits for the webhook of each of `users`; checks its signature with `secret`. Answers
-    /// their arrival times.
-    async fn await_all(&self, users: &[String], secret: &SigningSecret) -> Vec<Instant> {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            {
-                let arrivals = self.arrivals.lock().unwrap();
-                if users.iter().all(|user| arrivals.contains_key(user)) {
-                    return users
-                        .iter()
-                        .map(|user| {
-                            let arrival = &arrivals[user];
-                            verify_webhook(
-                                secret,
-                                |name| arrival.headers.get(name).map(String::as_str),
-                                &arrival.body,
-                                unix_now(),
-                            )
-                            .expect("a webhook signed with the site's secret");
-                            arrival.at
-                        })
-                        .collect();
-                }
-            }
-            assert!(Instant::now() < deadline, "webhooks missing after 30 s");
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
-    }
-}
-
-/// One build's server process, with its own database file.
+/// One build's server process, with its own database file, and the clients that drive it.
 struct Server {
+    process: ServerProcess,
     label: String,
-    binary: PathBuf,
-    child: Child,
-    base: String,
-    env: Vec<(String, String)>,
     webhook_url: String,
     visitors: Arc<Visitors>,
     /// The embedded API, as the account `Leptos.toml` gives the widget.
@@ -325,70 +184,20 @@ struct Server {
 impl Server {
     /// Starts `build`, the `index`th, on a free port; answers once it listens.
     fn start(build: &Build, index: usize, webhook_url: &str) -> Self {
-        let (label, binary) = (&build.label, &build.binary);
+        let process = ServerProcess::start(build, "load", &build.label);
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let folder = std::env::temp_dir().join(format!("phone-verify-load-{}", std::process::id()));
-        std::fs::create_dir_all(&folder).unwrap();
-        let file = folder.join(format!("{label}.db"));
-        let _ = std::fs::remove_file(&file);
-        let env: Vec<(String, String)> = [
-            (
-                "PHONE_VERIFY_CONFIG",
-                root.join("Leptos.toml").display().to_string(),
-            ),
-            ("LEPTOS_ENV", "DEV".into()),
-            (
-                "LEPTOS_SITE_ROOT",
-                root.join("target/site").display().to_string(),
-            ),
-            (
-                "DATABASE_URL",
-                format!("sqlite://{}{}", file.display(), build.database_query),
-            ),
-            // Each visitor comes from an address of its own, as through a proxy.
-            ("PHONE_VERIFY_CLIENT_IP_HEADER", "x-forwarded-for".into()),
-            ("PHONE_VERIFY_TRUSTED_PROXIES", "127.0.0.1/32".into()),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-        let mut child = Command::new(binary)
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
-        let base = support::listening(&mut child);
-        // The outbox read as a phone would get it, without migrating an older build's file.
-        let outbox = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_lazy_with(
-                sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(&file)
-                    .read_only(true),
-            );
         let settings = phone_verify::server::Settings::read(&root.join("Leptos.toml"))
             .expect("Leptos.toml reads");
         let api = VerigatorClient::new(
-            &format!("{base}/v1"),
+            &format!("{}/v1", process.base),
             &settings.verigator.username,
             &settings.verigator.password,
         )
         .expect("a client");
-        let visitors = Arc::new(Visitors::new(
-            vec![base.clone()],
-            Db::Sqlite(SqlitePools {
-                write: outbox.clone(),
-                read: outbox,
-            }),
-        ));
+        let visitors = Arc::new(Visitors::new(vec![process.base.clone()], process.outbox()));
         Self {
-            label: label.to_owned(),
-            binary: binary.to_owned(),
-            child,
-            base,
-            env,
+            label: process.label.clone(),
+            process,
             webhook_url: webhook_url.to_owned(),
             visitors,
             api: Arc::new(api),
@@ -401,38 +210,17 @@ impl Server {
 
     /// Runs the binary's command line on the server's database; answers its output.
     fn cli(&self, args: &[&str]) -> String {
-        let output = Command::new(&self.binary)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .env("RUST_LOG", "error")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        self.process.cli(args)
     }
 
     /// The server's CPU seconds so far.
     fn cpu(&self) -> f64 {
-        cpu_seconds_of_pid(self.child.id())
+        self.process.cpu()
     }
 
     /// Resident memory now and at its peak, KiB.
     fn memory_kib(&self) -> (u64, u64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("the server runs");
-        let field = |name: &str| -> u64 {
-            status
-                .lines()
-                .find_map(|line| line.strip_prefix(name))
-                .and_then(|rest| rest.split_whitespace().next())
-                .and_then(|kib| kib.parse().ok())
-                .unwrap_or(0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        self.process.memory_kib()
     }
 
     /// `FLOWS_PER_RUN` complete verifications on a new site, `concurrency` at a time.
@@ -451,7 +239,10 @@ impl Server {
             &self.webhook_url,
             "--allow-private-callbacks",
             // Up to 32 visitors between their send and their check at once: more codes
-            // unverified for a moment than the rule's floor of 10 an hour.
+            // unverified for a moment than the rule's floor of 10 an hour (each setting is
+            // checked as it is applied: the day's count first).
+            "--abuse",
+            "country.unverified-per-day=100",
             "--abuse",
             "country.unverified-per-hour=100",
         ]);
@@ -569,7 +360,7 @@ impl Server {
                 .pool_max_idle_per_host(1)
                 .build()
                 .unwrap();
-            let (url, left) = (format!("{}/embed.js", self.base), left.clone());
+            let (url, left) = (format!("{}/embed.js", self.process.base), left.clone());
             clients.push(tokio::spawn(async move {
                 let mut times = Vec::new();
                 while take_one(&left) {
@@ -616,11 +407,4 @@ impl Server {
 fn take_one(left: &AtomicUsize) -> bool {
     left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
         .is_ok()
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

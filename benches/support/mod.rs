@@ -8,6 +8,12 @@ use phone_verify::db::Db;
 )]
 pub mod flow;
 
+#[allow(
+    dead_code,
+    reason = "each bench compiles this module; only the benches of server processes start one"
+)]
+pub mod server;
+
 /// The PIN of the newest SMS to `phone` in the development outbox: the last run of digits of
 /// its first line, in any language.
 #[allow(
