@@ -218,15 +218,17 @@ async fn failed_logins_slow_down_the_network_that_fails() {
     app.other_account("globex").await;
     let good = "acme:password-of-acme";
     // Five failures at one username from one network: that network waits for the name...
-    for _ in 0..5 {
-        assert_eq!(probe(&app, "acme:wrong", "198.51.100.1").await.0, 401);
+    for i in 0..5 {
+        let guess = format!("acme:wrong-{i}");
+        assert_eq!(probe(&app, &guess, "198.51.100.1").await.0, 401);
     }
     let (status, retry_after) = probe(&app, good, "198.51.100.1").await;
     assert_eq!(status, 429);
     assert_eq!(retry_after.as_deref(), Some("900"));
     // ... and may fail at other names up to ten failures in all, then waits for every name.
-    for _ in 0..5 {
-        assert_eq!(probe(&app, "globex:wrong", "198.51.100.1").await.0, 401);
+    for i in 0..5 {
+        let guess = format!("globex:wrong-{i}");
+        assert_eq!(probe(&app, &guess, "198.51.100.1").await.0, 401);
     }
     assert_eq!(
         probe(&app, "globex:password-of-globex", "198.51.100.1")
@@ -249,14 +251,19 @@ async fn strangers_failures_never_lock_the_owner_out() {
     // The review's attack, in a process that has not seen the owner's password (as after
     // every start): twenty wrong passwords from two addresses, twenty more from twenty.
     for i in 0..20 {
-        let status = probe(&app, "acme:wrong", &format!("203.0.113.{}", i % 2))
-            .await
-            .0;
+        let status = probe(
+            &app,
+            &format!("acme:wrong-{i}"),
+            &format!("203.0.113.{}", i % 2),
+        )
+        .await
+        .0;
         assert!(status == 401 || status == 429, "{status}");
     }
     for i in 0..20 {
         let client = format!("2001:db8:{i}::1");
-        assert_eq!(probe(&app, "acme:wrong", &client).await.0, 401);
+        let guess = format!("acme:wrong-again-{i}");
+        assert_eq!(probe(&app, &guess, &client).await.0, 401);
     }
     // The owner, from a network of its own, has never logged in before: it gets in.
     assert_eq!(
@@ -290,10 +297,34 @@ async fn a_network_that_has_logged_in_is_not_held_up_by_strangers_at_its_address
         404
     );
     // A known network's own failures at the name still count.
-    for _ in 0..5 {
-        assert_eq!(probe(&app, "acme:wrong", office).await.0, 401);
+    for i in 0..5 {
+        let guess = format!("acme:wrong-{i}");
+        assert_eq!(probe(&app, &guess, office).await.0, 401);
     }
     assert_eq!(probe(&app, "acme:another guess", office).await.0, 429);
+}
+
+#[tokio::test]
+async fn a_client_still_sending_an_old_password_does_not_lock_its_network_out() {
+    let app = spawn_app().await;
+    app.other_account("acme").await;
+    let office = "198.51.100.7";
+    assert_eq!(probe(&app, "acme:password-of-acme", office).await.0, 404);
+    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
+    let new_password: secrecy::SecretString = "a new password for acme".to_owned().into();
+    phone_verify::verigator::Accounts::new(db, Default::default())
+        .upsert("acme", &new_password, 0)
+        .await
+        .unwrap();
+    // One of the office's clients was not given the new password, and keeps calling.
+    for _ in 0..10 {
+        assert_eq!(probe(&app, "acme:password-of-acme", office).await.0, 401);
+    }
+    // The ones that were get in: the old password was one failure, not ten.
+    assert_eq!(
+        probe(&app, "acme:a new password for acme", office).await.0,
+        404
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -311,7 +342,7 @@ async fn a_flood_of_wrong_passwords_is_answered_busy_at_once_not_queued() {
     // Forty wrong passwords at once, each from a network of its own.
     let guesses = (0..40).map(|i| {
         let app = &app;
-        async move { probe(app, "acme:wrong", &format!("2001:db8:{i}::1")).await }
+        async move { probe(app, &format!("acme:wrong-{i}"), &format!("2001:db8:{i}::1")).await }
     });
     let answers = futures::future::join_all(guesses).await;
     let busy: Vec<_> = answers

@@ -236,8 +236,8 @@ async fn failed_logins_count_on_every_replica() {
             .header("x-service-auth", format!("widget:{password}"));
         async move { request.send().await.unwrap().status().as_u16() }
     };
-    for _ in 0..LoginPolicy::default().failures_per_username_and_network {
-        assert_eq!(call(&a, "a-wrong-password").await, 401);
+    for i in 0..LoginPolicy::default().failures_per_username_and_network {
+        assert_eq!(call(&a, &format!("a-wrong-password-{i}")).await, 401);
     }
     // The other replica knows this client has failed too often: it waits there as well.
     assert_eq!(call(&b, "another-wrong-one").await, 429);

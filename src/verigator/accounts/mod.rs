@@ -35,6 +35,9 @@ impl AccountName {
 const DECOY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$zbfN0hSEr5K12NgOJQq4kA$F9ufdEUYPsmDJmE5w6E9f54Xkg53lrCGczVBFdVG1nM";
 
+/// The longest `X-Service-Auth` value checked (a username of 64 and a long password).
+const MAX_HEADER_BYTES: usize = 1024;
+
 /// How often a login with a remembered password records its network as known again (a
 /// long-running process checks a password once).
 const REFRESH_KNOWN_SECONDS: i64 = 24 * 60 * 60;
@@ -52,8 +55,9 @@ pub struct Accounts {
     throttle: Throttle,
     hashing: HashingPool,
     verified: Mutex<HashMap<String, (String, [u8; 32])>>,
-    /// In-process callers' passwords that did not match, with the hash they were checked
-    /// against: a misconfigured site costs one Argon2 run per stored hash, not one per call.
+    /// Passwords that did not match, with the hash they were checked against (one per
+    /// account): a misconfigured site or client costs one Argon2 run per stored hash, not one
+    /// per call, and an old password one failure, not one per call.
     refused: Mutex<HashMap<String, (String, [u8; 32])>>,
     /// Logins answered busy, told to the log at most once a minute.
     busy_log: Mutex<LogLimit<2>>,
@@ -135,31 +139,49 @@ impl Accounts {
         let (username, password) = header
             .split_once(':')
             .ok_or(VerigatorError::Unauthenticated)?;
+        // A name no account can have, or a header no client sends, costs nothing further.
+        if header.len() > MAX_HEADER_BYTES || validate_username(username).is_err() {
+            return Err(VerigatorError::Unauthenticated);
+        }
         let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
         let known_since = self.throttle.known_since(username, client, now).await?;
         // A password this process has seen match passes if the stored hash is still the one
         // it matched (a new password, set by any process, misses at once): failures lock out
-        // no one who knows it, whatever the network.
+        // no one who knows it, whatever the network. One it has seen fail against the stored
+        // hash fails again without a check or a count: a client still sending an old password
+        // uses up no failures of its network (nor does a replica: once each).
         let mut stored = None;
-        if let Some(matched) = self.verified_hash(username, &digest) {
-            let hash = self.stored_hash(username).await?;
-            if hash.as_ref() == Some(&matched) {
-                if known_since.is_none_or(|at| now - at >= REFRESH_KNOWN_SECONDS) {
-                    self.throttle.remember(username, client, now).await?;
+        for (memory, passes) in [(&self.verified, true), (&self.refused, false)] {
+            if let Some(checked) = digest_checked_against(memory, username, &digest) {
+                let hash = self.stored_hash(username).await?;
+                if hash.as_ref() == Some(&checked) {
+                    if !passes {
+                        return Err(VerigatorError::Unauthenticated);
+                    }
+                    if known_since.is_none_or(|at| now - at >= REFRESH_KNOWN_SECONDS) {
+                        self.throttle.remember(username, client, now).await?;
+                    }
+                    return Ok(AccountName(username.to_owned()));
                 }
-                return Ok(AccountName(username.to_owned()));
+                stored = Some(hash);
+                break;
             }
-            stored = Some(hash);
         }
-        // A full queue answers before any query: a flood of logins costs little each.
+        // A network waiting, or a full queue, is answered before any query: a flood of
+        // logins costs little each.
         let known = known_since.is_some();
+        let attempt = Attempt::new(&self.policy, username, client, known);
+        if let Some(retry_after_seconds) = self.throttle.waiting(&attempt, now) {
+            return Err(VerigatorError::LoginThrottled {
+                retry_after_seconds,
+            });
+        }
         let lane = if known { Lane::Known } else { Lane::Stranger };
         let place = self.hashing.reserve(lane).map_err(|Busy| self.busy(lane))?;
         let stored = match stored {
             Some(hash) => hash,
             None => self.stored_hash(username).await?,
         };
-        let attempt = Attempt::new(&self.policy, username, client, known);
         if let Some(retry_after_seconds) = self.throttle.count(&attempt, now).await? {
             return Err(VerigatorError::LoginThrottled {
                 retry_after_seconds,
@@ -171,7 +193,16 @@ impl Accounts {
             .verify(hash.clone(), password.to_owned())
             .await
             .map_err(|Busy| self.busy(lane))?;
-        if !(exists && matches) {
+        if !exists {
+            return Err(VerigatorError::Unauthenticated);
+        }
+        if !matches {
+            // Only an existing account's hash: the memory holds one entry per account.
+            self.verified.lock().expect("not poisoned").remove(username);
+            self.refused
+                .lock()
+                .expect("not poisoned")
+                .insert(username.to_owned(), (hash, digest));
             return Err(VerigatorError::Unauthenticated);
         }
         self.throttle.take_back(&attempt).await?;
@@ -200,16 +231,6 @@ impl Accounts {
             );
         }
         VerigatorError::Busy
-    }
-
-    /// The stored hash a password with this digest last matched for `username`, if any.
-    fn verified_hash(&self, username: &str, digest: &[u8; 32]) -> Option<String> {
-        self.verified
-            .lock()
-            .expect("not poisoned")
-            .get(username)
-            .filter(|(_, known)| bool::from(known.ct_eq(digest)))
-            .map(|(hash, _)| hash.clone())
     }
 
     /// Checks the credentials of a caller in this process (the widget's, from a site's
@@ -262,6 +283,21 @@ impl Accounts {
         .fetch_optional(db)
         .await)?)
     }
+}
+
+/// The stored hash `memory` says a password with this digest was checked against for
+/// `username` (the last check of that name), if it holds one.
+fn digest_checked_against(
+    memory: &Mutex<HashMap<String, (String, [u8; 32])>>,
+    username: &str,
+    digest: &[u8; 32],
+) -> Option<String> {
+    memory
+        .lock()
+        .expect("not poisoned")
+        .get(username)
+        .filter(|(_, known)| bool::from(known.ct_eq(digest)))
+        .map(|(hash, _)| hash.clone())
 }
 
 /// Whether `memory` holds this password (its digest) as checked against `hash`, the

@@ -99,14 +99,33 @@ const KNOWN_RELOAD: Duration = Duration::from_secs(60);
 pub struct Throttle {
     db: Db,
     known: Mutex<KnownNetworks>,
+    /// Keys this process found at their limit, and until when: a waiting network is
+    /// answered from memory, without a query or a place in the queue.
+    waiting: Mutex<HashMap<String, i64>>,
 }
+
+/// Waiting keys kept before the passed ones are swept out.
+const WAITING_SWEEP_AT: usize = 100_000;
 
 /// The table of known networks as last read, with this process's own logins since.
 #[derive(Default)]
 struct KnownNetworks {
     /// (username, client network) → last login.
     networks: HashMap<(String, String), i64>,
+    /// When the table was last read whole.
     loaded: Option<Instant>,
+    /// A login is reading it now.
+    loading: bool,
+}
+
+/// Gives the table's reading back if the login reading it goes (a client that hung up, a
+/// failed query), so that the next login reads it.
+struct Loading<'a>(&'a Mutex<KnownNetworks>);
+
+impl Drop for Loading<'_> {
+    fn drop(&mut self) {
+        self.0.lock().expect("not poisoned").loading = false;
+    }
 }
 
 impl Throttle {
@@ -115,6 +134,7 @@ impl Throttle {
         Self {
             db,
             known: Mutex::default(),
+            waiting: Mutex::default(),
         }
     }
 
@@ -128,16 +148,15 @@ impl Throttle {
         client: &ClientNet,
         now: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
-        let stale = {
+        let due = {
             let mut known = self.known.lock().expect("not poisoned");
-            let stale = known.loaded.is_none_or(|at| at.elapsed() >= KNOWN_RELOAD);
-            if stale {
-                // Claimed: concurrent logins read the old map meanwhile, not the table.
-                known.loaded = Some(Instant::now());
-            }
-            stale
+            let due = !known.loading && known.loaded.is_none_or(|at| at.elapsed() >= KNOWN_RELOAD);
+            // One login reads; the others use the map as it is meanwhile.
+            known.loading |= due;
+            due
         };
-        if stale {
+        if due {
+            let _loading = Loading(&self.known);
             let rows: Vec<(String, String, i64)> =
                 crate::db::on_db!(self.db.read(), |db| sqlx::query_as(
                     "SELECT username, client_net, last_login_at FROM verigator_login_networks \
@@ -151,6 +170,7 @@ impl Throttle {
                 let entry = known.networks.entry((username, client)).or_insert(at);
                 *entry = (*entry).max(at);
             }
+            known.loaded = Some(Instant::now());
         }
         let known = self.known.lock().expect("not poisoned");
         Ok(known
@@ -184,6 +204,19 @@ impl Throttle {
             .networks
             .insert((username.to_owned(), client.as_str().to_owned()), now);
         Ok(())
+    }
+
+    /// How long `attempt`'s network waits, if this process has found one of its keys at its
+    /// limit and the window has not passed.
+    pub fn waiting(&self, attempt: &Attempt, now: i64) -> Option<i64> {
+        let waiting = self.waiting.lock().expect("not poisoned");
+        attempt
+            .keys
+            .iter()
+            .filter_map(|(key, _)| waiting.get(key))
+            .map(|until| until - now)
+            .filter(|wait| *wait > 0)
+            .max()
     }
 
     /// Counts `attempt` as a failure on each of its keys (a fixed window per key, restarted
@@ -222,7 +255,13 @@ impl Throttle {
                 .fetch_optional(db)
                 .await)?;
                 let start = start.unwrap_or(now - FAILURE_WINDOW_SECONDS);
-                return Ok(Some((start + FAILURE_WINDOW_SECONDS - now).max(1)));
+                let wait = (start + FAILURE_WINDOW_SECONDS - now).max(1);
+                let mut waiting = self.waiting.lock().expect("not poisoned");
+                if waiting.len() >= WAITING_SWEEP_AT {
+                    waiting.retain(|_, until| *until > now);
+                }
+                waiting.insert(key.clone(), now + wait);
+                return Ok(Some(wait));
             }
         }
         Ok(None)
