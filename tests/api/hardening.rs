@@ -286,12 +286,8 @@ async fn a_network_that_has_logged_in_is_not_held_up_by_strangers_at_its_address
     assert_eq!(probe(&app, "someone:else", office).await.0, 429);
     // The owner's password changes (this process has never seen the new one), and the
     // office, known to the name, still gets in with it.
-    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let new_password: secrecy::SecretString = "a new password for acme".to_owned().into();
-    phone_verify::verigator::Accounts::new(db, Default::default())
-        .upsert("acme", &new_password, 0)
-        .await
-        .unwrap();
+    app.set_password_elsewhere("acme", &"a new password for acme".to_owned().into())
+        .await;
     assert_eq!(
         probe(&app, "acme:a new password for acme", office).await.0,
         404
@@ -310,12 +306,8 @@ async fn a_client_still_sending_an_old_password_does_not_lock_its_network_out() 
     app.other_account("acme").await;
     let office = "198.51.100.7";
     assert_eq!(probe(&app, "acme:password-of-acme", office).await.0, 404);
-    let db = phone_verify::db::Db::connect(&app.db_url).await.unwrap();
-    let new_password: secrecy::SecretString = "a new password for acme".to_owned().into();
-    phone_verify::verigator::Accounts::new(db, Default::default())
-        .upsert("acme", &new_password, 0)
-        .await
-        .unwrap();
+    app.set_password_elsewhere("acme", &"a new password for acme".to_owned().into())
+        .await;
     // One of the office's clients was not given the new password, and keeps calling.
     for _ in 0..10 {
         assert_eq!(probe(&app, "acme:password-of-acme", office).await.0, 401);

@@ -205,12 +205,18 @@ impl TestApp {
     /// Creates another API account and answers with a client that uses it.
     pub async fn other_account(&self, username: &str) -> VerigatorClient {
         let password: SecretString = format!("password-of-{username}").into();
+        self.set_password_elsewhere(username, &password).await;
+        VerigatorClient::new(&self.verigator_url(), username, &password).unwrap()
+    }
+
+    /// Creates `username`'s account or sets its password as another process would (the
+    /// CLI): this server's memory of passwords has not seen it.
+    pub async fn set_password_elsewhere(&self, username: &str, password: &SecretString) {
         let db = phone_verify::db::Db::connect(&self.db_url).await.unwrap();
         Accounts::new(db, Default::default())
-            .upsert(username, &password, 0)
+            .upsert(username, password, 0)
             .await
             .unwrap();
-        VerigatorClient::new(&self.verigator_url(), username, &password).unwrap()
     }
 
     /// The development outbox, newest first.

@@ -12,6 +12,7 @@ use argon2::{
 };
 use std::{
     collections::VecDeque,
+    panic::AssertUnwindSafe,
     sync::{Arc, Condvar, Mutex},
     time::Duration,
 };
@@ -191,7 +192,11 @@ fn work(shared: &Shared) {
         if let Some((job, lane)) = next {
             queues.taken[lane.index()] -= 1;
             drop(queues);
-            job(&mut memory);
+            // A job that panics (none is known to) loses its answer, and the caller is told
+            // busy; the worker goes on, with fresh memory, rather than dying with it.
+            if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut memory))).is_err() {
+                memory = Vec::new();
+            }
             queues = shared.queues.lock().expect("not poisoned");
             continue;
         }
@@ -357,6 +362,20 @@ mod tests {
         // Places are given back as the checks run: the lanes take new ones.
         assert!(pool.reserve(Lane::Stranger).is_ok());
         assert!(pool.reserve(Lane::Known).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_worker_outlives_a_job_that_panics() {
+        let pool = HashingPool::new(1, 1);
+        let panicked = pool
+            .reserve(Lane::Known)
+            .unwrap()
+            .run(|_| -> u8 { panic!("a job that fails") })
+            .await;
+        assert_eq!(panicked, Err(Busy));
+        let next = pool.reserve(Lane::Known).unwrap().run(|_| 7u8);
+        let answer = tokio::time::timeout(Duration::from_secs(10), next).await;
+        assert_eq!(answer.expect("the one worker is still there"), Ok(7));
     }
 
     #[tokio::test]
