@@ -301,6 +301,36 @@ async fn a_network_that_has_logged_in_is_not_held_up_by_strangers_at_its_address
 }
 
 #[tokio::test]
+async fn a_name_is_known_to_its_latest_networks_only() {
+    use phone_verify::verigator::accounts::throttle::KNOWN_NETWORKS_PER_USERNAME;
+    let app = spawn_app().await;
+    app.other_account("acme").await;
+    // Someone holding the password logs in from one network more than a name keeps.
+    let networks: Vec<String> = (0..=KNOWN_NETWORKS_PER_USERNAME)
+        .map(|i| format!("2001:db8:{i:x}::1"))
+        .collect();
+    for network in &networks {
+        assert_eq!(probe(&app, "acme:password-of-acme", network).await.0, 404);
+        app.clock.advance(1);
+    }
+    let (oldest, latest) = (&networks[0], networks.last().unwrap());
+    // Strangers at both addresses fail until each waits; the password changes.
+    for network in [oldest, latest] {
+        for i in 0..10 {
+            let guess = format!("user{i}:wrong");
+            assert_eq!(probe(&app, &guess, network).await.0, 401);
+        }
+    }
+    app.set_password_elsewhere("acme", &"a new password for acme".to_owned().into())
+        .await;
+    // The oldest network was forgotten; the latest is still known to the name. (In this
+    // order: once the new password has matched, this process lets it in from anywhere.)
+    let new = "acme:a new password for acme";
+    assert_eq!(probe(&app, new, oldest).await.0, 429);
+    assert_eq!(probe(&app, new, latest).await.0, 404);
+}
+
+#[tokio::test]
 async fn a_client_still_sending_an_old_password_does_not_lock_its_network_out() {
     let app = spawn_app().await;
     app.other_account("acme").await;

@@ -18,6 +18,8 @@ use std::{
 pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
 /// How long a network stays known to a username after it last logged in, in seconds.
 pub const KNOWN_NETWORK_SECONDS: i64 = 30 * 24 * 60 * 60;
+/// The most networks known to one username: the ones that logged in last.
+pub const KNOWN_NETWORKS_PER_USERNAME: usize = 256;
 
 /// Limits on failed logins and on password hashing (`[verigator.logins]` in `Leptos.toml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,10 +168,17 @@ impl Throttle {
                 .fetch_all(db)
                 .await)?;
             let mut known = self.known.lock().expect("not poisoned");
-            for (username, client, at) in rows {
-                let entry = known.networks.entry((username, client)).or_insert(at);
-                *entry = (*entry).max(at);
+            // The table as read, and this process's logins since the query began.
+            let mut networks: HashMap<_, _> = rows
+                .into_iter()
+                .map(|(username, client, at)| ((username, client), at))
+                .collect();
+            for (pair, at) in known.networks.drain() {
+                if at >= now {
+                    networks.insert(pair, at);
+                }
             }
+            known.networks = networks;
             known.loaded = Some(Instant::now());
         }
         let known = self.known.lock().expect("not poisoned");
@@ -198,11 +207,37 @@ impl Throttle {
         .execute(db)
         .await
         .map(|done| done.rows_affected()))?;
-        self.known
-            .lock()
-            .expect("not poisoned")
+        // A name known to more networks forgets the one that logged in longest ago: someone
+        // holding the password cannot make the table, nor the known lane, grow without end.
+        crate::db::on_db!(&self.db, |db| sqlx::query(
+            "DELETE FROM verigator_login_networks WHERE username = $1 AND client_net NOT IN \
+             (SELECT client_net FROM verigator_login_networks WHERE username = $1 \
+              ORDER BY last_login_at DESC, client_net LIMIT $2)"
+        )
+        .bind(username)
+        .bind(KNOWN_NETWORKS_PER_USERNAME as i64)
+        .execute(db)
+        .await
+        .map(|done| done.rows_affected()))?;
+        let mut known = self.known.lock().expect("not poisoned");
+        known
             .networks
             .insert((username.to_owned(), client.as_str().to_owned()), now);
+        let of_name: Vec<_> = known
+            .networks
+            .iter()
+            .filter(|((name, _), _)| name == username)
+            .map(|(pair, at)| (*at, pair.clone()))
+            .collect();
+        if of_name.len() > KNOWN_NETWORKS_PER_USERNAME {
+            // The oldest; of those, the last network in the table's order, as the query drops.
+            let oldest = of_name
+                .into_iter()
+                .min_by(|(a_at, a), (b_at, b)| a_at.cmp(b_at).then(b.cmp(a)));
+            if let Some((_, oldest)) = oldest {
+                known.networks.remove(&oldest);
+            }
+        }
         Ok(())
     }
 
