@@ -331,6 +331,21 @@ async fn a_name_is_known_to_its_latest_networks_only() {
 }
 
 #[tokio::test]
+async fn a_header_no_client_sends_is_refused_before_it_counts() {
+    let app = spawn_app().await;
+    app.other_account("acme").await;
+    let network = "198.51.100.9";
+    // Over 1 KiB, or a name no account can have: refused, and not counted against the network.
+    let long = format!("acme:{}", "x".repeat(2048));
+    for i in 0..15 {
+        assert_eq!(probe(&app, &long, network).await.0, 401);
+        let impossible = format!("no such name {i}:wrong");
+        assert_eq!(probe(&app, &impossible, network).await.0, 401);
+    }
+    assert_eq!(probe(&app, "acme:password-of-acme", network).await.0, 404);
+}
+
+#[tokio::test]
 async fn a_client_still_sending_an_old_password_does_not_lock_its_network_out() {
     let app = spawn_app().await;
     app.other_account("acme").await;

@@ -109,10 +109,7 @@ impl Accounts {
         // This process knows the password matches the hash it just stored: the widget's own
         // account, set at start-up, needs no check of its own.
         let digest: [u8; 32] = Sha256::digest(password.expose_secret().as_bytes()).into();
-        self.verified
-            .lock()
-            .expect("not poisoned")
-            .insert(username.to_owned(), (hash, digest));
+        self.record_check(username, hash, digest, true);
         Ok(())
     }
 
@@ -196,20 +193,12 @@ impl Accounts {
         if !exists {
             return Err(VerigatorError::Unauthenticated);
         }
+        // Only an existing account's hash: the memories hold one entry per account.
+        self.record_check(username, hash, digest, matches);
         if !matches {
-            // Only an existing account's hash: the memory holds one entry per account.
-            self.verified.lock().expect("not poisoned").remove(username);
-            self.refused
-                .lock()
-                .expect("not poisoned")
-                .insert(username.to_owned(), (hash, digest));
             return Err(VerigatorError::Unauthenticated);
         }
         self.throttle.take_back(&attempt).await?;
-        self.verified
-            .lock()
-            .expect("not poisoned")
-            .insert(username.to_owned(), (hash, digest));
         self.throttle.remember(username, client, now).await?;
         Ok(AccountName(username.to_owned()))
     }
@@ -248,31 +237,39 @@ impl Accounts {
             .await?
             .ok_or(VerigatorError::Unauthenticated)?;
         let digest: [u8; 32] = Sha256::digest(password.as_bytes()).into();
-        if remembered(&self.verified, username, &hash, &digest) {
+        let checked = |memory| digest_checked_against(memory, username, &digest);
+        if checked(&self.verified).as_ref() == Some(&hash) {
             return Ok(AccountName(username.to_owned()));
         }
-        if remembered(&self.refused, username, &hash, &digest) {
+        if checked(&self.refused).as_ref() == Some(&hash) {
             return Err(VerigatorError::Unauthenticated);
         }
         let matches = self
             .hashing
             .verify(Lane::Known, hash.clone(), password.to_owned())
             .await
-            .map_err(|Busy| VerigatorError::Busy)?;
-        let memory = if matches {
-            &self.verified
-        } else {
-            &self.refused
-        };
-        memory
-            .lock()
-            .expect("not poisoned")
-            .insert(username.to_owned(), (hash, digest));
+            .map_err(|Busy| self.busy(Lane::Known))?;
+        self.record_check(username, hash, digest, matches);
         if matches {
             Ok(AccountName(username.to_owned()))
         } else {
             Err(VerigatorError::Unauthenticated)
         }
+    }
+
+    /// Remembers that a password (its digest) did or did not match `username`'s stored `hash`,
+    /// in place of what was remembered of that name before.
+    fn record_check(&self, username: &str, hash: String, digest: [u8; 32], matched: bool) {
+        let (memory, other) = if matched {
+            (&self.verified, &self.refused)
+        } else {
+            (&self.refused, &self.verified)
+        };
+        other.lock().expect("not poisoned").remove(username);
+        memory
+            .lock()
+            .expect("not poisoned")
+            .insert(username.to_owned(), (hash, digest));
     }
 
     async fn stored_hash(&self, username: &str) -> Result<Option<String>, VerigatorError> {
@@ -298,21 +295,6 @@ fn digest_checked_against(
         .get(username)
         .filter(|(_, known)| bool::from(known.ct_eq(digest)))
         .map(|(hash, _)| hash.clone())
-}
-
-/// Whether `memory` holds this password (its digest) as checked against `hash`, the
-/// username's stored hash now (a new password, set by any process, misses at once).
-fn remembered(
-    memory: &Mutex<HashMap<String, (String, [u8; 32])>>,
-    username: &str,
-    hash: &str,
-    digest: &[u8; 32],
-) -> bool {
-    memory
-        .lock()
-        .expect("not poisoned")
-        .get(username)
-        .is_some_and(|(known_hash, known)| known_hash == hash && bool::from(known.ct_eq(digest)))
 }
 
 fn validate_username(username: &str) -> Result<(), VerigatorError> {
