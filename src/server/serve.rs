@@ -160,7 +160,7 @@ pub async fn serve(
         let connection = edge
             .builder
             .serve_connection(
-                TokioIo::new(without_nagle(stream)),
+                TokioIo::new(edge.deadlines.on_sends(without_nagle(stream))),
                 TowerToHyperService::new(service),
             )
             .into_owned();

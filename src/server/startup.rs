@@ -1,7 +1,7 @@
 //! Building the application and serving it; tests build the same application on port 0.
 
 use super::{
-    bodies::read_whole_body,
+    bodies::{self, read_whole_body},
     caching::cache_headers,
     client_ip::resolve_client,
     config::SmsProvider,
@@ -35,10 +35,11 @@ use axum::{extract::MatchedPath, http::StatusCode, Router};
 use leptos::config::LeptosOptions;
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 use tokio::{net::TcpListener, sync::watch};
+use tower::util::MapRequestLayer;
 use tower_http::{
     compression::CompressionLayer,
     limit::RequestBodyLimitLayer,
-    timeout::{RequestBodyTimeoutLayer, TimeoutLayer},
+    timeout::TimeoutLayer,
     trace::{DefaultOnFailure, TraceLayer},
 };
 
@@ -344,9 +345,10 @@ fn router(
     .layer(axum::middleware::from_fn(security_headers))
     .layer(axum::middleware::from_fn(cache_headers))
     .layer(CompressionLayer::new())
-    .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
-        timeouts.body_read_seconds,
-    )))
+    .layer(MapRequestLayer::new({
+        let within = Duration::from_secs(timeouts.body_read_seconds);
+        move |request| bodies::due_within(request, within)
+    }))
     .layer(TimeoutLayer::with_status_code(
         StatusCode::REQUEST_TIMEOUT,
         Duration::from_secs(timeouts.request_seconds),

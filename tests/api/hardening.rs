@@ -478,6 +478,7 @@ async fn impatient_app() -> TestApp {
     let mut settings = test_settings();
     settings.server.header_read_seconds = 1;
     settings.server.body_read_seconds = 1;
+    settings.server.connections.send_stall_seconds = 1;
     spawn_app_with(settings).await
 }
 
@@ -535,6 +536,73 @@ async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
         "{answer}"
     );
     assert!(app.outbox().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_client_that_trickles_its_body_is_answered_at_the_body_deadline() {
+    let app = impatient_app().await;
+    let secret = add_site(&app, None).await;
+    let page = start(&app, &secret, &[]).await;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let session = page.trim_start_matches("/verify/");
+    let head = format!(
+        "POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\nsession={session}&phone="
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // A byte every 200 ms: each well within the body's second, the whole far beyond it.
+    let (mut reading, mut writing) = stream.into_split();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..200 {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            if writing.write_all(b"5").await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        reading.read_to_end(&mut answer),
+    )
+    .await;
+    trickle.abort();
+    assert!(read.is_ok(), "a trickled body held its request for 5 s");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(app.outbox().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_its_answers_is_dropped() {
+    let app = impatient_app().await;
+    let address: std::net::SocketAddr = app.address.trim_start_matches("http://").parse().unwrap();
+    // A small window, and requests enough that their answers overflow every buffer between.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let stream = socket.connect(address).await.unwrap();
+    let (mut reading, mut writing) = stream.into_split();
+    const REQUESTS: usize = 4000;
+    tokio::spawn(async move {
+        let requests = "GET /verify HTTP/1.1\r\nHost: localhost\r\n\r\n".repeat(REQUESTS);
+        let _ = writing.write_all(requests.as_bytes()).await;
+    });
+    // Nothing read for 3 s: three times the stall the server allows.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let mut answers = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        reading.read_to_end(&mut answers),
+    )
+    .await;
+    assert!(read.is_ok(), "the server still writes after 10 s of reading");
+    let answered = String::from_utf8_lossy(&answers)
+        .matches("HTTP/1.1 200")
+        .count();
+    assert!(
+        answered < REQUESTS,
+        "{answered} of {REQUESTS} answered: the stalled connection was not dropped"
+    );
 }
 
 #[tokio::test]

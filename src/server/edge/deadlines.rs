@@ -2,13 +2,20 @@
 //! accept (before it, hyper has no timer: protocol detection and HTTP/2's handshake wait for
 //! ever), and, once it has served, no longer than so long with no request in flight.
 
+use http::Response;
+use hyper::body::{Body, Frame, SizeHint};
 use std::{
     future::Future,
     pin::{pin, Pin},
     sync::Arc,
+    task::{Context, Poll},
     time::Duration,
 };
-use tokio::sync::watch;
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    sync::watch,
+};
+use tokio_io_timeout::TimeoutStream;
 
 /// How long a connection may go without a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +26,18 @@ pub struct Deadlines {
     pub idle: Duration,
     /// From that graceful shutdown to its end (answers still being written); then it is dropped.
     pub drain: Duration,
+    /// With an answer to write and no byte of it taken by the client; then it is dropped.
+    pub send_stall: Duration,
+}
+
+impl Deadlines {
+    /// `stream`, its writes failing once the client has taken nothing for `send_stall`: hyper
+    /// then drops the connection. Reads have their own deadlines (headers, body, idle).
+    pub fn on_sends<S: AsyncRead + AsyncWrite>(&self, stream: S) -> Pin<Box<TimeoutStream<S>>> {
+        let mut stream = TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(self.send_stall));
+        Box::pin(stream)
+    }
 }
 
 /// Why a connection was closed by the server rather than by its client or its protocol.
@@ -71,19 +90,57 @@ pub fn requests() -> (Requests, Activity) {
 }
 
 impl Requests {
-    /// Counts `request` (a service's answer on its way) in flight until it resolves or is
-    /// dropped (its client gave up).
-    pub fn track<F: Future>(&self, request: F) -> impl Future<Output = F::Output> {
+    /// Counts `request` (a service's answer on its way) in flight until its answer's body has
+    /// been sent, or until either is dropped (its client gave up, or the connection ended).
+    pub fn track<F, B, E>(&self, request: F) -> impl Future<Output = Result<Response<Tracked<B>>, E>>
+    where
+        F: Future<Output = Result<Response<B>, E>>,
+    {
         let in_flight = InFlight::start(&self.0);
         async move {
-            let answer = request.await;
-            drop(in_flight);
-            answer
+            let response = request.await?;
+            Ok(response.map(|body| Tracked {
+                body,
+                in_flight: Some(in_flight),
+            }))
         }
     }
 }
 
+/// An answer's body, its request counted in flight until it ends: a client that reads its
+/// answer slowly is not idle, and an answer being written is not cut by the idle deadline.
+#[derive(Debug)]
+pub struct Tracked<B> {
+    body: B,
+    in_flight: Option<InFlight>,
+}
+
+impl<B: Body + Unpin> Body for Tracked<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let frame = Pin::new(&mut self.body).poll_frame(cx);
+        if matches!(frame, Poll::Ready(None) | Poll::Ready(Some(Err(_)))) {
+            self.in_flight = None;
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
 /// One request in flight, until dropped.
+#[derive(Debug)]
 struct InFlight(Arc<watch::Sender<Counts>>);
 
 impl InFlight {
@@ -168,10 +225,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::{
-        sync::atomic::{AtomicBool, Ordering},
-        task::{Context, Poll},
-    };
+    use http_body_util::Empty;
+    use hyper::body::Bytes;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     /// A connection that runs until closed: at once when `lingers` is false, never otherwise.
     #[derive(Default)]
@@ -201,7 +257,21 @@ mod tests {
         first_request: Duration::from_secs(10),
         idle: Duration::from_secs(60),
         drain: Duration::from_secs(30),
+        send_stall: Duration::from_secs(30),
     };
+
+    /// A request that takes `time` to answer, with an empty body.
+    fn taking(time: Duration) -> impl Future<Output = Result<Response<Empty<Bytes>>, ()>> {
+        async move {
+            tokio::time::sleep(time).await;
+            Ok(Response::new(Empty::new()))
+        }
+    }
+
+    /// A request answered at once (its answer dropped: all sent).
+    async fn answered(requests: &Requests) {
+        let _ = requests.track(taking(Duration::ZERO)).await;
+    }
 
     /// A server that does not stop: its sender, to keep (a dropped one reads as stopping),
     /// and its receiver.
@@ -229,13 +299,11 @@ mod tests {
         let driver = tokio::spawn(drive(connection, activity, DEADLINES, stopping));
         // A first request at 5 s that takes 100 s: longer than the idle time, not idle.
         tokio::time::sleep(Duration::from_secs(5)).await;
-        requests
-            .track(tokio::time::sleep(Duration::from_secs(100)))
-            .await;
+        let _ = requests.track(taking(Duration::from_secs(100))).await;
         assert!(!closing.load(Ordering::SeqCst), "closed mid-request");
         // Another request before the idle time is up starts it again.
         tokio::time::sleep(Duration::from_secs(59)).await;
-        requests.track(async {}).await;
+        answered(&requests).await;
         let (_, closed) = driver.await.unwrap();
         assert_eq!(closed, Some(Closed::Idle));
         assert!(closing.load(Ordering::SeqCst), "closed gracefully");
@@ -251,7 +319,7 @@ mod tests {
         };
         let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
-        requests.track(async {}).await;
+        answered(&requests).await;
         let (ended, closed) = drive(connection, activity, DEADLINES, stopping).await;
         assert_eq!((ended, closed), (Ok(()), Some(Closed::Idle)));
         assert_eq!(start.elapsed(), DEADLINES.idle + DEADLINES.drain);
@@ -261,10 +329,28 @@ mod tests {
     async fn a_stopping_server_closes_its_connections() {
         let (requests, activity) = requests();
         let (stop, stopping) = watch::channel(false);
-        requests.track(async {}).await;
+        answered(&requests).await;
         let driver = tokio::spawn(drive(Connection::default(), activity, DEADLINES, stopping));
         tokio::time::sleep(Duration::from_secs(1)).await;
         stop.send(true).unwrap();
         assert_eq!(driver.await.unwrap().1, Some(Closed::Stopping));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_answer_still_being_sent_keeps_its_connection_from_idling() {
+        let (requests, activity) = requests();
+        let connection = Connection::default();
+        let closing = Arc::clone(&connection.closing);
+        let (_server, stopping) = not_stopping();
+        let start = tokio::time::Instant::now();
+        let driver = tokio::spawn(drive(connection, activity, DEADLINES, stopping));
+        // Answered at once, its body read by its client for 100 s: longer than the idle time.
+        let answer = requests.track(taking(Duration::ZERO)).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(100)).await;
+        assert!(!closing.load(Ordering::SeqCst), "closed mid-answer");
+        drop(answer);
+        let (_, closed) = driver.await.unwrap();
+        assert_eq!(closed, Some(Closed::Idle));
+        assert_eq!(start.elapsed(), Duration::from_secs(100 + 60));
     }
 }

@@ -28,9 +28,13 @@ pub struct ConnectionSettings {
     /// Seconds from a connection's accept to its first whole request head (HTTP/2's handshake
     /// included); a connection without one is closed.
     pub first_request_seconds: u64,
-    /// Seconds a connection may stay open with no request in flight (HTTP/1 waits at most
-    /// `header-read-seconds` for its next request anyway).
+    /// Seconds a connection may stay open with no request in flight, an answer being sent
+    /// counting as one (HTTP/1 waits at most `header-read-seconds` for its next request
+    /// anyway).
     pub idle_seconds: u64,
+    /// Seconds the server waits for a client to take any more of an answer (nginx's
+    /// `send_timeout`): a client that stops reading is dropped, one that reads slowly is not.
+    pub send_stall_seconds: u64,
     /// Connections one client network (an IPv4 address, an IPv6 /64) may hold at once; the
     /// trusted proxies of `[server.client-ip]` count in the total only. It keeps one address
     /// from taking the whole total, not an honest crowd out: a carrier's NAT puts thousands
@@ -53,12 +57,13 @@ pub struct ConnectionSettings {
 }
 
 impl Default for ConnectionSettings {
-    /// 10 s to the first request, 60 s idle, 512 connections a network and 16384 in all (fitted
+    /// 10 s to the first request, 60 s idle, 30 s for a client to take more of an answer, 512 connections a network and 16384 in all (fitted
     /// to the open-file limit at start: 896 under a limit of 1024), HTTP/1.1 only.
     fn default() -> Self {
         Self {
             first_request_seconds: 10,
             idle_seconds: 60,
+            send_stall_seconds: 30,
             per_network: 512,
             total: 16_384,
             http2: false,
@@ -75,6 +80,7 @@ impl ConnectionSettings {
         let limits = [
             ("first-request-seconds", self.first_request_seconds),
             ("idle-seconds", self.idle_seconds),
+            ("send-stall-seconds", self.send_stall_seconds),
             ("per-network", self.per_network as u64),
             ("total", self.total as u64),
             ("http2-max-streams", u64::from(self.http2_max_streams)),
@@ -135,6 +141,7 @@ impl Edge {
             deadlines: Deadlines {
                 first_request: Duration::from_secs(connections.first_request_seconds),
                 idle: Duration::from_secs(connections.idle_seconds),
+                send_stall: Duration::from_secs(connections.send_stall_seconds),
                 drain,
             },
             caps: ConnectionCaps::new(

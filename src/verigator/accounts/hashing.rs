@@ -7,8 +7,8 @@
 //! back once it has been idle for a second.
 
 use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHash, SaltString},
-    Algorithm, Argon2, Block, Params, PasswordHasher, Version,
+    password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, SaltString},
+    Algorithm, Argon2, Block, Params, Version,
 };
 use std::{
     collections::VecDeque,
@@ -106,7 +106,7 @@ impl HashingPool {
     /// A new PHC hash of `password` with Argon2id's default parameters, in the known lane.
     pub async fn hash(&self, password: String) -> Result<Option<String>, Busy> {
         self.reserve(Lane::Known)?
-            .run(move |_| hash_new(&password))
+            .run(move |memory| hash_new(memory, &password))
             .await
     }
 }
@@ -268,23 +268,63 @@ fn verify_with(memory: &mut Vec<Block>, hash: &str, password: &str) -> bool {
         && bool::from(out.ct_eq(expected.as_bytes()))
 }
 
-/// A new PHC hash of `password` (Argon2id, default parameters, a random salt). Rare (an
-/// account's creation or new password), so the crate's own hasher with memory of its own.
-fn hash_new(password: &str) -> Option<String> {
+/// A new PHC hash of `password` (Argon2id, default parameters, a random salt), in the worker's
+/// reused memory: the crate's own hasher would allocate and free a 19 MiB block, and that free
+/// raises glibc's mmap and trim thresholds for the whole process, which then keeps what a
+/// flood of connections freed (the silent flood's memory, issue 29).
+fn hash_new(memory: &mut Vec<Block>, password: &str) -> Option<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .ok()
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt.as_salt().decode_b64(&mut salt_bytes).ok()?;
+    let params = Params::default();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(
+            password.as_bytes(),
+            raw_salt,
+            &mut out,
+            blocks_for(memory, &params),
+        )
+        .ok()?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).ok()?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).ok()?),
+    };
+    Some(phc.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::{PasswordHasher, PasswordVerifier};
     use std::sync::mpsc;
 
+    /// A hash as the crate's own hasher makes it, for the checks to read.
     fn crate_hash(password: &str) -> String {
-        hash_new(password).expect("hashes")
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .expect("hashes")
+            .to_string()
+    }
+
+    #[test]
+    fn a_new_hash_is_the_crates_own_kind_made_in_the_reused_memory() {
+        let mut memory = Vec::new();
+        let hash = hash_new(&mut memory, "correct horse battery").expect("hashes");
+        let kept = memory.as_ptr();
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert_eq!(Params::try_from(&parsed).unwrap(), Params::default());
+        assert!(Argon2::default()
+            .verify_password(b"correct horse battery", &parsed)
+            .is_ok());
+        assert!(verify_with(&mut memory, &hash, "correct horse battery"));
+        assert!(!verify_with(&mut memory, &hash, "correct horse"));
+        assert_eq!(memory.as_ptr(), kept, "one block made and checked the hash");
+        assert_ne!(hash_new(&mut memory, "correct horse battery"), Some(hash));
     }
 
     #[test]
