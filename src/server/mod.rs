@@ -9,6 +9,7 @@ mod edge;
 mod headers;
 pub mod precompress;
 mod request_metrics;
+mod request_target;
 mod retention;
 mod serve;
 mod startup;

@@ -2,7 +2,7 @@
 //! edge's caps and deadlines (`edge/`), so that no client, slow, idle or numerous, holds
 //! connections as long as it likes.
 
-use super::edge::{self, ConnectionSettings, Edge, Refused};
+use super::edge::{self, ConnectionSettings, Edge, Heap, Refused};
 use crate::log_limit::LogLimit;
 use crate::{abuse::ClientIpSettings, metrics};
 use axum::{body::Body, extract::ConnectInfo, Router};
@@ -120,6 +120,8 @@ pub async fn serve(
         Duration::from_secs(settings.request_seconds),
         &settings.client_ip,
     );
+    let heap = Heap::new();
+    let giving_back = tokio::spawn(heap.clone().give_back_freed_memory());
     // Every connection holds a receiver until it ends: the sender sees them all gone.
     let (stop, stopping) = watch::channel(false);
     let mut refusals = LogLimit::<2>::new(REFUSAL_LOG_INTERVAL);
@@ -146,6 +148,7 @@ pub async fn serve(
                 continue;
             }
         };
+        edge.limit_send_buffer(&stream);
         let (requests, activity) = edge::requests();
         // The connection's address, for the handlers (`ConnectInfo`), as axum::serve gives it;
         // each request counted for the connection's deadlines.
@@ -165,9 +168,11 @@ pub async fn serve(
             )
             .into_owned();
         let driven = edge::drive(connection, activity, edge.deadlines, stopping.clone());
+        let heap = heap.clone();
         tokio::spawn(async move {
             let (ended, closed) = driven.await;
             drop(admitted);
+            heap.connection_closed();
             if let Err(error) = ended {
                 tracing::debug!(%error, "connection ended with an error");
             }
@@ -177,6 +182,7 @@ pub async fn serve(
         });
     }
     drop(listener);
+    giving_back.abort();
     drop(stopping);
     let _ = stop.send(true);
     let drain = Duration::from_secs(settings.shutdown_grace_seconds);

@@ -8,6 +8,7 @@ use super::{
     headers::security_headers,
     precompress,
     request_metrics::count_requests,
+    request_target::routable_targets_only,
     retention::Retention,
     serve::{serve, ServerSettings},
     supervise::supervised,
@@ -361,6 +362,7 @@ fn router(
             .on_failure(DefaultOnFailure::new().level(tracing::Level::DEBUG)),
     )
     .layer(axum::middleware::from_fn(count_requests))
+    .layer(axum::middleware::from_fn(routable_targets_only))
     .with_state(state)
 }
 

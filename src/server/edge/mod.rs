@@ -5,10 +5,12 @@
 
 mod caps;
 mod deadlines;
+mod heap;
 mod open_files;
 
 pub use caps::{ConnectionCaps, Refused};
 pub use deadlines::{drive, requests, Deadlines, GracefulClose};
+pub use heap::Heap;
 pub use open_files::fit_to_open_files;
 
 use crate::abuse::ClientIpSettings;
@@ -18,7 +20,12 @@ use hyper_util::{
     server::conn::auto::{self, HttpServerConnExec},
 };
 use serde::{Deserialize, Serialize};
+use socket2::SockRef;
 use std::{error::Error as StdError, pin::Pin, sync::Arc, time::Duration};
+use tokio::net::TcpStream;
+
+/// The least buffer hyper takes (it panics below it).
+const MINIMUM_HTTP1_BUFFER_BYTES: usize = 8192;
 
 /// `[server.connections]`: how many connections the server holds, how long one may go without
 /// a request, and whether plain HTTP/2 is spoken.
@@ -44,6 +51,13 @@ pub struct ConnectionSettings {
     /// server raises its open-file limit to the hard limit and lowers this to fit under it,
     /// less a reserve for the database, files and outgoing calls (`fit_to_open_files`).
     pub total: usize,
+    /// HTTP/1: bytes the server buffers for a connection each way (hyper's `max_buf_size`); a
+    /// request head longer than this is answered 431. hyper's own default is some 400 KiB,
+    /// which a client sending a head that never ends made each connection hold.
+    pub http1_max_buffer_bytes: usize,
+    /// Bytes of a connection's kernel send buffer (`SO_SNDBUF`; the kernel doubles it); 0
+    /// leaves it to the kernel, which grows it to 4 MiB for a client that does not read.
+    pub send_buffer_bytes: usize,
     /// Plain HTTP/2 (h2c, prior knowledge) besides HTTP/1.1, for a proxy that forwards in it;
     /// browsers never speak it.
     pub http2: bool,
@@ -66,6 +80,8 @@ impl Default for ConnectionSettings {
             send_stall_seconds: 30,
             per_network: 512,
             total: 16_384,
+            http1_max_buffer_bytes: 32 * 1024,
+            send_buffer_bytes: 128 * 1024,
             http2: false,
             http2_max_streams: 100,
             http2_max_header_bytes: 16 * 1024,
@@ -90,10 +106,15 @@ impl ConnectionSettings {
             ),
             ("http2-keep-alive-seconds", self.http2_keep_alive_seconds),
         ];
-        match limits.iter().find(|(_, value)| *value < 1) {
-            Some((name, _)) => Err(format!("server.connections: {name} must be at least 1")),
-            None => Ok(()),
+        if let Some((name, _)) = limits.iter().find(|(_, value)| *value < 1) {
+            return Err(format!("server.connections: {name} must be at least 1"));
         }
+        if self.http1_max_buffer_bytes < MINIMUM_HTTP1_BUFFER_BYTES {
+            return Err(format!(
+                "server.connections: http1-max-buffer-bytes must be at least {MINIMUM_HTTP1_BUFFER_BYTES}"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -106,6 +127,8 @@ pub struct Edge {
     pub caps: Arc<ConnectionCaps>,
     /// hyper's connection builder, with its protocols and their limits.
     pub builder: auto::Builder<TokioExecutor>,
+    /// Each connection's kernel send buffer, when set.
+    send_buffer: Option<usize>,
 }
 
 impl Edge {
@@ -121,7 +144,8 @@ impl Edge {
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(header_read);
+            .header_read_timeout(header_read)
+            .max_buf_size(connections.http1_max_buffer_bytes);
         let keep_alive = Duration::from_secs(connections.http2_keep_alive_seconds);
         builder
             .http2()
@@ -150,6 +174,18 @@ impl Edge {
                 client_ip.clone(),
             ),
             builder,
+            send_buffer: (connections.send_buffer_bytes > 0).then_some(connections.send_buffer_bytes),
+        }
+    }
+
+    /// Sets `stream`'s kernel send buffer: a client that stops reading holds that much kernel
+    /// memory, not the 4 MiB the kernel would grow it to.
+    pub fn limit_send_buffer(&self, stream: &TcpStream) {
+        let Some(bytes) = self.send_buffer else {
+            return;
+        };
+        if let Err(error) = SockRef::from(stream).set_send_buffer_size(bytes) {
+            tracing::debug!(%error, "cannot set SO_SNDBUF on a connection");
         }
     }
 }
@@ -191,5 +227,41 @@ mod tests {
             "{} of {total}",
             defaults.per_network
         );
+    }
+
+    #[tokio::test]
+    async fn a_connections_send_buffer_is_held_to_its_setting() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (_client, accepted) = tokio::join!(TcpStream::connect(address), listener.accept());
+        let (stream, _) = accepted.unwrap();
+        let edge = |bytes| {
+            let connections = ConnectionSettings {
+                send_buffer_bytes: bytes,
+                ..ConnectionSettings::default()
+            };
+            Edge::new(
+                &connections,
+                Duration::from_secs(10),
+                Duration::from_secs(30),
+                &ClientIpSettings::default(),
+            )
+        };
+        let before = SockRef::from(&stream).send_buffer_size().unwrap();
+        edge(0).limit_send_buffer(&stream);
+        assert_eq!(SockRef::from(&stream).send_buffer_size().unwrap(), before);
+        edge(64 * 1024).limit_send_buffer(&stream);
+        // Linux doubles what it is asked for, for its own bookkeeping.
+        let set = SockRef::from(&stream).send_buffer_size().unwrap();
+        assert!((64 * 1024..=128 * 1024).contains(&set), "{set}");
+    }
+
+    #[test]
+    fn a_buffer_hyper_would_refuse_is_refused_by_name() {
+        let small = ConnectionSettings {
+            http1_max_buffer_bytes: 4096,
+            ..ConnectionSettings::default()
+        };
+        assert!(small.validate().unwrap_err().contains("http1-max-buffer-bytes"));
     }
 }
