@@ -600,7 +600,10 @@ async fn a_client_that_stops_reading_its_answers_is_dropped() {
         reading.read_to_end(&mut answers),
     )
     .await;
-    assert!(read.is_ok(), "the server still writes after 10 s of reading");
+    assert!(
+        read.is_ok(),
+        "the server still writes after 10 s of reading"
+    );
     let answered = String::from_utf8_lossy(&answers)
         .matches("HTTP/1.1 200")
         .count();
@@ -623,10 +626,18 @@ async fn raw_answer(app: &TestApp, request: &[u8]) -> String {
 #[tokio::test]
 async fn a_connect_request_is_refused_not_a_panic() {
     let app = spawn_app().await;
-    let answer = raw_answer(&app, b"CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nConnection: close\r\n\r\n").await;
+    let answer = raw_answer(
+        &app,
+        b"CONNECT a:1 HTTP/1.1\r\nHost: a:1\r\nConnection: close\r\n\r\n",
+    )
+    .await;
     assert!(answer.starts_with("HTTP/1.1 405"), "{answer:?}");
     // The server goes on serving.
-    let health = raw_answer(&app, b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await;
+    let health = raw_answer(
+        &app,
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
 }
 
@@ -635,7 +646,7 @@ async fn a_request_head_past_the_buffer_is_refused_and_a_browsers_is_served() {
     let app = spawn_app().await;
     let cookie = |bytes: usize| {
         format!(
-            "GET /health HTTP/1.1\r\nHost: localhost\r\nCookie: c={}\r\nConnection: close\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: localhost\r\nCookie: c={}\r\nConnection: close\r\n\r\n",
             "x".repeat(bytes)
         )
     };

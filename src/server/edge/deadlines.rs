@@ -92,7 +92,10 @@ pub fn requests() -> (Requests, Activity) {
 impl Requests {
     /// Counts `request` (a service's answer on its way) in flight until its answer's body has
     /// been sent, or until either is dropped (its client gave up, or the connection ended).
-    pub fn track<F, B, E>(&self, request: F) -> impl Future<Output = Result<Response<Tracked<B>>, E>>
+    pub fn track<F, B, E>(
+        &self,
+        request: F,
+    ) -> impl Future<Output = Result<Response<Tracked<B>>, E>>
     where
         F: Future<Output = Result<Response<B>, E>>,
     {

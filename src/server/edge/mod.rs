@@ -174,7 +174,8 @@ impl Edge {
                 client_ip.clone(),
             ),
             builder,
-            send_buffer: (connections.send_buffer_bytes > 0).then_some(connections.send_buffer_bytes),
+            send_buffer: (connections.send_buffer_bytes > 0)
+                .then_some(connections.send_buffer_bytes),
         }
     }
 
@@ -262,6 +263,9 @@ mod tests {
             http1_max_buffer_bytes: 4096,
             ..ConnectionSettings::default()
         };
-        assert!(small.validate().unwrap_err().contains("http1-max-buffer-bytes"));
+        assert!(small
+            .validate()
+            .unwrap_err()
+            .contains("http1-max-buffer-bytes"));
     }
 }

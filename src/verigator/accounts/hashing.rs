@@ -319,7 +319,11 @@ mod tests {
         let parsed = PasswordHash::new(&hash).unwrap();
         let crates = crate_hash("correct horse battery");
         let head = |hash: &str| hash.rsplitn(3, '$').last().unwrap().to_owned();
-        assert_eq!(head(&hash), head(&crates), "the same algorithm and parameters");
+        assert_eq!(
+            head(&hash),
+            head(&crates),
+            "the same algorithm and parameters"
+        );
         assert!(Argon2::default()
             .verify_password(b"correct horse battery", &parsed)
             .is_ok());
