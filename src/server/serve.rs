@@ -139,7 +139,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let admitted = match edge.caps.admit(peer.ip()) {
+        let (requests, activity) = edge::requests();
+        let admitted = match edge.caps.admit(peer.ip(), activity.watcher()) {
             Ok(admitted) => admitted,
             Err(refused) => {
                 // Closed unread: holding it, even for a while, is what the cap is there to refuse.
@@ -149,7 +150,6 @@ pub async fn serve(
             }
         };
         edge.limit_send_buffer(&stream);
-        let (requests, activity) = edge::requests();
         // The connection's address, for the handlers (`ConnectInfo`), as axum::serve gives it;
         // each request counted for the connection's deadlines.
         let service = router
@@ -167,7 +167,13 @@ pub async fn serve(
                 TowerToHyperService::new(service),
             )
             .into_owned();
-        let driven = edge::drive(connection, activity, edge.deadlines, stopping.clone());
+        let driven = edge::drive(
+            connection,
+            activity,
+            admitted.eviction(),
+            edge.deadlines,
+            stopping.clone(),
+        );
         let heap = heap.clone();
         tokio::spawn(async move {
             let (ended, closed) = driven.await;

@@ -182,23 +182,66 @@ fn visitor(n: u8) -> Ipv4Addr {
     Ipv4Addr::new(127, 0, 0, 2 + n)
 }
 
+/// A connection from `source` with a request in flight: a form post whose body the server
+/// has asked for (`100 Continue`) and is waiting on.
+async fn busy_from(app: &TestApp, source: Ipv4Addr) -> TcpStream {
+    let mut stream = connect_from(app, source).await;
+    stream
+        .write_all(
+            b"POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nExpect: 100-continue\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut continuing = [0u8; 25];
+    stream.read_exact(&mut continuing).await.unwrap();
+    assert_eq!(&continuing, b"HTTP/1.1 100 Continue\r\n\r\n");
+    stream
+}
+
+/// How many of `streams` the server hangs up on.
+async fn hung_up_on(streams: &mut [TcpStream]) -> usize {
+    let closed = futures::future::join_all(streams.iter_mut().map(hung_up)).await;
+    closed.into_iter().filter(|closed| *closed).count()
+}
+
 #[tokio::test]
-async fn one_client_network_cannot_take_more_than_its_connections() {
+async fn a_network_at_its_cap_makes_room_from_its_idle_connections_and_never_from_busy_ones() {
     let app = edge_app(|settings| {
         // Long enough that only the cap can close a connection here.
         settings.server.connections.first_request_seconds = 60;
+        settings.server.connections.idle_seconds = 60;
         settings.server.connections.per_network = 3;
+        // Requests in flight for the whole test.
+        settings.server.body_read_seconds = 60;
+        settings.server.request_seconds = 60;
     })
     .await;
-    let mut held = Vec::new();
+    let mut silent = Vec::new();
     for _ in 0..3 {
-        held.push(connect_from(&app, visitor(0)).await);
+        silent.push(connect_from(&app, visitor(0)).await);
     }
+    // A visitor behind the same address is served: one connection that only sat there goes.
+    let mut newcomer = connect_from(&app, visitor(0)).await;
+    assert_eq!(health_over(&mut newcomer).await, OK);
+    assert_eq!(hung_up_on(&mut silent).await, 1);
+    // Three requests in flight take the places of the two silent ones and the idle newcomer...
+    let mut busy = Vec::new();
+    for _ in 0..3 {
+        busy.push(busy_from(&app, visitor(0)).await);
+    }
+    assert!(
+        hung_up(&mut newcomer).await,
+        "the idle connection kept its place"
+    );
+    // ... and with every place busy, a fourth is refused, while none of them is cut.
     let mut extra = connect_from(&app, visitor(0)).await;
-    assert!(hung_up(&mut extra).await, "the fourth connection was kept");
-    for stream in &mut held {
-        assert_eq!(health_over(stream).await, OK);
-    }
+    assert!(hung_up(&mut extra).await, "a fourth connection was kept");
+    let mut first_busy = busy.remove(0);
+    first_busy.write_all(&[b'x'; 92]).await.unwrap();
+    let mut answer = [0u8; 12];
+    first_busy.read_exact(&mut answer).await.unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1"), "{answer:?}");
     // Another network is not refused, nor is the trusted proxy (every visitor behind it).
     assert_eq!(
         health_over(&mut connect_from(&app, visitor(1)).await).await,
@@ -214,40 +257,35 @@ async fn one_client_network_cannot_take_more_than_its_connections() {
 }
 
 #[tokio::test]
-async fn all_networks_together_cannot_take_more_than_the_total() {
+async fn over_the_total_the_network_holding_the_most_idle_connections_makes_room() {
     let app = edge_app(|settings| {
         settings.server.connections.first_request_seconds = 60;
         settings.server.connections.total = 4;
+        settings.server.body_read_seconds = 60;
+        settings.server.request_seconds = 60;
     })
     .await;
-    let mut held = Vec::new();
-    for n in 0..4 {
-        held.push(connect_from(&app, visitor(n)).await);
+    // One network fills the total with connections that only sit there.
+    let mut filler = Vec::new();
+    for _ in 0..3 {
+        filler.push(connect_from(&app, visitor(0)).await);
     }
-    let mut extra = connect_from(&app, visitor(4)).await;
-    assert!(hung_up(&mut extra).await, "the fifth connection was kept");
-    for stream in &mut held {
-        assert_eq!(health_over(stream).await, OK);
+    let mut held = busy_from(&app, visitor(1)).await;
+    // A new address is served, in a place the filler gives up.
+    let mut newcomer = connect_from(&app, visitor(2)).await;
+    assert_eq!(health_over(&mut newcomer).await, OK);
+    assert_eq!(hung_up_on(&mut filler).await, 1);
+    assert!(!hung_up(&mut held).await, "a busy connection was cut");
+    // With every place busy, the next is refused.
+    let mut busy = Vec::new();
+    for n in 3..6 {
+        busy.push(busy_from(&app, visitor(n)).await);
     }
-    // A connection that closes gives its place back.
-    drop(held.pop());
-    let deadline = Instant::now() + HANG_UP_BOUND;
-    loop {
-        let mut next = connect_from(&app, visitor(4)).await;
-        next.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .await
-            .unwrap();
-        let mut first = [0u8; 12];
-        if next.read_exact(&mut first).await.is_ok() {
-            assert_eq!(&first, b"HTTP/1.1 200");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the closed connection's place was not given back"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let mut extra = connect_from(&app, visitor(7)).await;
+    assert!(
+        hung_up(&mut extra).await,
+        "a connection over a busy total was kept"
+    );
 }
 
 /// The next HTTP/2 frame the server sends: its type and payload; `None` once it hangs up.

@@ -1,20 +1,27 @@
 //! How many connections the server holds: at most so many per client network, and so many in
 //! all, so that one client cannot take every connection and all of them together cannot take
-//! every file descriptor of the process.
+//! every file descriptor of the process. A connection over a cap takes the place of one that
+//! is doing nothing (no request in flight), from its own network or, over the total, from the
+//! network that holds the most: connections that only sit there cannot keep anyone out, not
+//! a visitor behind the same carrier NAT nor one from a new address (issue 29's break-it
+//! filled the total from 33 addresses and refused most newcomers).
 
+use super::deadlines::Watcher;
 use crate::abuse::{ClientIpSettings, ClientNet};
 use std::{
     collections::HashMap,
     net::IpAddr,
     sync::{Arc, Mutex, PoisonError},
+    time::Instant,
 };
+use tokio::sync::Notify;
 
-/// Which cap a new connection was over.
+/// Which cap a new connection was over, with every connection under it busy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refused {
-    /// Its client network holds as many connections as one may.
+    /// Its client network holds as many connections as one may, each with a request in flight.
     Network,
-    /// The server holds as many connections as it may.
+    /// The server holds as many connections as it may, none of them free to give up.
     Total,
 }
 
@@ -44,10 +51,39 @@ pub struct ConnectionCaps {
     held: Mutex<Held>,
 }
 
+/// A group of connections: a client network's, or (`None`) the trusted proxies'.
+type Group = Option<ClientNet>;
+
 #[derive(Debug, Default)]
 struct Held {
+    /// Connections held, those asked to give their place up included.
     total: usize,
-    by_network: HashMap<ClientNet, usize>,
+    /// Of them, those asked to give their place up, not yet closed.
+    evicting: usize,
+    groups: HashMap<Group, Connections>,
+    next_id: u64,
+}
+
+#[derive(Debug, Default)]
+struct Connections {
+    evicting: usize,
+    each: HashMap<u64, Slot>,
+}
+
+impl Connections {
+    /// Connections that keep their places.
+    fn keeping(&self) -> usize {
+        self.each.len() - self.evicting
+    }
+}
+
+/// A held connection: what it is doing, and how to ask it to give its place up.
+#[derive(Debug)]
+struct Slot {
+    admitted_at: Instant,
+    activity: Watcher,
+    evict: Arc<Notify>,
+    evicted: bool,
 }
 
 impl ConnectionCaps {
@@ -62,25 +98,40 @@ impl ConnectionCaps {
         })
     }
 
-    /// A place for a new connection from `peer`, held until the answer is dropped; or the cap
-    /// it is over.
-    pub fn admit(self: &Arc<Self>, peer: IpAddr) -> Result<Admitted, Refused> {
-        let network = (!self.proxies.trusts(peer)).then(|| ClientNet::of(peer));
+    /// A place for a new connection from `peer`, whose requests `activity` watches, held until
+    /// the answer is dropped; a connection doing nothing is asked to give its place up when a
+    /// cap is reached; or the cap it is over, when every connection under it is busy.
+    pub fn admit(self: &Arc<Self>, peer: IpAddr, activity: Watcher) -> Result<Admitted, Refused> {
+        let group = (!self.proxies.trusts(peer)).then(|| ClientNet::of(peer));
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        if held.total >= self.total {
-            return Err(Refused::Total);
-        }
-        if let Some(network) = &network {
-            let count = held.by_network.entry(network.clone()).or_default();
-            if *count >= self.per_network {
+        let held = &mut *held;
+        if group.is_some() {
+            let keeping = held.groups.get(&group).map_or(0, Connections::keeping);
+            if keeping >= self.per_network && !held.evict_one_of(&group) {
                 return Err(Refused::Network);
             }
-            *count += 1;
         }
+        if held.total - held.evicting >= self.total && !held.evict_from_the_largest() {
+            return Err(Refused::Total);
+        }
+        let id = held.next_id;
+        held.next_id += 1;
+        let evict = Arc::new(Notify::new());
+        held.groups.entry(group.clone()).or_default().each.insert(
+            id,
+            Slot {
+                admitted_at: Instant::now(),
+                activity,
+                evict: evict.clone(),
+                evicted: false,
+            },
+        );
         held.total += 1;
         Ok(Admitted {
             caps: Arc::clone(self),
-            network,
+            group,
+            id,
+            evict,
         })
     }
 
@@ -94,11 +145,60 @@ impl ConnectionCaps {
     }
 }
 
+impl Held {
+    /// Asks a connection of `group` that is doing nothing to give its place up (one that never
+    /// sent a request first, then the oldest: a connection just accepted may not have sent
+    /// its request yet); whether there was one.
+    fn evict_one_of(&mut self, group: &Group) -> bool {
+        let Some(connections) = self.groups.get_mut(group) else {
+            return false;
+        };
+        let victim = connections
+            .each
+            .values_mut()
+            .filter(|slot| !slot.evicted)
+            .filter_map(|slot| Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot)))
+            .min_by_key(|(order, _)| *order)
+            .map(|(_, slot)| slot);
+        let Some(victim) = victim else {
+            return false;
+        };
+        victim.evicted = true;
+        victim.evict.notify_one();
+        connections.evicting += 1;
+        self.evicting += 1;
+        true
+    }
+
+    /// Asks a connection that is doing nothing to give its place up, from the group holding
+    /// the most; whether there was one.
+    fn evict_from_the_largest(&mut self) -> bool {
+        let mut groups: Vec<(usize, Group)> = self
+            .groups
+            .iter()
+            .map(|(group, connections)| (connections.keeping(), group.clone()))
+            .collect();
+        groups.sort_unstable_by_key(|(keeping, _)| std::cmp::Reverse(*keeping));
+        groups
+            .into_iter()
+            .any(|(_, group)| self.evict_one_of(&group))
+    }
+}
+
 /// A connection's place under the caps, given back when it is dropped (the connection closed).
 #[derive(Debug)]
 pub struct Admitted {
     caps: Arc<ConnectionCaps>,
-    network: Option<ClientNet>,
+    group: Group,
+    id: u64,
+    evict: Arc<Notify>,
+}
+
+impl Admitted {
+    /// Notified when the connection is asked to give its place up.
+    pub fn eviction(&self) -> Arc<Notify> {
+        self.evict.clone()
+    }
 }
 
 impl Drop for Admitted {
@@ -109,46 +209,131 @@ impl Drop for Admitted {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         held.total -= 1;
-        if let Some(network) = self.network.take() {
-            if let Some(count) = held.by_network.get_mut(&network) {
-                *count -= 1;
-                // A network with nothing open is forgotten: the map holds open networks only.
-                if *count == 0 {
-                    held.by_network.remove(&network);
-                }
-            }
+        let Some(connections) = held.groups.get_mut(&self.group) else {
+            return;
+        };
+        let evicted = connections
+            .each
+            .remove(&self.id)
+            .is_some_and(|slot| slot.evicted);
+        if evicted {
+            connections.evicting -= 1;
+        }
+        // A group with nothing open is forgotten: the map holds open groups only.
+        if connections.each.is_empty() {
+            held.groups.remove(&self.group);
+        }
+        if evicted {
+            held.evicting -= 1;
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::deadlines::{requests, Requests};
     use super::*;
+    use std::future::Future;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
     }
 
-    #[test]
-    fn a_network_is_capped_and_its_places_come_back_when_its_connections_close() {
-        let caps = ConnectionCaps::new(2, 100, ClientIpSettings::default());
-        let first = caps.admit(ip("203.0.113.9")).unwrap();
-        let _second = caps.admit(ip("203.0.113.9")).unwrap();
-        assert_eq!(caps.admit(ip("203.0.113.9")).unwrap_err(), Refused::Network);
-        // Another network has places of its own; one IPv6 /64 is one network.
-        let _other = caps.admit(ip("203.0.113.10")).unwrap();
-        let _v6 = caps.admit(ip("2001:db8:1:2::1")).unwrap();
-        let _v6_again = caps.admit(ip("2001:db8:1:2::ffff")).unwrap();
-        assert_eq!(
-            caps.admit(ip("2001:db8:1:2::7")).unwrap_err(),
-            Refused::Network
-        );
-        drop(first);
-        assert!(caps.admit(ip("203.0.113.9")).is_ok());
+    /// A connection as the caps see it: its place, its requests, whether it was asked to go.
+    struct Connection {
+        admitted: Admitted,
+        requests: Requests,
+    }
+
+    impl Connection {
+        /// Whether it has been asked to give its place up.
+        fn asked_to_go(&self) -> bool {
+            let admitted = &self.admitted;
+            let held = admitted.caps.held.lock().unwrap();
+            held.groups
+                .get(&admitted.group)
+                .and_then(|connections| connections.each.get(&admitted.id))
+                .is_some_and(|slot| slot.evicted)
+        }
+
+        /// Whether its driver would be woken to go (a permit stored for it, taken here).
+        fn told_to_go(&self) -> bool {
+            let evict = self.admitted.eviction();
+            let mut notified = std::pin::pin!(evict.notified());
+            notified
+                .as_mut()
+                .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+                .is_ready()
+        }
+
+        /// A request in flight for as long as the answer is held.
+        fn busy(&self) -> impl Future {
+            self.requests.track(std::future::pending::<
+                Result<http::Response<http_body_util::Empty<hyper::body::Bytes>>, ()>,
+            >())
+        }
+    }
+
+    fn connect(caps: &Arc<ConnectionCaps>, peer: &str) -> Result<Connection, Refused> {
+        let (requests, activity) = requests();
+        let admitted = caps.admit(ip(peer), activity.watcher())?;
+        Ok(Connection { admitted, requests })
     }
 
     #[test]
-    fn the_total_caps_every_network_and_the_proxies() {
+    fn a_network_at_its_cap_gives_up_a_connection_doing_nothing_and_refuses_when_all_are_busy() {
+        let caps = ConnectionCaps::new(2, 100, ClientIpSettings::default());
+        let served = connect(&caps, "203.0.113.9").unwrap();
+        let _ = served
+            .requests
+            .track(async { Ok::<_, ()>(http::Response::new(())) });
+        let silent = connect(&caps, "203.0.113.9").unwrap();
+        // A third: the connection that never sent a request goes first.
+        let third = connect(&caps, "203.0.113.9").unwrap();
+        assert!(silent.asked_to_go() && !served.asked_to_go());
+        assert!(silent.told_to_go() && !served.told_to_go());
+        drop(silent);
+        // With every connection busy, the cap refuses.
+        let _busy = (served.busy(), third.busy());
+        assert_eq!(connect(&caps, "203.0.113.9").err(), Some(Refused::Network));
+        // Another network has places of its own; one IPv6 /64 is one network.
+        let _other = connect(&caps, "203.0.113.10").unwrap();
+        let v6 = connect(&caps, "2001:db8:1:2::1").unwrap();
+        let _v6_busy = v6.busy();
+        let v6_again = connect(&caps, "2001:db8:1:2::ffff").unwrap();
+        let _v6_again_busy = v6_again.busy();
+        assert_eq!(
+            connect(&caps, "2001:db8:1:2::7").err(),
+            Some(Refused::Network)
+        );
+        drop(_busy);
+        drop(third);
+        assert!(connect(&caps, "203.0.113.9").is_ok());
+    }
+
+    #[test]
+    fn over_the_total_the_network_holding_the_most_gives_a_place_up() {
+        let caps = ConnectionCaps::new(10, 4, ClientIpSettings::default());
+        let crowd: Vec<_> = (0..3)
+            .map(|_| connect(&caps, "198.51.100.1").unwrap())
+            .collect();
+        let visitor = connect(&caps, "198.51.100.2").unwrap();
+        let newcomer = connect(&caps, "198.51.100.3").unwrap();
+        assert_eq!(crowd.iter().filter(|c| c.asked_to_go()).count(), 1);
+        assert!(!visitor.asked_to_go() && !newcomer.asked_to_go());
+        // One asked to go is not asked again, nor counted as keeping its place.
+        let another = connect(&caps, "198.51.100.4").unwrap();
+        assert_eq!(crowd.iter().filter(|c| c.asked_to_go()).count(), 2);
+        assert_eq!(caps.held(), 6, "until they close");
+        drop(crowd);
+        let _all_busy = (visitor.busy(), newcomer.busy(), another.busy());
+        let last = connect(&caps, "198.51.100.5").unwrap();
+        let _last_busy = last.busy();
+        assert_eq!(connect(&caps, "198.51.100.6").err(), Some(Refused::Total));
+    }
+
+    #[test]
+    fn the_total_caps_the_proxies_too_and_every_place_comes_back() {
         let behind_a_proxy = ClientIpSettings {
             header: "x-forwarded-for".into(),
             trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
@@ -156,14 +341,21 @@ mod tests {
         let caps = ConnectionCaps::new(1, 3, behind_a_proxy);
         // The proxy carries every visitor: it is held to the total only.
         let proxied: Vec<_> = (0..2)
-            .map(|_| caps.admit(ip("10.0.0.1")).unwrap())
+            .map(|_| connect(&caps, "10.0.0.1").unwrap())
             .collect();
-        let direct = caps.admit(ip("198.51.100.1")).unwrap();
-        assert_eq!(caps.admit(ip("10.0.0.1")).unwrap_err(), Refused::Total);
-        assert_eq!(caps.admit(ip("198.51.100.2")).unwrap_err(), Refused::Total);
+        let direct = connect(&caps, "198.51.100.1").unwrap();
+        let _busy: Vec<_> = proxied
+            .iter()
+            .chain([&direct])
+            .map(Connection::busy)
+            .collect();
+        assert_eq!(connect(&caps, "10.0.0.1").err(), Some(Refused::Total));
+        assert_eq!(connect(&caps, "198.51.100.2").err(), Some(Refused::Total));
+        drop(_busy);
         drop(proxied);
         drop(direct);
         assert_eq!(caps.held(), 0);
-        assert!(caps.held.lock().unwrap().by_network.is_empty());
+        let held = caps.held.lock().unwrap();
+        assert!(held.groups.is_empty() && held.evicting == 0);
     }
 }

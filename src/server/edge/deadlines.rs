@@ -13,7 +13,7 @@ use std::{
 };
 use tokio::{
     io::{AsyncRead, AsyncWrite},
-    sync::watch,
+    sync::{watch, Notify},
 };
 use tokio_io_timeout::TimeoutStream;
 
@@ -49,6 +49,8 @@ pub enum Closed {
     Idle,
     /// The server is stopping.
     Stopping,
+    /// It was doing nothing when a new connection needed its place under a cap.
+    Evicted,
 }
 
 impl Closed {
@@ -58,6 +60,7 @@ impl Closed {
             Self::FirstRequestLate => "first-request",
             Self::Idle => "idle",
             Self::Stopping => "stopping",
+            Self::Evicted => "evicted",
         }
     }
 }
@@ -162,7 +165,24 @@ impl Drop for InFlight {
     }
 }
 
+/// What a connection is doing, for the caps to see.
+#[derive(Debug)]
+pub struct Watcher(watch::Receiver<Counts>);
+
+impl Watcher {
+    /// `None` while a request is in flight; otherwise whether one was ever served.
+    pub fn doing_nothing(&self) -> Option<bool> {
+        let counts = *self.0.borrow();
+        (counts.in_flight == 0).then_some(counts.started > 0)
+    }
+}
+
 impl Activity {
+    /// A watcher of the same connection's requests.
+    pub fn watcher(&self) -> Watcher {
+        Watcher(self.0.clone())
+    }
+
     /// Resolves when the first request has started.
     async fn first_request(&mut self) {
         // The sender lives as long as the connection, which the caller holds.
@@ -191,11 +211,13 @@ impl Activity {
     }
 }
 
-/// Drives `connection` to its end, closing it at its deadlines or when `stopping` turns true;
-/// answers the connection's own outcome, and why the server closed it, if it did.
+/// Drives `connection` to its end, closing it at its deadlines, when `evict` is notified or
+/// when `stopping` turns true; answers the connection's own outcome, and why the server
+/// closed it, if it did.
 pub async fn drive<C, E>(
     connection: C,
     mut activity: Activity,
+    evict: Arc<Notify>,
     deadlines: Deadlines,
     mut stopping: watch::Receiver<bool>,
 ) -> (Result<(), E>, Option<Closed>)
@@ -210,11 +232,13 @@ where
         () = tokio::time::sleep(deadlines.first_request) => {
             return (Ok(()), Some(Closed::FirstRequestLate));
         }
+        () = evict.notified() => return (Ok(()), Some(Closed::Evicted)),
         _ = stopping.wait_for(|stopping| *stopping) => return (Ok(()), Some(Closed::Stopping)),
     }
     let closed = tokio::select! {
         ended = connection.as_mut() => return (ended, None),
         () = activity.idle_for(deadlines.idle) => Closed::Idle,
+        () = evict.notified() => Closed::Evicted,
         _ = stopping.wait_for(|stopping| *stopping) => Closed::Stopping,
     };
     connection.as_mut().graceful_close();
@@ -276,6 +300,11 @@ mod tests {
         let _ = requests.track(taking(Duration::ZERO)).await;
     }
 
+    /// A connection never asked to give its place up.
+    fn no_eviction() -> Arc<Notify> {
+        Arc::new(Notify::new())
+    }
+
     /// A server that does not stop: its sender, to keep (a dropped one reads as stopping),
     /// and its receiver.
     fn not_stopping() -> (watch::Sender<bool>, watch::Receiver<bool>) {
@@ -287,7 +316,14 @@ mod tests {
         let (_requests, activity) = requests();
         let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
-        let (_, closed) = drive(Connection::default(), activity, DEADLINES, stopping).await;
+        let (_, closed) = drive(
+            Connection::default(),
+            activity,
+            no_eviction(),
+            DEADLINES,
+            stopping,
+        )
+        .await;
         assert_eq!(closed, Some(Closed::FirstRequestLate));
         assert_eq!(start.elapsed(), DEADLINES.first_request);
     }
@@ -299,7 +335,13 @@ mod tests {
         let closing = Arc::clone(&connection.closing);
         let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
-        let driver = tokio::spawn(drive(connection, activity, DEADLINES, stopping));
+        let driver = tokio::spawn(drive(
+            connection,
+            activity,
+            no_eviction(),
+            DEADLINES,
+            stopping,
+        ));
         // A first request at 5 s that takes 100 s: longer than the idle time, not idle.
         tokio::time::sleep(Duration::from_secs(5)).await;
         let _ = requests.track(taking(Duration::from_secs(100))).await;
@@ -323,7 +365,7 @@ mod tests {
         let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
         answered(&requests).await;
-        let (ended, closed) = drive(connection, activity, DEADLINES, stopping).await;
+        let (ended, closed) = drive(connection, activity, no_eviction(), DEADLINES, stopping).await;
         assert_eq!((ended, closed), (Ok(()), Some(Closed::Idle)));
         assert_eq!(start.elapsed(), DEADLINES.idle + DEADLINES.drain);
     }
@@ -333,7 +375,13 @@ mod tests {
         let (requests, activity) = requests();
         let (stop, stopping) = watch::channel(false);
         answered(&requests).await;
-        let driver = tokio::spawn(drive(Connection::default(), activity, DEADLINES, stopping));
+        let driver = tokio::spawn(drive(
+            Connection::default(),
+            activity,
+            no_eviction(),
+            DEADLINES,
+            stopping,
+        ));
         tokio::time::sleep(Duration::from_secs(1)).await;
         stop.send(true).unwrap();
         assert_eq!(driver.await.unwrap().1, Some(Closed::Stopping));
@@ -346,7 +394,13 @@ mod tests {
         let closing = Arc::clone(&connection.closing);
         let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
-        let driver = tokio::spawn(drive(connection, activity, DEADLINES, stopping));
+        let driver = tokio::spawn(drive(
+            connection,
+            activity,
+            no_eviction(),
+            DEADLINES,
+            stopping,
+        ));
         // Answered at once, its body read by its client for 100 s: longer than the idle time.
         let answer = requests.track(taking(Duration::ZERO)).await.unwrap();
         tokio::time::sleep(Duration::from_secs(100)).await;
@@ -355,5 +409,33 @@ mod tests {
         let (_, closed) = driver.await.unwrap();
         assert_eq!(closed, Some(Closed::Idle));
         assert_eq!(start.elapsed(), Duration::from_secs(100 + 60));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_evicted_connection_is_dropped_before_its_first_request_and_closed_after() {
+        let (_requests, activity) = requests();
+        let (_server, stopping) = not_stopping();
+        let evict = no_eviction();
+        evict.notify_one();
+        let (_, closed) = drive(Connection::default(), activity, evict, DEADLINES, stopping).await;
+        assert_eq!(closed, Some(Closed::Evicted));
+
+        let (requests, activity) = requests();
+        let connection = Connection::default();
+        let closing = Arc::clone(&connection.closing);
+        let (_server, stopping) = not_stopping();
+        let evict = no_eviction();
+        answered(&requests).await;
+        let driver = tokio::spawn(drive(
+            connection,
+            activity,
+            evict.clone(),
+            DEADLINES,
+            stopping,
+        ));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        evict.notify_one();
+        assert_eq!(driver.await.unwrap().1, Some(Closed::Evicted));
+        assert!(closing.load(Ordering::SeqCst), "closed gracefully");
     }
 }
