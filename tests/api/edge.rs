@@ -212,7 +212,8 @@ async fn a_network_at_its_cap_makes_room_from_its_idle_connections_and_never_fro
         settings.server.connections.first_request_seconds = 60;
         settings.server.connections.idle_seconds = 60;
         settings.server.connections.per_network = 3;
-        // Requests in flight for the whole test.
+        // Silent connections and requests in flight that last the whole test.
+        settings.server.header_read_seconds = 60;
         settings.server.body_read_seconds = 60;
         settings.server.request_seconds = 60;
     })
@@ -238,7 +239,7 @@ async fn a_network_at_its_cap_makes_room_from_its_idle_connections_and_never_fro
     let mut extra = connect_from(&app, visitor(0)).await;
     assert!(hung_up(&mut extra).await, "a fourth connection was kept");
     let mut first_busy = busy.remove(0);
-    first_busy.write_all(&[b'x'; 92]).await.unwrap();
+    first_busy.write_all(&[b'x'; 100]).await.unwrap();
     let mut answer = [0u8; 12];
     first_busy.read_exact(&mut answer).await.unwrap();
     assert!(answer.starts_with(b"HTTP/1.1"), "{answer:?}");
@@ -261,6 +262,7 @@ async fn over_the_total_the_network_holding_the_most_idle_connections_makes_room
     let app = edge_app(|settings| {
         settings.server.connections.first_request_seconds = 60;
         settings.server.connections.total = 4;
+        settings.server.header_read_seconds = 60;
         settings.server.body_read_seconds = 60;
         settings.server.request_seconds = 60;
     })
