@@ -88,6 +88,13 @@ impl ServerSettings {
                     .into(),
             );
         }
+        if self.connections.http2 && self.client_ip.trusted_proxies.is_empty() {
+            return Err(
+                "server.connections: http2 is spoken to the trusted proxies only; name \
+                        them in server.client-ip.trusted-proxies"
+                    .into(),
+            );
+        }
         self.connections.validate()
     }
 }
@@ -161,7 +168,7 @@ pub async fn serve(
             })
             .map_future(move |answer| requests.track(answer));
         let connection = edge
-            .builder
+            .builder_for(peer.ip())
             .serve_connection(
                 TokioIo::new(edge.deadlines.on_sends(without_nagle(stream))),
                 TowerToHyperService::new(service),

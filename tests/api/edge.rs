@@ -320,6 +320,30 @@ const SETTINGS: u8 = 4;
 const PING: u8 = 6;
 
 #[tokio::test]
+async fn h2c_is_spoken_to_the_trusted_proxies_only() {
+    let app = edge_app(|settings| settings.server.connections.http2 = true).await;
+    let mut proxy = h2c_client(&app).await;
+    assert_eq!(
+        next_frame(&mut proxy).await.map(|(kind, _)| kind),
+        Some(SETTINGS)
+    );
+    // A visitor's preface is an HTTP/1 request line no server accepts: closed, no SETTINGS.
+    let mut visitor = connect_from(&app, visitor(0)).await;
+    visitor
+        .write_all(&[H2_PREFACE, H2_SETTINGS].concat())
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(HANG_UP_BOUND, visitor.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the visitor's connection was kept");
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 4"),
+        "{:?}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+#[tokio::test]
 async fn an_h2c_server_advertises_its_stream_and_header_limits() {
     let app = edge_app(|settings| {
         let connections = &mut settings.server.connections;

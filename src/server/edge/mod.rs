@@ -21,7 +21,7 @@ use hyper_util::{
 };
 use serde::{Deserialize, Serialize};
 use socket2::SockRef;
-use std::{error::Error as StdError, pin::Pin, sync::Arc, time::Duration};
+use std::{error::Error as StdError, net::IpAddr, pin::Pin, sync::Arc, time::Duration};
 use tokio::net::TcpStream;
 
 /// The least buffer hyper takes (it panics below it).
@@ -58,8 +58,8 @@ pub struct ConnectionSettings {
     /// Bytes of a connection's kernel send buffer (`SO_SNDBUF`; the kernel doubles it); 0
     /// leaves it to the kernel, which grows it to 4 MiB for a client that does not read.
     pub send_buffer_bytes: usize,
-    /// Plain HTTP/2 (h2c, prior knowledge) besides HTTP/1.1, for a proxy that forwards in it;
-    /// browsers never speak it.
+    /// Plain HTTP/2 (h2c, prior knowledge) besides HTTP/1.1, for a proxy that forwards in it:
+    /// spoken to the trusted proxies of `[server.client-ip]` only (browsers never speak it).
     pub http2: bool,
     /// HTTP/2: streams (requests) open at once on one connection.
     pub http2_max_streams: u32,
@@ -125,8 +125,12 @@ pub struct Edge {
     pub deadlines: Deadlines,
     /// The connections held against their caps.
     pub caps: Arc<ConnectionCaps>,
-    /// hyper's connection builder, with its protocols and their limits.
-    pub builder: auto::Builder<TokioExecutor>,
+    /// hyper's connection builder for everyone: HTTP/1.1 and its limits.
+    http1: auto::Builder<TokioExecutor>,
+    /// hyper's connection builder for the trusted proxies: HTTP/2 besides, with `http2`.
+    from_proxies: auto::Builder<TokioExecutor>,
+    /// Who the trusted proxies are.
+    proxies: ClientIpSettings,
     /// Each connection's kernel send buffer, when set.
     send_buffer: Option<usize>,
 }
@@ -155,11 +159,14 @@ impl Edge {
             .max_concurrent_streams(connections.http2_max_streams)
             .max_header_list_size(connections.http2_max_header_bytes);
         // HTTP/1 only skips protocol detection: a connection is read as HTTP/1 from its first
-        // byte, and an HTTP/2 preface is an HTTP/1 error.
-        let builder = if connections.http2 {
+        // byte, and an HTTP/2 preface is an HTTP/1 error. Plain HTTP/2 is for the proxy in
+        // front: from anyone else, its streams, pings and windows are more to attack (a client
+        // that opens 100 streams and never reads held them for good; issue 29's break-it).
+        let http1 = builder.clone().http1_only();
+        let from_proxies = if connections.http2 {
             builder
         } else {
-            builder.http1_only()
+            http1.clone()
         };
         Self {
             deadlines: Deadlines {
@@ -173,9 +180,21 @@ impl Edge {
                 connections.total,
                 client_ip.clone(),
             ),
-            builder,
+            http1,
+            from_proxies,
+            proxies: client_ip.clone(),
             send_buffer: (connections.send_buffer_bytes > 0)
                 .then_some(connections.send_buffer_bytes),
+        }
+    }
+
+    /// The connection builder for a connection from `peer`: HTTP/2 is spoken to the trusted
+    /// proxies only.
+    pub fn builder_for(&self, peer: IpAddr) -> &auto::Builder<TokioExecutor> {
+        if self.proxies.trusts(peer) {
+            &self.from_proxies
+        } else {
+            &self.http1
         }
     }
 
