@@ -93,16 +93,18 @@ pub async fn read_whole_body(request: Request, next: Next) -> Response {
                 .await
         }
         Err(error) => {
-            let too_big =
+            let causes: Vec<&(dyn std::error::Error + 'static)> =
                 std::iter::successors(Some(&error as &(dyn std::error::Error + 'static)), |e| {
                     e.source()
                 })
-                .any(|e| e.is::<LengthLimitError>());
-            // Anything else is a body that stopped coming: the body timeout, or a client gone.
-            if too_big {
+                .collect();
+            if causes.iter().any(|e| e.is::<LengthLimitError>()) {
                 StatusCode::PAYLOAD_TOO_LARGE.into_response()
-            } else {
+            } else if causes.iter().any(|e| e.is::<BodyLate>()) {
                 StatusCode::REQUEST_TIMEOUT.into_response()
+            } else {
+                // A body that does not parse (a broken chunk); a client gone reads no answer.
+                StatusCode::BAD_REQUEST.into_response()
             }
         }
     }

@@ -132,14 +132,18 @@ pub async fn serve(
     // Every connection holds a receiver until it ends: the sender sees them all gone.
     let (stop, stopping) = watch::channel(false);
     let mut refusals = LogLimit::<2>::new(REFUSAL_LOG_INTERVAL);
+    let mut accept_failures = LogLimit::<1>::new(REFUSAL_LOG_INTERVAL);
     let mut shutdown = pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
-                    // Out of file descriptors, say: wait a little rather than spin.
-                    tracing::warn!(%error, "cannot accept a connection");
+                    // Out of file descriptors, say: wait a little rather than spin, and tell
+                    // the log at most once a minute.
+                    if let Some([failed]) = accept_failures.count(0, std::time::Instant::now()) {
+                        tracing::warn!(%error, failed, "cannot accept connections (failures since the last such line, at most one a minute)");
+                    }
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
                 }

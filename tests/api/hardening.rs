@@ -624,6 +624,19 @@ async fn raw_answer(app: &TestApp, request: &[u8]) -> String {
 }
 
 #[tokio::test]
+async fn a_body_that_does_not_parse_is_a_bad_request_not_a_late_one() {
+    let app = spawn_app().await;
+    let answer = raw_answer(
+        &app,
+        b"POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n\
+          zz\r\nsession=\r\n0\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+}
+
+#[tokio::test]
 async fn a_connect_request_is_refused_not_a_panic() {
     let app = spawn_app().await;
     let answer = raw_answer(
