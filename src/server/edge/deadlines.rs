@@ -288,11 +288,9 @@ mod tests {
     };
 
     /// A request that takes `time` to answer, with an empty body.
-    fn taking(time: Duration) -> impl Future<Output = Result<Response<Empty<Bytes>>, ()>> {
-        async move {
-            tokio::time::sleep(time).await;
-            Ok(Response::new(Empty::new()))
-        }
+    async fn taking(time: Duration) -> Result<Response<Empty<Bytes>>, ()> {
+        tokio::time::sleep(time).await;
+        Ok(Response::new(Empty::new()))
     }
 
     /// A request answered at once (its answer dropped: all sent).
