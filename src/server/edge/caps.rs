@@ -6,15 +6,14 @@
 //! a visitor behind the same carrier NAT nor one from a new address (issue 29's break-it
 //! filled the total from 33 addresses and refused most newcomers).
 
-use super::deadlines::Watcher;
+use super::deadlines::{Eviction, Watcher};
 use crate::abuse::{ClientIpSettings, ClientNet};
 use std::{
     collections::HashMap,
     net::IpAddr,
     sync::{Arc, Mutex, PoisonError},
-    time::Instant,
+    time::{Duration, Instant},
 };
-use tokio::sync::Notify;
 
 /// Which cap a new connection was over, with every connection under it busy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +44,10 @@ impl Refused {
 pub struct ConnectionCaps {
     per_network: usize,
     total: usize,
+    /// How long a connection may be busy before, with every place busy, it may be dropped
+    /// for a newcomer: a client that takes its answer a few bytes at a time is not idle, and
+    /// would otherwise hold its place for as long as it likes.
+    stale: Duration,
     /// Whose connections are held to the total only: the trusted proxies, every visitor
     /// behind which arrives from the proxy's address.
     proxies: ClientIpSettings,
@@ -82,17 +85,33 @@ impl Connections {
 struct Slot {
     admitted_at: Instant,
     activity: Watcher,
-    evict: Arc<Notify>,
+    evict: Eviction,
     evicted: bool,
 }
 
+/// Which connections may be asked to give their places up.
+#[derive(Debug, Clone, Copy)]
+enum Victims {
+    /// Those with no request in flight.
+    DoingNothing,
+    /// Those whose requests (an answer a client takes slowly) have been in flight this long.
+    BusyFor(Duration),
+}
+
 impl ConnectionCaps {
-    /// Caps of `per_network` connections a client network and `total` in all; the proxies
-    /// `proxies` trusts count in the total only.
-    pub fn new(per_network: usize, total: usize, proxies: ClientIpSettings) -> Arc<Self> {
+    /// Caps of `per_network` connections a client network and `total` in all, a connection
+    /// busy for `stale` given up when every place is busy; the proxies `proxies` trusts count
+    /// in the total only.
+    pub fn new(
+        per_network: usize,
+        total: usize,
+        stale: Duration,
+        proxies: ClientIpSettings,
+    ) -> Arc<Self> {
         Arc::new(Self {
             per_network,
             total,
+            stale,
             proxies,
             held: Mutex::default(),
         })
@@ -107,16 +126,22 @@ impl ConnectionCaps {
         let held = &mut *held;
         if group.is_some() {
             let keeping = held.groups.get(&group).map_or(0, Connections::keeping);
-            if keeping >= self.per_network && !held.evict_one_of(&group) {
+            if keeping >= self.per_network
+                && !held.evict_one_of(&group, Victims::DoingNothing)
+                && !held.evict_one_of(&group, Victims::BusyFor(self.stale))
+            {
                 return Err(Refused::Network);
             }
         }
-        if held.total - held.evicting >= self.total && !held.evict_from_the_largest() {
+        if held.total - held.evicting >= self.total
+            && !held.evict_from_the_largest(Victims::DoingNothing)
+            && !held.evict_from_the_largest(Victims::BusyFor(self.stale))
+        {
             return Err(Refused::Total);
         }
         let id = held.next_id;
         held.next_id += 1;
-        let evict = Arc::new(Notify::new());
+        let evict = Eviction::default();
         held.groups.entry(group.clone()).or_default().each.insert(
             id,
             Slot {
@@ -146,33 +171,44 @@ impl ConnectionCaps {
 }
 
 impl Held {
-    /// Asks a connection of `group` that is doing nothing to give its place up (one that never
-    /// sent a request first, then the oldest: a connection just accepted may not have sent
-    /// its request yet); whether there was one.
-    fn evict_one_of(&mut self, group: &Group) -> bool {
+    /// Asks a connection of `group` among `victims` to give its place up: of those doing
+    /// nothing, one that never sent a request first, then the oldest (a connection just
+    /// accepted may not have sent its request yet); of the busy ones, the longest busy.
+    /// Answers whether there was one.
+    fn evict_one_of(&mut self, group: &Group, victims: Victims) -> bool {
         let Some(connections) = self.groups.get_mut(group) else {
             return false;
         };
-        let victim = connections
-            .each
-            .values_mut()
-            .filter(|slot| !slot.evicted)
-            .filter_map(|slot| Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot)))
-            .min_by_key(|(order, _)| *order)
-            .map(|(_, slot)| slot);
+        let candidates = connections.each.values_mut().filter(|slot| !slot.evicted);
+        let victim = match victims {
+            Victims::DoingNothing => candidates
+                .filter_map(|slot| Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot)))
+                .min_by_key(|(order, _)| *order)
+                .map(|(_, slot)| slot),
+            Victims::BusyFor(stale) => candidates
+                .filter_map(|slot| {
+                    let since = slot.activity.busy_since()?;
+                    (since.elapsed() >= stale).then_some((since, slot))
+                })
+                .min_by_key(|(since, _)| *since)
+                .map(|(_, slot)| slot),
+        };
         let Some(victim) = victim else {
             return false;
         };
         victim.evicted = true;
-        victim.evict.notify_one();
+        match victims {
+            Victims::DoingNothing => victim.evict.idle.notify_one(),
+            Victims::BusyFor(_) => victim.evict.stale.notify_one(),
+        }
         connections.evicting += 1;
         self.evicting += 1;
         true
     }
 
-    /// Asks a connection that is doing nothing to give its place up, from the group holding
-    /// the most; whether there was one.
-    fn evict_from_the_largest(&mut self) -> bool {
+    /// Asks a connection among `victims` to give its place up, from the group holding the
+    /// most that has one; whether there was one.
+    fn evict_from_the_largest(&mut self, victims: Victims) -> bool {
         let mut groups: Vec<(usize, Group)> = self
             .groups
             .iter()
@@ -181,7 +217,7 @@ impl Held {
         groups.sort_unstable_by_key(|(keeping, _)| std::cmp::Reverse(*keeping));
         groups
             .into_iter()
-            .any(|(_, group)| self.evict_one_of(&group))
+            .any(|(_, group)| self.evict_one_of(&group, victims))
     }
 }
 
@@ -191,12 +227,12 @@ pub struct Admitted {
     caps: Arc<ConnectionCaps>,
     group: Group,
     id: u64,
-    evict: Arc<Notify>,
+    evict: Eviction,
 }
 
 impl Admitted {
     /// Notified when the connection is asked to give its place up.
-    pub fn eviction(&self) -> Arc<Notify> {
+    pub fn eviction(&self) -> Eviction {
         self.evict.clone()
     }
 }
@@ -259,7 +295,7 @@ mod tests {
         /// Whether its driver would be woken to go (a permit stored for it, taken here).
         fn told_to_go(&self) -> bool {
             let evict = self.admitted.eviction();
-            let mut notified = std::pin::pin!(evict.notified());
+            let mut notified = std::pin::pin!(evict.idle.notified());
             notified
                 .as_mut()
                 .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
@@ -282,7 +318,12 @@ mod tests {
 
     #[test]
     fn a_network_at_its_cap_gives_up_a_connection_doing_nothing_and_refuses_when_all_are_busy() {
-        let caps = ConnectionCaps::new(2, 100, ClientIpSettings::default());
+        let caps = ConnectionCaps::new(
+            2,
+            100,
+            Duration::from_secs(3600),
+            ClientIpSettings::default(),
+        );
         let served = connect(&caps, "203.0.113.9").unwrap();
         // A request started and done: the connection has served.
         drop(served.busy());
@@ -312,7 +353,12 @@ mod tests {
 
     #[test]
     fn over_the_total_the_network_holding_the_most_gives_a_place_up() {
-        let caps = ConnectionCaps::new(10, 4, ClientIpSettings::default());
+        let caps = ConnectionCaps::new(
+            10,
+            4,
+            Duration::from_secs(3600),
+            ClientIpSettings::default(),
+        );
         let crowd: Vec<_> = (0..3)
             .map(|_| connect(&caps, "198.51.100.1").unwrap())
             .collect();
@@ -337,7 +383,7 @@ mod tests {
             header: "x-forwarded-for".into(),
             trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
         };
-        let caps = ConnectionCaps::new(1, 3, behind_a_proxy);
+        let caps = ConnectionCaps::new(1, 3, Duration::from_secs(3600), behind_a_proxy);
         // The proxy carries every visitor: it is held to the total only.
         let proxied: Vec<_> = (0..2)
             .map(|_| connect(&caps, "10.0.0.1").unwrap())
@@ -356,5 +402,22 @@ mod tests {
         assert_eq!(caps.held(), 0);
         let held = caps.held.lock().unwrap();
         assert!(held.groups.is_empty() && held.evicting == 0);
+    }
+
+    #[test]
+    fn with_every_place_busy_the_longest_busy_past_its_time_is_dropped() {
+        let caps = ConnectionCaps::new(10, 2, Duration::ZERO, ClientIpSettings::default());
+        let slow = connect(&caps, "198.51.100.1").unwrap();
+        let _slow_busy = slow.busy();
+        let other = connect(&caps, "198.51.100.2").unwrap();
+        let _other_busy = other.busy();
+        let newcomer = connect(&caps, "198.51.100.3").unwrap();
+        assert!(slow.asked_to_go() && !other.asked_to_go() && !newcomer.asked_to_go());
+        let stale = slow.admitted.eviction().stale;
+        let mut notified = std::pin::pin!(stale.notified());
+        assert!(notified
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+            .is_ready());
     }
 }

@@ -9,7 +9,7 @@ use std::{
     pin::{pin, Pin},
     sync::Arc,
     task::{Context, Poll},
-    time::Duration,
+    time::{Duration, Instant},
 };
 use tokio::{
     io::{AsyncRead, AsyncWrite},
@@ -76,6 +76,8 @@ pub trait GracefulClose {
 struct Counts {
     started: u64,
     in_flight: u64,
+    /// Since when a request has been in flight without a break.
+    busy_since: Option<Instant>,
 }
 
 /// The connection's side of its requests' counts: the service reports each request through it.
@@ -154,6 +156,7 @@ impl InFlight {
         counts.send_modify(|counts| {
             counts.started += 1;
             counts.in_flight += 1;
+            counts.busy_since.get_or_insert_with(Instant::now);
         });
         Self(Arc::clone(counts))
     }
@@ -161,7 +164,12 @@ impl InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.0.send_modify(|counts| counts.in_flight -= 1);
+        self.0.send_modify(|counts| {
+            counts.in_flight -= 1;
+            if counts.in_flight == 0 {
+                counts.busy_since = None;
+            }
+        });
     }
 }
 
@@ -174,6 +182,11 @@ impl Watcher {
     pub fn doing_nothing(&self) -> Option<bool> {
         let counts = *self.0.borrow();
         (counts.in_flight == 0).then_some(counts.started > 0)
+    }
+
+    /// Since when requests have been in flight without a break, if they are.
+    pub fn busy_since(&self) -> Option<Instant> {
+        self.0.borrow().busy_since
     }
 }
 
@@ -211,13 +224,22 @@ impl Activity {
     }
 }
 
-/// Drives `connection` to its end, closing it at its deadlines, when `evict` is notified or
-/// when `stopping` turns true; answers the connection's own outcome, and why the server
-/// closed it, if it did.
+/// How a connection is asked to give its place up under a cap.
+#[derive(Debug, Clone, Default)]
+pub struct Eviction {
+    /// Doing nothing: closed gracefully (at once, with nothing in flight).
+    pub idle: Arc<Notify>,
+    /// Busy longer than a whole request may take, with every place busy: dropped.
+    pub stale: Arc<Notify>,
+}
+
+/// Drives `connection` to its end, closing it at its deadlines, when it is evicted or when
+/// `stopping` turns true; answers the connection's own outcome, and why the server closed it,
+/// if it did.
 pub async fn drive<C, E>(
     connection: C,
     mut activity: Activity,
-    evict: Arc<Notify>,
+    evict: Eviction,
     deadlines: Deadlines,
     mut stopping: watch::Receiver<bool>,
 ) -> (Result<(), E>, Option<Closed>)
@@ -232,20 +254,23 @@ where
         () = tokio::time::sleep(deadlines.first_request) => {
             return (Ok(()), Some(Closed::FirstRequestLate));
         }
-        () = evict.notified() => return (Ok(()), Some(Closed::Evicted)),
+        () = evict.idle.notified() => return (Ok(()), Some(Closed::Evicted)),
+        () = evict.stale.notified() => return (Ok(()), Some(Closed::Evicted)),
         _ = stopping.wait_for(|stopping| *stopping) => return (Ok(()), Some(Closed::Stopping)),
     }
     let closed = tokio::select! {
         ended = connection.as_mut() => return (ended, None),
         () = activity.idle_for(deadlines.idle) => Closed::Idle,
-        () = evict.notified() => Closed::Evicted,
+        () = evict.idle.notified() => Closed::Evicted,
+        () = evict.stale.notified() => return (Ok(()), Some(Closed::Evicted)),
         _ = stopping.wait_for(|stopping| *stopping) => Closed::Stopping,
     };
     connection.as_mut().graceful_close();
     // A client that does not read its answers must not hold the connection either.
-    let ended = tokio::time::timeout(deadlines.drain, connection)
-        .await
-        .unwrap_or(Ok(()));
+    let ended = tokio::select! {
+        ended = tokio::time::timeout(deadlines.drain, connection) => ended.unwrap_or(Ok(())),
+        () = evict.stale.notified() => Ok(()),
+    };
     (ended, Some(closed))
 }
 
@@ -299,8 +324,8 @@ mod tests {
     }
 
     /// A connection never asked to give its place up.
-    fn no_eviction() -> Arc<Notify> {
-        Arc::new(Notify::new())
+    fn no_eviction() -> Eviction {
+        Eviction::default()
     }
 
     /// A server that does not stop: its sender, to keep (a dropped one reads as stopping),
@@ -414,7 +439,7 @@ mod tests {
         let (_requests, activity) = requests();
         let (_server, stopping) = not_stopping();
         let evict = no_eviction();
-        evict.notify_one();
+        evict.idle.notify_one();
         let (_, closed) = drive(Connection::default(), activity, evict, DEADLINES, stopping).await;
         assert_eq!(closed, Some(Closed::Evicted));
 
@@ -432,8 +457,32 @@ mod tests {
             stopping,
         ));
         tokio::time::sleep(Duration::from_secs(1)).await;
-        evict.notify_one();
+        evict.idle.notify_one();
         assert_eq!(driver.await.unwrap().1, Some(Closed::Evicted));
         assert!(closing.load(Ordering::SeqCst), "closed gracefully");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stale_eviction_drops_a_connection_mid_answer() {
+        let (requests, activity) = requests();
+        let connection = Connection {
+            lingers: true,
+            ..Connection::default()
+        };
+        let (_server, stopping) = not_stopping();
+        let evict = no_eviction();
+        let start = tokio::time::Instant::now();
+        let driver = tokio::spawn(drive(
+            connection,
+            activity,
+            evict.clone(),
+            DEADLINES,
+            stopping,
+        ));
+        let _answer = requests.track(taking(Duration::ZERO)).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(100)).await;
+        evict.stale.notify_one();
+        assert_eq!(driver.await.unwrap().1, Some(Closed::Evicted));
+        assert_eq!(start.elapsed(), Duration::from_secs(100));
     }
 }

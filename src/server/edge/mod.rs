@@ -138,7 +138,8 @@ pub struct Edge {
 
 impl Edge {
     /// The limits of `connections`, with `header_read` for HTTP/1's headers, `drain` for a
-    /// closing connection's last answers, and the proxies `client_ip` trusts.
+    /// closing connection's last answers (and how long one may be busy before, with every
+    /// place taken, it may be dropped for a newcomer), and the proxies `client_ip` trusts.
     pub fn new(
         connections: &ConnectionSettings,
         header_read: Duration,
@@ -179,6 +180,7 @@ impl Edge {
             caps: ConnectionCaps::new(
                 connections.per_network,
                 connections.total,
+                drain,
                 client_ip.clone(),
             ),
             http1,
