@@ -517,18 +517,25 @@ async fn a_client_that_never_finishes_its_headers_is_dropped() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
 
-#[tokio::test]
-async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
-    let app = impatient_app().await;
-    let secret = add_site(&app, None).await;
-    let page = start(&app, &secret, &[]).await;
+/// A connection that has sent a session's `send_code` post, for a body of `length` bytes, up
+/// to its phone number.
+async fn send_code_begun(app: &TestApp, length: usize) -> tokio::net::TcpStream {
+    let secret = add_site(app, None).await;
+    let page = start(app, &secret, &[]).await;
     let address = app.address.trim_start_matches("http://");
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     let session = page.trim_start_matches("/verify/");
     let head = format!(
-        "POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nsession={session}&phone="
+        "POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n\r\nsession={session}&phone="
     );
     stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
+    let app = impatient_app().await;
+    let mut stream = send_code_begun(&app, 100).await;
     let answer = what_the_server_does(&mut stream).await;
     assert!(
         answer.starts_with("HTTP/1.1 408") || answer.starts_with("HTTP/1.1 400"),
@@ -540,15 +547,7 @@ async fn a_client_that_never_finishes_its_body_is_answered_and_dropped() {
 #[tokio::test]
 async fn a_client_that_trickles_its_body_is_answered_at_the_body_deadline() {
     let app = impatient_app().await;
-    let secret = add_site(&app, None).await;
-    let page = start(&app, &secret, &[]).await;
-    let address = app.address.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let session = page.trim_start_matches("/verify/");
-    let head = format!(
-        "POST /api/step/send_code HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\nsession={session}&phone="
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
+    let stream = send_code_begun(&app, 200).await;
     // A byte every 200 ms: each well within the body's second, the whole far beyond it.
     let (mut reading, mut writing) = stream.into_split();
     let trickle = tokio::spawn(async move {

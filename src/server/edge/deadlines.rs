@@ -328,6 +328,36 @@ mod tests {
         Eviction::default()
     }
 
+    /// A connection driven in a task of its own, on a server that does not stop.
+    struct Driven {
+        driver: tokio::task::JoinHandle<(Result<(), ()>, Option<Closed>)>,
+        requests: Requests,
+        closing: Arc<AtomicBool>,
+        evict: Eviction,
+        _server: watch::Sender<bool>,
+    }
+
+    fn driven(connection: Connection) -> Driven {
+        let (requests, activity) = requests();
+        let closing = Arc::clone(&connection.closing);
+        let (server, stopping) = not_stopping();
+        let evict = no_eviction();
+        let driver = tokio::spawn(drive(
+            connection,
+            activity,
+            evict.clone(),
+            DEADLINES,
+            stopping,
+        ));
+        Driven {
+            driver,
+            requests,
+            closing,
+            evict,
+            _server: server,
+        }
+    }
+
     /// A server that does not stop: its sender, to keep (a dropped one reads as stopping),
     /// and its receiver.
     fn not_stopping() -> (watch::Sender<bool>, watch::Receiver<bool>) {
@@ -353,18 +383,14 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_served_connection_is_closed_gracefully_once_idle_and_never_mid_request() {
-        let (requests, activity) = requests();
-        let connection = Connection::default();
-        let closing = Arc::clone(&connection.closing);
-        let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
-        let driver = tokio::spawn(drive(
-            connection,
-            activity,
-            no_eviction(),
-            DEADLINES,
-            stopping,
-        ));
+        let Driven {
+            driver,
+            requests,
+            closing,
+            _server,
+            ..
+        } = driven(Connection::default());
         // A first request at 5 s that takes 100 s: longer than the idle time, not idle.
         tokio::time::sleep(Duration::from_secs(5)).await;
         let _ = requests.track(taking(Duration::from_secs(100))).await;
@@ -412,18 +438,14 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_answer_still_being_sent_keeps_its_connection_from_idling() {
-        let (requests, activity) = requests();
-        let connection = Connection::default();
-        let closing = Arc::clone(&connection.closing);
-        let (_server, stopping) = not_stopping();
         let start = tokio::time::Instant::now();
-        let driver = tokio::spawn(drive(
-            connection,
-            activity,
-            no_eviction(),
-            DEADLINES,
-            stopping,
-        ));
+        let Driven {
+            driver,
+            requests,
+            closing,
+            _server,
+            ..
+        } = driven(Connection::default());
         // Answered at once, its body read by its client for 100 s: longer than the idle time.
         let answer = requests.track(taking(Duration::ZERO)).await.unwrap();
         tokio::time::sleep(Duration::from_secs(100)).await;
@@ -443,19 +465,15 @@ mod tests {
         let (_, closed) = drive(Connection::default(), activity, evict, DEADLINES, stopping).await;
         assert_eq!(closed, Some(Closed::Evicted));
 
-        let (requests, activity) = requests();
-        let connection = Connection::default();
-        let closing = Arc::clone(&connection.closing);
-        let (_server, stopping) = not_stopping();
-        let evict = no_eviction();
+        let Driven {
+            driver,
+            requests,
+            closing,
+            evict,
+            _server,
+            ..
+        } = driven(Connection::default());
         answered(&requests).await;
-        let driver = tokio::spawn(drive(
-            connection,
-            activity,
-            evict.clone(),
-            DEADLINES,
-            stopping,
-        ));
         tokio::time::sleep(Duration::from_secs(1)).await;
         evict.idle.notify_one();
         assert_eq!(driver.await.unwrap().1, Some(Closed::Evicted));
@@ -464,21 +482,17 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_stale_eviction_drops_a_connection_mid_answer() {
-        let (requests, activity) = requests();
-        let connection = Connection {
+        let start = tokio::time::Instant::now();
+        let Driven {
+            driver,
+            requests,
+            evict,
+            _server,
+            ..
+        } = driven(Connection {
             lingers: true,
             ..Connection::default()
-        };
-        let (_server, stopping) = not_stopping();
-        let evict = no_eviction();
-        let start = tokio::time::Instant::now();
-        let driver = tokio::spawn(drive(
-            connection,
-            activity,
-            evict.clone(),
-            DEADLINES,
-            stopping,
-        ));
+        });
         let _answer = requests.track(taking(Duration::ZERO)).await.unwrap();
         tokio::time::sleep(Duration::from_secs(100)).await;
         evict.stale.notify_one();
