@@ -2,7 +2,7 @@
 //! edge's caps and deadlines (`edge/`), so that no client, slow, idle or numerous, holds
 //! connections as long as it likes.
 
-use super::edge::{self, ConnectionSettings, Edge, Heap, Refused};
+use super::edge::{self, ConnectionSettings, Edge, Heap, Refused, Stall};
 use crate::log_limit::LogLimit;
 use crate::{abuse::ClientIpSettings, metrics};
 use axum::{body::Body, extract::ConnectInfo, Router};
@@ -151,7 +151,8 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let (requests, activity) = edge::requests();
-        let admitted = match edge.caps.admit(peer.ip(), activity.watcher()) {
+        let stall = Stall::new();
+        let admitted = match edge.caps.admit(peer.ip(), activity.watcher(), stall.clone()) {
             Ok(admitted) => admitted,
             Err(refused) => {
                 // Closed unread: holding it, even for a while, is what the cap is there to refuse.
@@ -174,7 +175,7 @@ pub async fn serve(
         let connection = edge
             .builder_for(peer.ip())
             .serve_connection(
-                TokioIo::new(edge.deadlines.on_sends(without_nagle(stream))),
+                TokioIo::new(edge.deadlines.on_sends(without_nagle(stream), stall)),
                 TowerToHyperService::new(service),
             )
             .into_owned();

@@ -6,7 +6,10 @@
 //! a visitor behind the same carrier NAT nor one from a new address (issue 29's break-it
 //! filled the total from 33 addresses and refused most newcomers).
 
-use super::deadlines::{Eviction, Watcher};
+use super::{
+    deadlines::{Eviction, Watcher},
+    sending::Stall,
+};
 use crate::abuse::{ClientIpSettings, ClientNet};
 use std::{
     collections::HashMap,
@@ -85,15 +88,28 @@ impl Connections {
 struct Slot {
     admitted_at: Instant,
     activity: Watcher,
+    stall: Arc<Stall>,
     evict: Eviction,
     evicted: bool,
 }
 
-/// Which connections may be asked to give their places up.
+/// How long a new connection may take to send its request head before it may be asked to
+/// give its place up: an attacker opening thousands a second behind a visitor's NAT address
+/// otherwise took the visitor's place while its head was on its way (300 ms: 0 of 30 served).
+const GRACE: Duration = Duration::from_secs(1);
+
+/// How long a client may take nothing of an answer before, with every place busy, its
+/// connection may be dropped for a newcomer: longer than a phone's radio takes to wake.
+const STALLED: Duration = Duration::from_secs(2);
+
+/// Which connections may be asked to give their places up, in the order they are asked.
 #[derive(Debug, Clone, Copy)]
 enum Victims {
-    /// Those with no request in flight.
+    /// Those with no request in flight, past their grace.
     DoingNothing,
+    /// Those whose client has taken nothing of an answer for this long (a download it never
+    /// reads), the longest stalled first.
+    Stalled(Duration),
     /// Those whose requests (an answer a client takes slowly) have been in flight this long.
     BusyFor(Duration),
 }
@@ -120,22 +136,29 @@ impl ConnectionCaps {
     /// A place for a new connection from `peer`, whose requests `activity` watches, held until
     /// the answer is dropped; a connection doing nothing is asked to give its place up when a
     /// cap is reached; or the cap it is over, when every connection under it is busy.
-    pub fn admit(self: &Arc<Self>, peer: IpAddr, activity: Watcher) -> Result<Admitted, Refused> {
+    pub fn admit(
+        self: &Arc<Self>,
+        peer: IpAddr,
+        activity: Watcher,
+        stall: Arc<Stall>,
+    ) -> Result<Admitted, Refused> {
         let group = (!self.proxies.trusts(peer)).then(|| ClientNet::of(peer));
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
         let held = &mut *held;
         if group.is_some() {
             let keeping = held.groups.get(&group).map_or(0, Connections::keeping);
             if keeping >= self.per_network
-                && !held.evict_one_of(&group, Victims::DoingNothing)
-                && !held.evict_one_of(&group, Victims::BusyFor(self.stale))
+                && !self
+                    .victims()
+                    .any(|victims| held.evict_one_of(&group, victims))
             {
                 return Err(Refused::Network);
             }
         }
         if held.total - held.evicting >= self.total
-            && !held.evict_from_the_largest(Victims::DoingNothing)
-            && !held.evict_from_the_largest(Victims::BusyFor(self.stale))
+            && !self
+                .victims()
+                .any(|victims| held.evict_from_the_largest(victims))
         {
             return Err(Refused::Total);
         }
@@ -147,6 +170,7 @@ impl ConnectionCaps {
             Slot {
                 admitted_at: Instant::now(),
                 activity,
+                stall,
                 evict: evict.clone(),
                 evicted: false,
             },
@@ -158,6 +182,25 @@ impl ConnectionCaps {
             id,
             evict,
         })
+    }
+
+    /// Who may give their places up, in the order they are asked.
+    fn victims(&self) -> impl Iterator<Item = Victims> {
+        [
+            Victims::DoingNothing,
+            Victims::Stalled(STALLED),
+            Victims::BusyFor(self.stale),
+        ]
+        .into_iter()
+    }
+
+    /// Every connection held made older than its grace, as if a second had passed.
+    #[cfg(test)]
+    fn past_grace(&self) {
+        let mut held = self.held.lock().unwrap();
+        for slot in held.groups.values_mut().flat_map(|c| c.each.values_mut()) {
+            slot.admitted_at -= GRACE;
+        }
     }
 
     /// Connections held now, in all.
@@ -182,8 +225,18 @@ impl Held {
         let candidates = connections.each.values_mut().filter(|slot| !slot.evicted);
         let victim = match victims {
             Victims::DoingNothing => candidates
-                .filter_map(|slot| Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot)))
+                .filter(|slot| slot.admitted_at.elapsed() >= GRACE)
+                .filter_map(|slot| {
+                    Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot))
+                })
                 .min_by_key(|(order, _)| *order)
+                .map(|(_, slot)| slot),
+            Victims::Stalled(stalled) => candidates
+                .filter_map(|slot| {
+                    let since = slot.stall.since()?;
+                    (since.elapsed() >= stalled).then_some((since, slot))
+                })
+                .min_by_key(|(since, _)| *since)
                 .map(|(_, slot)| slot),
             Victims::BusyFor(stale) => candidates
                 .filter_map(|slot| {
@@ -199,7 +252,7 @@ impl Held {
         victim.evicted = true;
         match victims {
             Victims::DoingNothing => victim.evict.idle.notify_one(),
-            Victims::BusyFor(_) => victim.evict.stale.notify_one(),
+            Victims::Stalled(_) | Victims::BusyFor(_) => victim.evict.stale.notify_one(),
         }
         connections.evicting += 1;
         self.evicting += 1;
@@ -312,7 +365,8 @@ mod tests {
 
     fn connect(caps: &Arc<ConnectionCaps>, peer: &str) -> Result<Connection, Refused> {
         let (requests, activity) = requests();
-        let admitted = caps.admit(ip(peer), activity.watcher())?;
+        let admitted = caps.admit(ip(peer), activity.watcher(), Stall::new())?;
+        caps.past_grace();
         Ok(Connection { admitted, requests })
     }
 
@@ -419,5 +473,37 @@ mod tests {
             .as_mut()
             .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
             .is_ready());
+    }
+
+    #[test]
+    fn a_connection_within_its_grace_is_not_given_up_nor_one_whose_client_reads() {
+        let caps = ConnectionCaps::new(1, 100, Duration::from_secs(3600), ClientIpSettings::default());
+        let (_requests, activity) = requests();
+        let _young = caps.admit(ip("203.0.113.9"), activity.watcher(), Stall::new()).unwrap();
+        let (_requests, activity) = requests();
+        assert_eq!(
+            caps.admit(ip("203.0.113.9"), activity.watcher(), Stall::new()).err(),
+            Some(Refused::Network)
+        );
+    }
+
+    #[test]
+    fn with_every_place_busy_a_download_its_client_does_not_read_is_dropped_first() {
+        let caps = ConnectionCaps::new(10, 2, Duration::from_secs(3600), ClientIpSettings::default());
+        let (reading_requests, activity) = requests();
+        let reading = caps.admit(ip("198.51.100.1"), activity.watcher(), Stall::new()).unwrap();
+        let _reading_busy = reading_requests.track(std::future::pending::<Result<http::Response<()>, ()>>());
+        let (stalled_requests, activity) = requests();
+        let stall = Stall::new();
+        let stalled = caps.admit(ip("198.51.100.2"), activity.watcher(), stall.clone()).unwrap();
+        let _stalled_busy = stalled_requests.track(std::future::pending::<Result<http::Response<()>, ()>>());
+        stall.set(Some(Instant::now() - STALLED));
+        let (_requests, activity) = requests();
+        let _newcomer = caps.admit(ip("198.51.100.3"), activity.watcher(), Stall::new()).unwrap();
+        let evicted = |admitted: &Admitted| {
+            let held = caps.held.lock().unwrap();
+            held.groups[&admitted.group].each[&admitted.id].evicted
+        };
+        assert!(evicted(&stalled) && !evicted(&reading));
     }
 }

@@ -11,11 +11,8 @@ use std::{
     task::{Context, Poll},
     time::{Duration, Instant},
 };
-use tokio::{
-    io::{AsyncRead, AsyncWrite},
-    sync::{watch, Notify},
-};
-use tokio_io_timeout::TimeoutStream;
+use super::sending::{Stall, Watched};
+use tokio::sync::{watch, Notify};
 
 /// How long a connection may go without a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,12 +28,11 @@ pub struct Deadlines {
 }
 
 impl Deadlines {
-    /// `stream`, its writes failing once the client has taken nothing for `send_stall`: hyper
-    /// then drops the connection. Reads have their own deadlines (headers, body, idle).
-    pub fn on_sends<S: AsyncRead + AsyncWrite>(&self, stream: S) -> Pin<Box<TimeoutStream<S>>> {
-        let mut stream = TimeoutStream::new(stream);
-        stream.set_write_timeout(Some(self.send_stall));
-        Box::pin(stream)
+    /// `stream`, its writes failing once the client has taken nothing for `send_stall` (hyper
+    /// then drops the connection), and reported to `stall` while they wait. Reads have their
+    /// own deadlines (headers, body, idle).
+    pub fn on_sends<S>(&self, stream: S, stall: Arc<Stall>) -> Watched<S> {
+        Watched::new(stream, self.send_stall, stall)
     }
 }
 

@@ -6,11 +6,13 @@
 mod caps;
 mod deadlines;
 mod heap;
+mod sending;
 mod open_files;
 
 pub use caps::{ConnectionCaps, Refused};
 pub use deadlines::{drive, requests, Deadlines, GracefulClose};
 pub use heap::Heap;
+pub use sending::Stall;
 pub use open_files::fit_to_open_files;
 
 use crate::abuse::ClientIpSettings;
