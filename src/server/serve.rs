@@ -152,7 +152,10 @@ pub async fn serve(
         };
         let (requests, activity) = edge::requests();
         let stall = Stall::new();
-        let admitted = match edge.caps.admit(peer.ip(), activity.watcher(), stall.clone()) {
+        let admitted = match edge
+            .caps
+            .admit(peer.ip(), activity.watcher(), stall.clone())
+        {
             Ok(admitted) => admitted,
             Err(refused) => {
                 // Closed unread: holding it, even for a while, is what the cap is there to refuse.

@@ -226,9 +226,7 @@ impl Held {
         let victim = match victims {
             Victims::DoingNothing => candidates
                 .filter(|slot| slot.admitted_at.elapsed() >= GRACE)
-                .filter_map(|slot| {
-                    Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot))
-                })
+                .filter_map(|slot| Some(((slot.activity.doing_nothing()?, slot.admitted_at), slot)))
                 .min_by_key(|(order, _)| *order)
                 .map(|(_, slot)| slot),
             Victims::Stalled(stalled) => candidates
@@ -477,29 +475,50 @@ mod tests {
 
     #[test]
     fn a_connection_within_its_grace_is_not_given_up_nor_one_whose_client_reads() {
-        let caps = ConnectionCaps::new(1, 100, Duration::from_secs(3600), ClientIpSettings::default());
+        let caps = ConnectionCaps::new(
+            1,
+            100,
+            Duration::from_secs(3600),
+            ClientIpSettings::default(),
+        );
         let (_requests, activity) = requests();
-        let _young = caps.admit(ip("203.0.113.9"), activity.watcher(), Stall::new()).unwrap();
+        let _young = caps
+            .admit(ip("203.0.113.9"), activity.watcher(), Stall::new())
+            .unwrap();
         let (_requests, activity) = requests();
         assert_eq!(
-            caps.admit(ip("203.0.113.9"), activity.watcher(), Stall::new()).err(),
+            caps.admit(ip("203.0.113.9"), activity.watcher(), Stall::new())
+                .err(),
             Some(Refused::Network)
         );
     }
 
     #[test]
     fn with_every_place_busy_a_download_its_client_does_not_read_is_dropped_first() {
-        let caps = ConnectionCaps::new(10, 2, Duration::from_secs(3600), ClientIpSettings::default());
+        let caps = ConnectionCaps::new(
+            10,
+            2,
+            Duration::from_secs(3600),
+            ClientIpSettings::default(),
+        );
         let (reading_requests, activity) = requests();
-        let reading = caps.admit(ip("198.51.100.1"), activity.watcher(), Stall::new()).unwrap();
-        let _reading_busy = reading_requests.track(std::future::pending::<Result<http::Response<()>, ()>>());
+        let reading = caps
+            .admit(ip("198.51.100.1"), activity.watcher(), Stall::new())
+            .unwrap();
+        let _reading_busy =
+            reading_requests.track(std::future::pending::<Result<http::Response<()>, ()>>());
         let (stalled_requests, activity) = requests();
         let stall = Stall::new();
-        let stalled = caps.admit(ip("198.51.100.2"), activity.watcher(), stall.clone()).unwrap();
-        let _stalled_busy = stalled_requests.track(std::future::pending::<Result<http::Response<()>, ()>>());
+        let stalled = caps
+            .admit(ip("198.51.100.2"), activity.watcher(), stall.clone())
+            .unwrap();
+        let _stalled_busy =
+            stalled_requests.track(std::future::pending::<Result<http::Response<()>, ()>>());
         stall.set(Some(Instant::now() - STALLED));
         let (_requests, activity) = requests();
-        let _newcomer = caps.admit(ip("198.51.100.3"), activity.watcher(), Stall::new()).unwrap();
+        let _newcomer = caps
+            .admit(ip("198.51.100.3"), activity.watcher(), Stall::new())
+            .unwrap();
         let evicted = |admitted: &Admitted| {
             let held = caps.held.lock().unwrap();
             held.groups[&admitted.group].each[&admitted.id].evicted

@@ -2,6 +2,7 @@
 //! accept (before it, hyper has no timer: protocol detection and HTTP/2's handshake wait for
 //! ever), and, once it has served, no longer than so long with no request in flight.
 
+use super::sending::{Stall, Watched};
 use http::Response;
 use hyper::body::{Body, Frame, SizeHint};
 use std::{
@@ -11,7 +12,6 @@ use std::{
     task::{Context, Poll},
     time::{Duration, Instant},
 };
-use super::sending::{Stall, Watched};
 use tokio::sync::{watch, Notify};
 
 /// How long a connection may go without a request.

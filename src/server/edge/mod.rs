@@ -6,14 +6,14 @@
 mod caps;
 mod deadlines;
 mod heap;
-mod sending;
 mod open_files;
+mod sending;
 
 pub use caps::{ConnectionCaps, Refused};
 pub use deadlines::{drive, requests, Deadlines, GracefulClose};
 pub use heap::Heap;
-pub use sending::Stall;
 pub use open_files::fit_to_open_files;
+pub use sending::Stall;
 
 use crate::abuse::ClientIpSettings;
 use hyper::{body::Body, rt, service::HttpService};

@@ -80,7 +80,11 @@ impl<S> Watched<S> {
     }
 
     /// What a write of the inner stream answered, watched.
-    fn watch<T>(&mut self, cx: &mut Context<'_>, written: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        written: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
         match written {
             Poll::Ready(result) => {
                 self.progressed();
@@ -161,16 +165,18 @@ mod tests {
         let stall = Stall::new();
         let mut watched = Watched::new(server, Duration::from_secs(30), stall.clone());
         watched.write_all(&[0; 64]).await.unwrap();
-        let writer = tokio::spawn(async move {
-            watched.write_all(&[0; 32]).await.map(|()| watched)
-        });
+        let writer =
+            tokio::spawn(async move { watched.write_all(&[0; 32]).await.map(|()| watched) });
         tokio::time::sleep(Duration::from_secs(20)).await;
         assert!(stall.since().is_some(), "waiting for the client");
         let mut taken = [0; 64];
         tokio::io::AsyncReadExt::read_exact(&mut client, &mut taken)
             .await
             .unwrap();
-        writer.await.unwrap().expect("the write went through before the stall");
+        writer
+            .await
+            .unwrap()
+            .expect("the write went through before the stall");
         assert_eq!(stall.since(), None);
     }
 }
