@@ -182,10 +182,6 @@ fn visitor(n: u8) -> Ipv4Addr {
     Ipv4Addr::new(127, 0, 0, 2 + n)
 }
 
-/// A little over the second a new connection has to send its request before it may be asked
-/// to make room.
-const GRACE: Duration = Duration::from_millis(1100);
-
 /// A connection from `source` with a request in flight: a form post whose body the server
 /// has asked for (`100 Continue`) and is waiting on.
 async fn busy_from(app: &TestApp, source: Ipv4Addr) -> TcpStream {
@@ -226,8 +222,6 @@ async fn a_network_at_its_cap_makes_room_from_its_idle_connections_and_never_fro
     for _ in 0..3 {
         silent.push(connect_from(&app, visitor(0)).await);
     }
-    // Past their second of grace to send a request.
-    tokio::time::sleep(GRACE).await;
     // A visitor behind the same address is served: one connection that only sat there goes.
     let mut newcomer = connect_from(&app, visitor(0)).await;
     assert_eq!(health_over(&mut newcomer).await, OK);
@@ -279,7 +273,6 @@ async fn over_the_total_the_network_holding_the_most_idle_connections_makes_room
         filler.push(connect_from(&app, visitor(0)).await);
     }
     let mut held = busy_from(&app, visitor(1)).await;
-    tokio::time::sleep(GRACE).await;
     // A new address is served, in a place the filler gives up.
     let mut newcomer = connect_from(&app, visitor(2)).await;
     assert_eq!(health_over(&mut newcomer).await, OK);
