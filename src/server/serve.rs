@@ -176,7 +176,7 @@ pub async fn serve(
             })
             .map_future(move |answer| requests.track(answer));
         let connection = edge
-            .builder_for(peer.ip())
+            .builder_for(&admitted)
             .serve_connection(
                 TokioIo::new(edge.deadlines.on_sends(without_nagle(stream), stall)),
                 TowerToHyperService::new(service),

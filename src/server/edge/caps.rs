@@ -269,6 +269,11 @@ pub struct Admitted {
 }
 
 impl Admitted {
+    /// Whether the connection comes from a trusted proxy (held to the total only).
+    pub fn is_a_proxys(&self) -> bool {
+        self.group.is_none()
+    }
+
     /// Notified when the connection is asked to give its place up.
     pub fn eviction(&self) -> Eviction {
         self.evict.clone()

@@ -9,7 +9,7 @@ mod heap;
 mod open_files;
 mod sending;
 
-pub use caps::{ConnectionCaps, Refused};
+pub use caps::{Admitted, ConnectionCaps, Refused};
 pub use deadlines::{drive, requests, Deadlines, GracefulClose};
 pub use heap::Heap;
 pub use open_files::fit_to_open_files;
@@ -23,7 +23,7 @@ use hyper_util::{
 };
 use serde::{Deserialize, Serialize};
 use socket2::SockRef;
-use std::{error::Error as StdError, net::IpAddr, pin::Pin, sync::Arc, time::Duration};
+use std::{error::Error as StdError, pin::Pin, sync::Arc, time::Duration};
 use tokio::net::TcpStream;
 
 /// The least buffer hyper takes (it panics below it).
@@ -132,8 +132,6 @@ pub struct Edge {
     http1: auto::Builder<TokioExecutor>,
     /// hyper's connection builder for the trusted proxies: HTTP/2 besides, with `http2`.
     from_proxies: auto::Builder<TokioExecutor>,
-    /// Who the trusted proxies are.
-    proxies: ClientIpSettings,
     /// Each connection's kernel send buffer, when set.
     send_buffer: Option<usize>,
 }
@@ -187,16 +185,15 @@ impl Edge {
             ),
             http1,
             from_proxies,
-            proxies: client_ip.clone(),
             send_buffer: (connections.send_buffer_bytes > 0)
                 .then_some(connections.send_buffer_bytes),
         }
     }
 
-    /// The connection builder for a connection from `peer`: HTTP/2 is spoken to the trusted
-    /// proxies only.
-    pub fn builder_for(&self, peer: IpAddr) -> &auto::Builder<TokioExecutor> {
-        if self.proxies.trusts(peer) {
+    /// The connection builder for an `admitted` connection: HTTP/2 is spoken to the trusted
+    /// proxies only (whom the caps told apart when they admitted it).
+    pub fn builder_for(&self, admitted: &Admitted) -> &auto::Builder<TokioExecutor> {
+        if admitted.is_a_proxys() {
             &self.from_proxies
         } else {
             &self.http1
