@@ -270,7 +270,7 @@ pub struct Admitted {
 
 impl Admitted {
     /// Whether the connection comes from a trusted proxy (held to the total only).
-    pub fn is_a_proxys(&self) -> bool {
+    pub fn is_from_a_proxy(&self) -> bool {
         self.group.is_none()
     }
 

@@ -193,7 +193,7 @@ impl Edge {
     /// The connection builder for an `admitted` connection: HTTP/2 is spoken to the trusted
     /// proxies only (whom the caps told apart when they admitted it).
     pub fn builder_for(&self, admitted: &Admitted) -> &auto::Builder<TokioExecutor> {
-        if admitted.is_a_proxys() {
+        if admitted.is_from_a_proxy() {
             &self.from_proxies
         } else {
             &self.http1
